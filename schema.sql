@@ -1,0 +1,95 @@
+-- passdesk: the whole current schema. A fresh database runs exactly this file;
+-- an older one runs migrations/NNNN_*.sql in order. Keep user_version last.
+
+-- Users of the local directory (the embedded default) and local administrators.
+-- Only argon2id hashes are stored; `login` compares case-insensitively.
+CREATE TABLE local_users (
+    id            INTEGER PRIMARY KEY,
+    login         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name  TEXT NOT NULL,
+    email         TEXT,
+    mobile        TEXT,
+    password_hash TEXT NOT NULL,
+    is_admin      INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
+    disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    locked        INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+    password_set_at INTEGER NOT NULL,
+    created_at    INTEGER NOT NULL
+) STRICT;
+
+-- One row per self-service flow (reset, unlock, change, register). The token
+-- itself is never stored, only its SHA-256.
+CREATE TABLE flows (
+    id           INTEGER PRIMARY KEY,
+    token_hash   BLOB NOT NULL UNIQUE,
+    kind         TEXT NOT NULL CHECK (kind IN ('reset', 'unlock')),
+    directory    TEXT NOT NULL,
+    login        TEXT NOT NULL,
+    -- NULL for a decoy flow (unknown user, out of scope, no usable method).
+    account_id   TEXT,
+    state        TEXT NOT NULL CHECK (state IN ('proving', 'proven', 'done', 'cancelled')),
+    methods_json TEXT NOT NULL,
+    required     INTEGER NOT NULL CHECK (required IN (1, 2)),
+    proven_json  TEXT NOT NULL DEFAULT '[]',
+    client_ip    TEXT,
+    created_at   INTEGER NOT NULL,
+    touched_at   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX flows_touched ON flows (touched_at);
+
+-- One-time codes, stored only as HMAC-SHA256 under the server key and bound
+-- to the flow and method that asked for them.
+CREATE TABLE codes (
+    id          INTEGER PRIMARY KEY,
+    flow_id     INTEGER NOT NULL REFERENCES flows (id) ON DELETE CASCADE,
+    method      TEXT NOT NULL,
+    code_mac    BLOB NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    failures    INTEGER NOT NULL DEFAULT 0,
+    used_at     INTEGER
+) STRICT;
+CREATE INDEX codes_flow ON codes (flow_id, method, created_at);
+
+-- Messages to send, written in the same transaction as the change that caused
+-- them; the delivery worker moves them to 'sent' or 'dead'.
+CREATE TABLE outbox (
+    id            INTEGER PRIMARY KEY,
+    created_at    INTEGER NOT NULL,
+    channel       TEXT NOT NULL CHECK (channel IN ('email', 'sms', 'voice')),
+    recipient     TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    -- A code message is pointless after its code expired: never send it late.
+    expires_at    INTEGER,
+    state         TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead', 'expired')),
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error    TEXT,
+    done_at       INTEGER
+) STRICT;
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+
+-- Append-only audit trail; each row carries the SHA-256 of the previous row's
+-- hash and its own fields, so an edited or deleted row breaks the chain.
+CREATE TABLE audit (
+    id           INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    actor        TEXT NOT NULL,
+    target       TEXT NOT NULL,
+    activity     TEXT NOT NULL,
+    result       TEXT NOT NULL,
+    event_id     INTEGER,
+    detail       TEXT NOT NULL,
+    client_ip    TEXT,
+    correlation  TEXT,
+    prev_hash    BLOB NOT NULL,
+    hash         BLOB NOT NULL
+) STRICT;
+CREATE INDEX audit_at ON audit (at);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+
+PRAGMA user_version = 1;

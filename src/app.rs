@@ -1,0 +1,195 @@
+//! The composition root: the one place that sees every part. It opens the
+//! store, reads the server key, builds the directories and the notifier,
+//! wires the flows, and runs the web server and the background jobs.
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, DirectoryKind, Transport};
+use crate::directory::Directory;
+use crate::directory::local::LocalDirectory;
+use crate::domain::ServerKey;
+use crate::domain::key::KEY_LEN;
+use crate::flow::delivery::Delivery;
+use crate::flow::{Flows, Settings};
+use crate::http::{self, AppState, Site};
+use crate::notify::templates::Brand;
+use crate::notify::{ConsoleNotifier, Notifier};
+use crate::store::Store;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use anyhow::{Context, bail};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Everything built from a configuration.
+pub struct App {
+    /// The configuration in force.
+    pub config: Config,
+    /// The database.
+    pub store: Store,
+    /// The use cases.
+    pub flows: Arc<Flows>,
+    /// The clock everything shares.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl App {
+    /// Opens the store and key and wires the flows.
+    pub fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let store = Store::open(&config.store).context("while opening the database")?;
+        let key = Arc::new(load_or_create_key(&config.store.key_path()).context("while reading the server key")?);
+        let mut directories: Vec<Arc<dyn Directory>> = Vec::new();
+        let mut local = None;
+        for dir in &config.directories {
+            match dir.kind {
+                DirectoryKind::Local => {
+                    let l = Arc::new(LocalDirectory::new(dir.name.clone(), store.pool()));
+                    local.get_or_insert_with(|| l.clone());
+                    directories.push(l);
+                }
+            }
+        }
+        let settings = Settings {
+            codes: config.reset.codes,
+            session_secs: config.reset.session_secs,
+            password: config.password.clone(),
+            brand: Brand {
+                organisation: config.organisation.name.clone(),
+                helpdesk: config.organisation.helpdesk.clone(),
+            },
+            decoy_mail_domain: config.directories.first().map(|d| d.mail_domain.clone()).unwrap_or_default(),
+        };
+        let flows = Arc::new(Flows::new(store.clone(), directories, local, clock.clone(), key, settings));
+        Ok(Self { config, store, flows, clock })
+    }
+
+    /// The handlers' shared state.
+    pub fn state(&self) -> actix_web::web::Data<AppState> {
+        let site = Site {
+            name: self.config.organisation.name.clone(),
+            helpdesk: self.config.organisation.helpdesk.clone(),
+            origin: self.config.server.public_url.as_ref().map(|u| u.origin().ascii_serialization()),
+        };
+        actix_web::web::Data::new(AppState {
+            flows: self.flows.clone(),
+            site,
+            max_body_bytes: self.config.server.max_body_bytes,
+        })
+    }
+
+    /// The outbox worker for the configured transport.
+    pub fn delivery(&self) -> Delivery {
+        let notifier: Arc<dyn Notifier> = match self.config.notify.transport {
+            Transport::Outbox => Arc::new(ConsoleNotifier),
+        };
+        Delivery::new(self.store.clone(), notifier, self.clock.clone())
+    }
+}
+
+/// The actix application: middleware plus the one route table.
+pub fn web_app(
+    state: actix_web::web::Data<AppState>,
+) -> actix_web::App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    actix_web::App::new()
+        .wrap(http::security_headers())
+        .wrap(from_fn(http::request_context))
+        .configure(|cfg| http::configure(cfg, state))
+}
+
+/// Reads the 0600 server key, or creates it on first run.
+pub fn load_or_create_key(path: &Path) -> anyhow::Result<ServerKey> {
+    if !path.exists() {
+        let key = ServerKey::generate();
+        crate::tls::write_private(path, format!("{}\n", hex::encode(key.expose())).as_bytes())
+            .with_context(|| format!("while writing {}", path.display()))?;
+        return Ok(key);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            bail!(
+                "{} is readable by other users (mode {:o}): run `chmod 600 {}`",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            );
+        }
+    }
+    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path)?);
+    let bytes = zeroize::Zeroizing::new(hex::decode(text.trim()).unwrap_or_default());
+    let Ok(array) = <[u8; KEY_LEN]>::try_from(bytes.as_slice()) else {
+        bail!("{} is not a passdesk server key (64 hex characters expected)", path.display());
+    };
+    Ok(ServerKey::from_bytes(array))
+}
+
+/// `passdesk serve`: runs the portal until SIGTERM or Ctrl-C.
+pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    crate::telemetry::init(&config.log);
+    let app = App::build(config, Arc::new(SystemClock))?;
+    if demo {
+        print_demo_users(&app).await?;
+    }
+    let tls =
+        crate::tls::server_config(app.config.server.tls.as_ref(), &app.config.store.data_dir, app.config.server.listen)
+            .context("while preparing TLS")?;
+    let listen = app.config.server.listen;
+    let state = app.state();
+    let server = actix_web::HttpServer::new(move || web_app(state.clone()))
+        .bind_rustls_0_23(listen, tls.config)
+        .with_context(|| format!("while listening on {listen}"))?
+        .shutdown_timeout(10)
+        .run();
+    let delivery = app.delivery();
+    let signal = app.flows.outbox_signal();
+    tokio::spawn(delivery.run(signal));
+    tokio::spawn(purge_old_flows(app.store.clone(), app.clock.clone(), app.config.reset.session_secs));
+    let origin = match listen.ip() {
+        ip if ip.is_unspecified() => format!("https://localhost:{}", listen.port()),
+        std::net::IpAddr::V6(ip) => format!("https://[{ip}]:{}", listen.port()),
+        ip => format!("https://{ip}:{}", listen.port()),
+    };
+    let note = if tls.generated { "self-signed, created now" } else { "from" };
+    println!("passdesk {} ready at {origin}/ in {} ms", env!("CARGO_PKG_VERSION"), started.elapsed().as_millis());
+    println!("TLS certificate ({note} {}): SHA-256 {}", tls.cert_path.display(), tls.fingerprint);
+    tracing::info!(%listen, "passdesk serving");
+    server.await.context("while serving")?;
+    tracing::info!("passdesk stopped");
+    Ok(())
+}
+
+async fn print_demo_users(app: &App) -> anyhow::Result<()> {
+    let users = app.flows.seed_demo().await.context("while creating the demo users")?;
+    println!("Demo users (local directory); codes and messages appear on this console:");
+    for user in users {
+        use secrecy::ExposeSecret;
+        match &user.password {
+            Some(p) => println!("  {:<6} {:<20} initial password {}", user.login, user.email, p.expose_secret()),
+            None => println!("  {:<6} {:<20} (already present)", user.login, user.email),
+        }
+    }
+    Ok(())
+}
+
+/// Deletes finished and expired flows now and then: they open nothing and
+/// keeping them would keep personal data.
+async fn purge_old_flows(store: Store, clock: Arc<dyn Clock>, session_secs: i64) {
+    loop {
+        let before = clock.now() - session_secs - 3600;
+        if let Err(e) = store.purge_flows(before).await {
+            tracing::warn!(error = %e, "purging old flows failed");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+    }
+}

@@ -1,0 +1,106 @@
+//! The command line (clap derive). Each subcommand is a thin shell over the
+//! app and the flows, so the CLI behaves exactly like the portal.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "\
+Examples:
+  passdesk serve --demo                 try it: local directory with three demo users
+  passdesk init --config /etc/passdesk/passdesk.toml --data-dir /var/lib/passdesk
+  passdesk serve --config /etc/passdesk/passdesk.toml
+  passdesk outbox --follow              watch messages (codes) as they are queued
+  passdesk outbox --json | jq .         the outbox for scripts, one JSON object per line
+
+The configuration is found by --config, then $PASSDESK_CONFIG, then
+/etc/passdesk/passdesk.toml; without any, passdesk runs on its embedded
+defaults (data in ./passdesk-data, https://127.0.0.1:8443).";
+
+/// Self-service password reset, unlock and change for your own directory.
+#[derive(Debug, Parser)]
+#[command(name = "passdesk", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the portal and the API.
+    Serve(ServeArgs),
+    /// Write a commented configuration, create the data folder, the server
+    /// key and a local administrator (its password is printed once).
+    Init(InitArgs),
+    /// List queued and sent messages (with no mail transport, codes are here).
+    Outbox(OutboxArgs),
+}
+
+/// `passdesk serve`
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Configuration file.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Also create three demo users with e-mail addresses and print them.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// `passdesk init`
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the configuration.
+    #[arg(long, short, value_name = "FILE", default_value = "passdesk.toml")]
+    pub config: PathBuf,
+    /// Data folder to write into the configuration.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// User ID of the local administrator to create.
+    #[arg(long, value_name = "LOGIN", default_value = "admin")]
+    pub admin: String,
+    /// Overwrite an existing configuration file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `passdesk outbox`
+#[derive(Debug, Args)]
+pub struct OutboxArgs {
+    /// Configuration file.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Keep running and print new messages as they arrive.
+    #[arg(long, short)]
+    pub follow: bool,
+    /// One JSON object per line instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Show at most this many of the newest messages first.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub last: u32,
+}
+
+/// The configuration file to use: `--config`, then `$PASSDESK_CONFIG`, then
+/// the platform default if it exists; `None` means the embedded defaults.
+pub fn config_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
+    explicit.or_else(|| std::env::var_os("PASSDESK_CONFIG").filter(|v| !v.is_empty()).map(PathBuf::from)).or_else(
+        || {
+            let default = PathBuf::from(crate::config::PLATFORM_DEFAULT_PATH);
+            default.exists().then_some(default)
+        },
+    )
+}
+
+mod init;
+mod outbox;
+
+pub use init::init;
+pub use outbox::outbox;
+
+/// Loads the configuration for a subcommand, or explains every problem.
+pub fn load_config(explicit: Option<PathBuf>) -> anyhow::Result<crate::config::Config> {
+    let path = config_path(explicit);
+    Ok(crate::config::load(path.as_deref())?)
+}

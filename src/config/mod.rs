@@ -1,0 +1,178 @@
+//! Configuration: `passdesk.toml`, then `PASSDESK_SECTION__KEY` environment
+//! overrides, then `…_file` secrets, turned into typed values by
+//! `Config::try_from(RawConfig)`. Every problem is reported at once with its
+//! key path, so an administrator fixes the file in one pass. Config is never
+//! global: `crate::app` hands each part its own section.
+
+pub(crate) mod load;
+pub mod raw;
+mod validate;
+
+pub use load::{load, load_str};
+
+use crate::domain::{CodeRules, PasswordPolicy};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Where to look for the file when no `--config` or `PASSDESK_CONFIG` is given.
+#[cfg(unix)]
+pub const PLATFORM_DEFAULT_PATH: &str = "/etc/passdesk/passdesk.toml";
+/// Where to look for the file when no `--config` or `PASSDESK_CONFIG` is given.
+#[cfg(windows)]
+pub const PLATFORM_DEFAULT_PATH: &str = r"C:\ProgramData\passdesk\passdesk.toml";
+
+/// The commented example configuration, also written by `passdesk init`.
+pub const EXAMPLE_TOML: &str = include_str!("../../packaging/passdesk.example.toml");
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `[server]`
+    pub server: ServerConfig,
+    /// `[store]`
+    pub store: StoreConfig,
+    /// `[directories.*]`, in name order; never empty.
+    pub directories: Vec<DirectoryConfig>,
+    /// `[reset]`
+    pub reset: ResetConfig,
+    /// `[password]`
+    pub password: PasswordPolicy,
+    /// `[notify]`
+    pub notify: NotifyConfig,
+    /// `[organisation]`
+    pub organisation: OrganisationConfig,
+    /// `[log]`
+    pub log: LogConfig,
+}
+
+/// `[server]`
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Public base URL; `None` means "derive from the Host header".
+    pub public_url: Option<url::Url>,
+    /// Certificate and key files; `None` means self-signed in the data dir.
+    pub tls: Option<TlsFiles>,
+    /// Largest request body in bytes.
+    pub max_body_bytes: usize,
+}
+
+/// A certificate chain and its key, both PEM.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    /// Certificate chain.
+    pub cert: PathBuf,
+    /// Private key.
+    pub key: PathBuf,
+}
+
+/// `[store]`
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// Data folder (created 0700).
+    pub data_dir: PathBuf,
+}
+
+impl StoreConfig {
+    /// The SQLite database file.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("passdesk.sqlite")
+    }
+
+    /// The server key file.
+    pub fn key_path(&self) -> PathBuf {
+        self.data_dir.join("server.key")
+    }
+}
+
+/// Which implementation serves a directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectoryKind {
+    /// Users kept by passdesk in SQLite.
+    Local,
+}
+
+/// `[directories.NAME]`
+#[derive(Debug, Clone)]
+pub struct DirectoryConfig {
+    /// The table name, shown to admins and stored with each flow.
+    pub name: String,
+    /// Implementation.
+    pub kind: DirectoryKind,
+    /// Domain for decoy hints.
+    pub mail_domain: String,
+}
+
+/// `[reset]`
+#[derive(Debug, Clone)]
+pub struct ResetConfig {
+    /// One-time code rules.
+    pub codes: CodeRules,
+    /// Seconds from identification until the flow is dead.
+    pub session_secs: i64,
+}
+
+/// How messages leave passdesk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// Kept in the outbox and printed to the console.
+    Outbox,
+}
+
+/// `[notify]`
+#[derive(Debug, Clone)]
+pub struct NotifyConfig {
+    /// Transport.
+    pub transport: Transport,
+    /// Sender of e-mail messages.
+    pub from: String,
+}
+
+/// `[organisation]`
+#[derive(Debug, Clone)]
+pub struct OrganisationConfig {
+    /// Display name.
+    pub name: String,
+    /// Helpdesk link (URL or mailto:), if any.
+    pub helpdesk: Option<String>,
+}
+
+/// `[log]`
+#[derive(Debug, Clone)]
+pub struct LogConfig {
+    /// tracing filter directive.
+    pub level: String,
+    /// JSON lines instead of text.
+    pub json: bool,
+}
+
+/// One thing wrong with the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Dotted key path, e.g. `server.listen`.
+    pub key: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// Everything wrong with a configuration, reported together.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", render_problems(.source_name, .problems))]
+pub struct Error {
+    /// Where the configuration came from (a path or "embedded defaults").
+    pub source_name: String,
+    /// The problems, in key order.
+    pub problems: Vec<Problem>,
+}
+
+fn render_problems(source: &str, problems: &[Problem]) -> String {
+    let mut out = format!("{} problem(s) in the configuration ({source}):", problems.len());
+    for p in problems {
+        out.push_str(&format!("\n  - {}: {}", p.key, p.message));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

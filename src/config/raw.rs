@@ -1,0 +1,114 @@
+//! The configuration exactly as written in `passdesk.toml` (after
+//! environment overrides): every field optional, so a missing key means
+//! "use the default" and only `validate` decides what is acceptable.
+//! Unknown keys are collected by `load` (all of them, not only the first).
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The whole file.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawConfig {
+    /// `[server]`
+    #[serde(default)]
+    pub server: RawServer,
+    /// `[store]`
+    #[serde(default)]
+    pub store: RawStore,
+    /// `[directories.NAME]`, one table per directory.
+    #[serde(default)]
+    pub directories: BTreeMap<String, RawDirectory>,
+    /// `[reset]`
+    #[serde(default)]
+    pub reset: RawReset,
+    /// `[password]`
+    #[serde(default)]
+    pub password: RawPassword,
+    /// `[notify]`
+    #[serde(default)]
+    pub notify: RawNotify,
+    /// `[organisation]`
+    #[serde(default)]
+    pub organisation: RawOrganisation,
+    /// `[log]`
+    #[serde(default)]
+    pub log: RawLog,
+}
+
+/// `[server]`: where and how the portal listens.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawServer {
+    /// Socket address, e.g. "127.0.0.1:8443".
+    pub listen: Option<String>,
+    /// The URL people type, e.g. "https://passdesk.example.org"; used for
+    /// links in messages and the Origin check.
+    pub public_url: Option<String>,
+    /// PEM certificate chain; with `tls_key`. Absent: self-signed on first run.
+    pub tls_cert: Option<String>,
+    /// PEM private key for `tls_cert`.
+    pub tls_key: Option<String>,
+    /// Largest request body accepted, in KiB.
+    pub max_body_kib: Option<i64>,
+}
+
+/// `[store]`: where passdesk keeps its state.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawStore {
+    /// Folder for the database, the server key and the self-signed certificate.
+    pub data_dir: Option<String>,
+}
+
+/// `[directories.NAME]`: one directory people reset passwords in.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawDirectory {
+    /// "local" (users kept by passdesk itself).
+    pub kind: Option<String>,
+    /// Mail domain shown on masked hints for unknown users, so they look
+    /// like this directory's real ones.
+    pub mail_domain: Option<String>,
+}
+
+/// `[reset]`: the numbers of the self-service reset flow.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawReset {
+    /// Minutes a one-time code stays valid (2–15).
+    pub code_lifetime_minutes: Option<i64>,
+    /// Minutes from identification to the new password (5–60).
+    pub session_minutes: Option<i64>,
+}
+
+/// `[password]`: passdesk's own password rules.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawPassword {
+    /// Fewest characters (at least 8).
+    pub min_length: Option<i64>,
+    /// Most characters (64–256).
+    pub max_length: Option<i64>,
+}
+
+/// `[notify]`: how messages leave passdesk.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawNotify {
+    /// "outbox": keep messages in the outbox and print them to the console.
+    pub transport: Option<String>,
+    /// Sender shown on e-mail messages.
+    pub from: Option<String>,
+}
+
+/// `[organisation]`: what people see.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawOrganisation {
+    /// Name shown in the portal and in messages.
+    pub name: Option<String>,
+    /// Helpdesk URL or e-mail address shown on every error page.
+    pub helpdesk: Option<String>,
+}
+
+/// `[log]`: what the server writes about itself.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawLog {
+    /// tracing filter, e.g. "info" or "passdesk=debug,info".
+    pub level: Option<String>,
+    /// "text" or "json".
+    pub format: Option<String>,
+}

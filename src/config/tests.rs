@@ -1,0 +1,125 @@
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn keys(err: &Error) -> Vec<String> {
+    err.problems.iter().map(|p| p.key.clone()).collect()
+}
+
+#[test]
+fn embedded_defaults() {
+    let c = load_str("", "test", &[]).unwrap();
+    assert_eq!(c.server.listen.to_string(), "127.0.0.1:8443");
+    assert_eq!(c.store.data_dir, PathBuf::from("passdesk-data"));
+    assert_eq!(c.directories.len(), 1);
+    assert_eq!(c.directories[0].kind, DirectoryKind::Local);
+    assert_eq!(c.reset.codes.lifetime_secs, 600);
+    assert_eq!(c.reset.session_secs, 900);
+    assert_eq!(c.password.min_length, 12);
+}
+
+#[test]
+fn example_file_parses_and_matches_defaults() {
+    let c = load_str(EXAMPLE_TOML, "example", &[]).unwrap();
+    assert_eq!(c.server.listen.to_string(), "127.0.0.1:8443");
+    assert_eq!(c.password.max_length, 128);
+}
+
+#[test]
+fn every_unknown_key_is_reported_at_once() {
+    let err =
+        load_str("[server]\nlisen = \"x\"\n[store]\ndata_dri = \"y\"\n[nonsense]\na = 1\n", "test", &[]).unwrap_err();
+    let keys = keys(&err);
+    assert!(keys.contains(&"server.lisen".to_string()), "{keys:?}");
+    assert!(keys.contains(&"store.data_dri".to_string()), "{keys:?}");
+    assert!(keys.contains(&"nonsense".to_string()), "{keys:?}");
+    assert!(err.to_string().contains("3 problem(s)"), "{err}");
+}
+
+#[test]
+fn type_errors_and_ranges_are_reported_together() {
+    let err = load_str(
+        "[server]\nlisten = 8443\n[password]\nmin_length = 4\n[reset]\ncode_lifetime_minutes = 30\n",
+        "test",
+        &[],
+    )
+    .unwrap_err();
+    let keys = keys(&err);
+    assert!(keys.contains(&"server.listen".to_string()), "{keys:?}");
+    assert!(keys.contains(&"password.min_length".to_string()), "{keys:?}");
+    assert!(keys.contains(&"reset.code_lifetime_minutes".to_string()), "{keys:?}");
+    let text = err.to_string();
+    assert!(text.contains("from 2 to 15"), "{text}");
+}
+
+#[test]
+fn bad_values_name_the_fix() {
+    let err = load_str("[server]\nlisten = \"localhost\"\npublic_url = \"http://x\"\n", "t", &[]).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("server.listen") && text.contains("IP:PORT"), "{text}");
+    assert!(text.contains("server.public_url") && text.contains("https"), "{text}");
+}
+
+#[test]
+fn syntax_errors_are_reported() {
+    let err = load_str("[server\n", "t", &[]).unwrap_err();
+    assert_eq!(keys(&err), vec!["(syntax)"]);
+}
+
+#[test]
+fn environment_overrides_the_file() {
+    let c = load_str(
+        "[server]\nlisten = \"127.0.0.1:1\"\n",
+        "t",
+        &env(&[
+            ("PASSDESK_SERVER__LISTEN", "0.0.0.0:9443"),
+            ("PASSDESK_PASSWORD__MIN_LENGTH", "15"),
+            ("PASSDESK_CONFIG", "/x"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(c.server.listen.to_string(), "0.0.0.0:9443");
+    assert_eq!(c.password.min_length, 15);
+}
+
+#[test]
+fn unknown_environment_keys_are_errors() {
+    let err = load_str("", "t", &env(&[("PASSDESK_SERVER__LISTN", "x"), ("PASSDESK_BOGUS__X", "1")])).unwrap_err();
+    let keys = keys(&err);
+    assert!(keys.contains(&"server.listn".to_string()), "{keys:?}");
+    assert!(keys.contains(&"bogus".to_string()), "{keys:?}");
+}
+
+#[test]
+fn directories_are_named_tables() {
+    let c = load_str("[directories.corp]\nkind = \"local\"\nmail_domain = \"corp.example\"\n", "t", &[]).unwrap();
+    assert_eq!(c.directories[0].name, "corp");
+    assert_eq!(c.directories[0].mail_domain, "corp.example");
+    let err = load_str("[directories.corp]\nkind = \"novell\"\n", "t", &[]).unwrap_err();
+    assert_eq!(keys(&err), vec!["directories.corp.kind"]);
+}
+
+#[test]
+fn secrets_come_from_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("secret");
+    std::fs::write(&file, "s3cret\n").unwrap();
+    let mut table: toml::Table =
+        format!("[x]\nbind_password_file = {:?}\n", file.display().to_string()).parse().unwrap();
+    let mut problems = Vec::new();
+    load::resolve_secret_files_for_test(&mut table, &mut problems);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(table["x"]["bind_password"].as_str(), Some("s3cret"));
+    assert!(table["x"].get("bind_password_file").is_none());
+
+    let mut both: toml::Table = "[x]\npassword = \"a\"\npassword_file = \"/nope\"\n".parse().unwrap();
+    load::resolve_secret_files_for_test(&mut both, &mut problems);
+    assert_eq!(problems[0].key, "x.password_file");
+
+    let mut missing: toml::Table = "[x]\npassword_file = \"/definitely/not/here\"\n".parse().unwrap();
+    let mut problems = Vec::new();
+    load::resolve_secret_files_for_test(&mut missing, &mut problems);
+    assert!(problems[0].message.contains("cannot read"), "{problems:?}");
+}

@@ -1,0 +1,190 @@
+//! `RawConfig` → `Config`: defaults applied, ranges checked, every problem
+//! collected with its key path.
+
+use super::raw::*;
+use super::*;
+use crate::domain::password::{MAX_LENGTH_CEILING, MAX_LENGTH_FLOOR, MIN_LENGTH_FLOOR};
+
+/// Collects problems while the typed config is built.
+#[derive(Default)]
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn add(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Problem { key: key.into(), message: message.into() });
+    }
+
+    /// An integer within `range`, or the default.
+    fn int_in(&mut self, key: &str, value: Option<i64>, range: std::ops::RangeInclusive<i64>, default: i64) -> i64 {
+        match value {
+            None => default,
+            Some(v) if range.contains(&v) => v,
+            Some(v) => {
+                self.add(
+                    key,
+                    format!("{v} is out of range: use a whole number from {} to {}", range.start(), range.end()),
+                );
+                default
+            }
+        }
+    }
+}
+
+impl TryFrom<RawConfig> for Config {
+    type Error = Vec<Problem>;
+
+    fn try_from(raw: RawConfig) -> Result<Self, Self::Error> {
+        let mut p = Problems::default();
+        let server = server(&mut p, raw.server);
+        let store =
+            StoreConfig { data_dir: PathBuf::from(raw.store.data_dir.unwrap_or_else(|| "passdesk-data".to_owned())) };
+        if store.data_dir.as_os_str().is_empty() {
+            p.add("store.data_dir", "must not be empty: give a folder, e.g. \"/var/lib/passdesk\"");
+        }
+        let directories = directories(&mut p, raw.directories);
+        let reset = ResetConfig {
+            codes: CodeRules {
+                lifetime_secs: 60
+                    * p.int_in("reset.code_lifetime_minutes", raw.reset.code_lifetime_minutes, 2..=15, 10),
+                ..CodeRules::default()
+            },
+            session_secs: 60 * p.int_in("reset.session_minutes", raw.reset.session_minutes, 5..=60, 15),
+        };
+        let password = password(&mut p, raw.password);
+        let notify = notify(&mut p, raw.notify);
+        let organisation = OrganisationConfig {
+            name: raw.organisation.name.unwrap_or_else(|| "passdesk".to_owned()),
+            helpdesk: raw.organisation.helpdesk.filter(|h| !h.trim().is_empty()),
+        };
+        if organisation.name.trim().is_empty() || organisation.name.chars().count() > 80 {
+            p.add("organisation.name", "give a name of 1 to 80 characters");
+        }
+        if let Some(h) = &organisation.helpdesk {
+            if !(h.starts_with("https://") || h.starts_with("http://") || h.starts_with("mailto:")) {
+                p.add("organisation.helpdesk", "use a URL (https://…) or an e-mail link (mailto:helpdesk@example.org)");
+            }
+        }
+        let log = log(&mut p, raw.log);
+        if !p.0.is_empty() {
+            p.0.sort_by(|a, b| a.key.cmp(&b.key));
+            return Err(p.0);
+        }
+        Ok(Config { server, store, directories, reset, password, notify, organisation, log })
+    }
+}
+
+fn server(p: &mut Problems, raw: RawServer) -> ServerConfig {
+    let listen_text = raw.listen.unwrap_or_else(|| "127.0.0.1:8443".to_owned());
+    let listen = listen_text.parse().unwrap_or_else(|_| {
+        p.add(
+            "server.listen",
+            format!("\"{listen_text}\" is not an address: use IP:PORT, e.g. \"0.0.0.0:443\" or \"[::]:8443\""),
+        );
+        SocketAddr::from(([127, 0, 0, 1], 8443))
+    });
+    let public_url = raw.public_url.and_then(|text| match url::Url::parse(&text) {
+        Ok(u) if u.scheme() == "https" && u.host().is_some() => Some(u),
+        _ => {
+            p.add(
+                "server.public_url",
+                format!("\"{text}\" is not an https URL: use e.g. \"https://passdesk.example.org\""),
+            );
+            None
+        }
+    });
+    let tls = match (raw.tls_cert, raw.tls_key) {
+        (None, None) => None,
+        (Some(cert), Some(key)) => Some(TlsFiles { cert: cert.into(), key: key.into() }),
+        (Some(_), None) => {
+            p.add("server.tls_key", "missing: tls_cert needs its private key file too");
+            None
+        }
+        (None, Some(_)) => {
+            p.add("server.tls_cert", "missing: tls_key needs its certificate file too");
+            None
+        }
+    };
+    let kib = p.int_in("server.max_body_kib", raw.max_body_kib, 4..=1024, 64);
+    ServerConfig { listen, public_url, tls, max_body_bytes: usize::try_from(kib).unwrap_or(64) * 1024 }
+}
+
+fn directories(p: &mut Problems, raw: std::collections::BTreeMap<String, RawDirectory>) -> Vec<DirectoryConfig> {
+    if raw.is_empty() {
+        return vec![DirectoryConfig {
+            name: "local".to_owned(),
+            kind: DirectoryKind::Local,
+            mail_domain: "example.org".to_owned(),
+        }];
+    }
+    let mut out = Vec::new();
+    for (name, dir) in raw {
+        let key = |k: &str| format!("directories.{name}.{k}");
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || name.len() > 32 {
+            p.add(
+                format!("directories.{name}"),
+                "a directory name uses only letters, digits, '-' and '_' (at most 32)",
+            );
+        }
+        let kind = match dir.kind.as_deref() {
+            Some("local") => DirectoryKind::Local,
+            Some(other) => {
+                p.add(key("kind"), format!("\"{other}\" is not a directory kind: use \"local\""));
+                DirectoryKind::Local
+            }
+            None => {
+                p.add(key("kind"), "missing: say which kind of directory this is, e.g. kind = \"local\"");
+                DirectoryKind::Local
+            }
+        };
+        let mail_domain = dir.mail_domain.unwrap_or_else(|| "example.org".to_owned());
+        if mail_domain.is_empty() || mail_domain.contains('@') || mail_domain.contains(char::is_whitespace) {
+            p.add(key("mail_domain"), "give a bare domain such as \"example.org\"");
+        }
+        out.push(DirectoryConfig { name, kind, mail_domain });
+    }
+    out
+}
+
+fn password(p: &mut Problems, raw: RawPassword) -> PasswordPolicy {
+    let ceiling = MAX_LENGTH_CEILING as i64;
+    let min = p.int_in("password.min_length", raw.min_length, MIN_LENGTH_FLOOR as i64..=ceiling, 12);
+    let max = p.int_in("password.max_length", raw.max_length, MAX_LENGTH_FLOOR as i64..=ceiling, 128);
+    if min > max {
+        p.add(
+            "password.min_length",
+            format!("{min} is above password.max_length ({max}): lower it or raise the maximum"),
+        );
+    }
+    PasswordPolicy { min_length: min as usize, max_length: max as usize }
+}
+
+fn notify(p: &mut Problems, raw: RawNotify) -> NotifyConfig {
+    let transport = match raw.transport.as_deref() {
+        None | Some("outbox") => Transport::Outbox,
+        Some(other) => {
+            p.add("notify.transport", format!("\"{other}\" is not a transport: use \"outbox\""));
+            Transport::Outbox
+        }
+    };
+    let from = raw.from.unwrap_or_else(|| "passdesk <passdesk@localhost>".to_owned());
+    if !from.contains('@') || from.contains(['\r', '\n']) {
+        p.add("notify.from", "give a sender address, e.g. \"IT Helpdesk <helpdesk@example.org>\"");
+    }
+    NotifyConfig { transport, from }
+}
+
+fn log(p: &mut Problems, raw: RawLog) -> LogConfig {
+    let level = raw.level.unwrap_or_else(|| "info".to_owned());
+    if tracing_subscriber::EnvFilter::try_new(&level).is_err() {
+        p.add("log.level", format!("\"{level}\" is not a log filter: use error, warn, info, debug or trace"));
+    }
+    let json = match raw.format.as_deref() {
+        None | Some("text") => false,
+        Some("json") => true,
+        Some(other) => {
+            p.add("log.format", format!("\"{other}\" is not a log format: use \"text\" or \"json\""));
+            false
+        }
+    };
+    LogConfig { level, json }
+}

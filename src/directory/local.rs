@@ -1,0 +1,238 @@
+//! The local directory: accounts kept by passdesk itself in the
+//! `local_users` table, passwords as argon2id hashes (the only passwords
+//! passdesk ever stores). It is the embedded default for trying passdesk
+//! without a directory server, the home of local administrators, and the
+//! fast directory of the test suite. Argon2 work runs on the blocking pool.
+
+use super::{Account, AccountId, Directory, Error, ResetMode};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use async_trait::async_trait;
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, OptionalExtension, params};
+use secrecy::{ExposeSecret, SecretString};
+
+type Pool = r2d2::Pool<SqliteConnectionManager>;
+
+/// argon2id with OWASP's first recommended setting (19 MiB, 2 passes).
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password with a fresh salt, as a PHC string.
+pub fn hash_password(password: &str) -> Result<String, Error> {
+    let mut salt_bytes = [0u8; 16];
+    rand::fill(&mut salt_bytes);
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| Error::Other(format!("argon2 salt: {e}")))?;
+    hasher()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Other(format!("argon2: {e}")))
+}
+
+/// Whether `password` matches the PHC string.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// A new local account.
+#[derive(Debug, Clone)]
+pub struct NewLocalUser {
+    /// User ID, unique ignoring case.
+    pub login: String,
+    /// Name shown to the person.
+    pub display_name: String,
+    /// E-mail address for codes.
+    pub email: Option<String>,
+    /// Local administrators sign in to the admin pages.
+    pub is_admin: bool,
+}
+
+/// Accounts in passdesk's own database.
+pub struct LocalDirectory {
+    name: String,
+    pool: Pool,
+}
+
+impl LocalDirectory {
+    /// A local directory over the passdesk database.
+    pub fn new(name: impl Into<String>, pool: Pool) -> Self {
+        Self { name: name.into(), pool }
+    }
+
+    async fn run<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, Error> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = pool.get().map_err(|e| Error::Unavailable(e.to_string()))?;
+            work(&conn)
+        })
+        .await
+        .map_err(|_| Error::Other("a directory task stopped unexpectedly".into()))?
+    }
+
+    /// Creates an account; returns false when the user ID is already taken.
+    pub async fn add_user(&self, user: NewLocalUser, password: SecretString, now: i64) -> Result<bool, Error> {
+        self.run(move |conn| {
+            let hash = hash_password(password.expose_secret())?;
+            let inserted = conn
+                .execute(
+                    "INSERT INTO local_users (login, display_name, email, password_hash, is_admin, password_set_at, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (login) DO NOTHING",
+                    params![user.login, user.display_name, user.email, hash, user.is_admin, now],
+                )
+                .map_err(sql)?;
+            Ok(inserted == 1)
+        })
+        .await
+    }
+
+    /// Disables or enables an account.
+    pub async fn set_disabled(&self, id: &AccountId, disabled: bool) -> Result<(), Error> {
+        let id = row_id(id)?;
+        self.run(move |conn| {
+            conn.execute("UPDATE local_users SET disabled = ?2 WHERE id = ?1", params![id, disabled]).map_err(sql)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Locks an account, as too many wrong passwords would.
+    pub async fn lock(&self, id: &AccountId) -> Result<(), Error> {
+        let id = row_id(id)?;
+        self.run(move |conn| {
+            conn.execute("UPDATE local_users SET locked = 1 WHERE id = ?1", [id]).map_err(sql)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Writes a new hash (both reset and change end here).
+    async fn store_password(&self, id: i64, new: &SecretString) -> Result<(), Error> {
+        let new = new.clone();
+        self.run(move |conn| {
+            let hash = hash_password(new.expose_secret())?;
+            let now: i64 = conn.query_row("SELECT unixepoch()", [], |r| r.get(0)).map_err(sql)?;
+            let changed = conn
+                .execute(
+                    "UPDATE local_users SET password_hash = ?2, password_set_at = ?3, locked = 0 WHERE id = ?1",
+                    params![id, hash, now],
+                )
+                .map_err(sql)?;
+            if changed == 0 { Err(Error::NotFound) } else { Ok(()) }
+        })
+        .await
+    }
+
+    async fn hash_and_state(&self, id: i64) -> Result<(String, bool, bool), Error> {
+        self.run(move |conn| {
+            conn.query_row("SELECT password_hash, disabled, locked FROM local_users WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+            .map_err(sql)?
+            .ok_or(Error::NotFound)
+        })
+        .await
+    }
+
+    async fn check_password(&self, id: i64, password: &SecretString) -> Result<(), Error> {
+        let (hash, disabled, locked) = self.hash_and_state(id).await?;
+        let password = password.clone();
+        let matches = tokio::task::spawn_blocking(move || verify_password(password.expose_secret(), &hash))
+            .await
+            .map_err(|_| Error::Other("a directory task stopped unexpectedly".into()))?;
+        if !matches {
+            return Err(Error::InvalidCredentials);
+        }
+        if disabled {
+            return Err(Error::AccountDisabled);
+        }
+        if locked {
+            return Err(Error::AccountLockedOut);
+        }
+        Ok(())
+    }
+}
+
+fn sql(e: rusqlite::Error) -> Error {
+    Error::Unavailable(format!("local directory database: {e}"))
+}
+
+fn row_id(id: &AccountId) -> Result<i64, Error> {
+    id.0.parse().map_err(|_| Error::NotFound)
+}
+
+fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
+    Ok(Account {
+        id: AccountId(r.get::<_, i64>("id")?.to_string()),
+        login: r.get("login")?,
+        display_name: r.get("display_name")?,
+        email: r.get("email")?,
+        mobile: r.get("mobile")?,
+        disabled: r.get("disabled")?,
+        locked: r.get("locked")?,
+    })
+}
+
+#[async_trait]
+impl Directory for LocalDirectory {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    async fn find(&self, login: &str) -> Result<Option<Account>, Error> {
+        let login = login.to_owned();
+        self.run(move |conn| {
+            conn.prepare_cached(
+                "SELECT * FROM local_users WHERE login = ?1 COLLATE NOCASE
+                 OR (email = ?1 COLLATE NOCASE AND (SELECT count(*) FROM local_users WHERE email = ?1 COLLATE NOCASE) = 1)",
+            )
+            .and_then(|mut s| s.query_row([login], account_from_row).optional())
+            .map_err(sql)
+        })
+        .await
+    }
+
+    async fn account(&self, id: &AccountId) -> Result<Option<Account>, Error> {
+        let Ok(id) = row_id(id) else { return Ok(None) };
+        self.run(move |conn| {
+            conn.prepare_cached("SELECT * FROM local_users WHERE id = ?1")
+                .and_then(|mut s| s.query_row([id], account_from_row).optional())
+                .map_err(sql)
+        })
+        .await
+    }
+
+    async fn authenticate(&self, id: &AccountId, password: &SecretString) -> Result<(), Error> {
+        self.check_password(row_id(id)?, password).await
+    }
+
+    async fn reset_password(&self, id: &AccountId, new: &SecretString, _mode: ResetMode) -> Result<(), Error> {
+        let id = row_id(id)?;
+        let (_, disabled, _) = self.hash_and_state(id).await?;
+        if disabled {
+            return Err(Error::AccountDisabled);
+        }
+        self.store_password(id, new).await
+    }
+
+    async fn change_password(&self, id: &AccountId, old: &SecretString, new: &SecretString) -> Result<(), Error> {
+        let id = row_id(id)?;
+        self.check_password(id, old).await?;
+        self.store_password(id, new).await
+    }
+
+    async fn unlock(&self, id: &AccountId) -> Result<(), Error> {
+        let id = row_id(id)?;
+        self.run(move |conn| {
+            let changed = conn.execute("UPDATE local_users SET locked = 0 WHERE id = ?1", [id]).map_err(sql)?;
+            if changed == 0 { Err(Error::NotFound) } else { Ok(()) }
+        })
+        .await
+    }
+}

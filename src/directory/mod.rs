@@ -1,0 +1,119 @@
+//! Directories that hold the accounts people reset: one trait, one set of
+//! operations, several flavours (`local` now; Active Directory and OpenLDAP
+//! slot in behind the same trait). A directory never calls the store or the
+//! notifier; `crate::flow` decides what to do with its answers.
+
+pub mod local;
+
+use async_trait::async_trait;
+use secrecy::SecretString;
+
+/// Identifies an account inside one directory (a DN for LDAP, a row id for
+/// the local directory). Opaque to everyone but the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AccountId(pub String);
+
+/// What passdesk knows about an account: enough to offer methods and to
+/// explain refusals, never a password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The directory's id for it.
+    pub id: AccountId,
+    /// The canonical user ID.
+    pub login: String,
+    /// Name to greet the person with.
+    pub display_name: String,
+    /// Directory e-mail address (`mail`).
+    pub email: Option<String>,
+    /// Mobile phone, E.164.
+    pub mobile: Option<String>,
+    /// Disabled accounts are never reset.
+    pub disabled: bool,
+    /// Locked out by too many wrong passwords.
+    pub locked: bool,
+}
+
+/// Whether the person must change the password at next sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetMode {
+    /// The person chose it: it is current (AD `pwdLastSet = -1`).
+    SelfService,
+    /// Someone else chose it: change at next sign-in (AD `pwdLastSet = 0`).
+    MustChange,
+}
+
+/// Why a directory refused a new password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyReason {
+    /// Shorter than the directory allows.
+    TooShort,
+    /// Fails the directory's complexity rule.
+    NotComplex,
+    /// Used before.
+    InHistory,
+    /// Changed too recently.
+    TooYoung,
+    /// Another reason, in the directory's words.
+    Other(String),
+}
+
+/// A directory's answer when an operation did not happen. Each variant is a
+/// meaning the flow can act on; the detail for admins is in the text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The directory's password policy refused the password.
+    #[error("the directory refused the password: {0:?}")]
+    PolicyRejected(PolicyReason),
+    /// Wrong current password.
+    #[error("the password is not correct")]
+    InvalidCredentials,
+    /// The account is disabled.
+    #[error("the account is disabled")]
+    AccountDisabled,
+    /// The account is locked out.
+    #[error("the account is locked out")]
+    AccountLockedOut,
+    /// A protected (administrative) account that self-service may not touch.
+    #[error("the account is protected")]
+    ProtectedAccount,
+    /// The service account lacks a right.
+    #[error("the service account lacks the right: {missing_right}")]
+    AccessDenied {
+        /// The right, named as an admin would grant it.
+        missing_right: String,
+    },
+    /// The account no longer exists.
+    #[error("the account no longer exists")]
+    NotFound,
+    /// No server could be reached; nothing changed.
+    #[error("the directory is unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else, with the detail for admins.
+    #[error("directory error: {0}")]
+    Other(String),
+}
+
+/// One directory, as the flows see it.
+#[async_trait]
+pub trait Directory: Send + Sync {
+    /// The configured name (`[directories.NAME]`).
+    fn name(&self) -> &str;
+
+    /// Finds the account a person means by the user ID they typed.
+    async fn find(&self, login: &str) -> Result<Option<Account>, Error>;
+
+    /// Reads an account again by its id (contact data may have changed).
+    async fn account(&self, id: &AccountId) -> Result<Option<Account>, Error>;
+
+    /// Checks a password by signing in as the account.
+    async fn authenticate(&self, id: &AccountId, password: &SecretString) -> Result<(), Error>;
+
+    /// Sets a new password as the service account (forgotten password).
+    async fn reset_password(&self, id: &AccountId, new: &SecretString, mode: ResetMode) -> Result<(), Error>;
+
+    /// Changes the password as the account itself, old and new.
+    async fn change_password(&self, id: &AccountId, old: &SecretString, new: &SecretString) -> Result<(), Error>;
+
+    /// Clears a lockout without touching the password.
+    async fn unlock(&self, id: &AccountId) -> Result<(), Error>;
+}

@@ -1,0 +1,23 @@
+//! The vocabulary and rules of self-service password reset, with no I/O:
+//! no SQLite, no LDAP, no HTTP. Everything here can be tested with plain
+//! values; the flows in `crate::flow` apply these rules to stored state.
+
+pub mod audit;
+pub mod code;
+pub mod decoy;
+pub mod key;
+pub mod login;
+pub mod mask;
+pub mod message;
+pub mod method;
+pub mod password;
+pub mod token;
+
+pub use audit::{Activity, AuditOutcome, EventId};
+pub use code::{CodeRules, OneTimeCode};
+pub use key::ServerKey;
+pub use login::Login;
+pub use message::{Channel, Message};
+pub use method::{MethodKind, OfferedMethod};
+pub use password::{PasswordPolicy, PasswordProblem};
+pub use token::FlowToken;

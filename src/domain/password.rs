@@ -1,0 +1,155 @@
+//! The password rules passdesk applies before anything reaches a directory
+//! (DESIGN.md §4, NIST SP 800-63B): a length window counted in Unicode
+//! characters after NFKC, no composition rules, and refusal of common
+//! passwords and of passwords that contain the user ID.
+
+use std::sync::OnceLock;
+use unicode_normalization::UnicodeNormalization;
+
+/// Lowest minimum length an administrator may configure.
+pub const MIN_LENGTH_FLOOR: usize = 8;
+/// Highest maximum length accepted.
+pub const MAX_LENGTH_CEILING: usize = 256;
+/// The smallest maximum an administrator may configure (NIST: at least 64).
+pub const MAX_LENGTH_FLOOR: usize = 64;
+
+/// The embedded common-password list, gzip-compressed; see web/passwords/SOURCE.md.
+static COMMON_GZ: &[u8] = include_bytes!("../../web/passwords/common.txt.gz");
+
+/// passdesk's own password rules; the directory's rules are applied on top.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    /// Fewest characters accepted.
+    pub min_length: usize,
+    /// Most characters accepted.
+    pub max_length: usize,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        Self { min_length: 12, max_length: 128 }
+    }
+}
+
+/// Why a new password was refused, phrased for the person choosing it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordProblem {
+    /// Shorter than the minimum.
+    #[error("use at least {min} characters (15 or more is better)")]
+    TooShort {
+        /// The minimum in force.
+        min: usize,
+    },
+    /// Longer than the maximum.
+    #[error("use at most {max} characters")]
+    TooLong {
+        /// The maximum in force.
+        max: usize,
+    },
+    /// Found in the list of commonly used passwords.
+    #[error("this password is one of the most commonly used passwords; choose another")]
+    Common,
+    /// Contains the user ID.
+    #[error("the password must not contain your user ID")]
+    ContainsLogin,
+}
+
+impl PasswordPolicy {
+    /// Normalises a password the way it will be written (NFKC), so a
+    /// password typed on two keyboards is the same password.
+    pub fn normalise(password: &str) -> String {
+        password.nfkc().collect()
+    }
+
+    /// Checks a normalised password against these rules for the given user.
+    pub fn check(&self, password: &str, login: &str) -> Result<(), PasswordProblem> {
+        let length = password.chars().count();
+        if length < self.min_length {
+            return Err(PasswordProblem::TooShort { min: self.min_length });
+        }
+        if length > self.max_length {
+            return Err(PasswordProblem::TooLong { max: self.max_length });
+        }
+        let lower = password.to_lowercase();
+        let login = login.to_lowercase();
+        if login.chars().count() >= 3 && lower.contains(&login) {
+            return Err(PasswordProblem::ContainsLogin);
+        }
+        if is_common(&lower) {
+            return Err(PasswordProblem::Common);
+        }
+        Ok(())
+    }
+}
+
+/// Whether a lowercased password is in the embedded list. The list is
+/// decompressed on first use only, so an idle server does not carry it.
+pub fn is_common(lowercased: &str) -> bool {
+    common_list().binary_search_by(|entry| entry.as_str().cmp(lowercased)).is_ok()
+}
+
+/// Number of entries in the embedded list (for `passdesk check` and tests).
+pub fn common_list_len() -> usize {
+    common_list().len()
+}
+
+/// A random password for generated accounts (demo users, local admins):
+/// 20 characters from an alphabet without look-alikes, about 115 bits.
+pub fn generate_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..20).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect()
+}
+
+fn common_list() -> &'static [String] {
+    static LIST: OnceLock<Vec<String>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        use std::io::Read;
+        let mut text = String::new();
+        // The list is compiled in; a decoding failure would be caught by the
+        // tests below, and at worst leaves the list empty rather than panicking.
+        let _ = flate2::read::GzDecoder::new(COMMON_GZ).read_to_string(&mut text);
+        let mut list: Vec<String> =
+            text.lines().map(str::trim).filter(|line| !line.is_empty()).map(str::to_lowercase).collect();
+        list.sort_unstable();
+        list.dedup();
+        list.shrink_to_fit();
+        list
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_list_is_large_and_sorted() {
+        assert!(common_list_len() >= 100_000, "only {} entries", common_list_len());
+        assert!(is_common("password"));
+        assert!(is_common("123456"));
+        assert!(!is_common("correct horse battery staple orbit"));
+    }
+
+    #[test]
+    fn length_is_counted_in_characters() {
+        let policy = PasswordPolicy { min_length: 8, max_length: 64 };
+        assert_eq!(policy.check("ééééééé", "x"), Err(PasswordProblem::TooShort { min: 8 }));
+        assert_eq!(policy.check("éééééééq", "x"), Ok(()));
+        assert_eq!(policy.check(&"ab".repeat(33), "x"), Err(PasswordProblem::TooLong { max: 64 }));
+    }
+
+    #[test]
+    fn common_and_login_refused() {
+        let policy = PasswordPolicy::default();
+        assert_eq!(policy.check("qwertyuiopasdfgh", "bob"), Err(PasswordProblem::Common));
+        assert_eq!(policy.check("my-alice-is-great-2026", "Alice"), Err(PasswordProblem::ContainsLogin));
+        assert_eq!(policy.check("Violet meadow drums 42", "alice"), Ok(()));
+    }
+
+    #[test]
+    fn nfkc_normalisation() {
+        assert_eq!(PasswordPolicy::normalise("ﬁ"), "fi");
+        assert_eq!(PasswordPolicy::normalise("Ａ"), "A");
+    }
+}

@@ -1,0 +1,85 @@
+//! Administrative actions that the CLI (and later the admin pages) run:
+//! creating local administrators and seeding the demo users.
+
+use super::{Client, Error, Flows};
+use crate::directory::local::NewLocalUser;
+use crate::domain::password::generate_password;
+use crate::domain::{Activity, AuditOutcome};
+use crate::store::Effects;
+use secrecy::{ExposeSecret, SecretString};
+
+/// A demo account created by `serve --demo`.
+#[derive(Debug)]
+pub struct DemoUser {
+    /// User ID to type.
+    pub login: String,
+    /// Where codes go.
+    pub email: String,
+    /// Initial password, when this run created the account.
+    pub password: Option<SecretString>,
+}
+
+const DEMO: &[(&str, &str, &str)] = &[
+    ("alice", "Alice Anders", "alice@example.org"),
+    ("bob", "Bob Baker", "bob@example.org"),
+    ("carol", "Carol Cruz", "carol@example.org"),
+];
+
+impl Flows {
+    /// Creates the three demo users if they are missing.
+    pub async fn seed_demo(&self) -> Result<Vec<DemoUser>, Error> {
+        let local = self.local.clone().ok_or(Error::WrongStep("--demo needs a local directory"))?;
+        let mut users = Vec::new();
+        for (login, name, email) in DEMO {
+            let password = SecretString::from(generate_password());
+            let user = NewLocalUser {
+                login: (*login).to_owned(),
+                display_name: (*name).to_owned(),
+                email: Some((*email).to_owned()),
+                is_admin: false,
+            };
+            let created = local
+                .add_user(user, password.clone(), self.clock.now())
+                .await
+                .map_err(super::reset::directory_error)?;
+            users.push(DemoUser {
+                login: (*login).to_owned(),
+                email: (*email).to_owned(),
+                password: created.then_some(password),
+            });
+        }
+        Ok(users)
+    }
+
+    /// Creates a local administrator with a generated password, returned once.
+    pub async fn add_local_admin(&self, login: &str, client: &Client) -> Result<SecretString, Error> {
+        let local = self.local.clone().ok_or(Error::WrongStep("local administrators need a local directory"))?;
+        let login = crate::domain::Login::parse(login)
+            .map_err(|e| Error::InvalidInput { field: "login", message: e.to_string() })?;
+        let password = SecretString::from(generate_password());
+        let user = NewLocalUser {
+            login: login.as_str().to_owned(),
+            display_name: login.as_str().to_owned(),
+            email: None,
+            is_admin: true,
+        };
+        let created =
+            local.add_user(user, password.clone(), self.clock.now()).await.map_err(super::reset::directory_error)?;
+        if !created {
+            return Err(Error::InvalidInput {
+                field: "login",
+                message: format!("a local account \"{login}\" already exists: choose another name"),
+            });
+        }
+        let audit = self.audit(
+            Activity::AdminAdded,
+            AuditOutcome::Success,
+            login.as_str(),
+            "local administrator created".into(),
+            client,
+        );
+        self.store.record(self.clock.now(), Effects { audit: vec![audit], messages: vec![] }).await?;
+        debug_assert!(!password.expose_secret().is_empty());
+        Ok(password)
+    }
+}

@@ -1,0 +1,90 @@
+//! The outbox worker: takes due messages from the store and hands them to
+//! the notifier, retrying with exponential backoff and giving up after a
+//! number of attempts. A code that expires while queued is never sent late.
+//! A transport outage never loses a message and never blocks a request.
+
+use crate::clock::Clock;
+use crate::notify::{self, Notifier};
+use crate::store::{OutboxState, Store};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Attempts before a message is moved to the dead letters.
+pub const MAX_ATTEMPTS: u32 = 8;
+/// Wait after the first failure; doubled after each further one.
+pub const FIRST_RETRY_SECS: i64 = 30;
+/// Longest wait between attempts.
+pub const MAX_RETRY_SECS: i64 = 3600;
+
+/// Moves messages from the outbox to a transport.
+pub struct Delivery {
+    store: Store,
+    notifier: Arc<dyn Notifier>,
+    clock: Arc<dyn Clock>,
+}
+
+/// Seconds to wait after the `attempt`-th failed attempt (1-based).
+pub fn backoff_secs(attempt: u32) -> i64 {
+    let exponent = attempt.saturating_sub(1).min(20);
+    (FIRST_RETRY_SECS << exponent).min(MAX_RETRY_SECS)
+}
+
+impl Delivery {
+    /// A worker over the store with one transport.
+    pub fn new(store: Store, notifier: Arc<dyn Notifier>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, notifier, clock }
+    }
+
+    /// One pass over the due messages; returns how many were handled.
+    pub async fn deliver_due(&self) -> Result<usize, crate::store::Error> {
+        let now = self.clock.now();
+        let due = self.store.due_messages(now, 50).await?;
+        for row in &due {
+            if row.expires_at.is_some_and(|at| at <= now) {
+                self.store.expire_message(row.id, now).await?;
+                continue;
+            }
+            let Some(message) = row.message() else {
+                self.store.settle_message(row.id, OutboxState::Dead, now, Some("unknown channel".into()), now).await?;
+                continue;
+            };
+            let attempt = row.attempts + 1;
+            let (state, next, error) = match self.notifier.deliver(&message).await {
+                Ok(()) => (OutboxState::Sent, now, None),
+                Err(notify::Error::Permanent(e)) => (OutboxState::Dead, now, Some(e)),
+                Err(notify::Error::Temporary(e)) if attempt >= MAX_ATTEMPTS => (OutboxState::Dead, now, Some(e)),
+                Err(notify::Error::Temporary(e)) => (OutboxState::Pending, now + backoff_secs(attempt), Some(e)),
+            };
+            if let Some(e) = &error {
+                tracing::warn!(message_id = row.id, attempt, transport = self.notifier.name(), error = %e, "delivery failed");
+            }
+            self.store.settle_message(row.id, state, next, error, self.clock.now()).await?;
+        }
+        Ok(due.len())
+    }
+
+    /// Runs until the process ends: a pass whenever a message is queued, and
+    /// at least every few seconds for retries.
+    pub async fn run(self, signal: Arc<tokio::sync::Notify>) {
+        loop {
+            if let Err(e) = self.deliver_due().await {
+                tracing::error!(error = %e, "outbox delivery pass failed");
+            }
+            let _ = tokio::time::timeout(Duration::from_secs(5), signal.notified()).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff_secs(1), 30);
+        assert_eq!(backoff_secs(2), 60);
+        assert_eq!(backoff_secs(3), 120);
+        assert_eq!(backoff_secs(8), 3600);
+        assert_eq!(backoff_secs(40), 3600);
+    }
+}

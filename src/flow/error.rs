@@ -1,0 +1,74 @@
+//! What a flow can answer instead of success. Each variant is something the
+//! person (or client program) can act on; the faces map them to statuses
+//! and localised sentences.
+
+use crate::directory::PolicyReason;
+use crate::domain::PasswordProblem;
+
+/// A flow's refusal or failure.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A field is malformed.
+    #[error("{field}: {message}")]
+    InvalidInput {
+        /// The field, as named in the form and the API.
+        field: &'static str,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// No flow has this token (never issued, purged, or finished).
+    #[error("this reset session does not exist or has ended")]
+    FlowNotFound,
+    /// The flow outlived its session time.
+    #[error("this reset session has expired")]
+    FlowExpired,
+    /// The step does not fit the flow's state (password before proof…).
+    #[error("this step is not possible now: {0}")]
+    WrongStep(&'static str),
+    /// The method was not offered in this flow.
+    #[error("method: this method is not offered here")]
+    UnknownMethod,
+    /// Asked for a new code too soon.
+    #[error("wait {retry_after} seconds before asking for another code")]
+    TooSoon {
+        /// Seconds to wait.
+        retry_after: i64,
+    },
+    /// Verify before any code was sent.
+    #[error("no code was sent for this method yet")]
+    NoCodeSent,
+    /// The code is past its lifetime.
+    #[error("the code has expired; ask for a new one")]
+    CodeExpired,
+    /// The code was wrong.
+    #[error("the code is not correct")]
+    CodeWrong {
+        /// Tries left on this code.
+        remaining: u32,
+    },
+    /// Too many wrong tries or already used: the code is dead.
+    #[error("this code can no longer be used; ask for a new one")]
+    CodeUsedUp,
+    /// passdesk's password rules refused the new password.
+    #[error("{0}")]
+    PasswordRejected(#[from] PasswordProblem),
+    /// The directory's rules refused the new password.
+    #[error("the directory refused the password")]
+    DirectoryPolicy(PolicyReason),
+    /// The account cannot be changed by self-service (disabled, protected,
+    /// missing right): the person must contact the helpdesk.
+    #[error("this account cannot be reset here")]
+    AccountNotEligible(String),
+    /// No directory server answered; nothing changed.
+    #[error("the directory cannot be reached; try again in a few minutes")]
+    DirectoryUnavailable,
+    /// Our own fault; the detail goes to the log only.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<crate::store::Error> for Error {
+    fn from(e: crate::store::Error) -> Self {
+        Self::Internal(e.to_string())
+    }
+}

@@ -1,0 +1,105 @@
+//! Use cases: the only code that orchestrates the store, the directories and
+//! the notifier. The HTML portal, the JSON API and the CLI all call these
+//! methods, so every face behaves the same. Nothing here knows about HTTP.
+
+pub mod admin;
+pub mod delivery;
+mod error;
+pub mod reset;
+
+pub use error::Error;
+
+use crate::clock::Clock;
+use crate::directory::Directory;
+use crate::directory::local::LocalDirectory;
+use crate::domain::audit::AuditRecord;
+use crate::domain::{Activity, AuditOutcome, CodeRules, PasswordPolicy, ServerKey};
+use crate::notify::templates::Brand;
+use crate::store::Store;
+use std::sync::Arc;
+
+/// Who is asking, for the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    /// Peer address.
+    pub ip: Option<String>,
+    /// Request id that also appears in the log and on error pages.
+    pub request_id: Option<String>,
+}
+
+/// The knobs of the flows, taken from the config by `crate::app`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// One-time code rules.
+    pub codes: CodeRules,
+    /// Seconds from identification until a flow is dead.
+    pub session_secs: i64,
+    /// passdesk's own password rules.
+    pub password: PasswordPolicy,
+    /// Branding for messages.
+    pub brand: Brand,
+    /// Mail domain for decoy hints.
+    pub decoy_mail_domain: String,
+}
+
+/// Everything the flows need, wired once by `crate::app`.
+pub struct Flows {
+    store: Store,
+    directories: Vec<Arc<dyn Directory>>,
+    local: Option<Arc<LocalDirectory>>,
+    clock: Arc<dyn Clock>,
+    key: Arc<ServerKey>,
+    settings: Settings,
+    outbox_signal: Arc<tokio::sync::Notify>,
+}
+
+impl Flows {
+    /// Wires the flows. `local` is the local directory when one is
+    /// configured, for the admin actions that only it supports.
+    pub fn new(
+        store: Store,
+        directories: Vec<Arc<dyn Directory>>,
+        local: Option<Arc<LocalDirectory>>,
+        clock: Arc<dyn Clock>,
+        key: Arc<ServerKey>,
+        settings: Settings,
+    ) -> Self {
+        Self { store, directories, local, clock, key, settings, outbox_signal: Arc::new(tokio::sync::Notify::new()) }
+    }
+
+    /// Woken whenever a message is queued, so delivery does not wait for a poll.
+    pub fn outbox_signal(&self) -> Arc<tokio::sync::Notify> {
+        self.outbox_signal.clone()
+    }
+
+    /// The settings in force (the portal shows the password rules).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Whether the store answers, for `/readyz`.
+    pub async fn ready(&self) -> Result<(), Error> {
+        Ok(self.store.ping().await?)
+    }
+
+    fn audit(
+        &self,
+        activity: Activity,
+        outcome: AuditOutcome,
+        target: &str,
+        detail: String,
+        client: &Client,
+    ) -> AuditRecord {
+        AuditRecord {
+            at: self.clock.now(),
+            actor: target.to_owned(),
+            target: target.to_owned(),
+            activity: activity.name().to_owned(),
+            result: outcome.as_str().to_owned(),
+            event_id: None,
+            detail,
+            client_ip: client.ip.clone(),
+            correlation: client.request_id.clone(),
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! Self-service password reset (DESIGN.md §5–6): identify → pass the
+//! required proofs → choose a new password → write it to the directory.
+//! The state lives in the store, addressed by a random token. Unknown
+//! users, disabled accounts and accounts without a usable method get a decoy
+//! flow with the same shape, so a stranger learns nothing from the answers.
+
+use super::{Client, Error, Flows};
+use crate::directory::{self, Account, AccountId, Directory, ResetMode};
+use crate::domain::audit::EventId;
+use crate::domain::code::code_matches;
+use crate::domain::decoy::decoy_email_method;
+use crate::domain::mask::mask_email;
+use crate::domain::{Activity, AuditOutcome, FlowToken, Login, MethodKind, OfferedMethod, OneTimeCode, PasswordPolicy};
+use crate::notify::templates;
+use crate::store::{Effects, FlowKind, FlowRow, FlowState, NewFlow};
+use secrecy::{ExposeSecret, SecretString};
+use std::sync::Arc;
+
+/// Answer to `start`: the token and what the person may prove.
+#[derive(Debug)]
+pub struct Started {
+    /// Token addressing the flow (cookie or bearer).
+    pub token: FlowToken,
+    /// Methods offered, masked.
+    pub methods: Vec<OfferedMethod>,
+    /// How many must be passed.
+    pub required: u8,
+}
+
+/// A flow as the pages show it.
+#[derive(Debug, Clone)]
+pub struct FlowView {
+    /// Methods offered, masked.
+    pub methods: Vec<OfferedMethod>,
+    /// How many must be passed.
+    pub required: u8,
+    /// Method ids already passed.
+    pub proven: Vec<String>,
+    /// Whether the new password may be set now.
+    pub ready_for_password: bool,
+    /// Seconds until the session ends.
+    pub expires_in: i64,
+}
+
+/// Answer to `send`.
+#[derive(Debug, Clone, Copy)]
+pub struct Sent {
+    /// Seconds until another code may be requested.
+    pub resend_after: i64,
+    /// Seconds the code stays valid.
+    pub valid_for: i64,
+}
+
+/// Answer to `verify`.
+#[derive(Debug, Clone, Copy)]
+pub struct Verified {
+    /// True when every required proof has been passed.
+    pub complete: bool,
+}
+
+impl Flows {
+    /// Starts a reset for what the person typed as their user ID.
+    pub async fn reset_start(&self, user: &str, client: &Client) -> Result<Started, Error> {
+        let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
+        let found = self.find_account(&login).await?;
+        let (directory, account_id, methods, reason) = match found {
+            Some((dir, account)) => match real_methods(&account) {
+                Ok(methods) => (dir.name().to_owned(), Some(account.id.0), methods, "account found".to_owned()),
+                Err(why) => (dir.name().to_owned(), None, vec![self.decoy(&login)], why.to_owned()),
+            },
+            None => (self.default_directory(), None, vec![self.decoy(&login)], "no such user".to_owned()),
+        };
+        let token = FlowToken::generate();
+        let now = self.clock.now();
+        let decoy = account_id.is_none();
+        let flow = NewFlow {
+            token_hash: token.digest(),
+            kind: FlowKind::Reset,
+            directory,
+            login: login.as_str().to_owned(),
+            account_id,
+            methods: methods.clone(),
+            required: 1,
+            client_ip: client.ip.clone(),
+        };
+        let outcome = if decoy { AuditOutcome::Failure } else { AuditOutcome::Success };
+        let audit = self.audit(Activity::FlowProgress, outcome, login.as_str(), format!("identify: {reason}"), client);
+        self.store.create_flow(flow, now, Effects { audit: vec![audit], messages: vec![] }).await?;
+        Ok(Started { token, methods, required: 1 })
+    }
+
+    /// The current state of a flow, for the pages.
+    pub async fn reset_view(&self, token: &str) -> Result<FlowView, Error> {
+        let flow = self.live_flow(token).await?;
+        Ok(FlowView {
+            ready_for_password: flow.state == FlowState::Proven,
+            expires_in: flow.created_at + self.settings.session_secs - self.clock.now(),
+            methods: flow.methods,
+            required: flow.required,
+            proven: flow.proven,
+        })
+    }
+
+    /// Sends a code for one of the offered methods.
+    pub async fn reset_send(&self, token: &str, method: &str, client: &Client) -> Result<Sent, Error> {
+        let flow = self.live_flow(token).await?;
+        let offered = offered(&flow, method)?;
+        if flow.state != FlowState::Proving || flow.proven.contains(&offered.id) {
+            return Err(Error::WrongStep("this method has already been verified"));
+        }
+        let now = self.clock.now();
+        let rules = self.settings.codes;
+        if let Some(last) = self.store.latest_code(flow.id, offered.id.clone()).await? {
+            let wait = rules.resend_at(last.created_at) - now;
+            if wait > 0 {
+                return Err(Error::TooSoon { retry_after: wait });
+            }
+        }
+        let code = OneTimeCode::generate();
+        let expires_at = rules.expiry(now);
+        let mut effects = Effects::default();
+        let destination = match &flow.account_id {
+            Some(id) => self.contact_address(&flow.directory, id, offered.kind).await?,
+            None => None,
+        };
+        // A decoy still stores a code (its MAC can never be matched) so that
+        // resend waits and answers look exactly like a real flow's.
+        let mac = match &destination {
+            Some(to) => {
+                let minutes = rules.lifetime_secs / 60;
+                let brand = &self.settings.brand;
+                effects.messages.push(templates::verification_code(brand, to, code.digits(), minutes, expires_at));
+                code.mac(&self.key, flow.id, &offered.id)
+            }
+            None => self.key.mac("passdesk/decoy-code/v1", &[FlowToken::generate().as_str().as_bytes()]),
+        };
+        let detail = format!("code sent by {}", offered.id);
+        effects.audit.push(self.audit(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, client));
+        self.store.issue_code(flow.id, offered.id.clone(), mac, expires_at, now, effects).await?;
+        self.outbox_signal.notify_one();
+        Ok(Sent { resend_after: rules.resend_wait_secs, valid_for: rules.lifetime_secs })
+    }
+
+    /// Checks a code typed by the person.
+    pub async fn reset_verify(
+        &self,
+        token: &str,
+        method: &str,
+        code: &str,
+        client: &Client,
+    ) -> Result<Verified, Error> {
+        let flow = self.live_flow(token).await?;
+        let offered = offered(&flow, method)?;
+        if flow.state != FlowState::Proving {
+            return Err(Error::WrongStep("the proofs are already complete"));
+        }
+        let now = self.clock.now();
+        let rules = self.settings.codes;
+        let stored = self.store.latest_code(flow.id, offered.id.clone()).await?.ok_or(Error::NoCodeSent)?;
+        if stored.used_at.is_some() || stored.failures >= rules.max_failures {
+            return Err(Error::CodeUsedUp);
+        }
+        if now >= stored.expires_at {
+            return Err(Error::CodeExpired);
+        }
+        let real = flow.account_id.is_some();
+        if real && code_matches(&self.key, flow.id, &offered.id, code, &stored.mac) {
+            let mut proven = flow.proven.clone();
+            proven.push(offered.id.clone());
+            let complete = proven.len() >= usize::from(flow.required);
+            let state = if complete { FlowState::Proven } else { FlowState::Proving };
+            let detail = format!("verified {}", offered.id);
+            let audit = self.audit(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, client);
+            let effects = Effects { audit: vec![audit], messages: vec![] };
+            if !self.store.accept_code(stored.id, flow.id, proven, state, now, effects).await? {
+                return Err(Error::CodeUsedUp);
+            }
+            return Ok(Verified { complete });
+        }
+        let detail = format!("wrong code for {}", offered.id);
+        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
+        let effects = Effects { audit: vec![audit], messages: vec![] };
+        match self.store.record_code_failure(stored.id, rules.max_failures, now, effects).await? {
+            Some(failures) if failures < rules.max_failures => {
+                Err(Error::CodeWrong { remaining: rules.max_failures - failures })
+            }
+            _ => Err(Error::CodeUsedUp),
+        }
+    }
+
+    /// Sets the new password once the proofs are complete.
+    pub async fn reset_password(&self, token: &str, new_password: &SecretString, client: &Client) -> Result<(), Error> {
+        let flow = self.live_flow(token).await?;
+        if flow.state != FlowState::Proven {
+            return Err(Error::WrongStep("verify your identity before choosing a new password"));
+        }
+        let (Some(id), Some(dir)) = (flow.account_id.clone(), self.directory(&flow.directory)) else {
+            return Err(Error::WrongStep("verify your identity before choosing a new password"));
+        };
+        let id = AccountId(id);
+        let account = dir.account(&id).await.map_err(directory_error)?.ok_or(Error::FlowNotFound)?;
+        let normal = SecretString::from(PasswordPolicy::normalise(new_password.expose_secret()));
+        self.settings.password.check(normal.expose_secret(), &account.login)?;
+
+        let now = self.clock.now();
+        let mut start = self.audit(
+            Activity::ResetSelfService,
+            AuditOutcome::Success,
+            &flow.login,
+            "writeback started".into(),
+            client,
+        );
+        start.event_id = Some(EventId::PasswordResetStart.code());
+        start.detail = format!("writeback to directory {} started", dir.name());
+        self.store.record(now, Effects { audit: vec![start], messages: vec![] }).await?;
+
+        if let Err(e) = dir.reset_password(&id, &normal, ResetMode::SelfService).await {
+            let mut failed = self.audit(
+                Activity::ResetSelfService,
+                AuditOutcome::Failure,
+                &flow.login,
+                format!("writeback failed: {e}"),
+                client,
+            );
+            failed.event_id = Some(EventId::PasswordResetFail.code());
+            self.store.record(self.clock.now(), Effects { audit: vec![failed], messages: vec![] }).await?;
+            return Err(directory_error(e));
+        }
+        let now = self.clock.now();
+        let mut done = self.audit(
+            Activity::ResetSelfService,
+            AuditOutcome::Success,
+            &flow.login,
+            format!("password written to directory {}", dir.name()),
+            client,
+        );
+        done.event_id = Some(EventId::PasswordResetSuccess.code());
+        let mut effects = Effects { audit: vec![done], messages: vec![] };
+        if let Some(to) = &account.email {
+            let when = crate::clock::rfc3339(now);
+            effects.messages.push(templates::password_reset_done(
+                &self.settings.brand,
+                to,
+                &account.display_name,
+                &when,
+            ));
+        }
+        self.store.transition_flow(flow.id, FlowState::Proven, FlowState::Done, now, effects).await?;
+        self.outbox_signal.notify_one();
+        Ok(())
+    }
+
+    async fn live_flow(&self, token: &str) -> Result<FlowRow, Error> {
+        let token = FlowToken::parse(token).ok_or(Error::FlowNotFound)?;
+        let flow = self.store.flow_by_token(token.digest()).await?.ok_or(Error::FlowNotFound)?;
+        if flow.state == FlowState::Done {
+            return Err(Error::FlowNotFound);
+        }
+        if self.clock.now() >= flow.created_at + self.settings.session_secs {
+            return Err(Error::FlowExpired);
+        }
+        Ok(flow)
+    }
+
+    async fn find_account(&self, login: &Login) -> Result<Option<(Arc<dyn Directory>, Account)>, Error> {
+        for dir in &self.directories {
+            if let Some(account) = dir.find(login.as_str()).await.map_err(directory_error)? {
+                return Ok(Some((dir.clone(), account)));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn contact_address(&self, directory: &str, id: &str, kind: MethodKind) -> Result<Option<String>, Error> {
+        let Some(dir) = self.directory(directory) else { return Ok(None) };
+        let account = dir.account(&AccountId(id.to_owned())).await.map_err(directory_error)?;
+        Ok(account.filter(|a| !a.disabled).and_then(|a| match kind {
+            MethodKind::Email => a.email,
+        }))
+    }
+
+    fn directory(&self, name: &str) -> Option<Arc<dyn Directory>> {
+        self.directories.iter().find(|d| d.name() == name).cloned()
+    }
+
+    fn default_directory(&self) -> String {
+        self.directories.first().map(|d| d.name().to_owned()).unwrap_or_default()
+    }
+
+    fn decoy(&self, login: &Login) -> OfferedMethod {
+        decoy_email_method(&self.key, login, &self.settings.decoy_mail_domain)
+    }
+}
+
+/// The methods a real account can use, or why it gets a decoy instead.
+fn real_methods(account: &Account) -> Result<Vec<OfferedMethod>, &'static str> {
+    if account.disabled {
+        return Err("account disabled");
+    }
+    let Some(email) = account.email.as_deref().filter(|e| e.contains('@')) else {
+        return Err("no usable method registered");
+    };
+    Ok(vec![OfferedMethod { id: MethodKind::Email.id().to_owned(), kind: MethodKind::Email, hint: mask_email(email) }])
+}
+
+fn offered(flow: &FlowRow, method: &str) -> Result<OfferedMethod, Error> {
+    flow.methods.iter().find(|m| m.id == method).cloned().ok_or(Error::UnknownMethod)
+}
+
+/// Turns a directory's answer into what the person can act on.
+pub(super) fn directory_error(e: directory::Error) -> Error {
+    use directory::Error as D;
+    match e {
+        D::PolicyRejected(reason) => Error::DirectoryPolicy(reason),
+        D::Unavailable(_) => Error::DirectoryUnavailable,
+        D::AccountDisabled | D::ProtectedAccount | D::AccessDenied { .. } | D::AccountLockedOut => {
+            Error::AccountNotEligible(e.to_string())
+        }
+        D::NotFound => Error::FlowNotFound,
+        D::InvalidCredentials | D::Other(_) => Error::Internal(e.to_string()),
+    }
+}

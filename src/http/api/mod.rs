@@ -1,0 +1,19 @@
+//! The JSON API under `/api/v1/` (DESIGN.md §9), documented by
+//! `/api/v1/openapi.json`. The flow token is the `{flow}` path segment;
+//! no cookies are read, so cross-site forms cannot drive it. Bodies are
+//! strict: unknown fields are refused.
+
+mod openapi;
+mod reset;
+
+use actix_web::web;
+
+/// Registers the API routes (inside the `/api/v1` scope).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/openapi.json", web::get().to(openapi::openapi_get))
+        .route("/reset/start", web::post().to(reset::start_post))
+        .route("/reset/{flow}", web::get().to(reset::flow_get))
+        .route("/reset/{flow}/send", web::post().to(reset::send_post))
+        .route("/reset/{flow}/verify", web::post().to(reset::verify_post))
+        .route("/reset/{flow}/password", web::post().to(reset::password_post));
+}

@@ -1,0 +1,102 @@
+//! `/api/v1/openapi.json`: the API's contract, written by hand next to the
+//! handlers so a change to one shows up in review beside the other.
+
+use actix_web::HttpResponse;
+use serde_json::{Value, json};
+
+fn error_response(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+fn json_body(schema: &str) -> Value {
+    json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } })
+}
+
+fn flow_param() -> Value {
+    json!({ "name": "flow", "in": "path", "required": true, "description": "The flow token returned by reset/start (64 hex characters).",
+            "schema": { "type": "string", "pattern": "^[0-9a-f]{64}$" } })
+}
+
+/// The OpenAPI 3.1 document.
+pub fn document() -> Value {
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "passdesk self-service password API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Drive a self-service password reset: start with a user ID, prove identity with a one-time code, set the new password. Every error is {error:{code,message,request_id}}. Unknown user IDs get the same answer shape as real ones."
+        },
+        "paths": {
+            "/api/v1/reset/start": { "post": {
+                "summary": "Start a reset for a user ID",
+                "requestBody": json_body("StartRequest"),
+                "responses": {
+                    "200": { "description": "Flow started", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/StartAnswer" } } } },
+                    "400": error_response("Malformed body or user ID"),
+                    "413": error_response("Body too large"),
+                    "415": error_response("Not JSON"),
+                    "503": error_response("Directory unreachable; nothing changed")
+                }
+            }},
+            "/api/v1/reset/{flow}": { "get": {
+                "summary": "State of a flow",
+                "parameters": [flow_param()],
+                "responses": { "200": { "description": "Methods, proofs passed, and whether the password may be set" },
+                               "404": error_response("No such flow"), "410": error_response("Flow expired") }
+            }},
+            "/api/v1/reset/{flow}/send": { "post": {
+                "summary": "Send a one-time code for a method",
+                "parameters": [flow_param()],
+                "requestBody": json_body("SendRequest"),
+                "responses": {
+                    "200": { "description": "Code sent (8 digits, valid for valid_for seconds)" },
+                    "400": error_response("Unknown method or malformed body"),
+                    "404": error_response("No such flow"), "410": error_response("Flow expired"),
+                    "429": error_response("Asked again too soon (see Retry-After)")
+                }
+            }},
+            "/api/v1/reset/{flow}/verify": { "post": {
+                "summary": "Check a one-time code",
+                "parameters": [flow_param()],
+                "requestBody": json_body("VerifyRequest"),
+                "responses": {
+                    "200": { "description": "Code accepted; complete tells whether all required proofs are passed" },
+                    "400": error_response("Wrong or expired code (code_wrong, code_expired)"),
+                    "409": error_response("No code sent yet, or proofs already complete"),
+                    "429": error_response("Too many wrong tries: the code is dead (code_used_up)")
+                }
+            }},
+            "/api/v1/reset/{flow}/password": { "post": {
+                "summary": "Set the new password after the proofs",
+                "parameters": [flow_param()],
+                "requestBody": json_body("PasswordRequest"),
+                "responses": {
+                    "200": { "description": "Written to the directory" },
+                    "409": error_response("Proofs not complete"),
+                    "422": error_response("Password refused by passdesk's or the directory's policy"),
+                    "503": error_response("Directory unreachable; nothing changed")
+                }
+            }}
+        },
+        "components": { "schemas": {
+            "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object",
+                "required": ["code", "message"],
+                "properties": { "code": { "type": "string" }, "message": { "type": "string" }, "request_id": { "type": "string" } } } } },
+            "StartRequest": { "type": "object", "additionalProperties": false, "required": ["user"],
+                "properties": { "user": { "type": "string", "maxLength": 256 } } },
+            "Method": { "type": "object", "properties": { "id": { "type": "string" }, "kind": { "type": "string", "enum": ["email"] }, "hint": { "type": "string" } } },
+            "StartAnswer": { "type": "object", "properties": { "flow": { "type": "string" },
+                "methods": { "type": "array", "items": { "$ref": "#/components/schemas/Method" } }, "required": { "type": "integer" } } },
+            "SendRequest": { "type": "object", "additionalProperties": false, "required": ["method"], "properties": { "method": { "type": "string" } } },
+            "VerifyRequest": { "type": "object", "additionalProperties": false, "required": ["method", "code"],
+                "properties": { "method": { "type": "string" }, "code": { "type": "string", "description": "8 digits; spaces and dashes ignored" } } },
+            "PasswordRequest": { "type": "object", "additionalProperties": false, "required": ["new_password"],
+                "properties": { "new_password": { "type": "string" } } }
+        }}
+    })
+}
+
+/// `GET /api/v1/openapi.json`
+pub async fn openapi_get() -> HttpResponse {
+    HttpResponse::Ok().json(document())
+}

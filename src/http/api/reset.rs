@@ -1,0 +1,131 @@
+//! `/api/v1/reset/…`: the reset flow for programs, the same flow code as
+//! the portal.
+
+use crate::domain::OfferedMethod;
+use crate::flow::Client;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::middleware::RequestId;
+use actix_web::{HttpRequest, HttpResponse, web};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+fn client(req: &HttpRequest, rid: &RequestId) -> Client {
+    Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()) }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct StartBody {
+    user: String,
+}
+
+#[derive(Serialize)]
+struct StartAnswer<'a> {
+    flow: &'a str,
+    methods: &'a [OfferedMethod],
+    required: u8,
+}
+
+/// `POST /api/v1/reset/start`
+pub(super) async fn start_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    body: web::Json<StartBody>,
+) -> Result<HttpResponse, ApiError> {
+    let started =
+        state.flows.reset_start(&body.user, &client(&req, &rid)).await.map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(HttpResponse::Ok().json(StartAnswer {
+        flow: started.token.as_str(),
+        methods: &started.methods,
+        required: started.required,
+    }))
+}
+
+/// `GET /api/v1/reset/{flow}`
+pub(super) async fn flow_get(
+    state: web::Data<AppState>,
+    rid: RequestId,
+    flow: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let view = state.flows.reset_view(&flow).await.map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "methods": view.methods,
+        "required": view.required,
+        "proven": view.proven,
+        "ready_for_password": view.ready_for_password,
+        "expires_in": view.expires_in,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SendBody {
+    method: String,
+}
+
+/// `POST /api/v1/reset/{flow}/send`
+pub(super) async fn send_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    flow: web::Path<String>,
+    body: web::Json<SendBody>,
+) -> Result<HttpResponse, ApiError> {
+    let sent = state
+        .flows
+        .reset_send(&flow, &body.method, &client(&req, &rid))
+        .await
+        .map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "sent": true,
+        "resend_after": sent.resend_after,
+        "valid_for": sent.valid_for,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct VerifyBody {
+    method: String,
+    code: String,
+}
+
+/// `POST /api/v1/reset/{flow}/verify`
+pub(super) async fn verify_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    flow: web::Path<String>,
+    body: web::Json<VerifyBody>,
+) -> Result<HttpResponse, ApiError> {
+    let v = state
+        .flows
+        .reset_verify(&flow, &body.method, &body.code, &client(&req, &rid))
+        .await
+        .map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "verified": true, "complete": v.complete })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PasswordBody {
+    new_password: SecretString,
+}
+
+/// `POST /api/v1/reset/{flow}/password`
+pub(super) async fn password_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    flow: web::Path<String>,
+    body: web::Json<PasswordBody>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .flows
+        .reset_password(&flow, &body.new_password, &client(&req, &rid))
+        .await
+        .map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "done": true })))
+}

@@ -1,0 +1,52 @@
+//! Cross-site request forgery defence for the HTML forms: a random token in
+//! a `__Host-` cookie that every form must echo (double submit), plus an
+//! Origin (or Referer) check against our own origin. The JSON API takes no
+//! cookies, so it needs neither.
+
+use super::Site;
+use crate::domain::key::macs_equal;
+use actix_web::HttpRequest;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header;
+
+/// Name of the CSRF cookie; the `__Host-` prefix pins it to this host, path
+/// `/` and HTTPS.
+pub const COOKIE: &str = "__Host-passdesk-csrf";
+
+/// A cookie with the attributes DESIGN.md §10 requires.
+pub fn secure_cookie(name: &'static str, value: String) -> Cookie<'static> {
+    Cookie::build(name, value).secure(true).http_only(true).same_site(SameSite::Strict).path("/").finish()
+}
+
+/// The token for a page, and the cookie to set when the browser has none.
+pub fn token(req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
+    if let Some(c) = req.cookie(COOKIE).filter(|c| c.value().len() == 64) {
+        return (c.value().to_owned(), None);
+    }
+    let mut raw = [0u8; 32];
+    rand::fill(&mut raw);
+    let value = hex::encode(raw);
+    (value.clone(), Some(secure_cookie(COOKIE, value)))
+}
+
+/// Checks a POSTed form: same origin, and the token matches the cookie.
+pub fn check(req: &HttpRequest, site: &Site, submitted: &str) -> Result<(), &'static str> {
+    let expected = match &site.origin {
+        Some(origin) => origin.clone(),
+        None => format!("https://{}", req.connection_info().host()),
+    };
+    let header_text = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let same_origin = match (header_text(header::ORIGIN), header_text(header::REFERER)) {
+        (Some(origin), _) => origin == expected,
+        (None, Some(referer)) => referer == expected || referer.starts_with(&format!("{expected}/")),
+        (None, None) => false,
+    };
+    if !same_origin {
+        return Err("The form did not come from this site. Open the page again from its address and retry.");
+    }
+    let cookie = req.cookie(COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    if cookie.is_empty() || !macs_equal(cookie.as_bytes(), submitted.as_bytes()) {
+        return Err("The form has expired or was not sent by this site. Reload the page and try again.");
+    }
+    Ok(())
+}

@@ -1,0 +1,59 @@
+//! The web faces: the HTML portal and the JSON API. Handlers parse the
+//! request, call one flow method and render the answer; they never touch
+//! the store or a directory. `configure` is the one route table, used by
+//! `crate::app` and by the tests alike.
+
+mod api;
+mod assets;
+mod csrf;
+mod error;
+mod health;
+mod middleware;
+mod portal;
+mod views;
+
+pub use error::{ApiError, PageError};
+pub use middleware::{RequestId, request_context, security_headers};
+
+use crate::flow::Flows;
+use actix_web::web;
+use std::sync::Arc;
+
+/// What the pages show about the organisation.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Organisation name.
+    pub name: String,
+    /// Helpdesk link, if configured.
+    pub helpdesk: Option<String>,
+    /// Origin that forms must come from (`https://host[:port]`); `None`
+    /// means "the Host header of the request".
+    pub origin: Option<String>,
+}
+
+/// Shared state of every handler.
+pub struct AppState {
+    /// The use cases.
+    pub flows: Arc<Flows>,
+    /// Branding and origin.
+    pub site: Site,
+    /// Largest body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+/// Registers every route, extractor limit and error handler.
+pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
+    let limit = state.max_body_bytes;
+    cfg.app_data(state)
+        .app_data(web::PayloadConfig::new(limit))
+        .app_data(web::FormConfig::default().limit(limit).error_handler(error::form_error))
+        .app_data(web::JsonConfig::default().limit(limit).error_handler(error::json_error))
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .route("/healthz", web::get().to(health::healthz_get))
+        .route("/readyz", web::get().to(health::readyz_get))
+        .route("/static/{file:.*}", web::get().to(assets::static_get))
+        .route("/", web::get().to(portal::index_get))
+        .service(web::scope("/api/v1").configure(api::configure).default_service(web::to(error::api_not_found)))
+        .configure(portal::configure)
+        .default_service(web::to(error::page_not_found));
+}

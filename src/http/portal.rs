@@ -1,0 +1,276 @@
+//! The HTML portal for self-service reset. Each handler checks the form's
+//! CSRF token, calls one flow method and renders one page. The flow token
+//! travels in a `__Host-` cookie and never appears in a URL.
+
+use super::AppState;
+use super::csrf::{self, secure_cookie};
+use super::error::{PageError, describe};
+use super::middleware::RequestId;
+use super::views::{DonePage, IdentifyPage, IndexPage, MethodView, PasswordPage, VerifyPage, render};
+use crate::flow::{Client, Error};
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// Cookie that carries the reset flow's token.
+const FLOW_COOKIE: &str = "__Host-passdesk-reset";
+
+/// Registers the portal's routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/reset", web::get().to(reset_get))
+        .route("/reset", web::post().to(reset_post))
+        .route("/reset/verify", web::get().to(verify_get))
+        .route("/reset/send", web::post().to(send_post))
+        .route("/reset/verify", web::post().to(verify_post))
+        .route("/reset/password", web::get().to(password_get))
+        .route("/reset/password", web::post().to(password_post))
+        .route("/reset/done", web::get().to(done_get));
+}
+
+fn client(req: &HttpRequest, rid: &RequestId) -> Client {
+    Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()) }
+}
+
+fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
+}
+
+/// Renders `page` with the CSRF cookie when the browser had none.
+fn page<T: askama::Template>(status: StatusCode, tpl: &T, cookie: Option<Cookie<'static>>) -> HttpResponse {
+    let mut res = render(status, tpl);
+    if let Some(c) = cookie {
+        res.add_cookie(&c).ok();
+    }
+    res
+}
+
+fn flow_token(req: &HttpRequest) -> String {
+    req.cookie(FLOW_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default()
+}
+
+fn forged(state: &AppState, rid: &RequestId, why: &str) -> PageError {
+    PageError::new(StatusCode::FORBIDDEN, why, &rid.0, &state.site)
+}
+
+/// `GET /`
+pub async fn index_get(state: web::Data<AppState>) -> HttpResponse {
+    render(StatusCode::OK, &IndexPage { site: &state.site })
+}
+
+async fn reset_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let (csrf, cookie) = csrf::token(&req);
+    let html = IdentifyPage { site: &state.site, csrf: &csrf, user: "", error: None };
+    page(StatusCode::OK, &html, cookie)
+}
+
+#[derive(Deserialize)]
+struct IdentifyForm {
+    csrf: String,
+    user: String,
+}
+
+async fn reset_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<IdentifyForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    match state.flows.reset_start(&form.user, &client(&req, &rid)).await {
+        Ok(started) => {
+            let mut res = see_other("/reset/verify");
+            res.add_cookie(&secure_cookie(FLOW_COOKIE, started.token.as_str().to_owned())).ok();
+            Ok(res)
+        }
+        Err(e @ Error::InvalidInput { .. }) => {
+            let (status, _, message) = describe(&e);
+            let html = IdentifyPage { site: &state.site, csrf: &form.csrf, user: &form.user, error: Some(&message) };
+            Ok(render(status, &html))
+        }
+        Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
+    }
+}
+
+#[derive(Deserialize)]
+struct VerifyQuery {
+    sent: Option<String>,
+}
+
+async fn verify_get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    query: web::Query<VerifyQuery>,
+) -> Result<HttpResponse, PageError> {
+    let notice =
+        query.sent.as_ref().map(|_| "We sent a code. It can take a minute to arrive; check your junk folder too.");
+    verify_page(&state, &req, &rid, StatusCode::OK, notice, None).await
+}
+
+async fn verify_page(
+    state: &AppState,
+    req: &HttpRequest,
+    rid: &RequestId,
+    status: StatusCode,
+    notice: Option<&str>,
+    error: Option<&str>,
+) -> Result<HttpResponse, PageError> {
+    let view =
+        state.flows.reset_view(&flow_token(req)).await.map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
+    if view.ready_for_password {
+        return Ok(see_other("/reset/password"));
+    }
+    let (csrf, cookie) = csrf::token(req);
+    let html = VerifyPage {
+        site: &state.site,
+        csrf: &csrf,
+        methods: MethodView::list(&view.methods, &view.proven),
+        required: view.required,
+        notice,
+        error,
+    };
+    Ok(page(status, &html, cookie))
+}
+
+#[derive(Deserialize)]
+struct SendForm {
+    csrf: String,
+    method: String,
+}
+
+async fn send_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<SendForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    match state.flows.reset_send(&flow_token(&req), &form.method, &client(&req, &rid)).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/reset/verify?sent={}",
+            form.method.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "")
+        ))),
+        Err(e) => recoverable(&state, &req, &rid, e).await,
+    }
+}
+
+/// Shows errors the person can fix (wrong code, too soon) on the verify
+/// page itself; anything else becomes an error page.
+async fn recoverable(
+    state: &AppState,
+    req: &HttpRequest,
+    rid: &RequestId,
+    e: Error,
+) -> Result<HttpResponse, PageError> {
+    match e {
+        Error::TooSoon { .. }
+        | Error::CodeWrong { .. }
+        | Error::CodeExpired
+        | Error::CodeUsedUp
+        | Error::NoCodeSent
+        | Error::UnknownMethod => {
+            let (status, _, message) = describe(&e);
+            tracing::info!(request_id = %rid.0, error = %e, "request refused");
+            verify_page(state, req, rid, status, None, Some(&message)).await
+        }
+        other => Err(PageError::from_flow(other, &rid.0, &state.site)),
+    }
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    csrf: String,
+    method: String,
+    code: String,
+}
+
+async fn verify_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<CodeForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    match state.flows.reset_verify(&flow_token(&req), &form.method, &form.code, &client(&req, &rid)).await {
+        Ok(v) if v.complete => Ok(see_other("/reset/password")),
+        Ok(_) => Ok(see_other("/reset/verify")),
+        Err(e) => recoverable(&state, &req, &rid, e).await,
+    }
+}
+
+async fn password_get(state: web::Data<AppState>, req: HttpRequest, rid: RequestId) -> Result<HttpResponse, PageError> {
+    password_page(&state, &req, &rid, StatusCode::OK, None).await
+}
+
+async fn password_page(
+    state: &AppState,
+    req: &HttpRequest,
+    rid: &RequestId,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Result<HttpResponse, PageError> {
+    let view =
+        state.flows.reset_view(&flow_token(req)).await.map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
+    if !view.ready_for_password {
+        return Ok(see_other("/reset/verify"));
+    }
+    let policy = &state.flows.settings().password;
+    let (csrf, cookie) = csrf::token(req);
+    let html = PasswordPage {
+        site: &state.site,
+        csrf: &csrf,
+        min_length: policy.min_length,
+        max_length: policy.max_length,
+        error,
+    };
+    Ok(page(status, &html, cookie))
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    csrf: String,
+    new_password: String,
+    confirm: String,
+}
+
+async fn password_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    let form = form.into_inner();
+    if form.new_password != form.confirm {
+        return password_page(
+            &state,
+            &req,
+            &rid,
+            StatusCode::BAD_REQUEST,
+            Some("The two passwords are not the same. Type them again."),
+        )
+        .await;
+    }
+    let new = SecretString::from(form.new_password);
+    match state.flows.reset_password(&flow_token(&req), &new, &client(&req, &rid)).await {
+        Ok(()) => {
+            let mut res = see_other("/reset/done");
+            let mut gone = secure_cookie(FLOW_COOKIE, String::new());
+            gone.make_removal();
+            res.add_cookie(&gone).ok();
+            Ok(res)
+        }
+        Err(e @ (Error::PasswordRejected(_) | Error::DirectoryPolicy(_))) => {
+            let (status, _, message) = describe(&e);
+            password_page(&state, &req, &rid, status, Some(&message)).await
+        }
+        Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
+    }
+}
+
+async fn done_get(state: web::Data<AppState>) -> HttpResponse {
+    render(StatusCode::OK, &DonePage { site: &state.site })
+}

@@ -1,0 +1,120 @@
+//! One askama struct per template in `web/templates/`. Templates are
+//! compiled into the binary; values are HTML-escaped by askama.
+
+use super::Site;
+use crate::domain::OfferedMethod;
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use askama::Template;
+
+/// Renders a page; a template error (a bug) becomes a plain 500.
+pub fn render<T: Template>(status: StatusCode, page: &T) -> HttpResponse {
+    match page.render() {
+        Ok(html) => HttpResponse::build(status).insert_header(ContentType::html()).body(html),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            super::error::text(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        }
+    }
+}
+
+/// `index.html`: the landing page.
+#[derive(Template)]
+#[template(path = "index.html")]
+pub struct IndexPage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+}
+
+/// `reset_identify.html`: the user ID form.
+#[derive(Template)]
+#[template(path = "reset_identify.html")]
+pub struct IdentifyPage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+    /// Anti-CSRF token.
+    pub csrf: &'a str,
+    /// What was typed, on a retry.
+    pub user: &'a str,
+    /// Problem to show, if any.
+    pub error: Option<&'a str>,
+}
+
+/// `reset_verify.html`: send and type codes.
+#[derive(Template)]
+#[template(path = "reset_verify.html")]
+pub struct VerifyPage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+    /// Anti-CSRF token.
+    pub csrf: &'a str,
+    /// Methods offered, with their state.
+    pub methods: Vec<MethodView>,
+    /// How many must be passed.
+    pub required: u8,
+    /// Confirmation to show ("code sent").
+    pub notice: Option<&'a str>,
+    /// Problem to show, if any.
+    pub error: Option<&'a str>,
+}
+
+/// One method as the verify page shows it.
+pub struct MethodView {
+    /// Method id to post back.
+    pub id: String,
+    /// Masked destination.
+    pub hint: String,
+    /// Already passed.
+    pub proven: bool,
+}
+
+impl MethodView {
+    /// The view of each offered method.
+    pub fn list(methods: &[OfferedMethod], proven: &[String]) -> Vec<Self> {
+        methods
+            .iter()
+            .map(|m| Self { id: m.id.clone(), hint: m.hint.clone(), proven: proven.contains(&m.id) })
+            .collect()
+    }
+}
+
+/// `reset_password.html`: choose the new password.
+#[derive(Template)]
+#[template(path = "reset_password.html")]
+pub struct PasswordPage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+    /// Anti-CSRF token.
+    pub csrf: &'a str,
+    /// Minimum length in force.
+    pub min_length: usize,
+    /// Maximum length in force.
+    pub max_length: usize,
+    /// Problem to show, if any.
+    pub error: Option<&'a str>,
+}
+
+/// `reset_done.html`: the end of a reset.
+#[derive(Template)]
+#[template(path = "reset_done.html")]
+pub struct DonePage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+}
+
+/// `error.html`: every error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    /// Branding and helpdesk link.
+    pub site: &'a Site,
+    /// HTTP status.
+    pub status: u16,
+    /// What went wrong, for people.
+    pub message: &'a str,
+    /// Ties the page to the log.
+    pub request_id: &'a str,
+    /// Where to start again, if useful.
+    pub retry: Option<&'a str>,
+}

@@ -1,0 +1,31 @@
+//! The `passdesk` executable: parse the command line, run the subcommand,
+//! turn errors into a message and an exit code (1 failure, 2 bad usage or
+//! configuration).
+
+use clap::Parser;
+use passdesk::cli::{self, Cli, Command};
+use std::process::ExitCode;
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => match cli::load_config(args.config) {
+            Ok(config) => passdesk::app::serve(config, args.demo).await,
+            Err(e) => Err(e),
+        },
+        Command::Init(args) => cli::init(args).await,
+        Command::Outbox(args) => cli::outbox(args).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<passdesk::config::Error>() => {
+            eprintln!("passdesk: {e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("passdesk: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Getting messages to people. A `Notifier` delivers one queued message;
+//! the outbox worker in `crate::flow::delivery` decides when. Message texts
+//! live in `templates`. Nothing here reads or writes the store.
+
+pub mod console;
+pub mod templates;
+
+pub use console::ConsoleNotifier;
+
+use crate::domain::Message;
+use async_trait::async_trait;
+
+/// Why a delivery attempt failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// Worth trying again later (server down, timeout).
+    #[error("temporary delivery failure: {0}")]
+    Temporary(String),
+    /// Will never work (bad address); the message goes to the dead letters.
+    #[error("permanent delivery failure: {0}")]
+    Permanent(String),
+}
+
+/// A transport that hands a message on.
+#[async_trait]
+pub trait Notifier: Send + Sync {
+    /// Short name for logs and the outbox listing ("console", "smtp").
+    fn name(&self) -> &'static str;
+
+    /// Delivers one message.
+    async fn deliver(&self, message: &Message) -> Result<(), Error>;
+}

@@ -1,0 +1,320 @@
+//! Flow state and the one-time codes bound to each flow. A flow row is the
+//! server-side state machine of one reset; its token is stored only as a
+//! SHA-256 digest.
+
+use super::{Effects, Error, Store, apply_effects, write_tx};
+use crate::domain::OfferedMethod;
+use rusqlite::{OptionalExtension, Row, params};
+
+/// Which use case a flow serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowKind {
+    /// Forgotten password.
+    Reset,
+}
+
+impl FlowKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Reset => "reset",
+        }
+    }
+}
+
+/// Where a flow stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowState {
+    /// Proofs still owed.
+    Proving,
+    /// Enough proofs passed; the new password may be set.
+    Proven,
+    /// Finished; the token opens nothing any more.
+    Done,
+}
+
+impl FlowState {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Proving => "proving",
+            Self::Proven => "proven",
+            Self::Done => "done",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "proving" => Self::Proving,
+            "proven" => Self::Proven,
+            // 'done' and 'cancelled' both end the flow.
+            _ => Self::Done,
+        }
+    }
+}
+
+/// A flow about to be created.
+#[derive(Debug, Clone)]
+pub struct NewFlow {
+    /// SHA-256 of the token.
+    pub token_hash: [u8; 32],
+    /// Use case.
+    pub kind: FlowKind,
+    /// Directory name.
+    pub directory: String,
+    /// The user ID as typed (normalised).
+    pub login: String,
+    /// The account found, or `None` for a decoy.
+    pub account_id: Option<String>,
+    /// Methods offered (real or decoy).
+    pub methods: Vec<OfferedMethod>,
+    /// How many must be passed.
+    pub required: u8,
+    /// Client address.
+    pub client_ip: Option<String>,
+}
+
+/// A stored flow.
+#[derive(Debug, Clone)]
+pub struct FlowRow {
+    /// Row id (never shown to clients).
+    pub id: i64,
+    /// Directory name.
+    pub directory: String,
+    /// The user ID as typed.
+    pub login: String,
+    /// The account, or `None` for a decoy.
+    pub account_id: Option<String>,
+    /// Current state.
+    pub state: FlowState,
+    /// Methods offered.
+    pub methods: Vec<OfferedMethod>,
+    /// Proofs required.
+    pub required: u8,
+    /// Method ids already passed.
+    pub proven: Vec<String>,
+    /// Creation time.
+    pub created_at: i64,
+}
+
+/// A stored one-time code.
+#[derive(Debug, Clone)]
+pub struct CodeRow {
+    /// Row id.
+    pub id: i64,
+    /// HMAC of the code.
+    pub mac: Vec<u8>,
+    /// When it was sent.
+    pub created_at: i64,
+    /// When it stops working.
+    pub expires_at: i64,
+    /// Wrong tries so far.
+    pub failures: u32,
+    /// When it was used, if it was.
+    pub used_at: Option<i64>,
+}
+
+fn flow_from_row(row: &Row<'_>) -> rusqlite::Result<FlowRow> {
+    let methods: String = row.get("methods_json")?;
+    let proven: String = row.get("proven_json")?;
+    let state: String = row.get("state")?;
+    Ok(FlowRow {
+        id: row.get("id")?,
+        directory: row.get("directory")?,
+        login: row.get("login")?,
+        account_id: row.get("account_id")?,
+        state: FlowState::parse(&state),
+        methods: serde_json::from_str(&methods).unwrap_or_default(),
+        required: row.get("required")?,
+        proven: serde_json::from_str(&proven).unwrap_or_default(),
+        created_at: row.get("created_at")?,
+    })
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
+}
+
+impl Store {
+    /// Creates a flow with its effects; returns its row id.
+    pub async fn create_flow(&self, flow: NewFlow, now: i64, effects: Effects) -> Result<i64, Error> {
+        self.run(move |conn| {
+            let tx = write_tx(conn)?;
+            tx.execute(
+                "INSERT INTO flows (token_hash, kind, directory, login, account_id, state, methods_json,
+                                    required, client_ip, created_at, touched_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'proving', ?6, ?7, ?8, ?9, ?9)",
+                params![
+                    &flow.token_hash[..],
+                    flow.kind.as_str(),
+                    flow.directory,
+                    flow.login,
+                    flow.account_id,
+                    json(&flow.methods),
+                    flow.required,
+                    flow.client_ip,
+                    now
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            apply_effects(&tx, &effects, now)?;
+            tx.commit()?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// Finds a live or finished flow by the digest of its token.
+    pub async fn flow_by_token(&self, token_hash: [u8; 32]) -> Result<Option<FlowRow>, Error> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached("SELECT * FROM flows WHERE token_hash = ?1")?;
+            Ok(stmt.query_row([&token_hash[..]], flow_from_row).optional()?)
+        })
+        .await
+    }
+
+    /// The newest code sent for a flow and method.
+    pub async fn latest_code(&self, flow_id: i64, method: String) -> Result<Option<CodeRow>, Error> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, code_mac, created_at, expires_at, failures, used_at FROM codes
+                 WHERE flow_id = ?1 AND method = ?2 ORDER BY created_at DESC, id DESC LIMIT 1",
+            )?;
+            let row = stmt
+                .query_row(params![flow_id, method], |r| {
+                    Ok(CodeRow {
+                        id: r.get(0)?,
+                        mac: r.get(1)?,
+                        created_at: r.get(2)?,
+                        expires_at: r.get(3)?,
+                        failures: r.get(4)?,
+                        used_at: r.get(5)?,
+                    })
+                })
+                .optional()?;
+            Ok(row)
+        })
+        .await
+    }
+
+    /// Stores a new code (replacing none: older codes simply stop being the
+    /// latest) with its message and audit rows.
+    pub async fn issue_code(
+        &self,
+        flow_id: i64,
+        method: String,
+        mac: [u8; 32],
+        expires_at: i64,
+        now: i64,
+        effects: Effects,
+    ) -> Result<(), Error> {
+        self.run(move |conn| {
+            let tx = write_tx(conn)?;
+            tx.execute(
+                "INSERT INTO codes (flow_id, method, code_mac, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![flow_id, method, &mac[..], now, expires_at],
+            )?;
+            tx.execute("UPDATE flows SET touched_at = ?2 WHERE id = ?1", params![flow_id, now])?;
+            apply_effects(&tx, &effects, now)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Counts a wrong try; returns the failures after this one, or `None`
+    /// when the code was already dead or used (a concurrent request won).
+    pub async fn record_code_failure(
+        &self,
+        code_id: i64,
+        max_failures: u32,
+        now: i64,
+        effects: Effects,
+    ) -> Result<Option<u32>, Error> {
+        self.run(move |conn| {
+            let tx = write_tx(conn)?;
+            let changed = tx.execute(
+                "UPDATE codes SET failures = failures + 1 WHERE id = ?1 AND failures < ?2 AND used_at IS NULL",
+                params![code_id, max_failures],
+            )?;
+            let failures = if changed == 1 {
+                Some(tx.query_row("SELECT failures FROM codes WHERE id = ?1", [code_id], |r| r.get(0))?)
+            } else {
+                None
+            };
+            apply_effects(&tx, &effects, now)?;
+            tx.commit()?;
+            Ok(failures)
+        })
+        .await
+    }
+
+    /// Uses a code once and records the proof; returns false when the code
+    /// was used or killed meanwhile (then nothing changes).
+    pub async fn accept_code(
+        &self,
+        code_id: i64,
+        flow_id: i64,
+        proven: Vec<String>,
+        state: FlowState,
+        now: i64,
+        effects: Effects,
+    ) -> Result<bool, Error> {
+        self.run(move |conn| {
+            let tx = write_tx(conn)?;
+            let changed =
+                tx.execute("UPDATE codes SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL", params![code_id, now])?;
+            if changed != 1 {
+                return Ok(false);
+            }
+            tx.execute(
+                "UPDATE flows SET proven_json = ?2, state = ?3, touched_at = ?4 WHERE id = ?1 AND state = 'proving'",
+                params![flow_id, json(&proven), state.as_str(), now],
+            )?;
+            apply_effects(&tx, &effects, now)?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    /// Moves a flow to a new state with its effects; returns false when the
+    /// flow was no longer in `from` (a concurrent request finished it).
+    pub async fn transition_flow(
+        &self,
+        flow_id: i64,
+        from: FlowState,
+        to: FlowState,
+        now: i64,
+        effects: Effects,
+    ) -> Result<bool, Error> {
+        self.run(move |conn| {
+            let tx = write_tx(conn)?;
+            let changed = tx.execute(
+                "UPDATE flows SET state = ?3, touched_at = ?4 WHERE id = ?1 AND state = ?2",
+                params![flow_id, from.as_str(), to.as_str(), now],
+            )?;
+            if changed == 1 {
+                apply_effects(&tx, &effects, now)?;
+                tx.commit()?;
+            }
+            Ok(changed == 1)
+        })
+        .await
+    }
+
+    /// Appends audit rows (and messages) that belong to no state change.
+    pub async fn record(&self, now: i64, effects: Effects) -> Result<(), Error> {
+        self.run(move |conn| {
+            let tx = write_tx(conn)?;
+            apply_effects(&tx, &effects, now)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Deletes flows (and their codes) created before `before`; they can no
+    /// longer be used, and keeping them would keep personal data.
+    pub async fn purge_flows(&self, before: i64) -> Result<usize, Error> {
+        self.run(move |conn| Ok(conn.execute("DELETE FROM flows WHERE created_at < ?1", [before])?)).await
+    }
+}

@@ -1,0 +1,175 @@
+//! The SQLite store: one database file (0600) in WAL mode with
+//! `synchronous=FULL`, opened through an r2d2 pool whose init hook sets the
+//! pragmas on every connection. Each public method is async and does its
+//! blocking work on the blocking pool; each state change is one transaction,
+//! together with the audit rows and outbox messages it causes.
+
+mod audit;
+mod flows;
+mod migrate;
+mod outbox;
+
+pub use audit::AuditRow;
+pub use flows::{CodeRow, FlowKind, FlowRow, FlowState, NewFlow};
+pub use outbox::{OutboxRow, OutboxState};
+
+use crate::config::StoreConfig;
+use crate::domain::Message;
+use crate::domain::audit::AuditRecord;
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+/// A pool of connections to the passdesk database.
+pub type Pool = r2d2::Pool<SqliteConnectionManager>;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The database was written by a newer passdesk.
+    #[error(
+        "the database {path} has schema version {found}, but this passdesk knows only up to {supported}: \
+         run the newer passdesk again, or restore a backup made by this version"
+    )]
+    TooNew {
+        /// Database file.
+        path: PathBuf,
+        /// Version found.
+        found: i64,
+        /// Newest version this build knows.
+        supported: i64,
+    },
+    /// The data folder or database file could not be created or opened.
+    #[error("cannot prepare {path}: {reason}")]
+    Open {
+        /// The path concerned.
+        path: PathBuf,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// SQLite refused an operation.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// No connection could be had.
+    #[error("database pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    /// A blocking task died.
+    #[error("a database task stopped unexpectedly")]
+    Task,
+}
+
+/// Side effects that commit together with a state change: audit rows and
+/// outbox messages are never written without it, nor it without them.
+#[derive(Debug, Default, Clone)]
+pub struct Effects {
+    /// Audit rows to append, in order.
+    pub audit: Vec<AuditRecord>,
+    /// Messages to queue.
+    pub messages: Vec<Message>,
+}
+
+/// The passdesk database.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in the configured data folder,
+    /// applies the schema or refuses a newer one.
+    pub fn open(config: &StoreConfig) -> Result<Self, Error> {
+        create_private_dir(&config.data_dir)?;
+        Self::open_file(&config.database_path())
+    }
+
+    /// Opens a database file directly (tests, backup tools).
+    pub fn open_file(path: &Path) -> Result<Self, Error> {
+        create_private_file(path)?;
+        let manager = SqliteConnectionManager::file(path).with_init(|conn| {
+            conn.execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = FULL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA busy_timeout = 5000;",
+            )
+        });
+        let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
+        let mut conn = pool.get()?;
+        migrate::migrate(&mut conn, path)?;
+        Ok(Self { pool, path: path.to_owned() })
+    }
+
+    /// The pool, for the local directory (which keeps its users in this
+    /// database but is not part of the store).
+    pub fn pool(&self) -> Pool {
+        self.pool.clone()
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), Error> {
+        self.run(|conn| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?)).await
+    }
+
+    /// Runs blocking database work on the blocking pool.
+    async fn run<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|_| Error::Task)?
+    }
+}
+
+/// Writes the effects inside the caller's transaction.
+fn apply_effects(tx: &rusqlite::Transaction<'_>, effects: &Effects, now: i64) -> Result<(), Error> {
+    for record in &effects.audit {
+        audit::append(tx, record)?;
+    }
+    for message in &effects.messages {
+        outbox::enqueue(tx, message, now)?;
+    }
+    Ok(())
+}
+
+/// Starts a write transaction that takes the write lock at once, so the
+/// audit chain is read and extended without a race.
+fn write_tx(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>, Error> {
+    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), Error> {
+    let fail = |e: std::io::Error| Error::Open { path: dir.to_owned(), reason: e.to_string() };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(fail)
+}
+
+/// Creates the file with mode 0600 before SQLite opens it, so it is never
+/// readable by others, not even for a moment.
+pub fn create_private_file(path: &Path) -> Result<(), Error> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop).map_err(|e| Error::Open { path: path.to_owned(), reason: e.to_string() })
+}
+
+#[cfg(test)]
+mod tests;
