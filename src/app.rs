@@ -160,7 +160,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         std::net::IpAddr::V6(ip) => format!("https://[{ip}]:{}", listen.port()),
         ip => format!("https://{ip}:{}", listen.port()),
     };
-    let note = if tls.generated { "self-signed, created now" } else { "from" };
+    let note = if tls.generated { "self-signed, created now:" } else { "from" };
     println!("passdesk {} ready at {origin}/ in {} ms", env!("CARGO_PKG_VERSION"), started.elapsed().as_millis());
     println!("TLS certificate ({note} {}): SHA-256 {}", tls.cert_path.display(), tls.fingerprint);
     tracing::info!(%listen, "passdesk serving");

@@ -7,6 +7,7 @@ pub mod delivery;
 mod error;
 pub mod reset;
 
+pub use crate::directory::PolicyReason;
 pub use error::Error;
 
 use crate::clock::Clock;

@@ -5,8 +5,8 @@
 use super::middleware::request_id;
 use super::views::ErrorPage;
 use super::{AppState, Site};
-use crate::directory::PolicyReason;
 use crate::flow::Error;
+use crate::flow::PolicyReason;
 use actix_web::error::{JsonPayloadError, PathError, UrlencodedError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};

@@ -1,0 +1,247 @@
+//! The `passdesk` executable as an administrator meets it: help, version,
+//! configuration errors, `init`, `outbox`, and `serve` over real TLS.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn passdesk() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_passdesk"));
+    cmd.env_remove("PASSDESK_CONFIG").stdin(Stdio::null());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("PASSDESK_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn help_and_version() {
+    let (code, out, _) = run(passdesk().arg("--help"));
+    assert_eq!(code, 0);
+    assert!(out.contains("Examples:") && out.contains("serve") && out.contains("init") && out.contains("outbox"));
+    let (code, out, _) = run(passdesk().arg("--version"));
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), format!("passdesk {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let (code, _, err) = run(passdesk().args(["serve", "--bogus"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--bogus"), "{err}");
+    let (code, _, err) = run(passdesk().args(["outbox", "--last", "0"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--last"), "{err}");
+}
+
+#[test]
+fn bad_configuration_names_every_key_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, "[server]\nlisen = \"x\"\n[password]\nmin_length = 3\n").unwrap();
+    let (code, _, err) = run(passdesk().args(["serve", "--config"]).arg(&file));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("server.lisen") && err.contains("password.min_length"), "{err}");
+    assert!(!dir.path().join("passdesk-data").exists(), "nothing is created for a bad config");
+
+    let (code, _, err) = run(passdesk().args(["serve", "--config", "/no/such/file.toml"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read"), "{err}");
+
+    let (code, _, err) = run(passdesk().arg("serve").env("PASSDESK_SERVER__LISTEN", "nowhere").current_dir(dir.path()));
+    assert_eq!(code, 2);
+    assert!(err.contains("server.listen") && err.contains("IP:PORT"), "{err}");
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn init_writes_config_key_and_a_local_admin_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("etc").join("passdesk.toml");
+    let data = dir.path().join("var");
+    let (code, out, err) =
+        run(passdesk().args(["init", "--admin", "root", "--config"]).arg(&config).arg("--data-dir").arg(&data));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Local administrator \"root\" created"), "{out}");
+    assert!(config.exists() && data.join("passdesk.sqlite").exists() && data.join("server.key").exists());
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&data.join("passdesk.sqlite")), 0o600);
+        assert_eq!(mode(&data.join("server.key")), 0o600);
+        assert_eq!(mode(&config), 0o600);
+    }
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains(&format!("data_dir = {:?}", data.display().to_string())));
+    let (code, _, err) = run(passdesk().args(["init", "--config"]).arg(&config));
+    assert_eq!(code, 1);
+    assert!(err.contains("already exists") && err.contains("--force"), "{err}");
+    // The written config is valid for serve and outbox.
+    let (code, out, err) = run(passdesk().args(["outbox", "--config"]).arg(&config));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty());
+}
+
+#[test]
+fn a_world_readable_server_key_is_refused() {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("p.toml");
+        let (code, _, err) =
+            run(passdesk().args(["init", "--config"]).arg(&config).arg("--data-dir").arg(dir.path().join("d")));
+        assert_eq!(code, 0, "{err}");
+        let key = dir.path().join("d").join("server.key");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let (code, _, err) = run(passdesk()
+            .args(["init", "--force", "--admin", "other", "--config"])
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(dir.path().join("d")));
+        assert_eq!(code, 1);
+        assert!(err.contains("chmod 600"), "{err}");
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn tls_client(cert_pem: &Path) -> reqwest::Client {
+    use rustls::pki_types::{CertificateDer, pem::PemObject};
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(cert_pem).unwrap() {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    reqwest::Client::builder().tls_backend_preconfigured(config).build().unwrap()
+}
+
+/// Starts `serve --demo`, waits for the ready line, runs a reset over real
+/// TLS with the code read by `passdesk outbox --json`, then stops it.
+#[tokio::test]
+async fn serve_demo_over_tls_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = passdesk()
+        .args(["serve", "--demo"])
+        .env("PASSDESK_SERVER__LISTEN", format!("127.0.0.1:{port}"))
+        .env("PASSDESK_LOG__LEVEL", "warn")
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut lines = Vec::new();
+    while !lines.iter().any(|l: &String| l.starts_with("TLS certificate")) {
+        let line =
+            rx.recv_timeout(deadline.saturating_duration_since(Instant::now())).expect("serve printed its ready lines");
+        lines.push(line);
+    }
+    let all = lines.join("\n");
+    assert!(all.contains("alice") && all.contains("ready at https://127.0.0.1:"), "{all}");
+    assert!(all.contains("SHA-256 "), "{all}");
+
+    let client = tls_client(&dir.path().join("passdesk-data/tls/cert.pem"));
+    let base = format!("https://127.0.0.1:{port}");
+    let health = client.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert!(health.headers().get("strict-transport-security").is_some());
+
+    let started: serde_json::Value = client
+        .post(format!("{base}/api/v1/reset/start"))
+        .json(&serde_json::json!({"user": "bob"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let flow = started["flow"].as_str().unwrap();
+    let sent = client
+        .post(format!("{base}/api/v1/reset/{flow}/send"))
+        .json(&serde_json::json!({"method": "email"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200);
+
+    // The code, as a script would read it.
+    let (code, out, err) = run(passdesk().args(["outbox", "--json"]).current_dir(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(last["recipient"], "bob@example.org");
+    let body = last["body"].as_str().unwrap();
+    let at = body.find("code is: ").unwrap() + 9;
+    let code_digits = &body[at..at + 8];
+
+    let verified = client
+        .post(format!("{base}/api/v1/reset/{flow}/verify"))
+        .json(&serde_json::json!({"method": "email", "code": code_digits}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(verified.status(), 200);
+    let done = client
+        .post(format!("{base}/api/v1/reset/{flow}/password"))
+        .json(&serde_json::json!({"new_password": "Copper kettle sings 9"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+
+    // The console printed the code too (the embedded default's transport).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !lines.iter().any(|l| l.contains(code_digits)) && Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            lines.push(line);
+        }
+    }
+    assert!(lines.iter().any(|l| l.contains(code_digits)), "the code was printed on the console");
+
+    // SIGTERM stops it gracefully.
+    #[cfg(unix)]
+    {
+        let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                assert!(status.success(), "{status:?}");
+                break;
+            }
+            assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    let _ = child.kill();
+}

@@ -1,0 +1,13 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+//! Integration tests, one binary (link time). Each module names what it
+//! covers; `support` builds an in-process passdesk on a temporary database
+//! with a fixed clock and the local directory.
+
+mod cli;
+mod delivery;
+mod layering;
+mod reset_api;
+mod reset_portal;
+mod security;
+mod support;
