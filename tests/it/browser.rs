@@ -1,0 +1,1 @@
+//! End-to-end pages in a real headless Chromium (being written).
