@@ -145,7 +145,8 @@ async fn main() {
     {
         let first = spawn(dir.path(), port, false);
         let t = wait_ready(None, dir.path(), port, Duration::from_secs(30)).await;
-        report.push_str(&format!("First run (creates database, key, certificate): {:.1} ms\n\n", t.as_secs_f64() * 1e3));
+        report
+            .push_str(&format!("First run (creates database, key, certificate): {:.1} ms\n\n", t.as_secs_f64() * 1e3));
         drop(first);
     }
     let c = client(dir.path());
@@ -179,12 +180,20 @@ async fn main() {
         let user = ["alice", "bob", "carol"][i % 3];
         let begin = Instant::now();
         let t = Instant::now();
-        let started: serde_json::Value =
-            c.post(format!("{base}/start")).json(&serde_json::json!({"user": user})).send().await.unwrap().json().await.unwrap();
+        let started: serde_json::Value = c
+            .post(format!("{base}/start"))
+            .json(&serde_json::json!({"user": user}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         t_start.push(t.elapsed().as_secs_f64() * 1e3);
         let flow = started["flow"].as_str().unwrap().to_owned();
         let t = Instant::now();
-        let resp = c.post(format!("{base}/{flow}/send")).json(&serde_json::json!({"method": "email"})).send().await.unwrap();
+        let resp =
+            c.post(format!("{base}/{flow}/send")).json(&serde_json::json!({"method": "email"})).send().await.unwrap();
         assert_eq!(resp.status(), 200);
         t_send.push(t.elapsed().as_secs_f64() * 1e3);
         let code = code_for(&store, &mut seen).await;

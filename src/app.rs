@@ -5,7 +5,10 @@
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, DirectoryKind, Transport};
 use crate::directory::Directory;
+use crate::directory::ad::ActiveDirectory;
+use crate::directory::ldap::LdapPool;
 use crate::directory::local::LocalDirectory;
+use crate::directory::openldap::OpenLdap;
 use crate::domain::ServerKey;
 use crate::domain::key::KEY_LEN;
 use crate::flow::delivery::Delivery;
@@ -46,6 +49,17 @@ impl App {
                     let l = Arc::new(LocalDirectory::new(dir.name.clone(), store.pool()));
                     local.get_or_insert_with(|| l.clone());
                     directories.push(l);
+                }
+                DirectoryKind::ActiveDirectory | DirectoryKind::OpenLdap => {
+                    let Some(ldap) = dir.ldap.clone() else { bail!("directory {} has no LDAP settings", dir.name) };
+                    let pool =
+                        LdapPool::new(ldap).with_context(|| format!("while preparing directory {}", dir.name))?;
+                    let directory: Arc<dyn Directory> = if dir.kind == DirectoryKind::ActiveDirectory {
+                        Arc::new(ActiveDirectory::new(dir.name.clone(), pool))
+                    } else {
+                        Arc::new(OpenLdap::new(dir.name.clone(), pool))
+                    };
+                    directories.push(directory);
                 }
             }
         }

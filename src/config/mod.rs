@@ -4,6 +4,7 @@
 //! key path, so an administrator fixes the file in one pass. Config is never
 //! global: `crate::app` hands each part its own section.
 
+mod directories;
 pub(crate) mod load;
 pub mod raw;
 mod validate;
@@ -91,6 +92,35 @@ impl StoreConfig {
 pub enum DirectoryKind {
     /// Users kept by passdesk in SQLite.
     Local,
+    /// Active Directory or Samba AD.
+    ActiveDirectory,
+    /// OpenLDAP with the ppolicy overlay.
+    OpenLdap,
+}
+
+/// How to reach and use an LDAP directory.
+#[derive(Debug, Clone)]
+pub struct LdapConfig {
+    /// Servers in failover order.
+    pub urls: Vec<url::Url>,
+    /// StartTLS on ldap:// URLs (always true for them: writes need TLS).
+    pub starttls: bool,
+    /// CA file; `None` means the operating system's trust store.
+    pub ca_file: Option<PathBuf>,
+    /// Service account DN.
+    pub bind_dn: String,
+    /// Service account password.
+    pub bind_password: secrecy::SecretString,
+    /// Search bases that hold the accounts in scope.
+    pub scope: Vec<String>,
+    /// Attributes a typed user ID is matched against.
+    pub login_attributes: Vec<String>,
+    /// TCP + TLS connect timeout.
+    pub connect_timeout: std::time::Duration,
+    /// Timeout of every operation.
+    pub timeout: std::time::Duration,
+    /// Pooled service connections.
+    pub pool_size: usize,
 }
 
 /// `[directories.NAME]`
@@ -102,6 +132,8 @@ pub struct DirectoryConfig {
     pub kind: DirectoryKind,
     /// Domain for decoy hints.
     pub mail_domain: String,
+    /// Connection settings for "ad" and "openldap"; `None` for "local".
+    pub ldap: Option<LdapConfig>,
 }
 
 /// `[reset]`

@@ -61,8 +61,28 @@ pub struct RawStore {
 /// `[directories.NAME]`: one directory people reset passwords in.
 #[derive(Debug, Default, Deserialize)]
 pub struct RawDirectory {
-    /// "local" (users kept by passdesk itself).
+    /// "local" (users kept by passdesk itself), "ad" or "openldap".
     pub kind: Option<String>,
+    /// LDAP server URLs in failover order (ldaps://, or ldap:// with starttls).
+    pub urls: Option<Vec<String>>,
+    /// Use StartTLS on ldap:// URLs.
+    pub starttls: Option<bool>,
+    /// PEM file of the CA(s) that sign the servers' certificates.
+    pub ca_file: Option<String>,
+    /// DN of the service account.
+    pub bind_dn: Option<String>,
+    /// Password of the service account (or `bind_password_file`).
+    pub bind_password: Option<String>,
+    /// Search bases (OUs) that hold the accounts people may reset.
+    pub scope: Option<Vec<String>>,
+    /// Attributes a typed user ID is matched against.
+    pub login_attributes: Option<Vec<String>>,
+    /// Seconds to wait for a TCP + TLS connection.
+    pub connect_timeout_secs: Option<i64>,
+    /// Seconds to wait for any LDAP operation.
+    pub timeout_secs: Option<i64>,
+    /// Service-account connections kept open.
+    pub pool_size: Option<i64>,
     /// Mail domain shown on masked hints for unknown users, so they look
     /// like this directory's real ones.
     pub mail_domain: Option<String>,

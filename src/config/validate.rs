@@ -7,7 +7,7 @@ use crate::domain::password::{MAX_LENGTH_CEILING, MAX_LENGTH_FLOOR, MIN_LENGTH_F
 
 /// Collects problems while the typed config is built.
 #[derive(Default)]
-struct Problems(Vec<Problem>);
+pub(super) struct Problems(pub(super) Vec<Problem>);
 
 impl Problems {
     fn add(&mut self, key: impl Into<String>, message: impl Into<String>) {
@@ -41,7 +41,7 @@ impl TryFrom<RawConfig> for Config {
         if store.data_dir.as_os_str().is_empty() {
             p.add("store.data_dir", "must not be empty: give a folder, e.g. \"/var/lib/passdesk\"");
         }
-        let directories = directories(&mut p, raw.directories);
+        let directories = super::directories::directories(&mut p.0, raw.directories);
         let reset = ResetConfig {
             codes: CodeRules {
                 lifetime_secs: 60
@@ -106,43 +106,6 @@ fn server(p: &mut Problems, raw: RawServer) -> ServerConfig {
     };
     let kib = p.int_in("server.max_body_kib", raw.max_body_kib, 4..=1024, 64);
     ServerConfig { listen, public_url, tls, max_body_bytes: usize::try_from(kib).unwrap_or(64) * 1024 }
-}
-
-fn directories(p: &mut Problems, raw: std::collections::BTreeMap<String, RawDirectory>) -> Vec<DirectoryConfig> {
-    if raw.is_empty() {
-        return vec![DirectoryConfig {
-            name: "local".to_owned(),
-            kind: DirectoryKind::Local,
-            mail_domain: "example.org".to_owned(),
-        }];
-    }
-    let mut out = Vec::new();
-    for (name, dir) in raw {
-        let key = |k: &str| format!("directories.{name}.{k}");
-        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || name.len() > 32 {
-            p.add(
-                format!("directories.{name}"),
-                "a directory name uses only letters, digits, '-' and '_' (at most 32)",
-            );
-        }
-        let kind = match dir.kind.as_deref() {
-            Some("local") => DirectoryKind::Local,
-            Some(other) => {
-                p.add(key("kind"), format!("\"{other}\" is not a directory kind: use \"local\""));
-                DirectoryKind::Local
-            }
-            None => {
-                p.add(key("kind"), "missing: say which kind of directory this is, e.g. kind = \"local\"");
-                DirectoryKind::Local
-            }
-        };
-        let mail_domain = dir.mail_domain.unwrap_or_else(|| "example.org".to_owned());
-        if mail_domain.is_empty() || mail_domain.contains('@') || mail_domain.contains(char::is_whitespace) {
-            p.add(key("mail_domain"), "give a bare domain such as \"example.org\"");
-        }
-        out.push(DirectoryConfig { name, kind, mail_domain });
-    }
-    out
 }
 
 fn password(p: &mut Problems, raw: RawPassword) -> PasswordPolicy {

@@ -176,6 +176,7 @@ fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
         mobile: r.get("mobile")?,
         disabled: r.get("disabled")?,
         locked: r.get("locked")?,
+        protected: false,
     })
 }
 

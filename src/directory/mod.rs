@@ -3,7 +3,11 @@
 //! slot in behind the same trait). A directory never calls the store or the
 //! notifier; `crate::flow` decides what to do with its answers.
 
+pub mod ad;
+mod ad_codes;
+pub mod ldap;
 pub mod local;
+pub mod openldap;
 
 use async_trait::async_trait;
 use secrecy::SecretString;
@@ -31,6 +35,9 @@ pub struct Account {
     pub disabled: bool,
     /// Locked out by too many wrong passwords.
     pub locked: bool,
+    /// An administrative account that self-service must never touch (AD
+    /// `adminCount` = 1).
+    pub protected: bool,
 }
 
 /// Whether the person must change the password at next sign-in.

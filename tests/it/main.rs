@@ -7,6 +7,7 @@
 mod browser;
 mod cli;
 mod delivery;
+mod directory_contract;
 mod layering;
 mod reset_api;
 mod reset_portal;

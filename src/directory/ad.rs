@@ -1,0 +1,227 @@
+//! Active Directory (and Samba AD) writeback over LDAPS or StartTLS only.
+//! - Reset: the service account replaces `unicodePwd` (the password in
+//!   double quotes, UTF-16LE), with LDAP_SERVER_POLICY_HINTS when the DC's
+//!   rootDSE lists it so history, age and complexity still apply; then
+//!   `pwdLastSet` = -1 (self-service: the password is current) or 0 (must
+//!   change at next sign-in).
+//! - Change: one modify, delete old + add new `unicodePwd`, bound as the
+//!   user (or as the service account with the Change Password right when the
+//!   user cannot bind because the password must be changed).
+//! - Unlock: `lockoutTime` = 0.
+//! - Disabled (`userAccountControl` bit 2) and protected (`adminCount` = 1)
+//!   accounts are refused before any write.
+
+use super::ad_codes::{
+    BindOutcome, POLICY_HINTS_DEPRECATED_OID, POLICY_HINTS_OID, POLICY_HINTS_VALUE, bind_result, modify_result,
+    unicode_pwd,
+};
+use super::ldap::with_service;
+use super::ldap::{LdapPool, attr, login_filter, unavailable};
+use super::{Account, AccountId, Directory, Error, ResetMode};
+use async_trait::async_trait;
+use ldap3::controls::RawControl;
+use ldap3::{Ldap, Mod};
+use secrecy::{ExposeSecret, SecretString};
+use std::collections::HashSet;
+use tokio::sync::OnceCell;
+
+const ATTRS: &[&str] = &[
+    "sAMAccountName",
+    "userPrincipalName",
+    "displayName",
+    "cn",
+    "mail",
+    "mobile",
+    "userAccountControl",
+    "lockoutTime",
+    "msDS-User-Account-Control-Computed",
+    "adminCount",
+];
+const USER_FILTER: &str = "(&(objectCategory=person)(objectClass=user))";
+const UF_ACCOUNTDISABLE: u32 = 0x2;
+const UF_LOCKOUT: u32 = 0x10;
+
+/// An Active Directory domain.
+pub struct ActiveDirectory {
+    name: String,
+    pool: LdapPool,
+    /// The policy-hints OID the DC supports, if any; read once from the rootDSE.
+    policy_hints: OnceCell<Option<&'static str>>,
+}
+
+fn account_from(entry: &ldap3::SearchEntry) -> Account {
+    let number = |name| attr(entry, name).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let uac = number("userAccountControl") as u32;
+    let computed = number("msDS-User-Account-Control-Computed") as u32;
+    Account {
+        id: AccountId(entry.dn.clone()),
+        login: attr(entry, "sAMAccountName").unwrap_or_default().to_owned(),
+        display_name: attr(entry, "displayName").or_else(|| attr(entry, "cn")).unwrap_or_default().to_owned(),
+        email: attr(entry, "mail").map(str::to_owned),
+        mobile: attr(entry, "mobile").map(str::to_owned),
+        disabled: uac & UF_ACCOUNTDISABLE != 0,
+        locked: computed & UF_LOCKOUT != 0 || (computed == 0 && number("lockoutTime") > 0),
+        protected: number("adminCount") == 1,
+    }
+}
+
+impl ActiveDirectory {
+    /// A domain reached through `pool`.
+    pub fn new(name: impl Into<String>, pool: LdapPool) -> Self {
+        Self { name: name.into(), pool, policy_hints: OnceCell::new() }
+    }
+
+    /// Which policy-hints control the DC lists, if any (for `passdesk check`
+    /// and for resets).
+    pub async fn policy_hints(&self) -> Result<Option<&'static str>, Error> {
+        self.policy_hints
+            .get_or_try_init(|| async {
+                let listed: HashSet<String> = with_service!(self.pool, |ldap| {
+                    let (rows, _) = ldap
+                        .search("", ldap3::Scope::Base, "(objectClass=*)", vec!["supportedControl"])
+                        .await?
+                        .success()?;
+                    let entry = rows.into_iter().next().map(ldap3::SearchEntry::construct);
+                    Ok(entry
+                        .and_then(|e| e.attrs.into_iter().find(|(k, _)| k.eq_ignore_ascii_case("supportedControl")))
+                        .map(|(_, v)| v.into_iter().collect())
+                        .unwrap_or_default())
+                })?;
+                Ok([POLICY_HINTS_OID, POLICY_HINTS_DEPRECATED_OID].into_iter().find(|oid| listed.contains(*oid)))
+            })
+            .await
+            .copied()
+    }
+
+    async fn eligible(&self, id: &AccountId) -> Result<Account, Error> {
+        let account = self.account(id).await?.ok_or(Error::NotFound)?;
+        if account.disabled {
+            return Err(Error::AccountDisabled);
+        }
+        if account.protected {
+            return Err(Error::ProtectedAccount);
+        }
+        Ok(account)
+    }
+
+    async fn set_pwd_last_set(&self, dn: &str, value: &str) -> Result<(), Error> {
+        let (rc, text) = with_service!(self.pool, |ldap| {
+            let mods = vec![Mod::Replace("pwdLastSet", HashSet::from([value]))];
+            let r = ldap.modify(dn, mods).await?;
+            Ok((r.rc, r.text))
+        })?;
+        modify_result(rc, &text, "write pwdLastSet")
+    }
+
+    /// Binds as the user on a fresh connection and hands it back.
+    async fn bind_as(&self, dn: &str, password: &SecretString) -> Result<(Ldap, BindOutcome), Error> {
+        // An empty password would be an unauthenticated bind, which succeeds.
+        if password.expose_secret().is_empty() {
+            return Err(Error::InvalidCredentials);
+        }
+        let mut ldap = self.pool.connect().await?;
+        let r = ldap.simple_bind(dn, password.expose_secret()).await.map_err(unavailable)?;
+        Ok((ldap, bind_result(r.rc, &r.text)))
+    }
+}
+
+#[async_trait]
+impl Directory for ActiveDirectory {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    async fn find(&self, login: &str) -> Result<Option<Account>, Error> {
+        let filter = format!("(&{USER_FILTER}{})", login_filter(&self.pool.config().login_attributes, login));
+        Ok(self.pool.find_one(&filter, ATTRS).await?.as_ref().map(account_from))
+    }
+
+    async fn account(&self, id: &AccountId) -> Result<Option<Account>, Error> {
+        Ok(self.pool.read(&id.0, USER_FILTER, ATTRS).await?.as_ref().map(account_from))
+    }
+
+    async fn authenticate(&self, id: &AccountId, password: &SecretString) -> Result<(), Error> {
+        let (mut ldap, outcome) = self.bind_as(&id.0, password).await?;
+        let _ = ldap.unbind().await;
+        match outcome {
+            BindOutcome::Ok | BindOutcome::MustChange => Ok(()),
+            BindOutcome::Refused(e) => Err(e),
+        }
+    }
+
+    async fn reset_password(&self, id: &AccountId, new: &SecretString, mode: ResetMode) -> Result<(), Error> {
+        self.eligible(id).await?;
+        let hints = self.policy_hints().await?;
+        let value = unicode_pwd(new.expose_secret());
+        let dn = id.0.as_str();
+        let (rc, text) = with_service!(self.pool, |ldap| {
+            if let Some(oid) = hints {
+                ldap.with_controls(RawControl {
+                    ctype: oid.to_owned(),
+                    crit: true,
+                    val: Some(POLICY_HINTS_VALUE.to_vec()),
+                });
+            }
+            let mods = vec![Mod::Replace(b"unicodePwd".to_vec(), HashSet::from([value.clone()]))];
+            let r = ldap.modify(dn, mods).await?;
+            Ok((r.rc, r.text))
+        })?;
+        modify_result(rc, &text, "Reset Password")?;
+        let flag = match mode {
+            ResetMode::SelfService => "-1",
+            ResetMode::MustChange => "0",
+        };
+        if let Err(e) = self.set_pwd_last_set(dn, flag).await {
+            // The password is written and works; only the "current" flag is missing.
+            tracing::error!(directory = %self.name, error = %e, "password reset, but pwdLastSet could not be set");
+        }
+        Ok(())
+    }
+
+    async fn change_password(&self, id: &AccountId, old: &SecretString, new: &SecretString) -> Result<(), Error> {
+        let account = self.account(id).await?.ok_or(Error::NotFound)?;
+        if account.disabled {
+            return Err(Error::AccountDisabled);
+        }
+        let (mut ldap, outcome) = self.bind_as(&id.0, old).await?;
+        let old_value = unicode_pwd(old.expose_secret());
+        let new_value = unicode_pwd(new.expose_secret());
+        let mods = || {
+            vec![
+                Mod::Delete(b"unicodePwd".to_vec(), HashSet::from([old_value.clone()])),
+                Mod::Add(b"unicodePwd".to_vec(), HashSet::from([new_value.clone()])),
+            ]
+        };
+        let (rc, text) = match outcome {
+            BindOutcome::Refused(e) => {
+                let _ = ldap.unbind().await;
+                return Err(e);
+            }
+            BindOutcome::Ok => {
+                let r = ldap.modify(&id.0, mods()).await.map_err(unavailable)?;
+                let _ = ldap.unbind().await;
+                (r.rc, r.text)
+            }
+            // The user may not sign in until the password is changed: the
+            // service account's Change Password right does it, and the DC
+            // still checks the old password.
+            BindOutcome::MustChange => {
+                let _ = ldap.unbind().await;
+                with_service!(self.pool, |ldap| {
+                    let r = ldap.modify(&id.0, mods()).await?;
+                    Ok((r.rc, r.text))
+                })?
+            }
+        };
+        modify_result(rc, &text, "Change Password")
+    }
+
+    async fn unlock(&self, id: &AccountId) -> Result<(), Error> {
+        self.eligible(id).await?;
+        let (rc, text) = with_service!(self.pool, |ldap| {
+            let r = ldap.modify(&id.0, vec![Mod::Replace("lockoutTime", HashSet::from(["0"]))]).await?;
+            Ok((r.rc, r.text))
+        })?;
+        modify_result(rc, &text, "write lockoutTime")
+    }
+}
