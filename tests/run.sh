@@ -2,12 +2,15 @@
 # passdesk's whole test suite, as CI runs it (.ci/run calls exactly this).
 #
 # Installs what the tests need that a fresh machine lacks (Debian packages:
-# Chromium and ChromeDriver for the browser suite), then runs formatting and
-# lint checks and every test with PASSDESK_REQUIRE_SERVERS=1, so a suite whose
-# server is missing fails instead of skipping.
+# Chromium and ChromeDriver, Samba, slapd, aiosmtpd), starts the test bed
+# (tests/bed/all.sh: a Samba AD DC, an OpenLDAP slapd, an SMTP sink), runs
+# formatting and lint checks and every test with PASSDESK_REQUIRE_SERVERS=1,
+# so a suite whose server is missing fails instead of skipping, and stops
+# the test bed again.
 #
 # Knobs:
 #   PASSDESK_SKIP_LINT=1   skip cargo fmt --check and cargo clippy
+#   PASSDESK_KEEP_BED=1    leave the test-bed servers running afterwards
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +18,13 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "installing test dependencies (Debian packages)"
 bash tests/bed/chromium.sh install
+
+step "starting the test bed (Samba AD DC, OpenLDAP, SMTP sink)"
+if [ "${PASSDESK_KEEP_BED:-0}" != 1 ]; then
+  trap 'bash tests/bed/all.sh stop >/dev/null 2>&1 || true' EXIT
+fi
+bash tests/bed/all.sh start
+eval "$(bash tests/bed/all.sh env)"
 
 if [ "${PASSDESK_SKIP_LINT:-0}" != 1 ]; then
   step "cargo fmt --check"

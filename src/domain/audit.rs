@@ -61,6 +61,12 @@ pub enum EventId {
     PasswordResetSuccess = 31002,
     /// 31003: the reset writeback failed.
     PasswordResetFail = 31003,
+    /// 31006: a self-service change writeback started.
+    ChangePasswordStart = 31006,
+    /// 31007: the change was written.
+    ChangePasswordSuccess = 31007,
+    /// 31008: the change writeback failed.
+    ChangePasswordFail = 31008,
 }
 
 impl EventId {

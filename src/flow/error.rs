@@ -49,6 +49,12 @@ pub enum Error {
     /// Too many wrong tries or already used: the code is dead.
     #[error("this code can no longer be used; ask for a new one")]
     CodeUsedUp,
+    /// The user ID or the current password is wrong (never says which).
+    #[error("the user ID or the current password is not correct")]
+    WrongCredentials,
+    /// The account is locked out; the person can unlock it with a proof.
+    #[error("the account is locked")]
+    AccountLocked,
     /// passdesk's password rules refused the new password.
     #[error("{0}")]
     PasswordRejected(#[from] PasswordProblem),

@@ -3,11 +3,13 @@
 //! methods, so every face behaves the same. Nothing here knows about HTTP.
 
 pub mod admin;
+mod change;
 pub mod delivery;
 mod error;
 pub mod reset;
 
 pub use crate::directory::PolicyReason;
+pub use crate::store::FlowKind;
 pub use error::Error;
 
 use crate::clock::Clock;

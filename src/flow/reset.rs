@@ -30,6 +30,8 @@ pub struct Started {
 /// A flow as the pages show it.
 #[derive(Debug, Clone)]
 pub struct FlowView {
+    /// Reset or unlock.
+    pub kind: FlowKind,
     /// Methods offered, masked.
     pub methods: Vec<OfferedMethod>,
     /// How many must be passed.
@@ -60,7 +62,7 @@ pub struct Verified {
 
 impl Flows {
     /// Starts a reset for what the person typed as their user ID.
-    pub async fn reset_start(&self, user: &str, client: &Client) -> Result<Started, Error> {
+    pub async fn reset_start(&self, user: &str, kind: FlowKind, client: &Client) -> Result<Started, Error> {
         let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
         let found = self.find_account(&login).await?;
         let (directory, account_id, methods, reason) = match found {
@@ -75,7 +77,7 @@ impl Flows {
         let decoy = account_id.is_none();
         let flow = NewFlow {
             token_hash: token.digest(),
-            kind: FlowKind::Reset,
+            kind,
             directory,
             login: login.as_str().to_owned(),
             account_id,
@@ -93,6 +95,7 @@ impl Flows {
     pub async fn reset_view(&self, token: &str) -> Result<FlowView, Error> {
         let flow = self.live_flow(token).await?;
         Ok(FlowView {
+            kind: flow.kind,
             ready_for_password: flow.state == FlowState::Proven,
             expires_in: flow.created_at + self.settings.session_secs - self.clock.now(),
             methods: flow.methods,
@@ -250,7 +253,7 @@ impl Flows {
         Ok(())
     }
 
-    async fn live_flow(&self, token: &str) -> Result<FlowRow, Error> {
+    pub(super) async fn live_flow(&self, token: &str) -> Result<FlowRow, Error> {
         let token = FlowToken::parse(token).ok_or(Error::FlowNotFound)?;
         let flow = self.store.flow_by_token(token.digest()).await?.ok_or(Error::FlowNotFound)?;
         if flow.state == FlowState::Done {
@@ -262,7 +265,7 @@ impl Flows {
         Ok(flow)
     }
 
-    async fn find_account(&self, login: &Login) -> Result<Option<(Arc<dyn Directory>, Account)>, Error> {
+    pub(super) async fn find_account(&self, login: &Login) -> Result<Option<(Arc<dyn Directory>, Account)>, Error> {
         for dir in &self.directories {
             if let Some(account) = dir.find(login.as_str()).await.map_err(directory_error)? {
                 return Ok(Some((dir.clone(), account)));
@@ -279,7 +282,7 @@ impl Flows {
         }))
     }
 
-    fn directory(&self, name: &str) -> Option<Arc<dyn Directory>> {
+    pub(super) fn directory(&self, name: &str) -> Option<Arc<dyn Directory>> {
         self.directories.iter().find(|d| d.name() == name).cloned()
     }
 

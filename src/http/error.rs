@@ -25,6 +25,8 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, String) {
         Error::CodeExpired => (StatusCode::BAD_REQUEST, "code_expired", "This code has expired. Ask for a new code.".into()),
         Error::CodeWrong { remaining } => (StatusCode::BAD_REQUEST, "code_wrong", format!("The code is not correct. {remaining} tries left for this code.")),
         Error::CodeUsedUp => (StatusCode::TOO_MANY_REQUESTS, "code_used_up", "This code can no longer be used. Ask for a new code.".into()),
+        Error::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong_credentials", "The user ID or the current password is not correct.".into()),
+        Error::AccountLocked => (StatusCode::FORBIDDEN, "account_locked", "Your account is locked after too many wrong passwords. Unlock it with a code (Unlock my account), or wait and try again.".into()),
         Error::PasswordRejected(p) => (StatusCode::UNPROCESSABLE_ENTITY, "password_rejected", format!("Choose another password: {p}.")),
         Error::DirectoryPolicy(reason) => (StatusCode::UNPROCESSABLE_ENTITY, "directory_policy", policy_sentence(reason).into()),
         Error::AccountNotEligible(_) => (StatusCode::FORBIDDEN, "contact_helpdesk", "Your account cannot be reset here. Contact your helpdesk.".into()),

@@ -39,6 +39,52 @@ pub struct IdentifyPage<'a> {
     pub user: &'a str,
     /// Problem to show, if any.
     pub error: Option<&'a str>,
+    /// Where the form posts (`/reset` or `/unlock`).
+    pub action: &'a str,
+    /// Page heading.
+    pub heading: &'a str,
+    /// The sentence under the heading.
+    pub intro: &'a str,
+}
+
+/// `unlock_confirm.html`: the last step of an unlock.
+#[derive(Template)]
+#[template(path = "unlock_confirm.html")]
+pub struct UnlockConfirmPage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+    /// Anti-CSRF token.
+    pub csrf: &'a str,
+}
+
+/// `message.html`: a finished action (unlocked, changed).
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+    /// Heading.
+    pub heading: &'a str,
+    /// What happened.
+    pub text: &'a str,
+}
+
+/// `change.html`: change a known password.
+#[derive(Template)]
+#[template(path = "change.html")]
+pub struct ChangePage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+    /// Anti-CSRF token.
+    pub csrf: &'a str,
+    /// What was typed, on a retry.
+    pub user: &'a str,
+    /// Minimum length in force.
+    pub min_length: usize,
+    /// Maximum length in force.
+    pub max_length: usize,
+    /// Problem to show, if any.
+    pub error: Option<&'a str>,
 }
 
 /// `reset_verify.html`: send and type codes.

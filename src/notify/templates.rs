@@ -53,6 +53,22 @@ pub fn password_reset_done(brand: &Brand, to: &str, display_name: &str, when: &s
     }
 }
 
+/// The confirmation after a self-service change.
+pub fn password_changed(brand: &Brand, to: &str, display_name: &str, when: &str) -> Message {
+    Message {
+        channel: Channel::Email,
+        recipient: to.to_owned(),
+        subject: format!("Your {} password was changed", brand.organisation),
+        body: format!(
+            "Hello {display_name},\n\n\
+             The password of your account was changed at {when} (UTC).\n\n\
+             If this was not you, contact your helpdesk at once.{}",
+            brand.footer()
+        ),
+        expires_at: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

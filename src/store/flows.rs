@@ -11,13 +11,20 @@ use rusqlite::{OptionalExtension, Row, params};
 pub enum FlowKind {
     /// Forgotten password.
     Reset,
+    /// Locked out: proofs, then unlock without a new password.
+    Unlock,
 }
 
 impl FlowKind {
     fn as_str(self) -> &'static str {
         match self {
             Self::Reset => "reset",
+            Self::Unlock => "unlock",
         }
+    }
+
+    fn parse(text: &str) -> Self {
+        if text == "unlock" { Self::Unlock } else { Self::Reset }
     }
 }
 
@@ -77,6 +84,8 @@ pub struct NewFlow {
 pub struct FlowRow {
     /// Row id (never shown to clients).
     pub id: i64,
+    /// Use case.
+    pub kind: FlowKind,
     /// Directory name.
     pub directory: String,
     /// The user ID as typed.
@@ -116,8 +125,10 @@ fn flow_from_row(row: &Row<'_>) -> rusqlite::Result<FlowRow> {
     let methods: String = row.get("methods_json")?;
     let proven: String = row.get("proven_json")?;
     let state: String = row.get("state")?;
+    let kind: String = row.get("kind")?;
     Ok(FlowRow {
         id: row.get("id")?,
+        kind: FlowKind::parse(&kind),
         directory: row.get("directory")?,
         login: row.get("login")?,
         account_id: row.get("account_id")?,

@@ -237,7 +237,7 @@ async fn contract_on_the_local_directory() {
     .await;
 }
 
-async fn add_openldap(bed: &Bed, ou: &str, uid: &str, password: &str, locked: Option<&str>) {
+pub async fn add_openldap(bed: &Bed, ou: &str, uid: &str, password: &str, locked: Option<&str>) {
     let mut ldap = admin(bed).await;
     let dn = format!("uid={uid},{ou},{}", bed.base);
     let mail = format!("{uid}@example.test");
@@ -286,7 +286,7 @@ fn utf16_quoted(p: &str) -> Vec<u8> {
     format!("\"{p}\"").encode_utf16().flat_map(u16::to_le_bytes).collect()
 }
 
-async fn add_ad(bed: &Bed, container: &str, sam: &str, password: &str, uac: &str, admin_count: bool) {
+pub async fn add_ad(bed: &Bed, container: &str, sam: &str, password: &str, uac: &str, admin_count: bool) {
     let mut ldap = admin(bed).await;
     let dn = format!("CN={sam},{container},{}", bed.base);
     let mail = format!("{sam}@example.test");

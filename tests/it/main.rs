@@ -5,6 +5,7 @@
 //! with a fixed clock and the local directory.
 
 mod browser;
+mod change_unlock;
 mod cli;
 mod delivery;
 mod directory_contract;
@@ -13,3 +14,4 @@ mod reset_api;
 mod reset_portal;
 mod security;
 mod support;
+mod writeback_flows;

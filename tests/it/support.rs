@@ -90,3 +90,8 @@ pub async fn json(resp: ServiceResponse<impl MessageBody>) -> serde_json::Value 
 pub async fn text(resp: ServiceResponse<impl MessageBody>) -> String {
     String::from_utf8(test::read_body(resp).await.to_vec()).unwrap()
 }
+
+/// The masked hint passdesk shows for an address.
+pub fn mask(email: &str) -> String {
+    passdesk::domain::mask::mask_email(email)
+}

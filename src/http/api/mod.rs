@@ -15,5 +15,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/reset/{flow}", web::get().to(reset::flow_get))
         .route("/reset/{flow}/send", web::post().to(reset::send_post))
         .route("/reset/{flow}/verify", web::post().to(reset::verify_post))
-        .route("/reset/{flow}/password", web::post().to(reset::password_post));
+        .route("/reset/{flow}/password", web::post().to(reset::password_post))
+        .route("/reset/{flow}/unlock", web::post().to(reset::unlock_post))
+        .route("/change", web::post().to(reset::change_post));
 }

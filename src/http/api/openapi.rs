@@ -66,6 +66,28 @@ pub fn document() -> Value {
                     "429": error_response("Too many wrong tries: the code is dead (code_used_up)")
                 }
             }},
+            "/api/v1/reset/{flow}/unlock": { "post": {
+                "summary": "Unlock the account after the proofs, keeping the password",
+                "parameters": [flow_param()],
+                "responses": {
+                    "200": { "description": "Unlocked" },
+                    "409": error_response("Proofs not complete"),
+                    "403": error_response("Account may not be unlocked here (contact_helpdesk)"),
+                    "503": error_response("Directory unreachable; nothing changed")
+                }
+            }},
+            "/api/v1/change": { "post": {
+                "summary": "Change a password the person knows",
+                "requestBody": json_body("ChangeRequest"),
+                "responses": {
+                    "200": { "description": "Written to the directory" },
+                    "400": error_response("Malformed body"),
+                    "401": error_response("User ID or current password not correct (wrong_credentials)"),
+                    "403": error_response("Account locked (account_locked) or not eligible"),
+                    "422": error_response("New password refused by passdesk's or the directory's policy"),
+                    "503": error_response("Directory unreachable; nothing changed")
+                }
+            }},
             "/api/v1/reset/{flow}/password": { "post": {
                 "summary": "Set the new password after the proofs",
                 "parameters": [flow_param()],
@@ -79,6 +101,8 @@ pub fn document() -> Value {
             }}
         },
         "components": { "schemas": {
+            "ChangeRequest": { "type": "object", "additionalProperties": false, "required": ["user", "old_password", "new_password"],
+                "properties": { "user": { "type": "string" }, "old_password": { "type": "string" }, "new_password": { "type": "string" } } },
             "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object",
                 "required": ["code", "message"],
                 "properties": { "code": { "type": "string" }, "message": { "type": "string" }, "request_id": { "type": "string" } } } } },

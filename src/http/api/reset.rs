@@ -2,7 +2,7 @@
 //! the portal.
 
 use crate::domain::OfferedMethod;
-use crate::flow::Client;
+use crate::flow::{Client, FlowKind};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::middleware::RequestId;
@@ -34,8 +34,11 @@ pub(super) async fn start_post(
     rid: RequestId,
     body: web::Json<StartBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let started =
-        state.flows.reset_start(&body.user, &client(&req, &rid)).await.map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    let started = state
+        .flows
+        .reset_start(&body.user, FlowKind::Reset, &client(&req, &rid))
+        .await
+        .map_err(|e| ApiError::from_flow(e, &rid.0))?;
     Ok(HttpResponse::Ok().json(StartAnswer {
         flow: started.token.as_str(),
         methods: &started.methods,
@@ -128,4 +131,38 @@ pub(super) async fn password_post(
         .await
         .map_err(|e| ApiError::from_flow(e, &rid.0))?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "done": true })))
+}
+
+/// `POST /api/v1/reset/{flow}/unlock`: unlock without a new password.
+pub(super) async fn unlock_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    flow: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    state.flows.unlock(&flow, &client(&req, &rid)).await.map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "unlocked": true })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ChangeBody {
+    user: String,
+    old_password: SecretString,
+    new_password: SecretString,
+}
+
+/// `POST /api/v1/change`: change a known password.
+pub(super) async fn change_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    body: web::Json<ChangeBody>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .flows
+        .change_password(&body.user, &body.old_password, &body.new_password, &client(&req, &rid))
+        .await
+        .map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "changed": true })))
 }

@@ -1,24 +1,20 @@
-//! The HTML portal for self-service reset. Each handler checks the form's
-//! CSRF token, calls one flow method and renders one page. The flow token
-//! travels in a `__Host-` cookie and never appears in a URL.
+//! Reset (and the shared identify/verify steps of unlock): user ID, code,
+//! new password. The flow token travels in a `__Host-` cookie and never
+//! appears in a URL.
 
-use super::AppState;
-use super::csrf::{self, secure_cookie};
-use super::error::{PageError, describe};
-use super::middleware::RequestId;
-use super::views::{DonePage, IdentifyPage, IndexPage, MethodView, PasswordPage, VerifyPage, render};
-use crate::flow::{Client, Error};
-use actix_web::cookie::Cookie;
+use super::{FLOW_COOKIE, client, flow_token, forged, identify_page, page, see_other};
+use crate::flow::{Error, FlowKind};
+use crate::http::AppState;
+use crate::http::csrf::{self, secure_cookie};
+use crate::http::error::{PageError, describe};
+use crate::http::middleware::RequestId;
+use crate::http::views::{DonePage, IndexPage, MethodView, PasswordPage, VerifyPage, render};
 use actix_web::http::StatusCode;
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-/// Cookie that carries the reset flow's token.
-const FLOW_COOKIE: &str = "__Host-passdesk-reset";
-
-/// Registers the portal's routes.
+/// Registers the reset routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/reset", web::get().to(reset_get))
         .route("/reset", web::post().to(reset_post))
@@ -30,31 +26,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/reset/done", web::get().to(done_get));
 }
 
-fn client(req: &HttpRequest, rid: &RequestId) -> Client {
-    Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()) }
-}
-
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
-}
-
-/// Renders `page` with the CSRF cookie when the browser had none.
-fn page<T: askama::Template>(status: StatusCode, tpl: &T, cookie: Option<Cookie<'static>>) -> HttpResponse {
-    let mut res = render(status, tpl);
-    if let Some(c) = cookie {
-        res.add_cookie(&c).ok();
-    }
-    res
-}
-
-fn flow_token(req: &HttpRequest) -> String {
-    req.cookie(FLOW_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default()
-}
-
-fn forged(state: &AppState, rid: &RequestId, why: &str) -> PageError {
-    PageError::new(StatusCode::FORBIDDEN, why, &rid.0, &state.site)
-}
-
 /// `GET /`
 pub async fn index_get(state: web::Data<AppState>) -> HttpResponse {
     render(StatusCode::OK, &IndexPage { site: &state.site })
@@ -62,14 +33,37 @@ pub async fn index_get(state: web::Data<AppState>) -> HttpResponse {
 
 async fn reset_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let (csrf, cookie) = csrf::token(&req);
-    let html = IdentifyPage { site: &state.site, csrf: &csrf, user: "", error: None };
-    page(StatusCode::OK, &html, cookie)
+    page(StatusCode::OK, &identify_page(&state.site, FlowKind::Reset, &csrf, "", None), cookie)
 }
 
+/// The identify form, shared by reset and unlock.
 #[derive(Deserialize)]
-struct IdentifyForm {
+pub(super) struct IdentifyForm {
     csrf: String,
     user: String,
+}
+
+/// Starts a reset or unlock flow from the identify form.
+pub(super) async fn start(
+    state: &AppState,
+    req: &HttpRequest,
+    rid: &RequestId,
+    form: &IdentifyForm,
+    kind: FlowKind,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(req, &state.site, &form.csrf).map_err(|why| forged(state, rid, why))?;
+    match state.flows.reset_start(&form.user, kind, &client(req, rid)).await {
+        Ok(started) => {
+            let mut res = see_other("/reset/verify");
+            res.add_cookie(&secure_cookie(FLOW_COOKIE, started.token.as_str().to_owned())).ok();
+            Ok(res)
+        }
+        Err(e @ Error::InvalidInput { .. }) => {
+            let (status, _, message) = describe(&e);
+            Ok(render(status, &identify_page(&state.site, kind, &form.csrf, &form.user, Some(&message))))
+        }
+        Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
+    }
 }
 
 async fn reset_post(
@@ -78,19 +72,14 @@ async fn reset_post(
     rid: RequestId,
     form: web::Form<IdentifyForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
-    match state.flows.reset_start(&form.user, &client(&req, &rid)).await {
-        Ok(started) => {
-            let mut res = see_other("/reset/verify");
-            res.add_cookie(&secure_cookie(FLOW_COOKIE, started.token.as_str().to_owned())).ok();
-            Ok(res)
-        }
-        Err(e @ Error::InvalidInput { .. }) => {
-            let (status, _, message) = describe(&e);
-            let html = IdentifyPage { site: &state.site, csrf: &form.csrf, user: &form.user, error: Some(&message) };
-            Ok(render(status, &html))
-        }
-        Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
+    start(&state, &req, &rid, &form, FlowKind::Reset).await
+}
+
+/// Where a flow goes once its proofs are complete.
+fn after_proofs(kind: FlowKind) -> &'static str {
+    match kind {
+        FlowKind::Reset => "/reset/password",
+        FlowKind::Unlock => "/unlock/confirm",
     }
 }
 
@@ -121,7 +110,7 @@ async fn verify_page(
     let view =
         state.flows.reset_view(&flow_token(req)).await.map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
     if view.ready_for_password {
-        return Ok(see_other("/reset/password"));
+        return Ok(see_other(after_proofs(view.kind)));
     }
     let (csrf, cookie) = csrf::token(req);
     let html = VerifyPage {
@@ -195,7 +184,10 @@ async fn verify_post(
 ) -> Result<HttpResponse, PageError> {
     csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
     match state.flows.reset_verify(&flow_token(&req), &form.method, &form.code, &client(&req, &rid)).await {
-        Ok(v) if v.complete => Ok(see_other("/reset/password")),
+        Ok(v) if v.complete => {
+            let kind = state.flows.reset_view(&flow_token(&req)).await.map(|v| v.kind).unwrap_or(FlowKind::Reset);
+            Ok(see_other(after_proofs(kind)))
+        }
         Ok(_) => Ok(see_other("/reset/verify")),
         Err(e) => recoverable(&state, &req, &rid, e).await,
     }
@@ -214,7 +206,7 @@ async fn password_page(
 ) -> Result<HttpResponse, PageError> {
     let view =
         state.flows.reset_view(&flow_token(req)).await.map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
-    if !view.ready_for_password {
+    if !view.ready_for_password || view.kind != FlowKind::Reset {
         return Ok(see_other("/reset/verify"));
     }
     let policy = &state.flows.settings().password;

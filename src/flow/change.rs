@@ -1,0 +1,132 @@
+//! Self-service change and unlock. Change: the person gives user ID, old
+//! and new password; the directory checks the old one as the person (no
+//! proof flow needed). Unlock: a reset flow whose proofs are complete may
+//! clear a lockout without changing the password (DESIGN.md §6).
+
+use super::reset::directory_error;
+use super::{Client, Error, Flows};
+use crate::directory::{self, AccountId};
+use crate::domain::audit::EventId;
+use crate::domain::{Activity, AuditOutcome, Login, PasswordPolicy};
+use crate::notify::templates;
+use crate::store::{Effects, FlowState};
+use secrecy::{ExposeSecret, SecretString};
+
+impl Flows {
+    /// Changes a password the person still knows.
+    pub async fn change_password(
+        &self,
+        user: &str,
+        old: &SecretString,
+        new: &SecretString,
+        client: &Client,
+    ) -> Result<(), Error> {
+        let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
+        if old.expose_secret().is_empty() {
+            return Err(Error::InvalidInput { field: "old_password", message: "enter your current password".into() });
+        }
+        let normal = SecretString::from(PasswordPolicy::normalise(new.expose_secret()));
+        if normal.expose_secret() == PasswordPolicy::normalise(old.expose_secret()) {
+            return Err(Error::InvalidInput {
+                field: "new_password",
+                message: "the new password must differ from the current one".into(),
+            });
+        }
+        // Unknown users get the same answer as a wrong password.
+        let Some((dir, account)) = self.find_account(&login).await? else {
+            let audit = self.audit(
+                Activity::ChangeSelfService,
+                AuditOutcome::Failure,
+                login.as_str(),
+                "no such user".into(),
+                client,
+            );
+            self.store.record(self.clock.now(), Effects { audit: vec![audit], messages: vec![] }).await?;
+            return Err(Error::WrongCredentials);
+        };
+        self.settings.password.check(normal.expose_secret(), &account.login)?;
+        let mut start = self.audit(
+            Activity::ChangeSelfService,
+            AuditOutcome::Success,
+            login.as_str(),
+            format!("writeback to directory {} started", dir.name()),
+            client,
+        );
+        start.event_id = Some(EventId::ChangePasswordStart.code());
+        self.store.record(self.clock.now(), Effects { audit: vec![start], messages: vec![] }).await?;
+
+        if let Err(e) = dir.change_password(&account.id, old, &normal).await {
+            let mut failed = self.audit(
+                Activity::ChangeSelfService,
+                AuditOutcome::Failure,
+                login.as_str(),
+                format!("writeback failed: {e}"),
+                client,
+            );
+            failed.event_id = Some(EventId::ChangePasswordFail.code());
+            self.store.record(self.clock.now(), Effects { audit: vec![failed], messages: vec![] }).await?;
+            return Err(match e {
+                directory::Error::InvalidCredentials => Error::WrongCredentials,
+                directory::Error::AccountLockedOut => Error::AccountLocked,
+                other => directory_error(other),
+            });
+        }
+        let now = self.clock.now();
+        let mut done = self.audit(
+            Activity::ChangeSelfService,
+            AuditOutcome::Success,
+            login.as_str(),
+            format!("password changed in directory {}", dir.name()),
+            client,
+        );
+        done.event_id = Some(EventId::ChangePasswordSuccess.code());
+        let mut effects = Effects { audit: vec![done], messages: vec![] };
+        if let Some(to) = &account.email {
+            let when = crate::clock::rfc3339(now);
+            effects.messages.push(templates::password_changed(&self.settings.brand, to, &account.display_name, &when));
+        }
+        self.store.record(now, effects).await?;
+        self.outbox_signal.notify_one();
+        Ok(())
+    }
+
+    /// Unlocks the account of a flow whose proofs are complete, keeping the password.
+    pub async fn unlock(&self, token: &str, client: &Client) -> Result<(), Error> {
+        let flow = self.live_flow(token).await?;
+        if flow.state != FlowState::Proven {
+            return Err(Error::WrongStep("verify your identity before unlocking your account"));
+        }
+        let (Some(id), Some(dir)) = (flow.account_id.clone(), self.directory(&flow.directory)) else {
+            return Err(Error::WrongStep("verify your identity before unlocking your account"));
+        };
+        if let Err(e) = dir.unlock(&AccountId(id)).await {
+            let audit = self.audit(
+                Activity::UnlockSelfService,
+                AuditOutcome::Failure,
+                &flow.login,
+                format!("unlock failed: {e}"),
+                client,
+            );
+            self.store.record(self.clock.now(), Effects { audit: vec![audit], messages: vec![] }).await?;
+            return Err(directory_error(e));
+        }
+        let now = self.clock.now();
+        let audit = self.audit(
+            Activity::UnlockSelfService,
+            AuditOutcome::Success,
+            &flow.login,
+            format!("account unlocked in directory {}", dir.name()),
+            client,
+        );
+        self.store
+            .transition_flow(
+                flow.id,
+                FlowState::Proven,
+                FlowState::Done,
+                now,
+                Effects { audit: vec![audit], messages: vec![] },
+            )
+            .await?;
+        Ok(())
+    }
+}

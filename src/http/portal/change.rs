@@ -1,0 +1,70 @@
+//! Change a known password: user ID, current and new password, one step.
+
+use super::{client, forged, page, see_other};
+use crate::flow::Error;
+use crate::http::AppState;
+use crate::http::csrf;
+use crate::http::error::{PageError, describe};
+use crate::http::middleware::RequestId;
+use crate::http::views::{ChangePage, MessagePage, render};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// Registers the change routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/change", web::get().to(change_get))
+        .route("/change", web::post().to(change_post))
+        .route("/change/done", web::get().to(done_get));
+}
+
+fn change_page<'a>(state: &'a AppState, csrf: &'a str, user: &'a str, error: Option<&'a str>) -> ChangePage<'a> {
+    let policy = &state.flows.settings().password;
+    ChangePage { site: &state.site, csrf, user, min_length: policy.min_length, max_length: policy.max_length, error }
+}
+
+async fn change_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let (csrf, cookie) = csrf::token(&req);
+    page(StatusCode::OK, &change_page(&state, &csrf, "", None), cookie)
+}
+
+#[derive(Deserialize)]
+struct ChangeForm {
+    csrf: String,
+    user: String,
+    old_password: String,
+    new_password: String,
+    confirm: String,
+}
+
+async fn change_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<ChangeForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    let form = form.into_inner();
+    if form.new_password != form.confirm {
+        let message = "The two new passwords are not the same. Type them again.";
+        return Ok(render(StatusCode::BAD_REQUEST, &change_page(&state, &form.csrf, &form.user, Some(message))));
+    }
+    let (old, new) = (SecretString::from(form.old_password), SecretString::from(form.new_password));
+    match state.flows.change_password(&form.user, &old, &new, &client(&req, &rid)).await {
+        Ok(()) => Ok(see_other("/change/done")),
+        Err(e @ (Error::DirectoryUnavailable | Error::Internal(_))) => {
+            Err(PageError::from_flow(e, &rid.0, &state.site))
+        }
+        Err(e) => {
+            let (status, _, message) = describe(&e);
+            tracing::info!(request_id = %rid.0, error = %e, "password change refused");
+            Ok(render(status, &change_page(&state, &form.csrf, &form.user, Some(&message))))
+        }
+    }
+}
+
+async fn done_get(state: web::Data<AppState>) -> HttpResponse {
+    let text = "Your password has been changed. Use the new one from now on; we have sent a confirmation to your e-mail address.";
+    render(StatusCode::OK, &MessagePage { site: &state.site, heading: "Password changed", text })
+}

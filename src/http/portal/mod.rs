@@ -1,0 +1,75 @@
+//! The HTML portal: reset, unlock and change. Each handler checks the
+//! form's CSRF token, calls one flow method and renders one page.
+
+mod change;
+mod reset;
+mod unlock;
+
+use super::AppState;
+use super::Site;
+use super::error::PageError;
+use super::middleware::RequestId;
+use super::views::{IdentifyPage, render};
+use crate::flow::{Client, FlowKind};
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+pub use reset::index_get;
+
+/// Cookie that carries the reset or unlock flow's token.
+const FLOW_COOKIE: &str = "__Host-passdesk-reset";
+
+/// Registers the portal's routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.configure(reset::configure).configure(unlock::configure).configure(change::configure);
+}
+
+/// The identify page for a reset or an unlock.
+fn identify_page<'a>(
+    site: &'a Site,
+    kind: FlowKind,
+    csrf: &'a str,
+    user: &'a str,
+    error: Option<&'a str>,
+) -> IdentifyPage<'a> {
+    let (action, heading, intro) = match kind {
+        FlowKind::Reset => (
+            "/reset",
+            "Reset your password",
+            "Type your user ID or e-mail address. We will then ask you to prove that the account is yours.",
+        ),
+        FlowKind::Unlock => (
+            "/unlock",
+            "Unlock your account",
+            "Locked out after too many wrong passwords? Type your user ID; once you prove the account is yours, it is unlocked and your password stays the same.",
+        ),
+    };
+    IdentifyPage { site, csrf, user, error, action, heading, intro }
+}
+
+pub(super) fn client(req: &HttpRequest, rid: &RequestId) -> Client {
+    Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()) }
+}
+
+pub(super) fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
+}
+
+/// Renders `page` with the CSRF cookie when the browser had none.
+pub(super) fn page<T: askama::Template>(status: StatusCode, tpl: &T, cookie: Option<Cookie<'static>>) -> HttpResponse {
+    let mut res = render(status, tpl);
+    if let Some(c) = cookie {
+        res.add_cookie(&c).ok();
+    }
+    res
+}
+
+pub(super) fn flow_token(req: &HttpRequest) -> String {
+    req.cookie(FLOW_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default()
+}
+
+pub(super) fn forged(state: &AppState, rid: &RequestId, why: &str) -> PageError {
+    PageError::new(StatusCode::FORBIDDEN, why, &rid.0, &state.site)
+}
