@@ -123,3 +123,54 @@ fn secrets_come_from_files() {
     load::resolve_secret_files_for_test(&mut missing, &mut problems);
     assert!(problems[0].message.contains("cannot read"), "{problems:?}");
 }
+
+#[test]
+fn ldap_directories_are_validated_together() {
+    let err = load_str(
+        "[directories.corp]\nkind = \"ad\"\nurls = [\"ldap://dc1\", \"http://x\"]\nscope = [\"Staff\"]\ntimeout_secs = 0\n",
+        "t",
+        &[],
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    for key in [
+        "directories.corp.urls",
+        "directories.corp.bind_dn",
+        "directories.corp.bind_password",
+        "directories.corp.scope",
+        "directories.corp.timeout_secs",
+    ] {
+        assert!(text.contains(key), "{key} missing in {text}");
+    }
+    assert!(text.contains("plain LDAP") && text.contains("starttls = true"), "{text}");
+}
+
+#[test]
+fn ldap_directory_with_secret_file_and_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("pw");
+    std::fs::write(&secret, "Svc-Secret\n").unwrap();
+    let text = format!(
+        "[directories.corp]\nkind = \"openldap\"\nurls = [\"ldap://ldap.example.org\"]\nstarttls = true\n\
+         bind_dn = \"cn=svc,dc=example,dc=org\"\nbind_password_file = {:?}\nscope = [\"ou=people,dc=example,dc=org\"]\n",
+        secret.display().to_string()
+    );
+    let c = load_str(&text, "t", &[]).unwrap();
+    let ldap = c.directories[0].ldap.as_ref().unwrap();
+    use secrecy::ExposeSecret;
+    assert_eq!(ldap.bind_password.expose_secret(), "Svc-Secret");
+    assert_eq!(ldap.login_attributes, vec!["uid", "mail"]);
+    assert_eq!(ldap.timeout.as_secs(), 10);
+    assert_eq!(c.directories[0].kind, DirectoryKind::OpenLdap);
+    // The same through the environment.
+    let env = vec![("PASSDESK_DIRECTORIES__CORP__BIND_PASSWORD".to_string(), "From-Env".to_string())];
+    let text = text.replace(&format!("bind_password_file = {:?}\n", secret.display().to_string()), "");
+    let c = load_str(&text, "t", &env).unwrap();
+    assert_eq!(c.directories[0].ldap.as_ref().unwrap().bind_password.expose_secret(), "From-Env");
+}
+
+#[test]
+fn local_directory_refuses_ldap_keys() {
+    let err = load_str("[directories.x]\nkind = \"local\"\nurls = [\"ldaps://a\"]\n", "t", &[]).unwrap_err();
+    assert!(err.to_string().contains("belong to kind"), "{err}");
+}

@@ -10,6 +10,7 @@ mod cli;
 mod delivery;
 mod directory_contract;
 mod layering;
+mod outage;
 mod reset_api;
 mod reset_portal;
 mod security;
