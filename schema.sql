@@ -70,6 +70,21 @@ CREATE TABLE outbox (
 ) STRICT;
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 
+-- Writebacks: the intent is stored before the directory is written and the
+-- outcome after, so a crash in between is found and reconciled at start-up.
+CREATE TABLE writebacks (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('reset', 'change')),
+    directory    TEXT NOT NULL,
+    account_id   TEXT NOT NULL,
+    login        TEXT NOT NULL,
+    started_at   INTEGER NOT NULL,
+    finished_at  INTEGER,
+    outcome      TEXT CHECK (outcome IN ('written', 'failed', 'applied', 'not_applied', 'unknown')),
+    detail       TEXT
+) STRICT;
+CREATE INDEX writebacks_open ON writebacks (finished_at) WHERE finished_at IS NULL;
+
 -- Append-only audit trail; each row carries the SHA-256 of the previous row's
 -- hash and its own fields, so an edited or deleted row breaks the chain.
 CREATE TABLE audit (

@@ -46,7 +46,7 @@ impl App {
         for dir in &config.directories {
             match dir.kind {
                 DirectoryKind::Local => {
-                    let l = Arc::new(LocalDirectory::new(dir.name.clone(), store.pool()));
+                    let l = Arc::new(LocalDirectory::new(dir.name.clone(), store.pool(), clock.clone()));
                     local.get_or_insert_with(|| l.clone());
                     directories.push(l);
                 }
@@ -154,6 +154,13 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let app = App::build(config, Arc::new(SystemClock))?;
     if demo {
         print_demo_users(&app).await?;
+    }
+    match app.flows.reconcile_writebacks().await {
+        Ok(found) if !found.is_empty() => {
+            println!("Reconciled {} interrupted writeback(s); see the audit log", found.len())
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "reconciling interrupted writebacks failed"),
     }
     let tls =
         crate::tls::server_config(app.config.server.tls.as_ref(), &app.config.store.data_dir, app.config.server.listen)

@@ -36,6 +36,7 @@ const ATTRS: &[&str] = &[
     "lockoutTime",
     "msDS-User-Account-Control-Computed",
     "adminCount",
+    "pwdLastSet",
 ];
 const USER_FILTER: &str = "(&(objectCategory=person)(objectClass=user))";
 const UF_ACCOUNTDISABLE: u32 = 0x2;
@@ -62,7 +63,14 @@ fn account_from(entry: &ldap3::SearchEntry) -> Account {
         disabled: uac & UF_ACCOUNTDISABLE != 0,
         locked: computed & UF_LOCKOUT != 0 || (computed == 0 && number("lockoutTime") > 0),
         protected: number("adminCount") == 1,
+        password_set_at: filetime_to_unix(number("pwdLastSet")),
     }
+}
+
+/// FILETIME (100 ns since 1601) to Unix seconds; 0 means "must change" and
+/// carries no time.
+fn filetime_to_unix(filetime: i64) -> Option<i64> {
+    (filetime > 0).then(|| filetime / 10_000_000 - 11_644_473_600)
 }
 
 impl ActiveDirectory {
@@ -223,5 +231,18 @@ impl Directory for ActiveDirectory {
             Ok((r.rc, r.text))
         })?;
         modify_result(rc, &text, "write lockoutTime")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filetime_converts_to_unix_seconds() {
+        assert_eq!(filetime_to_unix(116_444_736_000_000_000), Some(0));
+        assert_eq!(filetime_to_unix(134_401_307_327_025_750), Some(1_795_657_132));
+        assert_eq!(filetime_to_unix(0), None);
+        assert_eq!(filetime_to_unix(-1), None);
     }
 }

@@ -5,12 +5,14 @@
 //! fast directory of the test suite. Argon2 work runs on the blocking pool.
 
 use super::{Account, AccountId, Directory, Error, ResetMode};
+use crate::clock::Clock;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use async_trait::async_trait;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OptionalExtension, params};
 use secrecy::{ExposeSecret, SecretString};
+use std::sync::Arc;
 
 type Pool = r2d2::Pool<SqliteConnectionManager>;
 
@@ -53,12 +55,13 @@ pub struct NewLocalUser {
 pub struct LocalDirectory {
     name: String,
     pool: Pool,
+    clock: Arc<dyn Clock>,
 }
 
 impl LocalDirectory {
     /// A local directory over the passdesk database.
-    pub fn new(name: impl Into<String>, pool: Pool) -> Self {
-        Self { name: name.into(), pool }
+    pub fn new(name: impl Into<String>, pool: Pool, clock: Arc<dyn Clock>) -> Self {
+        Self { name: name.into(), pool, clock }
     }
 
     async fn run<T, F>(&self, work: F) -> Result<T, Error>
@@ -114,9 +117,9 @@ impl LocalDirectory {
     /// Writes a new hash (both reset and change end here).
     async fn store_password(&self, id: i64, new: &SecretString) -> Result<(), Error> {
         let new = new.clone();
+        let now = self.clock.now();
         self.run(move |conn| {
             let hash = hash_password(new.expose_secret())?;
-            let now: i64 = conn.query_row("SELECT unixepoch()", [], |r| r.get(0)).map_err(sql)?;
             let changed = conn
                 .execute(
                     "UPDATE local_users SET password_hash = ?2, password_set_at = ?3, locked = 0 WHERE id = ?1",
@@ -177,6 +180,7 @@ fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
         disabled: r.get("disabled")?,
         locked: r.get("locked")?,
         protected: false,
+        password_set_at: Some(r.get("password_set_at")?),
     })
 }
 

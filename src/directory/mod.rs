@@ -38,6 +38,9 @@ pub struct Account {
     /// An administrative account that self-service must never touch (AD
     /// `adminCount` = 1).
     pub protected: bool,
+    /// When the password was last set (Unix seconds), if the directory says;
+    /// used to reconcile a writeback interrupted by a crash.
+    pub password_set_at: Option<i64>,
 }
 
 /// Whether the person must change the password at next sign-in.

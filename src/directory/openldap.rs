@@ -19,7 +19,7 @@ use ldap3::{Ldap, LdapResult, Mod};
 use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashSet;
 
-const ATTRS: &[&str] = &["uid", "cn", "displayName", "mail", "mobile", "pwdAccountLockedTime"];
+const ATTRS: &[&str] = &["uid", "cn", "displayName", "mail", "mobile", "pwdAccountLockedTime", "pwdChangedTime"];
 const USER_FILTER: &str = "(objectClass=inetOrgPerson)";
 const PPOLICY_OID: &str = "1.3.6.1.4.1.42.2.27.8.5.1";
 const ADMIN_LOCK: &str = "000001010000Z";
@@ -116,7 +116,23 @@ fn account_from(entry: &ldap3::SearchEntry) -> Account {
         disabled: lock == Some(ADMIN_LOCK),
         locked: lock.is_some_and(|l| l != ADMIN_LOCK),
         protected: false,
+        password_set_at: attr(entry, "pwdChangedTime").and_then(generalized_time),
     }
+}
+
+/// `YYYYMMDDHHMMSSZ` (GeneralizedTime, UTC) to Unix seconds.
+pub fn generalized_time(text: &str) -> Option<i64> {
+    let digits = text.strip_suffix('Z')?;
+    let digits = digits.split('.').next()?;
+    if digits.len() != 14 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| digits[r].parse::<u8>().ok();
+    let year = digits[0..4].parse::<i32>().ok()?;
+    let month = time::Month::try_from(n(4..6)?).ok()?;
+    let date = time::Date::from_calendar_date(year, month, n(6..8)?).ok()?;
+    let at = date.with_hms(n(8..10)?, n(10..12)?, n(12..14)?).ok()?;
+    Some(at.assume_utc().unix_timestamp())
 }
 
 impl OpenLdap {
@@ -247,6 +263,15 @@ mod tests {
         assert_eq!(ppolicy_error(&[0x30, 0x05, 0x81]), None);
         assert_eq!(ppolicy_error(&[]), None);
         assert_eq!(ppolicy_error(&[0x04, 0x01, 0x00]), None);
+    }
+
+    #[test]
+    fn generalized_times_parse() {
+        assert_eq!(generalized_time("19700101000000Z"), Some(0));
+        assert_eq!(generalized_time("20261126013852Z"), Some(1_795_657_132));
+        assert_eq!(generalized_time("20261126013852.123Z"), Some(1_795_657_132));
+        assert_eq!(generalized_time("2026112601385Z"), None);
+        assert_eq!(generalized_time("20261326013852Z"), None);
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub enum Activity {
     Blocked,
     /// A local administrator was created.
     AdminAdded,
+    /// A writeback interrupted by a crash was checked at start-up.
+    WritebackReconciled,
 }
 
 impl Activity {
@@ -29,6 +31,7 @@ impl Activity {
             Self::ChangeSelfService => "Change password (self-service)",
             Self::Blocked => "Blocked from self-service password reset",
             Self::AdminAdded => "Add local administrator",
+            Self::WritebackReconciled => "Password writeback reconciled",
         }
     }
 }

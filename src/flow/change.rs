@@ -9,7 +9,7 @@ use crate::directory::{self, AccountId};
 use crate::domain::audit::EventId;
 use crate::domain::{Activity, AuditOutcome, Login, PasswordPolicy};
 use crate::notify::templates;
-use crate::store::{Effects, FlowState};
+use crate::store::{Effects, FlowState, WritebackKind, WritebackOutcome};
 use secrecy::{ExposeSecret, SecretString};
 
 impl Flows {
@@ -45,26 +45,34 @@ impl Flows {
             return Err(Error::WrongCredentials);
         };
         self.settings.password.check(normal.expose_secret(), &account.login)?;
-        let mut start = self.audit(
+        let started = format!("writeback to directory {} started", dir.name());
+        let start = self.event(
             Activity::ChangeSelfService,
-            AuditOutcome::Success,
+            true,
             login.as_str(),
-            format!("writeback to directory {} started", dir.name()),
+            started,
+            EventId::ChangePasswordStart,
             client,
         );
-        start.event_id = Some(EventId::ChangePasswordStart.code());
-        self.store.record(self.clock.now(), Effects { audit: vec![start], messages: vec![] }).await?;
+        let (kind, directory, who) = (WritebackKind::Change, dir.name().to_owned(), login.as_str().to_owned());
+        let effects = Effects { audit: vec![start], messages: vec![] };
+        let now = self.clock.now();
+        let intent = self.store.begin_writeback(kind, directory, account.id.0.clone(), who, now, effects).await?;
 
         if let Err(e) = dir.change_password(&account.id, old, &normal).await {
-            let mut failed = self.audit(
+            let detail = format!("writeback failed: {e}");
+            let failed = self.event(
                 Activity::ChangeSelfService,
-                AuditOutcome::Failure,
+                false,
                 login.as_str(),
-                format!("writeback failed: {e}"),
+                detail,
+                EventId::ChangePasswordFail,
                 client,
             );
-            failed.event_id = Some(EventId::ChangePasswordFail.code());
-            self.store.record(self.clock.now(), Effects { audit: vec![failed], messages: vec![] }).await?;
+            let effects = Effects { audit: vec![failed], messages: vec![] };
+            self.store
+                .finish_writeback(intent, WritebackOutcome::Failed, e.to_string(), self.clock.now(), effects)
+                .await?;
             return Err(match e {
                 directory::Error::InvalidCredentials => Error::WrongCredentials,
                 directory::Error::AccountLockedOut => Error::AccountLocked,
@@ -72,20 +80,22 @@ impl Flows {
             });
         }
         let now = self.clock.now();
-        let mut done = self.audit(
+        let detail = format!("password changed in directory {}", dir.name());
+        let done = self.event(
             Activity::ChangeSelfService,
-            AuditOutcome::Success,
+            true,
             login.as_str(),
-            format!("password changed in directory {}", dir.name()),
+            detail,
+            EventId::ChangePasswordSuccess,
             client,
         );
-        done.event_id = Some(EventId::ChangePasswordSuccess.code());
         let mut effects = Effects { audit: vec![done], messages: vec![] };
         if let Some(to) = &account.email {
             let when = crate::clock::rfc3339(now);
-            effects.messages.push(templates::password_changed(&self.settings.brand, to, &account.display_name, &when));
+            let brand = &self.settings.brand;
+            effects.messages.push(templates::password_changed(brand, to, &account.display_name, &when));
         }
-        self.store.record(now, effects).await?;
+        self.store.finish_writeback(intent, WritebackOutcome::Written, String::new(), now, effects).await?;
         self.outbox_signal.notify_one();
         Ok(())
     }

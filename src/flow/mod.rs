@@ -6,6 +6,7 @@ pub mod admin;
 mod change;
 pub mod delivery;
 mod error;
+pub mod reconcile;
 pub mod reset;
 
 pub use crate::directory::PolicyReason;
@@ -15,7 +16,7 @@ pub use error::Error;
 use crate::clock::Clock;
 use crate::directory::Directory;
 use crate::directory::local::LocalDirectory;
-use crate::domain::audit::AuditRecord;
+use crate::domain::audit::{AuditRecord, EventId};
 use crate::domain::{Activity, AuditOutcome, CodeRules, PasswordPolicy, ServerKey};
 use crate::notify::templates::Brand;
 use crate::store::Store;
@@ -83,6 +84,22 @@ impl Flows {
     /// Whether the store answers, for `/readyz`.
     pub async fn ready(&self) -> Result<(), Error> {
         Ok(self.store.ping().await?)
+    }
+
+    /// An audit row that carries a writeback event id.
+    fn event(
+        &self,
+        activity: Activity,
+        success: bool,
+        target: &str,
+        detail: String,
+        event: EventId,
+        client: &Client,
+    ) -> AuditRecord {
+        let outcome = if success { AuditOutcome::Success } else { AuditOutcome::Failure };
+        let mut record = self.audit(activity, outcome, target, detail, client);
+        record.event_id = Some(event.code());
+        record
     }
 
     fn audit(

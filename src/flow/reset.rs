@@ -12,7 +12,7 @@ use crate::domain::decoy::decoy_email_method;
 use crate::domain::mask::mask_email;
 use crate::domain::{Activity, AuditOutcome, FlowToken, Login, MethodKind, OfferedMethod, OneTimeCode, PasswordPolicy};
 use crate::notify::templates;
-use crate::store::{Effects, FlowKind, FlowRow, FlowState, NewFlow};
+use crate::store::{Effects, FlowKind, FlowRow, FlowState, NewFlow, WritebackKind, WritebackOutcome};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 
@@ -205,50 +205,37 @@ impl Flows {
         let normal = SecretString::from(PasswordPolicy::normalise(new_password.expose_secret()));
         self.settings.password.check(normal.expose_secret(), &account.login)?;
 
+        let started = format!("writeback to directory {} started", dir.name());
+        let start =
+            self.event(Activity::ResetSelfService, true, &flow.login, started, EventId::PasswordResetStart, client);
+        let (kind, directory) = (WritebackKind::Reset, dir.name().to_owned());
         let now = self.clock.now();
-        let mut start = self.audit(
-            Activity::ResetSelfService,
-            AuditOutcome::Success,
-            &flow.login,
-            "writeback started".into(),
-            client,
-        );
-        start.event_id = Some(EventId::PasswordResetStart.code());
-        start.detail = format!("writeback to directory {} started", dir.name());
-        self.store.record(now, Effects { audit: vec![start], messages: vec![] }).await?;
+        let effects = Effects { audit: vec![start], messages: vec![] };
+        let intent =
+            self.store.begin_writeback(kind, directory, id.0.clone(), flow.login.clone(), now, effects).await?;
 
         if let Err(e) = dir.reset_password(&id, &normal, ResetMode::SelfService).await {
-            let mut failed = self.audit(
-                Activity::ResetSelfService,
-                AuditOutcome::Failure,
-                &flow.login,
-                format!("writeback failed: {e}"),
-                client,
-            );
-            failed.event_id = Some(EventId::PasswordResetFail.code());
-            self.store.record(self.clock.now(), Effects { audit: vec![failed], messages: vec![] }).await?;
+            let detail = format!("writeback failed: {e}");
+            let failed =
+                self.event(Activity::ResetSelfService, false, &flow.login, detail, EventId::PasswordResetFail, client);
+            let effects = Effects { audit: vec![failed], messages: vec![] };
+            self.store
+                .finish_writeback(intent, WritebackOutcome::Failed, e.to_string(), self.clock.now(), effects)
+                .await?;
             return Err(directory_error(e));
         }
         let now = self.clock.now();
-        let mut done = self.audit(
-            Activity::ResetSelfService,
-            AuditOutcome::Success,
-            &flow.login,
-            format!("password written to directory {}", dir.name()),
-            client,
-        );
-        done.event_id = Some(EventId::PasswordResetSuccess.code());
+        let detail = format!("password written to directory {}", dir.name());
+        let done =
+            self.event(Activity::ResetSelfService, true, &flow.login, detail, EventId::PasswordResetSuccess, client);
         let mut effects = Effects { audit: vec![done], messages: vec![] };
         if let Some(to) = &account.email {
             let when = crate::clock::rfc3339(now);
-            effects.messages.push(templates::password_reset_done(
-                &self.settings.brand,
-                to,
-                &account.display_name,
-                &when,
-            ));
+            let brand = &self.settings.brand;
+            effects.messages.push(templates::password_reset_done(brand, to, &account.display_name, &when));
         }
-        self.store.transition_flow(flow.id, FlowState::Proven, FlowState::Done, now, effects).await?;
+        self.store.finish_writeback(intent, WritebackOutcome::Written, String::new(), now, effects).await?;
+        self.store.transition_flow(flow.id, FlowState::Proven, FlowState::Done, now, Effects::default()).await?;
         self.outbox_signal.notify_one();
         Ok(())
     }

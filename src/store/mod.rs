@@ -8,10 +8,12 @@ mod audit;
 mod flows;
 mod migrate;
 mod outbox;
+mod writebacks;
 
 pub use audit::AuditRow;
 pub use flows::{CodeRow, FlowKind, FlowRow, FlowState, NewFlow};
 pub use outbox::{OutboxRow, OutboxState};
+pub use writebacks::{OpenWriteback, WritebackKind, WritebackOutcome};
 
 use crate::config::StoreConfig;
 use crate::domain::Message;

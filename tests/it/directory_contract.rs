@@ -142,11 +142,17 @@ pub async fn contract(f: &Fixture) {
     assert_eq!(dir.authenticate(&account.id, &secret("wrong-Passw0rd!")).await, Err(Error::InvalidCredentials));
     assert_eq!(dir.authenticate(&account.id, &secret("")).await, Err(Error::InvalidCredentials), "empty password");
 
-    // Reset: the new password works, the old one does not.
+    // Reset: the new password works, the old one does not, and the
+    // directory reports when it was set (used to reconcile crashes).
+    // (OpenLDAP records pwdChangedTime only once a password is changed.)
+    let before = dir.account(&account.id).await.unwrap().unwrap().password_set_at.unwrap_or(0);
     let reset_to = format!("Reset-{}-Aa1!", &login[..login.len().min(6)]);
     dir.reset_password(&account.id, &secret(&reset_to), ResetMode::SelfService).await.unwrap();
     dir.authenticate(&account.id, &secret(&reset_to)).await.unwrap();
     assert_eq!(dir.authenticate(&account.id, &secret(old)).await, Err(Error::InvalidCredentials));
+    let after = dir.account(&account.id).await.unwrap().unwrap().password_set_at.expect("password time");
+    assert!(after >= before, "password time moved back: {before} -> {after}");
+    assert!(after > 1_700_000_000, "password time is a plausible Unix time: {after}");
 
     // Change: a wrong old password is refused and changes nothing.
     let changed = format!("Changed-{}-Bb2?", &login[..login.len().min(6)]);
@@ -222,7 +228,7 @@ async fn contract_on_the_local_directory() {
     let off = add("otto", "otto@example.org", "Otto-Passw0rd-1").await;
     t.local.set_disabled(&off, true).await.unwrap();
     let dir: Arc<dyn Directory> =
-        Arc::new(passdesk::directory::local::LocalDirectory::new("local", t.app.store.pool()));
+        Arc::new(passdesk::directory::local::LocalDirectory::new("local", t.app.store.pool(), t.clock.clone()));
     contract(&Fixture {
         dir,
         user: ("lena".into(), "lena@example.org".into(), "Lena-Passw0rd-1".into()),

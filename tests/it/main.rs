@@ -11,6 +11,7 @@ mod delivery;
 mod directory_contract;
 mod layering;
 mod outage;
+mod reconcile;
 mod reset_api;
 mod reset_portal;
 mod security;

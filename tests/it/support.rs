@@ -35,7 +35,7 @@ impl TestApp {
         let config = passdesk::config::load_str(&text, "test", &[]).unwrap();
         let clock = Arc::new(FixedClock::new(START));
         let app = App::build(config, clock.clone()).unwrap();
-        let local = LocalDirectory::new("local", app.store.pool());
+        let local = LocalDirectory::new("local", app.store.pool(), clock.clone());
         Self { app, clock, local, _dir: dir }
     }
 

@@ -1,0 +1,144 @@
+//! Writeback intents and outcomes (DESIGN.md §11): the intent commits
+//! before the LDAP write, the outcome after; an intent left open by a crash
+//! is reconciled at start-up.
+
+use super::{Effects, Error, Store, apply_effects, write_tx};
+use rusqlite::params;
+
+/// What a writeback does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WritebackKind {
+    /// A reset by the service account.
+    Reset,
+    /// A change by the person.
+    Change,
+}
+
+impl WritebackKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Reset => "reset",
+            Self::Change => "change",
+        }
+    }
+}
+
+/// How a writeback ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WritebackOutcome {
+    /// The directory confirmed the write.
+    Written,
+    /// The directory refused it or could not be reached.
+    Failed,
+    /// Found open at start-up; the directory shows the password was set.
+    Applied,
+    /// Found open at start-up; the directory shows no new password.
+    NotApplied,
+    /// Found open at start-up; the directory could not tell.
+    Unknown,
+}
+
+impl WritebackOutcome {
+    /// Stored text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Written => "written",
+            Self::Failed => "failed",
+            Self::Applied => "applied",
+            Self::NotApplied => "not_applied",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// An intent that never got its outcome.
+#[derive(Debug, Clone)]
+pub struct OpenWriteback {
+    /// Row id.
+    pub id: i64,
+    /// Directory name.
+    pub directory: String,
+    /// The account written.
+    pub account_id: String,
+    /// The user ID, for the audit trail.
+    pub login: String,
+    /// When the intent was recorded.
+    pub started_at: i64,
+}
+
+impl Store {
+    /// Records the intent (with its effects, e.g. the 31001 audit row)
+    /// before the directory is written; returns its id.
+    pub async fn begin_writeback(
+        &self,
+        kind: WritebackKind,
+        directory: String,
+        account_id: String,
+        login: String,
+        now: i64,
+        effects: Effects,
+    ) -> Result<i64, Error> {
+        self.run(move |conn| {
+            let tx = write_tx(conn)?;
+            tx.execute(
+                "INSERT INTO writebacks (kind, directory, account_id, login, started_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![kind.as_str(), directory, account_id, login, now],
+            )?;
+            let id = tx.last_insert_rowid();
+            apply_effects(&tx, &effects, now)?;
+            tx.commit()?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// Records how a writeback ended, with its effects.
+    pub async fn finish_writeback(
+        &self,
+        id: i64,
+        outcome: WritebackOutcome,
+        detail: String,
+        now: i64,
+        effects: Effects,
+    ) -> Result<(), Error> {
+        self.run(move |conn| {
+            let tx = write_tx(conn)?;
+            tx.execute(
+                "UPDATE writebacks SET finished_at = ?2, outcome = ?3, detail = ?4 WHERE id = ?1 AND finished_at IS NULL",
+                params![id, now, outcome.as_str(), detail],
+            )?;
+            apply_effects(&tx, &effects, now)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Intents without an outcome, oldest first.
+    pub async fn open_writebacks(&self) -> Result<Vec<OpenWriteback>, Error> {
+        self.run(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT id, directory, account_id, login, started_at FROM writebacks WHERE finished_at IS NULL ORDER BY id",
+            )?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok(OpenWriteback {
+                        id: r.get(0)?,
+                        directory: r.get(1)?,
+                        account_id: r.get(2)?,
+                        login: r.get(3)?,
+                        started_at: r.get(4)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    /// The outcome of a writeback, for tests and admin views.
+    pub async fn writeback_outcome(&self, id: i64) -> Result<Option<String>, Error> {
+        self.run(move |conn| Ok(conn.query_row("SELECT outcome FROM writebacks WHERE id = ?1", [id], |r| r.get(0))?))
+            .await
+    }
+}
