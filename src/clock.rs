@@ -38,6 +38,11 @@ impl FixedClock {
         Self(AtomicI64::new(at))
     }
 
+    /// Sets the time (tests that must agree with a real server's clock).
+    pub fn set(&self, at: UnixTime) {
+        self.0.store(at, Ordering::SeqCst);
+    }
+
     /// Moves time forward (or back, with a negative value) by `seconds`.
     pub fn advance(&self, seconds: i64) {
         self.0.fetch_add(seconds, Ordering::SeqCst);

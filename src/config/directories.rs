@@ -73,7 +73,13 @@ fn directory(problems: &mut Vec<Problem>, name: String, dir: RawDirectory) -> Di
     }
     let ldap = match kind {
         DirectoryKind::Local => {
-            let stray = [dir.urls.is_some(), dir.bind_dn.is_some(), dir.bind_password.is_some(), dir.scope.is_some()];
+            let stray = [
+                dir.urls.is_some(),
+                dir.bind_dn.is_some(),
+                dir.bind_password.is_some(),
+                dir.scope.is_some(),
+                dir.policy_dn.is_some(),
+            ];
             if stray.iter().any(|x| *x) {
                 s.add(
                     "kind",
@@ -152,5 +158,6 @@ fn ldap(s: &mut Section<'_>, kind: DirectoryKind, dir: RawDirectory) -> LdapConf
         connect_timeout: s.seconds("connect_timeout_secs", dir.connect_timeout_secs, 60, 5),
         timeout: s.seconds("timeout_secs", dir.timeout_secs, 120, 10),
         pool_size,
+        policy_dn: dir.policy_dn,
     }
 }

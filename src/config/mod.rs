@@ -121,6 +121,9 @@ pub struct LdapConfig {
     pub timeout: std::time::Duration,
     /// Pooled service connections.
     pub pool_size: usize,
+    /// OpenLDAP: the default ppolicy entry, for accounts without
+    /// `pwdPolicySubentry`.
+    pub policy_dn: Option<String>,
 }
 
 /// `[directories.NAME]`

@@ -17,7 +17,7 @@ use super::ad_codes::{
 };
 use super::ldap::with_service;
 use super::ldap::{LdapPool, attr, login_filter, unavailable};
-use super::{Account, AccountId, Directory, Error, ResetMode};
+use super::{Account, AccountId, Directory, DirectoryPolicy, Error, ResetMode};
 use async_trait::async_trait;
 use ldap3::controls::RawControl;
 use ldap3::{Ldap, Mod};
@@ -66,6 +66,41 @@ fn account_from(entry: &ldap3::SearchEntry) -> Account {
         password_set_at: filetime_to_unix(number("pwdLastSet")),
     }
 }
+
+/// An AD interval (negative 100 ns units; the minimum i64 means "never")
+/// in seconds.
+fn interval_secs(value: Option<&str>) -> Option<i64> {
+    let v = value?.parse::<i64>().ok()?;
+    (v < 0 && v != i64::MIN).then(|| -v / 10_000_000)
+}
+
+/// Rules from a domain object (`minPwdLength` …) or a PSO (`msDS-…`).
+fn policy_from(entry: &ldap3::SearchEntry, pso: bool, source: String) -> DirectoryPolicy {
+    let name = |domain: &'static str, fine: &'static str| if pso { fine } else { domain };
+    let number = |a| attr(entry, a).and_then(|v| v.parse::<i64>().ok());
+    let complexity = if pso {
+        attr(entry, "msDS-PasswordComplexityEnabled").is_some_and(|v| v.eq_ignore_ascii_case("TRUE"))
+    } else {
+        number("pwdProperties").is_some_and(|p| p & 1 == 1)
+    };
+    DirectoryPolicy {
+        min_length: number(name("minPwdLength", "msDS-MinimumPasswordLength")).and_then(|v| u32::try_from(v).ok()),
+        complexity,
+        history: number(name("pwdHistoryLength", "msDS-PasswordHistoryLength")).and_then(|v| u32::try_from(v).ok()),
+        min_age_secs: interval_secs(attr(entry, name("minPwdAge", "msDS-MinimumPasswordAge"))).filter(|s| *s > 0),
+        max_age_secs: interval_secs(attr(entry, name("maxPwdAge", "msDS-MaximumPasswordAge"))).filter(|s| *s > 0),
+        source,
+    }
+}
+
+const DOMAIN_POLICY_ATTRS: &[&str] = &["minPwdLength", "pwdProperties", "pwdHistoryLength", "minPwdAge", "maxPwdAge"];
+const PSO_ATTRS: &[&str] = &[
+    "msDS-MinimumPasswordLength",
+    "msDS-PasswordComplexityEnabled",
+    "msDS-PasswordHistoryLength",
+    "msDS-MinimumPasswordAge",
+    "msDS-MaximumPasswordAge",
+];
 
 /// FILETIME (100 ns since 1601) to Unix seconds; 0 means "must change" and
 /// carries no time.
@@ -232,11 +267,66 @@ impl Directory for ActiveDirectory {
         })?;
         modify_result(rc, &text, "write lockoutTime")
     }
+
+    async fn password_policy(&self, id: &AccountId) -> Result<DirectoryPolicy, Error> {
+        let dn = id.0.clone();
+        // The winning fine-grained policy (PSO), when the service account may
+        // read it; otherwise the domain's default policy.
+        let (pso, domain) = with_service!(self.pool, |ldap| {
+            let (rows, _) = ldap
+                .search(&dn, ldap3::Scope::Base, "(objectClass=*)", vec!["msDS-ResultantPSO"])
+                .await?
+                .non_error()?;
+            let pso_dn = rows
+                .into_iter()
+                .next()
+                .map(ldap3::SearchEntry::construct)
+                .and_then(|e| attr(&e, "msDS-ResultantPSO").map(str::to_owned));
+            let mut pso = None;
+            if let Some(pso_dn) = &pso_dn {
+                let (rows, _) = ldap
+                    .search(pso_dn, ldap3::Scope::Base, "(objectClass=*)", PSO_ATTRS.to_vec())
+                    .await?
+                    .non_error()?;
+                pso = rows.into_iter().next().map(ldap3::SearchEntry::construct).map(|e| (pso_dn.clone(), e));
+            }
+            let (root, _) = ldap
+                .search("", ldap3::Scope::Base, "(objectClass=*)", vec!["defaultNamingContext"])
+                .await?
+                .success()?;
+            let base = root
+                .into_iter()
+                .next()
+                .map(ldap3::SearchEntry::construct)
+                .and_then(|e| attr(&e, "defaultNamingContext").map(str::to_owned))
+                .unwrap_or_default();
+            let (rows, _) = ldap
+                .search(&base, ldap3::Scope::Base, "(objectClass=*)", DOMAIN_POLICY_ATTRS.to_vec())
+                .await?
+                .non_error()?;
+            Ok((pso, rows.into_iter().next().map(ldap3::SearchEntry::construct).map(|e| (base, e))))
+        })?;
+        match (pso, domain) {
+            (Some((pso_dn, entry)), _) if attr(&entry, "msDS-MinimumPasswordLength").is_some() => {
+                Ok(policy_from(&entry, true, format!("fine-grained policy {pso_dn}")))
+            }
+            (_, Some((base, entry))) => Ok(policy_from(&entry, false, format!("domain policy of {base}"))),
+            _ => Err(Error::Other("the domain's password policy could not be read".into())),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn intervals_are_negative_hundred_nanoseconds() {
+        assert_eq!(interval_secs(Some("-864000000000")), Some(86_400));
+        assert_eq!(interval_secs(Some("-9223372036854775808")), None);
+        assert_eq!(interval_secs(Some("0")), None);
+        assert_eq!(interval_secs(None), None);
+    }
 
     #[test]
     fn filetime_converts_to_unix_seconds() {

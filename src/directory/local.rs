@@ -4,7 +4,7 @@
 //! without a directory server, the home of local administrators, and the
 //! fast directory of the test suite. Argon2 work runs on the blocking pool.
 
-use super::{Account, AccountId, Directory, Error, ResetMode};
+use super::{Account, AccountId, Directory, DirectoryPolicy, Error, ResetMode};
 use crate::clock::Clock;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -239,5 +239,10 @@ impl Directory for LocalDirectory {
             if changed == 0 { Err(Error::NotFound) } else { Ok(()) }
         })
         .await
+    }
+
+    async fn password_policy(&self, _id: &AccountId) -> Result<DirectoryPolicy, Error> {
+        // The local directory has no rules of its own beyond passdesk's.
+        Ok(DirectoryPolicy { source: "passdesk".into(), ..DirectoryPolicy::default() })
     }
 }

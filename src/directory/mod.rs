@@ -43,6 +43,24 @@ pub struct Account {
     pub password_set_at: Option<i64>,
 }
 
+/// A directory's own password rules for one account, as far as the service
+/// account can read them; merged with passdesk's rules by the flows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DirectoryPolicy {
+    /// Fewest characters.
+    pub min_length: Option<u32>,
+    /// Passwords must mix character classes (AD complexity, ppolicy quality).
+    pub complexity: bool,
+    /// Previous passwords that may not be reused.
+    pub history: Option<u32>,
+    /// Seconds before a password may be changed again.
+    pub min_age_secs: Option<i64>,
+    /// Seconds after which a password expires.
+    pub max_age_secs: Option<i64>,
+    /// Where the rules come from ("domain policy", a PSO or ppolicy DN).
+    pub source: String,
+}
+
 /// Whether the person must change the password at next sign-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResetMode {
@@ -126,4 +144,7 @@ pub trait Directory: Send + Sync {
 
     /// Clears a lockout without touching the password.
     async fn unlock(&self, id: &AccountId) -> Result<(), Error>;
+
+    /// The directory's password rules that apply to this account.
+    async fn password_policy(&self, id: &AccountId) -> Result<DirectoryPolicy, Error>;
 }

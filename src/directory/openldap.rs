@@ -11,7 +11,7 @@
 
 use super::ldap::with_service;
 use super::ldap::{LdapPool, attr, login_filter, unavailable};
-use super::{Account, AccountId, Directory, Error, PolicyReason, ResetMode};
+use super::{Account, AccountId, Directory, DirectoryPolicy, Error, PolicyReason, ResetMode};
 use async_trait::async_trait;
 use ldap3::controls::RawControl;
 use ldap3::exop::PasswordModify;
@@ -19,7 +19,9 @@ use ldap3::{Ldap, LdapResult, Mod};
 use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashSet;
 
-const ATTRS: &[&str] = &["uid", "cn", "displayName", "mail", "mobile", "pwdAccountLockedTime", "pwdChangedTime"];
+const ATTRS: &[&str] =
+    &["uid", "cn", "displayName", "mail", "mobile", "pwdAccountLockedTime", "pwdChangedTime", "pwdPolicySubentry"];
+const POLICY_ATTRS: &[&str] = &["pwdMinLength", "pwdCheckQuality", "pwdInHistory", "pwdMinAge", "pwdMaxAge"];
 const USER_FILTER: &str = "(objectClass=inetOrgPerson)";
 const PPOLICY_OID: &str = "1.3.6.1.4.1.42.2.27.8.5.1";
 const ADMIN_LOCK: &str = "000001010000Z";
@@ -242,6 +244,44 @@ impl Directory for OpenLdap {
             return Ok(());
         }
         write_result(rc, &text, None, "write pwdAccountLockedTime")
+    }
+
+    async fn password_policy(&self, id: &AccountId) -> Result<DirectoryPolicy, Error> {
+        let dn = id.0.clone();
+        let default = self.pool.config().policy_dn.clone();
+        let entry = with_service!(self.pool, |ldap| {
+            let (rows, _) = ldap
+                .search(&dn, ldap3::Scope::Base, "(objectClass=*)", vec!["pwdPolicySubentry"])
+                .await?
+                .non_error()?;
+            let own = rows
+                .into_iter()
+                .next()
+                .map(ldap3::SearchEntry::construct)
+                .and_then(|e| attr(&e, "pwdPolicySubentry").map(str::to_owned));
+            let Some(policy_dn) = own.or(default.clone()) else { return Ok(None) };
+            let (rows, _) = ldap
+                .search(&policy_dn, ldap3::Scope::Base, "(objectClass=*)", POLICY_ATTRS.to_vec())
+                .await?
+                .non_error()?;
+            Ok(rows.into_iter().next().map(ldap3::SearchEntry::construct))
+        })?;
+        let Some(entry) = entry else {
+            return Ok(DirectoryPolicy {
+                source: "no ppolicy entry known (set policy_dn)".into(),
+                ..DirectoryPolicy::default()
+            });
+        };
+        let number = |a| attr(&entry, a).and_then(|v| v.parse::<i64>().ok());
+        Ok(DirectoryPolicy {
+            min_length: number("pwdMinLength").and_then(|v| u32::try_from(v).ok()).filter(|v| *v > 0),
+            // ppolicy without a checker module checks length only.
+            complexity: false,
+            history: number("pwdInHistory").and_then(|v| u32::try_from(v).ok()).filter(|v| *v > 0),
+            min_age_secs: number("pwdMinAge").filter(|v| *v > 0),
+            max_age_secs: number("pwdMaxAge").filter(|v| *v > 0),
+            source: format!("ppolicy {}", entry.dn),
+        })
     }
 }
 

@@ -52,6 +52,9 @@ pub enum PasswordProblem {
     /// Contains the user ID.
     #[error("the password must not contain your user ID")]
     ContainsLogin,
+    /// The directory demands a mix of character kinds.
+    #[error("mix at least three of: upper-case letters, lower-case letters, digits, symbols")]
+    NotComplex,
 }
 
 impl PasswordPolicy {
@@ -59,6 +62,12 @@ impl PasswordPolicy {
     /// password typed on two keyboards is the same password.
     pub fn normalise(password: &str) -> String {
         password.nfkc().collect()
+    }
+
+    /// These rules tightened by a directory's: the longer minimum wins.
+    pub fn merged(&self, directory_min: Option<u32>) -> Self {
+        let min = directory_min.map_or(self.min_length, |d| self.min_length.max(d as usize));
+        Self { min_length: min.min(self.max_length), max_length: self.max_length }
     }
 
     /// Checks a normalised password against these rules for the given user.
@@ -80,6 +89,18 @@ impl PasswordPolicy {
         }
         Ok(())
     }
+}
+
+/// Active Directory's complexity rule: at least three of upper-case,
+/// lower-case, digits, and anything else (symbols, letters without case).
+pub fn meets_complexity(password: &str) -> bool {
+    let kinds = [
+        password.chars().any(char::is_uppercase),
+        password.chars().any(char::is_lowercase),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_uppercase() && !c.is_lowercase() && !c.is_ascii_digit()),
+    ];
+    kinds.iter().filter(|k| **k).count() >= 3
 }
 
 /// Whether a lowercased password is in the embedded list. The list is
@@ -145,6 +166,20 @@ mod tests {
         assert_eq!(policy.check("qwertyuiopasdfgh", "bob"), Err(PasswordProblem::Common));
         assert_eq!(policy.check("my-alice-is-great-2026", "Alice"), Err(PasswordProblem::ContainsLogin));
         assert_eq!(policy.check("Violet meadow drums 42", "alice"), Ok(()));
+    }
+
+    #[test]
+    fn complexity_and_merging() {
+        assert!(meets_complexity("Violet meadow drums 42"));
+        assert!(meets_complexity("violet-meadow-42"));
+        assert!(!meets_complexity("plain lowercase words only"));
+        assert!(!meets_complexity("alllowercaseletters"));
+        assert!(!meets_complexity("ALLUPPER123"));
+        let p = PasswordPolicy::default();
+        assert_eq!(p.merged(Some(14)).min_length, 14);
+        assert_eq!(p.merged(Some(7)).min_length, 12);
+        assert_eq!(p.merged(None), p);
+        assert_eq!(p.merged(Some(500)).min_length, 128);
     }
 
     #[test]

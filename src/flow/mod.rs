@@ -6,6 +6,7 @@ pub mod admin;
 mod change;
 pub mod delivery;
 mod error;
+pub mod policy;
 pub mod reconcile;
 pub mod reset;
 

@@ -104,6 +104,19 @@ impl Flows {
         })
     }
 
+    /// The effective password policy of a flow's account; only once a proof
+    /// has been passed, so it never tells a stranger anything.
+    pub async fn reset_policy(&self, token: &str) -> Result<super::policy::EffectivePolicy, Error> {
+        let flow = self.live_flow(token).await?;
+        let (Some(id), Some(dir), false) =
+            (flow.account_id.clone(), self.directory(&flow.directory), flow.proven.is_empty())
+        else {
+            return Err(Error::WrongStep("verify your identity first"));
+        };
+        let account = dir.account(&AccountId(id)).await.map_err(directory_error)?.ok_or(Error::FlowNotFound)?;
+        self.policy_for(&dir, &account).await
+    }
+
     /// Sends a code for one of the offered methods.
     pub async fn reset_send(&self, token: &str, method: &str, client: &Client) -> Result<Sent, Error> {
         let flow = self.live_flow(token).await?;
@@ -203,7 +216,7 @@ impl Flows {
         let id = AccountId(id);
         let account = dir.account(&id).await.map_err(directory_error)?.ok_or(Error::FlowNotFound)?;
         let normal = SecretString::from(PasswordPolicy::normalise(new_password.expose_secret()));
-        self.settings.password.check(normal.expose_secret(), &account.login)?;
+        self.policy_for(&dir, &account).await?.check(normal.expose_secret(), &account.login)?;
 
         let started = format!("writeback to directory {} started", dir.name());
         let start =

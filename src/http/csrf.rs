@@ -7,7 +7,6 @@ use super::Site;
 use crate::domain::key::macs_equal;
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::http::header;
 
 /// Name of the CSRF cookie; the `__Host-` prefix pins it to this host, path
 /// `/` and HTTPS.
@@ -35,11 +34,15 @@ pub fn check(req: &HttpRequest, site: &Site, submitted: &str) -> Result<(), &'st
         Some(origin) => origin.clone(),
         None => format!("https://{}", req.connection_info().host()),
     };
-    let header_text = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let same_origin = match (header_text(header::ORIGIN), header_text(header::REFERER)) {
-        (Some(origin), _) => origin == expected,
-        (None, Some(referer)) => referer == expected || referer.starts_with(&format!("{expected}/")),
-        (None, None) => false,
+    let header_text = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    // With `Referrer-Policy: no-referrer` browsers send `Origin: null` on
+    // form posts, so the Fetch Metadata header (which pages cannot forge)
+    // speaks for them; a real foreign Origin is always refused.
+    let same_origin = match (header_text("origin"), header_text("sec-fetch-site"), header_text("referer")) {
+        (Some(origin), _, _) if origin != "null" => origin == expected,
+        (_, Some(site), _) => site == "same-origin",
+        (_, None, Some(referer)) => referer == expected || referer.starts_with(&format!("{expected}/")),
+        _ => false,
     };
     if !same_origin {
         return Err("The form did not come from this site. Open the page again from its address and retry.");

@@ -137,6 +137,12 @@ pub struct PasswordPage<'a> {
     pub min_length: usize,
     /// Maximum length in force.
     pub max_length: usize,
+    /// The effective rules, as sentences.
+    pub rules: Vec<String>,
+    /// Where the directory's rules come from.
+    pub source: &'a str,
+    /// The password is too young to change until then (RFC 3339), if so.
+    pub too_young_until: Option<String>,
     /// Problem to show, if any.
     pub error: Option<&'a str>,
 }

@@ -89,11 +89,13 @@ impl Store {
     pub fn open_file(path: &Path) -> Result<Self, Error> {
         create_private_file(path)?;
         let manager = SqliteConnectionManager::file(path).with_init(|conn| {
+            // busy_timeout first: the journal_mode pragma may itself need a
+            // lock while another process (e.g. `passdesk outbox`) reads.
             conn.execute_batch(
-                "PRAGMA journal_mode = WAL;
+                "PRAGMA busy_timeout = 5000;
+                 PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = FULL;
-                 PRAGMA foreign_keys = ON;
-                 PRAGMA busy_timeout = 5000;",
+                 PRAGMA foreign_keys = ON;",
             )
         });
         let pool = r2d2::Pool::builder().max_size(8).build(manager)?;

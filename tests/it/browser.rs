@@ -69,7 +69,12 @@ fn find_tools() -> Result<(PathBuf, PathBuf), String> {
         std::env::var_os("PASSDESK_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     let mut missing = Vec::new();
     if driver.is_none() {
-        missing.push("chromedriver (PASSDESK_CHROMEDRIVER, PATH, /usr/bin/chromedriver)".to_string());
+        missing.push(match std::env::var_os("PASSDESK_CHROMEDRIVER") {
+            Some(p) => {
+                format!("chromedriver (PASSDESK_CHROMEDRIVER={} is not an executable file)", p.to_string_lossy())
+            }
+            None => "chromedriver (not on PATH, no /usr/bin/chromedriver)".to_string(),
+        });
     }
     if !is_executable(&chromium) {
         missing.push(format!("chromium ({})", chromium.display()));
@@ -130,9 +135,25 @@ fn http_delete(port: u16, path: &str) {
     let _ = s.set_write_timeout(Some(Duration::from_secs(2)));
     let request =
         format!("DELETE {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    if s.write_all(request.as_bytes()).is_ok() {
-        let mut sink = Vec::new();
-        let _ = s.read_to_end(&mut sink);
+    if s.write_all(request.as_bytes()).is_err() {
+        return;
+    }
+    // chromedriver keeps the connection open, so read one response, not to EOF.
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n @ 1..) = s.read(&mut buf) {
+        got.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&got);
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("content-length")))
+                .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if got.len() >= end + 4 + length {
+                return;
+            }
+        }
     }
 }
 
@@ -263,11 +284,6 @@ impl Browser {
         self.post(&format!("/element/{id}/value"), json!({"text": text})).await;
     }
 
-    async fn text(&self) -> String {
-        let body = self.find("body").await;
-        self.get(&format!("/element/{body}/text")).await.as_str().unwrap_or_default().to_string()
-    }
-
     async fn url(&self) -> String {
         self.get("/url").await.as_str().unwrap_or_default().to_string()
     }
@@ -291,6 +307,12 @@ impl Browser {
             if text.contains(needle) {
                 return text;
             }
+            // passdesk's error page will not turn into the expected one by waiting.
+            assert!(
+                !text.contains("We could not do that"),
+                "expected {needle:?}, got the error page:\n{text}\n(url {})",
+                self.url().await
+            );
             assert!(
                 Instant::now() < deadline,
                 "the page never showed {needle:?}; it shows:\n{text}\n(url {})",

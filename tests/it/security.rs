@@ -61,9 +61,32 @@ async fn forms_without_a_valid_csrf_token_or_origin_are_refused() {
         .set_form([("csrf", csrf.as_str()), ("user", "alice")])
         .to_request();
     assert_eq!(test::call_service(&svc, bare).await.status(), StatusCode::FORBIDDEN);
-    // Only the one accepted request created a flow.
+    // `Origin: null` (what browsers send under Referrer-Policy: no-referrer)
+    // is decided by Fetch Metadata: same-origin passes, cross-site does not.
+    let with_null = |site: &str| {
+        TestRequest::post()
+            .uri("/reset")
+            .insert_header(("origin", "null"))
+            .insert_header(("sec-fetch-site", site.to_owned()))
+            .insert_header(("cookie", jar.header()))
+            .set_form([("csrf", csrf.as_str()), ("user", "alice")])
+            .to_request()
+    };
+    assert_eq!(test::call_service(&svc, with_null("cross-site")).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(test::call_service(&svc, with_null("same-site")).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(test::call_service(&svc, with_null("same-origin")).await.status(), StatusCode::SEE_OTHER);
+    // A foreign Origin is refused even with a same-origin claim beside it.
+    let mixed = TestRequest::post()
+        .uri("/reset")
+        .insert_header(("origin", "https://evil.example"))
+        .insert_header(("sec-fetch-site", "same-origin"))
+        .insert_header(("cookie", jar.header()))
+        .set_form([("csrf", csrf.as_str()), ("user", "alice")])
+        .to_request();
+    assert_eq!(test::call_service(&svc, mixed).await.status(), StatusCode::FORBIDDEN);
+    // Only the two accepted requests created flows.
     let flows = t.audit_activities().await.len();
-    assert_eq!(flows, 1);
+    assert_eq!(flows, 2);
 }
 
 #[actix_web::test]

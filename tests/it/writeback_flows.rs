@@ -11,24 +11,36 @@ fn post(uri: &str, body: serde_json::Value) -> actix_http::Request {
     TestRequest::post().uri(uri).set_json(body).to_request()
 }
 
-fn directory_toml(name: &str, kind: &str, bed: &Bed, logins: &str) -> String {
+pub fn directory_toml(name: &str, kind: &str, bed: &Bed, logins: &str) -> String {
     let password_file = std::env::temp_dir().join(format!("passdesk-test-{name}-{}", std::process::id()));
     std::fs::write(&password_file, format!("{}\n", bed.bind_password)).unwrap();
     format!(
         "[directories.{name}]\nkind = \"{kind}\"\nurls = [\"{}\"]\nca_file = \"{}\"\nbind_dn = \"{}\"\n\
-         bind_password_file = \"{}\"\nscope = [\"{}\"]\nlogin_attributes = {logins}\nmail_domain = \"example.test\"\n",
+         bind_password_file = \"{}\"\nscope = [\"{}\"]\nlogin_attributes = {logins}\nmail_domain = \"example.test\"\n{}",
         bed.url,
         bed.ca,
         bed.bind_dn,
         password_file.display(),
-        bed.scope
+        bed.scope,
+        if kind == "openldap" {
+            format!("policy_dn = \"cn=default,ou=policies,{}\"\n", bed.base)
+        } else {
+            String::new()
+        }
     )
 }
 
 /// Reset then change then (after locking by bad binds) unlock, all through the API.
-/// `refused` is a password passdesk accepts but the directory refuses on a
-/// reset, with a phrase of the sentence the person gets.
-async fn flows_against(t: &TestApp, user: &str, email: &str, refused: (&str, &str), lock: impl AsyncFn()) {
+/// What a directory's own rules look like to passdesk.
+struct Expect {
+    /// A password refused on reset, the error code and a phrase of the sentence.
+    refused: (&'static str, &'static str, &'static str),
+    /// The effective policy shown after the proof: complexity, history, source phrase.
+    policy: (bool, u64, &'static str),
+}
+
+async fn flows_against(t: &TestApp, user: &str, email: &str, expect: Expect, lock: impl AsyncFn()) {
+    let refused = expect.refused;
     let svc = t.service().await;
     let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": user}))).await).await;
     let flow = started["flow"].as_str().unwrap().to_owned();
@@ -41,14 +53,23 @@ async fn flows_against(t: &TestApp, user: &str, email: &str, refused: (&str, &st
     )
     .await;
     assert_eq!(resp.status(), StatusCode::OK);
-    // The directory's own policy is relayed with its cause.
+    // After the proof, the effective policy for this person is shown.
+    let view =
+        json(test::call_service(&svc, TestRequest::get().uri(&format!("/api/v1/reset/{flow}")).to_request()).await)
+            .await;
+    let policy = &view["policy"];
+    assert_eq!(policy["complexity"], expect.policy.0, "{view}");
+    assert_eq!(policy["history"], expect.policy.1, "{view}");
+    assert!(policy["source"].as_str().unwrap().contains(expect.policy.2), "{view}");
+    assert_eq!(policy["min_length"], 12);
+    // The directory's own policy is enforced (or relayed) with its cause.
     let resp =
         test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/password"), json!({"new_password": refused.0})))
             .await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = json(resp).await;
-    assert_eq!(body["error"]["code"], "directory_policy");
-    assert!(body["error"]["message"].as_str().unwrap().contains(refused.1), "{body}");
+    assert_eq!(body["error"]["code"], refused.1, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains(refused.2), "{body}");
     let new = "Harbour lantern maple 31!";
     let resp =
         test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/password"), json!({"new_password": new}))).await;
@@ -133,10 +154,11 @@ async fn reset_change_unlock_on_openldap() {
     add_openldap(&bed, "ou=people", &user, "Start-Passw0rd-1", None).await;
     let t = TestApp::with_config(&directory_toml("corp", "openldap", &bed, "[\"uid\", \"mail\"]"));
     let email = format!("{user}@example.test");
-    flows_against(&t, &user, &email, ("Start-Passw0rd-1", "used this password before"), async || {
-        lock_by_binds(&t, &user).await
-    })
-    .await;
+    let expect = Expect {
+        refused: ("Start-Passw0rd-1", "directory_policy", "used this password before"),
+        policy: (false, 5, "ppolicy cn=default,ou=policies"),
+    };
+    flows_against(&t, &user, &email, expect, async || lock_by_binds(&t, &user).await).await;
 }
 
 #[actix_web::test]
@@ -146,8 +168,85 @@ async fn reset_change_unlock_on_samba_ad() {
     add_ad(&bed, "OU=Staff", &user, "Start!Passw0rd1", "512", false).await;
     let t = TestApp::with_config(&directory_toml("corp", "ad", &bed, "[\"sAMAccountName\", \"mail\"]"));
     let email = format!("{user}@example.test");
-    flows_against(&t, &user, &email, ("plain lowercase words only", "more complex"), async || {
-        lock_by_binds(&t, &user).await
-    })
+    let expect = Expect {
+        refused: ("plain lowercase words only", "password_rejected", "mix at least three"),
+        policy: (true, 24, "domain policy of DC=example,DC=test"),
+    };
+    flows_against(&t, &user, &email, expect, async || lock_by_binds(&t, &user).await).await;
+}
+
+#[actix_web::test]
+async fn a_too_young_password_is_shown_after_the_proof_and_nothing_is_written() {
+    let Some(bed) = bed("LDAP", "minimum password age on OpenLDAP") else { return };
+    let user = unique("ya");
+    let policy = unique("young");
+    let mut admin = crate::directory_contract::admin(&bed).await;
+    let policy_dn = format!("cn={policy},ou=policies,{}", bed.base);
+    use std::collections::HashSet;
+    let attrs = vec![
+        ("objectClass", HashSet::from(["namedPolicy", "pwdPolicy"])),
+        ("cn", HashSet::from([policy.as_str()])),
+        ("pwdAttribute", HashSet::from(["userPassword"])),
+        ("pwdMinAge", HashSet::from(["86400"])),
+        ("pwdMinLength", HashSet::from(["14"])),
+    ];
+    admin.add(&policy_dn, attrs).await.unwrap().success().unwrap();
+    add_openldap(&bed, "ou=people", &user, "Start-Passw0rd-1", None).await;
+    let dn = format!("uid={user},ou=people,{}", bed.base);
+    let mods = vec![ldap3::Mod::Add("pwdPolicySubentry", HashSet::from([policy_dn.as_str()]))];
+    admin.modify(&dn, mods).await.unwrap().success().unwrap();
+    // A password change now starts the one-day minimum age.
+    let mods = vec![ldap3::Mod::Replace("userPassword", HashSet::from(["Fresh-Passw0rd-22"]))];
+    admin.modify(&dn, mods).await.unwrap().success().unwrap();
+
+    let t = TestApp::with_config(&directory_toml("corp", "openldap", &bed, "[\"uid\"]"));
+    // Agree with the server's clock: the password was set a minute ago.
+    let direct = passdesk::directory::openldap::OpenLdap::new(
+        "direct",
+        passdesk::directory::ldap::LdapPool::new(crate::directory_contract::ldap_config(
+            &bed,
+            vec![bed.url.clone()],
+            &["uid"],
+        ))
+        .unwrap(),
+    );
+    use passdesk::directory::Directory;
+    let set_at = direct.find(&user).await.unwrap().unwrap().password_set_at.expect("pwdChangedTime");
+    t.clock.set(set_at + 60);
+    let svc = t.service().await;
+    let email = format!("{user}@example.test");
+    let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": user}))).await).await;
+    let flow = started["flow"].as_str().unwrap().to_owned();
+    // Before any proof nothing differs from an unknown user: no policy shown.
+    let view =
+        json(test::call_service(&svc, TestRequest::get().uri(&format!("/api/v1/reset/{flow}")).to_request()).await)
+            .await;
+    assert!(view["policy"].is_null(), "{view}");
+    test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}))).await;
+    let code = t.code_for(&email).await;
+    test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/verify"), json!({"method": "email", "code": code})))
+        .await;
+    let view =
+        json(test::call_service(&svc, TestRequest::get().uri(&format!("/api/v1/reset/{flow}")).to_request()).await)
+            .await;
+    let policy = &view["policy"];
+    assert_eq!(policy["min_length"], 14, "the directory's longer minimum wins: {view}");
+    assert!(policy["too_young_until"].as_i64().is_some(), "{view}");
+    assert!(
+        policy["source"].as_str().unwrap().contains(&policy_dn.to_lowercase())
+            || policy["source"].as_str().unwrap().contains(&policy_dn),
+        "{view}"
+    );
+    let resp = test::call_service(
+        &svc,
+        post(&format!("/api/v1/reset/{flow}/password"), json!({"new_password": "Silver birch canoe 77"})),
+    )
     .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = json(resp).await;
+    assert_eq!(body["error"]["code"], "directory_policy");
+    assert!(body["error"]["message"].as_str().unwrap().contains("changed too recently"), "{body}");
+    assert!(t.app.store.open_writebacks().await.unwrap().is_empty());
+    let audit = t.audit_activities().await;
+    assert!(!audit.iter().any(|a| a.2 == Some(31001)), "no writeback was attempted");
 }

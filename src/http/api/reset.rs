@@ -53,12 +53,27 @@ pub(super) async fn flow_get(
     flow: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let view = state.flows.reset_view(&flow).await.map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    let policy = if view.proven.is_empty() {
+        None
+    } else {
+        let p = state.flows.reset_policy(&flow).await.map_err(|e| ApiError::from_flow(e, &rid.0))?;
+        Some(serde_json::json!({
+            "min_length": p.rules.min_length,
+            "max_length": p.rules.max_length,
+            "complexity": p.complexity,
+            "history": p.history,
+            "source": p.source,
+            "too_young_until": p.too_young_until,
+            "rules": p.sentences(),
+        }))
+    };
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "methods": view.methods,
         "required": view.required,
         "proven": view.proven,
         "ready_for_password": view.ready_for_password,
         "expires_in": view.expires_in,
+        "policy": policy,
     })))
 }
 

@@ -209,13 +209,17 @@ async fn password_page(
     if !view.ready_for_password || view.kind != FlowKind::Reset {
         return Ok(see_other("/reset/verify"));
     }
-    let policy = &state.flows.settings().password;
+    let policy =
+        state.flows.reset_policy(&flow_token(req)).await.map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
     let (csrf, cookie) = csrf::token(req);
     let html = PasswordPage {
         site: &state.site,
         csrf: &csrf,
-        min_length: policy.min_length,
-        max_length: policy.max_length,
+        min_length: policy.rules.min_length,
+        max_length: policy.rules.max_length,
+        rules: policy.sentences(),
+        source: &policy.source,
+        too_young_until: policy.too_young_until.map(crate::clock::rfc3339),
         error,
     };
     Ok(page(status, &html, cookie))

@@ -1,0 +1,93 @@
+//! The effective password policy for one person (DESIGN.md §4): passdesk's
+//! rules merged with the directory's (AD domain policy or the winning PSO,
+//! OpenLDAP ppolicy), shown before they type, and the minimum password age
+//! checked from when the password was last set, so nobody chooses a
+//! password only to hear "too young". It is computed only once a proof has
+//! been passed: before that, nothing may differ between real and unknown
+//! accounts (DESIGN.md §6).
+
+use super::reset::directory_error;
+use super::{Error, Flows};
+use crate::directory::{Account, Directory, DirectoryPolicy, PolicyReason};
+use crate::domain::password::meets_complexity;
+use crate::domain::{PasswordPolicy, PasswordProblem};
+use std::sync::Arc;
+
+/// What the password page shows and the password step enforces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EffectivePolicy {
+    /// passdesk's rules tightened by the directory's.
+    pub rules: PasswordPolicy,
+    /// The directory requires a mix of character kinds.
+    pub complexity: bool,
+    /// Previous passwords the directory refuses.
+    pub history: Option<u32>,
+    /// Where the directory's rules come from.
+    pub source: String,
+    /// When the password may be changed again, if that is still ahead.
+    pub too_young_until: Option<i64>,
+}
+
+impl EffectivePolicy {
+    /// Checks a normalised new password before it is sent to the directory.
+    pub fn check(&self, password: &str, login: &str) -> Result<(), Error> {
+        if self.too_young_until.is_some() {
+            return Err(Error::DirectoryPolicy(PolicyReason::TooYoung));
+        }
+        self.rules.check(password, login)?;
+        if self.complexity && !meets_complexity(password) {
+            return Err(Error::PasswordRejected(PasswordProblem::NotComplex));
+        }
+        Ok(())
+    }
+
+    /// The rules as sentences for the page and the API.
+    pub fn sentences(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "At least {} characters (15 or more is better), at most {}.",
+            self.rules.min_length, self.rules.max_length
+        )];
+        if self.complexity {
+            out.push("Mix at least three of: upper-case letters, lower-case letters, digits, symbols.".into());
+        } else {
+            out.push("Any characters, spaces included. A few unrelated words make a strong password.".into());
+        }
+        out.push("Not a commonly used password, and not containing your user ID.".into());
+        if let Some(n) = self.history {
+            out.push(format!("Not one of your last {n} passwords."));
+        }
+        out
+    }
+}
+
+impl Flows {
+    /// Merges the directory's rules for this account with passdesk's.
+    pub(super) async fn policy_for(
+        &self,
+        dir: &Arc<dyn Directory>,
+        account: &Account,
+    ) -> Result<EffectivePolicy, Error> {
+        let directory = match dir.password_policy(&account.id).await {
+            Ok(p) => p,
+            Err(crate::directory::Error::Unavailable(e)) => {
+                return Err(directory_error(crate::directory::Error::Unavailable(e)));
+            }
+            // Unreadable rules are not fatal: the directory still enforces them.
+            Err(e) => {
+                tracing::warn!(directory = dir.name(), error = %e, "the directory's password policy could not be read");
+                DirectoryPolicy { source: "not readable by the service account".into(), ..DirectoryPolicy::default() }
+            }
+        };
+        let too_young_until = match (directory.min_age_secs, account.password_set_at) {
+            (Some(age), Some(set)) if set + age > self.clock.now() => Some(set + age),
+            _ => None,
+        };
+        Ok(EffectivePolicy {
+            rules: self.settings.password.merged(directory.min_length),
+            complexity: directory.complexity,
+            history: directory.history,
+            source: directory.source,
+            too_young_until,
+        })
+    }
+}
