@@ -16,6 +16,11 @@ async fn main() -> ExitCode {
         },
         Command::Init(args) => cli::init(args).await,
         Command::Outbox(args) => cli::outbox(args).await,
+        Command::Check(args) => match cli::check(args).await {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@ Examples:
   passdesk serve --demo                 try it: local directory with three demo users
   passdesk init --config /etc/passdesk/passdesk.toml --data-dir /var/lib/passdesk
   passdesk serve --config /etc/passdesk/passdesk.toml
+  passdesk check --config /etc/passdesk/passdesk.toml   prove the service account's rights
   passdesk outbox --follow              watch messages (codes) as they are queued
   passdesk outbox --json | jq .         the outbox for scripts, one JSON object per line
 
@@ -35,6 +36,21 @@ pub enum Command {
     Init(InitArgs),
     /// List queued and sent messages (with no mail transport, codes are here).
     Outbox(OutboxArgs),
+    /// Prove that every directory is reachable and that the service account
+    /// has every right it needs, changing nothing; prints a checklist with
+    /// the fix for each failure and exits 1 if anything failed.
+    Check(CheckArgs),
+}
+
+/// `passdesk check`
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Configuration file.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The checklist as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `passdesk serve`
@@ -93,9 +109,11 @@ pub fn config_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
     )
 }
 
+mod check;
 mod init;
 mod outbox;
 
+pub use check::check;
 pub use init::init;
 pub use outbox::outbox;
 

@@ -109,6 +109,11 @@ fn filetime_to_unix(filetime: i64) -> Option<i64> {
 }
 
 impl ActiveDirectory {
+    /// The connections (for `passdesk check`).
+    pub(super) fn pool(&self) -> &LdapPool {
+        &self.pool
+    }
+
     /// A domain reached through `pool`.
     pub fn new(name: impl Into<String>, pool: LdapPool) -> Self {
         Self { name: name.into(), pool, policy_hints: OnceCell::new() }
@@ -266,6 +271,10 @@ impl Directory for ActiveDirectory {
             Ok((r.rc, r.text))
         })?;
         modify_result(rc, &text, "write lockoutTime")
+    }
+
+    async fn self_check(&self) -> Vec<super::check::CheckItem> {
+        self.checklist().await
     }
 
     async fn password_policy(&self, id: &AccountId) -> Result<DirectoryPolicy, Error> {

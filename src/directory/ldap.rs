@@ -104,6 +104,11 @@ impl LdapPool {
         Ok(ldap)
     }
 
+    /// A new, unbound connection to one given server (for `passdesk check`).
+    pub async fn connect_one(&self, url: &url::Url) -> Result<Ldap, LdapError> {
+        self.connect_url(url).await
+    }
+
     /// A new, unbound connection to the first server that answers, starting
     /// with the one that answered last.
     pub async fn connect(&self) -> Result<Ldap, Error> {

@@ -241,6 +241,20 @@ impl Directory for LocalDirectory {
         .await
     }
 
+    async fn self_check(&self) -> Vec<super::check::CheckItem> {
+        let count = self
+            .run(|conn| conn.query_row("SELECT count(*) FROM local_users", [], |r| r.get::<_, i64>(0)).map_err(sql))
+            .await;
+        vec![match count {
+            Ok(n) => super::check::CheckItem::pass("local directory", format!("{n} account(s) kept by passdesk")),
+            Err(e) => super::check::CheckItem::fail(
+                "local directory",
+                e.to_string(),
+                "check the data folder and its permissions",
+            ),
+        }]
+    }
+
     async fn password_policy(&self, _id: &AccountId) -> Result<DirectoryPolicy, Error> {
         // The local directory has no rules of its own beyond passdesk's.
         Ok(DirectoryPolicy { source: "passdesk".into(), ..DirectoryPolicy::default() })

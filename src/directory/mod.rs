@@ -4,10 +4,13 @@
 //! notifier; `crate::flow` decides what to do with its answers.
 
 pub mod ad;
+mod ad_check;
 mod ad_codes;
+pub mod check;
 pub mod ldap;
 pub mod local;
 pub mod openldap;
+mod openldap_check;
 
 use async_trait::async_trait;
 use secrecy::SecretString;
@@ -147,4 +150,7 @@ pub trait Directory: Send + Sync {
 
     /// The directory's password rules that apply to this account.
     async fn password_policy(&self, id: &AccountId) -> Result<DirectoryPolicy, Error>;
+
+    /// The service-account self-test (`passdesk check`); changes nothing.
+    async fn self_check(&self) -> Vec<check::CheckItem>;
 }

@@ -138,6 +138,11 @@ pub fn generalized_time(text: &str) -> Option<i64> {
 }
 
 impl OpenLdap {
+    /// The connections (for `passdesk check`).
+    pub(super) fn pool(&self) -> &LdapPool {
+        &self.pool
+    }
+
     /// A directory reached through `pool`.
     pub fn new(name: impl Into<String>, pool: LdapPool) -> Self {
         Self { name: name.into(), pool }
@@ -244,6 +249,10 @@ impl Directory for OpenLdap {
             return Ok(());
         }
         write_result(rc, &text, None, "write pwdAccountLockedTime")
+    }
+
+    async fn self_check(&self) -> Vec<super::check::CheckItem> {
+        self.checklist().await
     }
 
     async fn password_policy(&self, id: &AccountId) -> Result<DirectoryPolicy, Error> {

@@ -83,3 +83,14 @@ impl Flows {
         Ok(password)
     }
 }
+
+impl Flows {
+    /// Runs every directory's self-test (`passdesk check`), in name order.
+    pub async fn self_check(&self) -> Vec<(String, Vec<crate::directory::check::CheckItem>)> {
+        let mut out = Vec::new();
+        for dir in &self.directories {
+            out.push((dir.name().to_owned(), dir.self_check().await));
+        }
+        out
+    }
+}

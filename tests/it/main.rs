@@ -6,6 +6,7 @@
 
 mod browser;
 mod change_unlock;
+mod check;
 mod cli;
 mod delivery;
 mod directory_contract;

@@ -1,0 +1,164 @@
+//! The service-account self-test behind `passdesk check`: every server
+//! reachable over verified TLS, the service account signs in, the scope
+//! exists, each right passdesk needs is proven on real in-scope users by a
+//! write the server must refuse either way (so nothing changes), and the
+//! users self-service cannot help are listed with the reason. Every failure
+//! carries the line that fixes it.
+
+use super::Error;
+use super::ldap::{LdapPool, attr};
+use secrecy::ExposeSecret;
+
+/// How one check came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Fine.
+    Pass,
+    /// Works, but something is weaker than it should be.
+    Warn,
+    /// Broken: self-service will fail for some or all users.
+    Fail,
+}
+
+/// One line of the checklist.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CheckItem {
+    /// What was checked.
+    pub name: String,
+    /// The outcome.
+    pub status: Status,
+    /// What was found.
+    pub detail: String,
+    /// How to fix it, when it is not a pass.
+    pub fix: Option<String>,
+}
+
+impl CheckItem {
+    /// A passed check.
+    pub fn pass(name: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self { name: name.into(), status: Status::Pass, detail: detail.into(), fix: None }
+    }
+
+    /// A warning with its fix.
+    pub fn warn(name: impl Into<String>, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self { name: name.into(), status: Status::Warn, detail: detail.into(), fix: Some(fix.into()) }
+    }
+
+    /// A failure with its fix.
+    pub fn fail(name: impl Into<String>, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self { name: name.into(), status: Status::Fail, detail: detail.into(), fix: Some(fix.into()) }
+    }
+}
+
+/// Most in-scope users whose rights are probed one by one.
+pub const MAX_PROBED_USERS: usize = 500;
+
+fn connection_fix(error: &str) -> String {
+    let lower = error.to_lowercase();
+    if lower.contains("certificate") || lower.contains("unknownissuer") || lower.contains("invalidcertificate") {
+        "the server's certificate is not trusted: set ca_file to the PEM of the CA that signed it, \
+         and make sure the certificate names the host of the URL (subjectAltName)"
+            .into()
+    } else if lower.contains("refused") {
+        "nothing listens there: check the host and port, and that LDAPS (636) or StartTLS is enabled".into()
+    } else if lower.contains("timed out") || lower.contains("timeout") {
+        "no answer in time: check firewalls between passdesk and the server, or raise connect_timeout_secs".into()
+    } else {
+        "check the URL, DNS and TLS settings of this server".into()
+    }
+}
+
+/// Reachability, TLS and the service account's sign-in, for every URL.
+pub async fn connections(pool: &LdapPool) -> Vec<CheckItem> {
+    let mut items = Vec::new();
+    let config = pool.config();
+    for url in &config.urls {
+        let name = format!("server {url}");
+        let mut ldap = match pool.connect_one(url).await {
+            Ok(ldap) => ldap,
+            Err(e) => {
+                let text = e.to_string();
+                items.push(CheckItem::fail(name, format!("cannot connect over TLS: {text}"), connection_fix(&text)));
+                continue;
+            }
+        };
+        match ldap.simple_bind(&config.bind_dn, config.bind_password.expose_secret()).await {
+            Ok(r) if r.rc == 0 => items.push(CheckItem::pass(name, "reachable, TLS certificate verified, service account signed in")),
+            Ok(r) => items.push(CheckItem::fail(
+                name,
+                format!("the service account cannot sign in (LDAP {}: {})", r.rc, r.text.trim()),
+                "check bind_dn and bind_password (or bind_password_file), and that the account is enabled and not locked",
+            )),
+            Err(e) => items.push(CheckItem::fail(name, format!("connection lost while signing in: {e}"), connection_fix(&e.to_string()))),
+        }
+        let _ = ldap.unbind().await;
+    }
+    items
+}
+
+/// Whether each scope base exists.
+pub async fn scope(pool: &LdapPool) -> Result<Vec<CheckItem>, Error> {
+    let bases = pool.config().scope.clone();
+    let mut items = Vec::new();
+    for base in bases {
+        let found = super::ldap::with_service!(pool, |ldap| {
+            let r = ldap.search(&base, ldap3::Scope::Base, "(objectClass=*)", vec!["1.1"]).await?;
+            Ok(r.1.rc == 0)
+        })?;
+        items.push(if found {
+            CheckItem::pass(format!("scope {base}"), "exists")
+        } else {
+            CheckItem::fail(format!("scope {base}"), "no such entry", "correct the DN in scope, or create the OU")
+        });
+    }
+    Ok(items)
+}
+
+/// The in-scope user entries (capped), for the per-user probes.
+pub async fn users_in_scope(pool: &LdapPool, filter: &str, attrs: &[&str]) -> Result<Vec<ldap3::SearchEntry>, Error> {
+    let bases = pool.config().scope.clone();
+    super::ldap::with_service!(pool, |ldap| {
+        let mut all = Vec::new();
+        for base in &bases {
+            let (rows, _) = ldap.search(base, ldap3::Scope::Subtree, filter, attrs.to_vec()).await?.non_error()?;
+            all.extend(rows.into_iter().map(ldap3::SearchEntry::construct));
+            if all.len() >= MAX_PROBED_USERS {
+                break;
+            }
+        }
+        all.truncate(MAX_PROBED_USERS);
+        Ok(all)
+    })
+}
+
+/// Names for a list line: the first few, then a count.
+pub fn names(entries: &[&ldap3::SearchEntry], login_attr: &str) -> String {
+    let mut shown: Vec<String> =
+        entries.iter().take(10).map(|e| attr(e, login_attr).unwrap_or(&e.dn).to_owned()).collect();
+    if entries.len() > 10 {
+        shown.push(format!("and {} more", entries.len() - 10));
+    }
+    shown.join(", ")
+}
+
+/// Runs `probe` (one modify the server refuses either way) on each entry
+/// and returns those where the result code says "insufficient access".
+pub async fn probe_each<'a>(
+    pool: &LdapPool,
+    entries: &[&'a ldap3::SearchEntry],
+    probe: impl Fn(&'a ldap3::SearchEntry) -> Vec<ldap3::Mod<Vec<u8>>>,
+) -> Result<Vec<&'a ldap3::SearchEntry>, Error> {
+    let mut denied = Vec::new();
+    for entry in entries {
+        let mods = probe(entry);
+        let rc = super::ldap::with_service!(pool, |ldap| {
+            let r = ldap.modify(&entry.dn, mods.clone()).await?;
+            Ok(r.rc)
+        })?;
+        if rc == 50 {
+            denied.push(*entry);
+        }
+    }
+    Ok(denied)
+}
