@@ -34,6 +34,7 @@ fn config(prefix: &str, logins: &[&str]) -> LdapConfig {
         connect_timeout: Duration::from_secs(5),
         timeout: Duration::from_secs(30),
         pool_size: 4,
+        prefer_pdc_emulator: false,
         policy_dn: None,
     }
 }

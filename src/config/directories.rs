@@ -79,6 +79,7 @@ fn directory(problems: &mut Vec<Problem>, name: String, dir: RawDirectory) -> Di
                 dir.bind_password.is_some(),
                 dir.scope.is_some(),
                 dir.policy_dn.is_some(),
+                dir.prefer_pdc_emulator.is_some(),
             ];
             if stray.iter().any(|x| *x) {
                 s.add(
@@ -128,6 +129,9 @@ fn ldap(s: &mut Section<'_>, kind: DirectoryKind, dir: RawDirectory) -> LdapConf
             "list the OUs (DNs) that hold the accounts people may reset, e.g. [\"OU=Staff,DC=example,DC=org\"]",
         );
     }
+    if kind != DirectoryKind::ActiveDirectory && dir.prefer_pdc_emulator == Some(true) {
+        s.add("prefer_pdc_emulator", "only Active Directory has a PDC emulator: remove this key or set kind = \"ad\"");
+    }
     let default_logins: &[&str] = match kind {
         DirectoryKind::ActiveDirectory => &["sAMAccountName", "userPrincipalName", "mail"],
         _ => &["uid", "mail"],
@@ -158,6 +162,7 @@ fn ldap(s: &mut Section<'_>, kind: DirectoryKind, dir: RawDirectory) -> LdapConf
         connect_timeout: s.seconds("connect_timeout_secs", dir.connect_timeout_secs, 60, 5),
         timeout: s.seconds("timeout_secs", dir.timeout_secs, 120, 10),
         pool_size,
+        prefer_pdc_emulator: dir.prefer_pdc_emulator.unwrap_or(false),
         policy_dn: dir.policy_dn,
     }
 }

@@ -83,6 +83,8 @@ pub struct RawDirectory {
     pub timeout_secs: Option<i64>,
     /// Service-account connections kept open.
     pub pool_size: Option<i64>,
+    /// AD: send writes to the PDC emulator (found from `fSMORoleOwner`).
+    pub prefer_pdc_emulator: Option<bool>,
     /// OpenLDAP: DN of the default ppolicy entry (slapd's `ppolicy_default`).
     pub policy_dn: Option<String>,
     /// Mail domain shown on masked hints for unknown users, so they look

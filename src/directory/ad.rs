@@ -48,6 +48,8 @@ pub struct ActiveDirectory {
     pool: LdapPool,
     /// The policy-hints OID the DC supports, if any; read once from the rootDSE.
     policy_hints: OnceCell<Option<&'static str>>,
+    /// The PDC emulator's host name, found once when `prefer_pdc_emulator` is on.
+    pdc: OnceCell<Option<String>>,
 }
 
 fn account_from(entry: &ldap3::SearchEntry) -> Account {
@@ -116,7 +118,7 @@ impl ActiveDirectory {
 
     /// A domain reached through `pool`.
     pub fn new(name: impl Into<String>, pool: LdapPool) -> Self {
-        Self { name: name.into(), pool, policy_hints: OnceCell::new() }
+        Self { name: name.into(), pool, policy_hints: OnceCell::new(), pdc: OnceCell::new() }
     }
 
     /// Which policy-hints control the DC lists, if any (for `passdesk check`
@@ -141,7 +143,73 @@ impl ActiveDirectory {
             .copied()
     }
 
+    /// The PDC emulator's DNS name, from the domain's `fSMORoleOwner` (the
+    /// NTDS Settings object of the role holder) and its server object.
+    pub async fn pdc_emulator(&self) -> Result<Option<String>, Error> {
+        self.pdc
+            .get_or_try_init(|| async {
+                with_service!(self.pool, |ldap| {
+                    let (root, _) = ldap
+                        .search("", ldap3::Scope::Base, "(objectClass=*)", vec!["defaultNamingContext"])
+                        .await?
+                        .success()?;
+                    let base = root
+                        .into_iter()
+                        .next()
+                        .map(ldap3::SearchEntry::construct)
+                        .and_then(|e| attr(&e, "defaultNamingContext").map(str::to_owned))
+                        .unwrap_or_default();
+                    let (rows, _) = ldap
+                        .search(&base, ldap3::Scope::Base, "(objectClass=*)", vec!["fSMORoleOwner"])
+                        .await?
+                        .non_error()?;
+                    let owner = rows
+                        .into_iter()
+                        .next()
+                        .map(ldap3::SearchEntry::construct)
+                        .and_then(|e| attr(&e, "fSMORoleOwner").map(str::to_owned));
+                    let Some(server) =
+                        owner.as_deref().and_then(|o| o.split_once(',')).map(|(_, server)| server.to_owned())
+                    else {
+                        return Ok(None);
+                    };
+                    let (rows, _) = ldap
+                        .search(&server, ldap3::Scope::Base, "(objectClass=*)", vec!["dNSHostName"])
+                        .await?
+                        .non_error()?;
+                    Ok(rows
+                        .into_iter()
+                        .next()
+                        .map(ldap3::SearchEntry::construct)
+                        .and_then(|e| attr(&e, "dNSHostName").map(str::to_owned)))
+                })
+            })
+            .await
+            .cloned()
+    }
+
+    /// With `prefer_pdc_emulator`, points writes at the PDC emulator before
+    /// the first one (so history and lockout are current at once).
+    async fn prefer_pdc(&self) {
+        if !self.pool.config().prefer_pdc_emulator || self.pdc.initialized() {
+            return;
+        }
+        match self.pdc_emulator().await {
+            Ok(Some(host)) if self.pool.pin_host(&host) => {
+                tracing::info!(directory = %self.name, %host, "writes go to the PDC emulator")
+            }
+            Ok(Some(host)) => {
+                tracing::warn!(directory = %self.name, %host, "the PDC emulator is not among urls; writes go to the first healthy server")
+            }
+            Ok(None) => {
+                tracing::warn!(directory = %self.name, "no PDC emulator found; writes go to the first healthy server")
+            }
+            Err(e) => tracing::warn!(directory = %self.name, error = %e, "PDC emulator discovery failed"),
+        }
+    }
+
     async fn eligible(&self, id: &AccountId) -> Result<Account, Error> {
+        self.prefer_pdc().await;
         let account = self.account(id).await?.ok_or(Error::NotFound)?;
         if account.disabled {
             return Err(Error::AccountDisabled);
@@ -227,6 +295,7 @@ impl Directory for ActiveDirectory {
     }
 
     async fn change_password(&self, id: &AccountId, old: &SecretString, new: &SecretString) -> Result<(), Error> {
+        self.prefer_pdc().await;
         let account = self.account(id).await?.ok_or(Error::NotFound)?;
         if account.disabled {
             return Err(Error::AccountDisabled);

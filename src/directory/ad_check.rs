@@ -55,6 +55,30 @@ impl ActiveDirectory {
             ),
             Err(e) => CheckItem::fail("policy hints", e.to_string(), "fix the connection problems above first"),
         });
+        if pool.config().prefer_pdc_emulator {
+            items.push(match self.pdc_emulator().await {
+                Ok(Some(host))
+                    if pool
+                        .config()
+                        .urls
+                        .iter()
+                        .any(|u| u.host_str().is_some_and(|h| h.eq_ignore_ascii_case(&host))) =>
+                {
+                    CheckItem::pass("PDC emulator", format!("{host}: writes go there first"))
+                }
+                Ok(Some(host)) => CheckItem::warn(
+                    "PDC emulator",
+                    format!("{host} holds the role but is not among urls: writes go to the first healthy server"),
+                    format!("add ldaps://{host} to urls"),
+                ),
+                Ok(None) => CheckItem::warn(
+                    "PDC emulator",
+                    "fSMORoleOwner could not be read",
+                    "check the service account's read access to the domain object",
+                ),
+                Err(e) => CheckItem::fail("PDC emulator", e.to_string(), "fix the connection problems above first"),
+            });
+        }
         match self.rights().await {
             Ok(more) => items.extend(more),
             Err(e) => items.push(CheckItem::fail("rights", e.to_string(), "fix the connection problems above first")),

@@ -23,6 +23,8 @@ pub struct LdapPool {
     idle: Mutex<Vec<Ldap>>,
     /// Index of the URL that answered last, tried first next time.
     preferred: AtomicUsize,
+    /// Index of a URL always tried first (the PDC emulator), or `usize::MAX`.
+    pinned: AtomicUsize,
 }
 
 /// Builds the rustls client configuration: the CA file when given,
@@ -77,7 +79,13 @@ impl LdapPool {
     /// A pool for one directory; connects lazily.
     pub fn new(config: LdapConfig) -> Result<Self, Error> {
         let tls = tls_config(config.ca_file.as_deref()).map_err(Error::Other)?;
-        Ok(Self { config, tls: Arc::new(tls), idle: Mutex::new(Vec::new()), preferred: AtomicUsize::new(0) })
+        Ok(Self {
+            config,
+            tls: Arc::new(tls),
+            idle: Mutex::new(Vec::new()),
+            preferred: AtomicUsize::new(0),
+            pinned: AtomicUsize::new(usize::MAX),
+        })
     }
 
     /// The directory's settings.
@@ -104,6 +112,20 @@ impl LdapPool {
         Ok(ldap)
     }
 
+    /// Always tries the URL whose host is `host` first, if there is one;
+    /// returns whether one matched.
+    pub fn pin_host(&self, host: &str) -> bool {
+        let index = self.config.urls.iter().position(|u| u.host_str().is_some_and(|h| h.eq_ignore_ascii_case(host)));
+        if let Some(i) = index {
+            self.pinned.store(i, Ordering::Relaxed);
+            // Pooled connections may lead elsewhere; new ones go to the pinned server.
+            if let Ok(mut idle) = self.idle.lock() {
+                idle.clear();
+            }
+        }
+        index.is_some()
+    }
+
     /// A new, unbound connection to one given server (for `passdesk check`).
     pub async fn connect_one(&self, url: &url::Url) -> Result<Ldap, LdapError> {
         self.connect_url(url).await
@@ -113,7 +135,9 @@ impl LdapPool {
     /// with the one that answered last.
     pub async fn connect(&self) -> Result<Ldap, Error> {
         let urls = &self.config.urls;
-        let first = self.preferred.load(Ordering::Relaxed) % urls.len().max(1);
+        let pinned = self.pinned.load(Ordering::Relaxed);
+        let first =
+            if pinned < urls.len() { pinned } else { self.preferred.load(Ordering::Relaxed) } % urls.len().max(1);
         let mut last_error = String::from("no server configured");
         for offset in 0..urls.len() {
             let index = (first + offset) % urls.len();
@@ -283,6 +307,31 @@ mod tests {
         assert_eq!(login_filter(&attrs, "*"), "(|(uid=\\2a)(mail=\\2a))");
         assert_eq!(login_filter(&attrs, "a)(uid=*"), "(|(uid=a\\29\\28uid=\\2a)(mail=a\\29\\28uid=\\2a))");
         assert_eq!(login_filter(&attrs[..1], "x\0y\\"), "(|(uid=x\\00y\\5c))");
+    }
+
+    #[test]
+    fn pinning_matches_the_host_of_a_configured_url() {
+        let config = LdapConfig {
+            urls: vec![
+                url::Url::parse("ldaps://dc2.example.org").unwrap(),
+                url::Url::parse("ldaps://DC1.example.org:636").unwrap(),
+            ],
+            starttls: false,
+            ca_file: None,
+            bind_dn: "cn=x".into(),
+            bind_password: "y".to_owned().into(),
+            scope: vec!["dc=example,dc=org".into()],
+            login_attributes: vec!["uid".into()],
+            connect_timeout: std::time::Duration::from_secs(1),
+            timeout: std::time::Duration::from_secs(1),
+            pool_size: 1,
+            prefer_pdc_emulator: true,
+            policy_dn: None,
+        };
+        let pool = LdapPool::new(config).unwrap();
+        assert!(!pool.pin_host("dc3.example.org"));
+        assert!(pool.pin_host("dc1.example.org"));
+        assert_eq!(pool.pinned.load(Ordering::Relaxed), 1);
     }
 
     #[test]

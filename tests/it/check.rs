@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 fn config(ad: &Bed, ad_scope: &str, ldap: &Bed, ldap_scope: &str, dir: &std::path::Path) -> std::path::PathBuf {
     let text = format!(
         "[store]\ndata_dir = {data:?}\n\
-         [directories.corp]\nkind = \"ad\"\nurls = [\"{}\"]\nca_file = \"{}\"\nbind_dn = \"{}\"\nbind_password = \"{}\"\nscope = [\"{ad_scope}\"]\n\
+         [directories.corp]\nkind = \"ad\"\nurls = [\"{}\"]\nca_file = \"{}\"\nbind_dn = \"{}\"\nbind_password = \"{}\"\nscope = [\"{ad_scope}\"]\nprefer_pdc_emulator = true\n\
          [directories.ldap]\nkind = \"openldap\"\nurls = [\"{}\"]\nca_file = \"{}\"\nbind_dn = \"{}\"\nbind_password = \"{}\"\nscope = [\"{ldap_scope}\"]\n\
          policy_dn = \"cn=default,ou=policies,{}\"\n",
         ad.url,
@@ -77,6 +77,8 @@ async fn check_passes_with_the_rights_and_changes_nothing() {
         "[ warn ] policy hints: the DC does not list",
         "adminCount=1 and are never reset by self-service: frank",
         "cannot reset while disabled: erin",
+        "[ warn ] PDC emulator: dc1.example.test holds the role but is not among urls",
+        "fix: add ldaps://dc1.example.test to urls",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }

@@ -66,6 +66,7 @@ pub fn ldap_config(bed: &Bed, urls: Vec<String>, logins: &[&str]) -> LdapConfig 
         connect_timeout: Duration::from_secs(3),
         timeout: Duration::from_secs(10),
         pool_size: 2,
+        prefer_pdc_emulator: false,
         policy_dn: None,
     }
 }
