@@ -31,6 +31,10 @@ CREATE TABLE flows (
     methods_json TEXT NOT NULL,
     required     INTEGER NOT NULL CHECK (required IN (1, 2)),
     proven_json  TEXT NOT NULL DEFAULT '[]',
+    -- Linked accounts in other directories, written together with this one:
+    -- [{"directory": …, "account_id": …}]; and the directories written so far.
+    linked_json  TEXT NOT NULL DEFAULT '[]',
+    written_json TEXT NOT NULL DEFAULT '[]',
     client_ip    TEXT,
     created_at   INTEGER NOT NULL,
     touched_at   INTEGER NOT NULL

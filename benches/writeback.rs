@@ -35,6 +35,7 @@ fn config(prefix: &str, logins: &[&str]) -> LdapConfig {
         timeout: Duration::from_secs(30),
         pool_size: 4,
         prefer_pdc_emulator: false,
+        link_attribute: None,
         policy_dn: None,
     }
 }

@@ -80,6 +80,7 @@ fn directory(problems: &mut Vec<Problem>, name: String, dir: RawDirectory) -> Di
                 dir.scope.is_some(),
                 dir.policy_dn.is_some(),
                 dir.prefer_pdc_emulator.is_some(),
+                dir.link_attribute.is_some(),
             ];
             if stray.iter().any(|x| *x) {
                 s.add(
@@ -129,6 +130,13 @@ fn ldap(s: &mut Section<'_>, kind: DirectoryKind, dir: RawDirectory) -> LdapConf
             "list the OUs (DNs) that hold the accounts people may reset, e.g. [\"OU=Staff,DC=example,DC=org\"]",
         );
     }
+    if dir
+        .link_attribute
+        .as_deref()
+        .is_some_and(|a| a.is_empty() || !a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    {
+        s.add("link_attribute", "give one attribute name, e.g. \"mail\" or \"employeeID\"");
+    }
     if kind != DirectoryKind::ActiveDirectory && dir.prefer_pdc_emulator == Some(true) {
         s.add("prefer_pdc_emulator", "only Active Directory has a PDC emulator: remove this key or set kind = \"ad\"");
     }
@@ -163,6 +171,7 @@ fn ldap(s: &mut Section<'_>, kind: DirectoryKind, dir: RawDirectory) -> LdapConf
         timeout: s.seconds("timeout_secs", dir.timeout_secs, 120, 10),
         pool_size,
         prefer_pdc_emulator: dir.prefer_pdc_emulator.unwrap_or(false),
+        link_attribute: dir.link_attribute.clone().filter(|a| !a.is_empty()),
         policy_dn: dir.policy_dn,
     }
 }

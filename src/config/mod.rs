@@ -121,6 +121,8 @@ pub struct LdapConfig {
     pub timeout: std::time::Duration,
     /// Pooled service connections.
     pub pool_size: usize,
+    /// Attribute linking this directory's accounts to other directories'.
+    pub link_attribute: Option<String>,
     /// AD: try the PDC emulator first (when it is one of `urls`).
     pub prefer_pdc_emulator: bool,
     /// OpenLDAP: the default ppolicy entry, for accounts without

@@ -83,6 +83,9 @@ pub struct RawDirectory {
     pub timeout_secs: Option<i64>,
     /// Service-account connections kept open.
     pub pool_size: Option<i64>,
+    /// Attribute that links a person's accounts across directories (e.g.
+    /// "mail" or "employeeID"): one reset writes every linked account.
+    pub link_attribute: Option<String>,
     /// AD: send writes to the PDC emulator (found from `fSMORoleOwner`).
     pub prefer_pdc_emulator: Option<bool>,
     /// OpenLDAP: DN of the default ppolicy entry (slapd's `ppolicy_default`).

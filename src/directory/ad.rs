@@ -52,7 +52,7 @@ pub struct ActiveDirectory {
     pdc: OnceCell<Option<String>>,
 }
 
-fn account_from(entry: &ldap3::SearchEntry) -> Account {
+fn account_from(entry: &ldap3::SearchEntry, link_attribute: Option<&str>) -> Account {
     let number = |name| attr(entry, name).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
     let uac = number("userAccountControl") as u32;
     let computed = number("msDS-User-Account-Control-Computed") as u32;
@@ -65,6 +65,7 @@ fn account_from(entry: &ldap3::SearchEntry) -> Account {
         disabled: uac & UF_ACCOUNTDISABLE != 0,
         locked: computed & UF_LOCKOUT != 0 || (computed == 0 && number("lockoutTime") > 0),
         protected: number("adminCount") == 1,
+        link: link_attribute.and_then(|a| attr(entry, a)).map(str::to_owned),
         password_set_at: filetime_to_unix(number("pwdLastSet")),
     }
 }
@@ -111,6 +112,15 @@ fn filetime_to_unix(filetime: i64) -> Option<i64> {
 }
 
 impl ActiveDirectory {
+    /// The attributes read for an account, with the link attribute.
+    fn attrs(&self) -> Vec<&str> {
+        let mut attrs = ATTRS.to_vec();
+        if let Some(link) = self.pool.config().link_attribute.as_deref() {
+            attrs.push(link);
+        }
+        attrs
+    }
+
     /// The connections (for `passdesk check`).
     pub(super) fn pool(&self) -> &LdapPool {
         &self.pool
@@ -249,11 +259,19 @@ impl Directory for ActiveDirectory {
 
     async fn find(&self, login: &str) -> Result<Option<Account>, Error> {
         let filter = format!("(&{USER_FILTER}{})", login_filter(&self.pool.config().login_attributes, login));
-        Ok(self.pool.find_one(&filter, ATTRS).await?.as_ref().map(account_from))
+        let link = self.pool.config().link_attribute.as_deref();
+        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, link)))
     }
 
     async fn account(&self, id: &AccountId) -> Result<Option<Account>, Error> {
-        Ok(self.pool.read(&id.0, USER_FILTER, ATTRS).await?.as_ref().map(account_from))
+        let link = self.pool.config().link_attribute.as_deref();
+        Ok(self.pool.read(&id.0, USER_FILTER, &self.attrs()).await?.as_ref().map(|e| account_from(e, link)))
+    }
+
+    async fn find_linked(&self, value: &str) -> Result<Option<Account>, Error> {
+        let Some(link) = self.pool.config().link_attribute.clone() else { return Ok(None) };
+        let filter = format!("(&{USER_FILTER}{})", login_filter(std::slice::from_ref(&link), value));
+        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, Some(&link))))
     }
 
     async fn authenticate(&self, id: &AccountId, password: &SecretString) -> Result<(), Error> {

@@ -326,6 +326,7 @@ mod tests {
             timeout: std::time::Duration::from_secs(1),
             pool_size: 1,
             prefer_pdc_emulator: true,
+            link_attribute: None,
             policy_dn: None,
         };
         let pool = LdapPool::new(config).unwrap();

@@ -180,6 +180,7 @@ fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
         disabled: r.get("disabled")?,
         locked: r.get("locked")?,
         protected: false,
+        link: None,
         password_set_at: Some(r.get("password_set_at")?),
     })
 }

@@ -41,6 +41,8 @@ pub struct Account {
     /// An administrative account that self-service must never touch (AD
     /// `adminCount` = 1).
     pub protected: bool,
+    /// The value of the directory's `link_attribute`, when one is configured.
+    pub link: Option<String>,
     /// When the password was last set (Unix seconds), if the directory says;
     /// used to reconcile a writeback interrupted by a crash.
     pub password_set_at: Option<i64>,
@@ -150,6 +152,12 @@ pub trait Directory: Send + Sync {
 
     /// The directory's password rules that apply to this account.
     async fn password_policy(&self, id: &AccountId) -> Result<DirectoryPolicy, Error>;
+
+    /// The account whose `link_attribute` equals `value` (another
+    /// directory's account of the same person), if linking is configured.
+    async fn find_linked(&self, _value: &str) -> Result<Option<Account>, Error> {
+        Ok(None)
+    }
 
     /// The service-account self-test (`passdesk check`); changes nothing.
     async fn self_check(&self) -> Vec<check::CheckItem>;

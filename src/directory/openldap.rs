@@ -107,7 +107,7 @@ pub fn write_result(rc: u32, text: &str, ppolicy: Option<u8>, right: &str) -> Re
     }
 }
 
-fn account_from(entry: &ldap3::SearchEntry) -> Account {
+fn account_from(entry: &ldap3::SearchEntry, link_attribute: Option<&str>) -> Account {
     let lock = attr(entry, "pwdAccountLockedTime");
     Account {
         id: AccountId(entry.dn.clone()),
@@ -118,6 +118,7 @@ fn account_from(entry: &ldap3::SearchEntry) -> Account {
         disabled: lock == Some(ADMIN_LOCK),
         locked: lock.is_some_and(|l| l != ADMIN_LOCK),
         protected: false,
+        link: link_attribute.and_then(|a| attr(entry, a)).map(str::to_owned),
         password_set_at: attr(entry, "pwdChangedTime").and_then(generalized_time),
     }
 }
@@ -138,6 +139,15 @@ pub fn generalized_time(text: &str) -> Option<i64> {
 }
 
 impl OpenLdap {
+    /// The attributes read for an account, with the link attribute.
+    fn attrs(&self) -> Vec<&str> {
+        let mut attrs = ATTRS.to_vec();
+        if let Some(link) = self.pool.config().link_attribute.as_deref() {
+            attrs.push(link);
+        }
+        attrs
+    }
+
     /// The connections (for `passdesk check`).
     pub(super) fn pool(&self) -> &LdapPool {
         &self.pool
@@ -186,11 +196,19 @@ impl Directory for OpenLdap {
 
     async fn find(&self, login: &str) -> Result<Option<Account>, Error> {
         let filter = format!("(&{USER_FILTER}{})", login_filter(&self.pool.config().login_attributes, login));
-        Ok(self.pool.find_one(&filter, ATTRS).await?.as_ref().map(account_from))
+        let link = self.pool.config().link_attribute.as_deref();
+        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, link)))
     }
 
     async fn account(&self, id: &AccountId) -> Result<Option<Account>, Error> {
-        Ok(self.pool.read(&id.0, USER_FILTER, ATTRS).await?.as_ref().map(account_from))
+        let link = self.pool.config().link_attribute.as_deref();
+        Ok(self.pool.read(&id.0, USER_FILTER, &self.attrs()).await?.as_ref().map(|e| account_from(e, link)))
+    }
+
+    async fn find_linked(&self, value: &str) -> Result<Option<Account>, Error> {
+        let Some(link) = self.pool.config().link_attribute.clone() else { return Ok(None) };
+        let filter = format!("(&{USER_FILTER}{})", login_filter(std::slice::from_ref(&link), value));
+        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, Some(&link))))
     }
 
     async fn authenticate(&self, id: &AccountId, password: &SecretString) -> Result<(), Error> {

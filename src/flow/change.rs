@@ -120,6 +120,19 @@ impl Flows {
             self.store.record(self.clock.now(), Effects { audit: vec![audit], messages: vec![] }).await?;
             return Err(directory_error(e));
         }
+        // The same person's linked accounts are unlocked too; a failure there
+        // does not undo the unlock that worked, but is audited.
+        let mut extra = Vec::new();
+        for link in &flow.linked {
+            let Some(other) = self.directory(&link.directory) else { continue };
+            let (outcome, detail) = match other.unlock(&AccountId(link.account_id.clone())).await {
+                Ok(()) => (AuditOutcome::Success, format!("linked account unlocked in directory {}", link.directory)),
+                Err(e) => {
+                    (AuditOutcome::Failure, format!("linked account in directory {} not unlocked: {e}", link.directory))
+                }
+            };
+            extra.push(self.audit(Activity::UnlockSelfService, outcome, &flow.login, detail, client));
+        }
         let now = self.clock.now();
         let audit = self.audit(
             Activity::UnlockSelfService,
@@ -128,13 +141,15 @@ impl Flows {
             format!("account unlocked in directory {}", dir.name()),
             client,
         );
+        let mut rows = vec![audit];
+        rows.extend(extra);
         self.store
             .transition_flow(
                 flow.id,
                 FlowState::Proven,
                 FlowState::Done,
                 now,
-                Effects { audit: vec![audit], messages: vec![] },
+                Effects { audit: rows, messages: vec![] },
             )
             .await?;
         Ok(())

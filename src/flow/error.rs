@@ -65,6 +65,16 @@ pub enum Error {
     /// missing right): the person must contact the helpdesk.
     #[error("this account cannot be reset here")]
     AccountNotEligible(String),
+    /// A linked reset reached some directories but not all.
+    #[error("the new password is set in {} but not yet in {failed}: {cause}", .written.join(", "))]
+    PartialWriteback {
+        /// Directories that have the new password.
+        written: Vec<String>,
+        /// The directory that refused or could not be reached.
+        failed: String,
+        /// Why, for the log.
+        cause: String,
+    },
     /// No directory server answered; nothing changed.
     #[error("the directory cannot be reached; try again in a few minutes")]
     DirectoryUnavailable,

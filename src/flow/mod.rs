@@ -9,6 +9,7 @@ mod error;
 pub mod policy;
 pub mod reconcile;
 pub mod reset;
+mod writeback;
 
 pub use crate::directory::PolicyReason;
 pub use crate::store::FlowKind;

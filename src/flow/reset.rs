@@ -5,15 +5,13 @@
 //! flow with the same shape, so a stranger learns nothing from the answers.
 
 use super::{Client, Error, Flows};
-use crate::directory::{self, Account, AccountId, Directory, ResetMode};
-use crate::domain::audit::EventId;
+use crate::directory::{self, Account, AccountId, Directory};
 use crate::domain::code::code_matches;
 use crate::domain::decoy::decoy_email_method;
 use crate::domain::mask::mask_email;
-use crate::domain::{Activity, AuditOutcome, FlowToken, Login, MethodKind, OfferedMethod, OneTimeCode, PasswordPolicy};
+use crate::domain::{Activity, AuditOutcome, FlowToken, Login, MethodKind, OfferedMethod, OneTimeCode};
 use crate::notify::templates;
-use crate::store::{Effects, FlowKind, FlowRow, FlowState, NewFlow, WritebackKind, WritebackOutcome};
-use secrecy::{ExposeSecret, SecretString};
+use crate::store::{Effects, FlowKind, FlowRow, FlowState, NewFlow};
 use std::sync::Arc;
 
 /// Answer to `start`: the token and what the person may prove.
@@ -65,9 +63,19 @@ impl Flows {
     pub async fn reset_start(&self, user: &str, kind: FlowKind, client: &Client) -> Result<Started, Error> {
         let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
         let found = self.find_account(&login).await?;
+        let mut linked = Vec::new();
         let (directory, account_id, methods, reason) = match found {
             Some((dir, account)) => match real_methods(&account) {
-                Ok(methods) => (dir.name().to_owned(), Some(account.id.0), methods, "account found".to_owned()),
+                Ok(methods) => {
+                    linked = self.linked_accounts(&dir, &account).await?;
+                    let reason = if linked.is_empty() {
+                        "account found".to_owned()
+                    } else {
+                        let names: Vec<&str> = linked.iter().map(|l| l.directory.as_str()).collect();
+                        format!("account found, linked in {}", names.join(", "))
+                    };
+                    (dir.name().to_owned(), Some(account.id.0), methods, reason)
+                }
                 Err(why) => (dir.name().to_owned(), None, vec![self.decoy(&login)], why.to_owned()),
             },
             None => (self.default_directory(), None, vec![self.decoy(&login)], "no such user".to_owned()),
@@ -83,6 +91,7 @@ impl Flows {
             account_id,
             methods: methods.clone(),
             required: 1,
+            linked,
             client_ip: client.ip.clone(),
         };
         let outcome = if decoy { AuditOutcome::Failure } else { AuditOutcome::Success };
@@ -202,55 +211,6 @@ impl Flows {
             }
             _ => Err(Error::CodeUsedUp),
         }
-    }
-
-    /// Sets the new password once the proofs are complete.
-    pub async fn reset_password(&self, token: &str, new_password: &SecretString, client: &Client) -> Result<(), Error> {
-        let flow = self.live_flow(token).await?;
-        if flow.state != FlowState::Proven {
-            return Err(Error::WrongStep("verify your identity before choosing a new password"));
-        }
-        let (Some(id), Some(dir)) = (flow.account_id.clone(), self.directory(&flow.directory)) else {
-            return Err(Error::WrongStep("verify your identity before choosing a new password"));
-        };
-        let id = AccountId(id);
-        let account = dir.account(&id).await.map_err(directory_error)?.ok_or(Error::FlowNotFound)?;
-        let normal = SecretString::from(PasswordPolicy::normalise(new_password.expose_secret()));
-        self.policy_for(&dir, &account).await?.check(normal.expose_secret(), &account.login)?;
-
-        let started = format!("writeback to directory {} started", dir.name());
-        let start =
-            self.event(Activity::ResetSelfService, true, &flow.login, started, EventId::PasswordResetStart, client);
-        let (kind, directory) = (WritebackKind::Reset, dir.name().to_owned());
-        let now = self.clock.now();
-        let effects = Effects { audit: vec![start], messages: vec![] };
-        let intent =
-            self.store.begin_writeback(kind, directory, id.0.clone(), flow.login.clone(), now, effects).await?;
-
-        if let Err(e) = dir.reset_password(&id, &normal, ResetMode::SelfService).await {
-            let detail = format!("writeback failed: {e}");
-            let failed =
-                self.event(Activity::ResetSelfService, false, &flow.login, detail, EventId::PasswordResetFail, client);
-            let effects = Effects { audit: vec![failed], messages: vec![] };
-            self.store
-                .finish_writeback(intent, WritebackOutcome::Failed, e.to_string(), self.clock.now(), effects)
-                .await?;
-            return Err(directory_error(e));
-        }
-        let now = self.clock.now();
-        let detail = format!("password written to directory {}", dir.name());
-        let done =
-            self.event(Activity::ResetSelfService, true, &flow.login, detail, EventId::PasswordResetSuccess, client);
-        let mut effects = Effects { audit: vec![done], messages: vec![] };
-        if let Some(to) = &account.email {
-            let when = crate::clock::rfc3339(now);
-            let brand = &self.settings.brand;
-            effects.messages.push(templates::password_reset_done(brand, to, &account.display_name, &when));
-        }
-        self.store.finish_writeback(intent, WritebackOutcome::Written, String::new(), now, effects).await?;
-        self.store.transition_flow(flow.id, FlowState::Proven, FlowState::Done, now, Effects::default()).await?;
-        self.outbox_signal.notify_one();
-        Ok(())
     }
 
     pub(super) async fn live_flow(&self, token: &str) -> Result<FlowRow, Error> {

@@ -58,6 +58,16 @@ impl FlowState {
     }
 }
 
+/// Another directory's account of the same person, written with the
+/// flow's own (DESIGN.md §15, linked accounts).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LinkedAccount {
+    /// Directory name.
+    pub directory: String,
+    /// The account in that directory.
+    pub account_id: String,
+}
+
 /// A flow about to be created.
 #[derive(Debug, Clone)]
 pub struct NewFlow {
@@ -75,6 +85,8 @@ pub struct NewFlow {
     pub methods: Vec<OfferedMethod>,
     /// How many must be passed.
     pub required: u8,
+    /// Linked accounts in other directories.
+    pub linked: Vec<LinkedAccount>,
     /// Client address.
     pub client_ip: Option<String>,
 }
@@ -100,6 +112,10 @@ pub struct FlowRow {
     pub required: u8,
     /// Method ids already passed.
     pub proven: Vec<String>,
+    /// Linked accounts in other directories.
+    pub linked: Vec<LinkedAccount>,
+    /// Directories already written by this flow.
+    pub written: Vec<String>,
     /// Creation time.
     pub created_at: i64,
 }
@@ -124,6 +140,8 @@ pub struct CodeRow {
 fn flow_from_row(row: &Row<'_>) -> rusqlite::Result<FlowRow> {
     let methods: String = row.get("methods_json")?;
     let proven: String = row.get("proven_json")?;
+    let linked: String = row.get("linked_json")?;
+    let written: String = row.get("written_json")?;
     let state: String = row.get("state")?;
     let kind: String = row.get("kind")?;
     Ok(FlowRow {
@@ -136,6 +154,8 @@ fn flow_from_row(row: &Row<'_>) -> rusqlite::Result<FlowRow> {
         methods: serde_json::from_str(&methods).unwrap_or_default(),
         required: row.get("required")?,
         proven: serde_json::from_str(&proven).unwrap_or_default(),
+        linked: serde_json::from_str(&linked).unwrap_or_default(),
+        written: serde_json::from_str(&written).unwrap_or_default(),
         created_at: row.get("created_at")?,
     })
 }
@@ -151,8 +171,8 @@ impl Store {
             let tx = write_tx(conn)?;
             tx.execute(
                 "INSERT INTO flows (token_hash, kind, directory, login, account_id, state, methods_json,
-                                    required, client_ip, created_at, touched_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'proving', ?6, ?7, ?8, ?9, ?9)",
+                                    required, client_ip, created_at, touched_at, linked_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'proving', ?6, ?7, ?8, ?9, ?9, ?10)",
                 params![
                     &flow.token_hash[..],
                     flow.kind.as_str(),
@@ -162,7 +182,8 @@ impl Store {
                     json(&flow.methods),
                     flow.required,
                     flow.client_ip,
-                    now
+                    now,
+                    json(&flow.linked)
                 ],
             )?;
             let id = tx.last_insert_rowid();
@@ -318,6 +339,18 @@ impl Store {
             let tx = write_tx(conn)?;
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Records the directories a (linked) writeback has reached so far.
+    pub async fn mark_written(&self, flow_id: i64, written: Vec<String>, now: i64) -> Result<(), Error> {
+        self.run(move |conn| {
+            conn.execute(
+                "UPDATE flows SET written_json = ?2, touched_at = ?3 WHERE id = ?1",
+                params![flow_id, json(&written), now],
+            )?;
             Ok(())
         })
         .await

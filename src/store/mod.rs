@@ -11,7 +11,7 @@ mod outbox;
 mod writebacks;
 
 pub use audit::AuditRow;
-pub use flows::{CodeRow, FlowKind, FlowRow, FlowState, NewFlow};
+pub use flows::{CodeRow, FlowKind, FlowRow, FlowState, LinkedAccount, NewFlow};
 pub use outbox::{OutboxRow, OutboxState};
 pub use writebacks::{OpenWriteback, WritebackKind, WritebackOutcome};
 

@@ -67,6 +67,7 @@ pub fn ldap_config(bed: &Bed, urls: Vec<String>, logins: &[&str]) -> LdapConfig 
         timeout: Duration::from_secs(10),
         pool_size: 2,
         prefer_pdc_emulator: false,
+        link_attribute: None,
         policy_dn: None,
     }
 }

@@ -11,6 +11,7 @@ mod cli;
 mod delivery;
 mod directory_contract;
 mod layering;
+mod linked;
 mod outage;
 mod reconcile;
 mod reset_api;

@@ -1,0 +1,189 @@
+//! The password step of a reset, for one account or a person's linked
+//! accounts in several directories (DESIGN.md §15). The new password is
+//! checked against every target's effective policy before any write; each
+//! directory gets its own intent, outcome and audit rows. When a later
+//! write fails after an earlier one succeeded, the first cannot be rolled
+//! back (its old password is unknown): the person is told exactly which
+//! directory has the new password, the flow stays open so the failed write
+//! can be retried with the same password, and admins find it in the audit
+//! log and the log.
+
+use super::policy::EffectivePolicy;
+use super::reset::directory_error;
+use super::{Client, Error, Flows};
+use crate::directory::{Account, AccountId, Directory, ResetMode};
+use crate::domain::audit::EventId;
+use crate::domain::{Activity, PasswordPolicy};
+use crate::notify::templates;
+use crate::store::{Effects, FlowRow, FlowState, LinkedAccount, WritebackKind, WritebackOutcome};
+use secrecy::{ExposeSecret, SecretString};
+use std::sync::Arc;
+
+/// One account a reset writes.
+struct Target {
+    dir: Arc<dyn Directory>,
+    account: Account,
+}
+
+impl Flows {
+    /// The same person's accounts in the other directories, matched by the
+    /// configured link attribute.
+    pub(super) async fn linked_accounts(
+        &self,
+        home: &Arc<dyn Directory>,
+        account: &Account,
+    ) -> Result<Vec<LinkedAccount>, Error> {
+        let Some(value) = account.link.as_deref().filter(|v| !v.is_empty()) else { return Ok(Vec::new()) };
+        let mut linked = Vec::new();
+        for dir in self.directories.iter().filter(|d| d.name() != home.name()) {
+            if let Some(other) = dir.find_linked(value).await.map_err(directory_error)? {
+                linked.push(LinkedAccount { directory: dir.name().to_owned(), account_id: other.id.0 });
+            }
+        }
+        Ok(linked)
+    }
+
+    /// Sets the new password once the proofs are complete.
+    pub async fn reset_password(&self, token: &str, new_password: &SecretString, client: &Client) -> Result<(), Error> {
+        let flow = self.live_flow(token).await?;
+        if flow.state != FlowState::Proven {
+            return Err(Error::WrongStep("verify your identity before choosing a new password"));
+        }
+        let targets = self.targets(&flow).await?;
+        let Some(primary) = targets.first().map(|t| t.account.clone()) else {
+            return Err(Error::WrongStep("verify your identity before choosing a new password"));
+        };
+        let normal = SecretString::from(PasswordPolicy::normalise(new_password.expose_secret()));
+        // Every directory's rules first, so no write happens for a password
+        // one of them would refuse.
+        let mut merged: Option<EffectivePolicy> = None;
+        for target in &targets {
+            let policy = self.policy_for(&target.dir, &target.account).await?;
+            merged = Some(match merged {
+                None => policy,
+                Some(m) => EffectivePolicy {
+                    rules: m.rules.merged(Some(policy.rules.min_length as u32)),
+                    complexity: m.complexity || policy.complexity,
+                    history: m.history.max(policy.history),
+                    source: format!("{}; {}", m.source, policy.source),
+                    too_young_until: m.too_young_until.max(policy.too_young_until),
+                },
+            });
+        }
+        if let Some(policy) = &merged {
+            policy.check(normal.expose_secret(), &primary.login)?;
+        }
+
+        let mut written = flow.written.clone();
+        for target in targets.iter().filter(|t| !flow.written.contains(&t.dir.name().to_owned())) {
+            if let Err(e) = self.write_one(&flow, target, &normal, client).await {
+                if written.is_empty() {
+                    return Err(e);
+                }
+                self.store.mark_written(flow.id, written.clone(), self.clock.now()).await?;
+                let detail = format!(
+                    "linked writeback incomplete: new password in {}, not in {} ({e})",
+                    written.join(", "),
+                    target.dir.name()
+                );
+                tracing::error!(login = %flow.login, "{detail}");
+                let alert = self.audit(
+                    Activity::ResetSelfService,
+                    crate::domain::AuditOutcome::Failure,
+                    &flow.login,
+                    detail,
+                    client,
+                );
+                self.store.record(self.clock.now(), Effects { audit: vec![alert], messages: vec![] }).await?;
+                return Err(Error::PartialWriteback {
+                    written,
+                    failed: target.dir.name().to_owned(),
+                    cause: e.to_string(),
+                });
+            }
+            written.push(target.dir.name().to_owned());
+        }
+
+        let now = self.clock.now();
+        let mut effects = Effects::default();
+        if let Some(to) = &primary.email {
+            let when = crate::clock::rfc3339(now);
+            let brand = &self.settings.brand;
+            effects.messages.push(templates::password_reset_done(brand, to, &primary.display_name, &when));
+        }
+        self.store.mark_written(flow.id, written, now).await?;
+        self.store.transition_flow(flow.id, FlowState::Proven, FlowState::Done, now, effects).await?;
+        self.outbox_signal.notify_one();
+        Ok(())
+    }
+
+    /// The flow's own account first, then its linked accounts.
+    async fn targets(&self, flow: &FlowRow) -> Result<Vec<Target>, Error> {
+        let Some(home) = flow.account_id.clone() else { return Ok(Vec::new()) };
+        let wanted = std::iter::once(LinkedAccount { directory: flow.directory.clone(), account_id: home })
+            .chain(flow.linked.iter().cloned());
+        let mut targets = Vec::new();
+        for link in wanted {
+            let Some(dir) = self.directory(&link.directory) else { continue };
+            let account =
+                dir.account(&AccountId(link.account_id)).await.map_err(directory_error)?.ok_or(Error::FlowNotFound)?;
+            targets.push(Target { dir, account });
+        }
+        Ok(targets)
+    }
+
+    /// One directory's write, with its intent, outcome and audit rows.
+    async fn write_one(
+        &self,
+        flow: &FlowRow,
+        target: &Target,
+        password: &SecretString,
+        client: &Client,
+    ) -> Result<(), Error> {
+        let name = target.dir.name().to_owned();
+        let started = format!("writeback to directory {name} started");
+        let start =
+            self.event(Activity::ResetSelfService, true, &flow.login, started, EventId::PasswordResetStart, client);
+        let effects = Effects { audit: vec![start], messages: vec![] };
+        let now = self.clock.now();
+        let id = target.account.id.clone();
+        let intent = self
+            .store
+            .begin_writeback(WritebackKind::Reset, name.clone(), id.0.clone(), flow.login.clone(), now, effects)
+            .await?;
+        match target.dir.reset_password(&id, password, ResetMode::SelfService).await {
+            Ok(()) => {
+                let detail = format!("password written to directory {name}");
+                let done = self.event(
+                    Activity::ResetSelfService,
+                    true,
+                    &flow.login,
+                    detail,
+                    EventId::PasswordResetSuccess,
+                    client,
+                );
+                let effects = Effects { audit: vec![done], messages: vec![] };
+                self.store
+                    .finish_writeback(intent, WritebackOutcome::Written, String::new(), self.clock.now(), effects)
+                    .await?;
+                Ok(())
+            }
+            Err(e) => {
+                let detail = format!("writeback to directory {name} failed: {e}");
+                let failed = self.event(
+                    Activity::ResetSelfService,
+                    false,
+                    &flow.login,
+                    detail,
+                    EventId::PasswordResetFail,
+                    client,
+                );
+                let effects = Effects { audit: vec![failed], messages: vec![] };
+                self.store
+                    .finish_writeback(intent, WritebackOutcome::Failed, e.to_string(), self.clock.now(), effects)
+                    .await?;
+                Err(directory_error(e))
+            }
+        }
+    }
+}
