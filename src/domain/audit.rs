@@ -70,6 +70,20 @@ pub enum EventId {
     ChangePasswordSuccess = 31007,
     /// 31008: the change writeback failed.
     ChangePasswordFail = 31008,
+    /// 33001: the directory failed for a reason of its own.
+    DirectoryUnknownError = 33001,
+    /// 33002: the account was not found in the directory.
+    DirectoryUserNotFound = 33002,
+    /// 33004: the service account lacks a right (or the account is protected).
+    DirectoryPermissions = 33004,
+    /// 33005: the account is disabled.
+    DirectoryAccountDisabled = 33005,
+    /// 33006: the account is locked out.
+    DirectoryAccountLockedOut = 33006,
+    /// 33007: the current password was wrong.
+    DirectoryIncorrectPassword = 33007,
+    /// 33008: the directory's password policy refused the password.
+    DirectoryPasswordPolicy = 33008,
 }
 
 impl EventId {

@@ -69,7 +69,8 @@ impl Flows {
                 EventId::ChangePasswordFail,
                 client,
             );
-            let effects = Effects { audit: vec![failed], messages: vec![] };
+            let cause = self.cause_event(&e, login.as_str(), client);
+            let effects = Effects { audit: vec![failed, cause], messages: vec![] };
             self.store
                 .finish_writeback(intent, WritebackOutcome::Failed, e.to_string(), self.clock.now(), effects)
                 .await?;

@@ -104,6 +104,22 @@ impl Flows {
         record
     }
 
+    /// The reference's 3300x event for a directory's refusal, as an audit
+    /// row next to the 31003/31008 failure row.
+    fn cause_event(&self, e: &crate::directory::Error, target: &str, client: &Client) -> AuditRecord {
+        use crate::directory::Error as D;
+        let event = match e {
+            D::NotFound => EventId::DirectoryUserNotFound,
+            D::AccessDenied { .. } | D::ProtectedAccount => EventId::DirectoryPermissions,
+            D::AccountDisabled => EventId::DirectoryAccountDisabled,
+            D::AccountLockedOut => EventId::DirectoryAccountLockedOut,
+            D::InvalidCredentials => EventId::DirectoryIncorrectPassword,
+            D::PolicyRejected(_) => EventId::DirectoryPasswordPolicy,
+            D::Unavailable(_) | D::Other(_) => EventId::DirectoryUnknownError,
+        };
+        self.event(Activity::FlowProgress, false, target, format!("directory answer: {e}"), event, client)
+    }
+
     fn audit(
         &self,
         activity: Activity,

@@ -178,7 +178,8 @@ impl Flows {
                     EventId::PasswordResetFail,
                     client,
                 );
-                let effects = Effects { audit: vec![failed], messages: vec![] };
+                let cause = self.cause_event(&e, &flow.login, client);
+                let effects = Effects { audit: vec![failed, cause], messages: vec![] };
                 self.store
                     .finish_writeback(intent, WritebackOutcome::Failed, e.to_string(), self.clock.now(), effects)
                     .await?;

@@ -42,6 +42,7 @@ async fn change_password_by_api() {
     let audit = t.audit_activities().await;
     assert!(audit.iter().any(|a| a.0 == "Change password (self-service)" && a.2 == Some(31007)));
     assert!(audit.iter().any(|a| a.0 == "Change password (self-service)" && a.2 == Some(31008)));
+    assert!(audit.iter().any(|a| a.2 == Some(33007)), "wrong current password: {audit:?}");
 }
 
 #[actix_web::test]

@@ -98,6 +98,9 @@ async fn flows_against(t: &TestApp, user: &str, email: &str, expect: Expect, loc
     let body = json(resp).await;
     assert_eq!(body["error"]["code"], "directory_policy");
     assert!(body["error"]["message"].as_str().unwrap().contains("used this password before"), "{body}");
+    let audit = t.audit_activities().await;
+    assert!(audit.iter().any(|a| a.2 == Some(33008)), "policy refusal event: {audit:?}");
+    assert!(audit.iter().any(|a| a.2 == Some(33007)), "wrong password event: {audit:?}");
 
     lock().await;
     let resp = test::call_service(
@@ -110,6 +113,7 @@ async fn flows_against(t: &TestApp, user: &str, email: &str, expect: Expect, loc
     .await;
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
     assert_eq!(json(resp).await["error"]["code"], "account_locked");
+    assert!(t.audit_activities().await.iter().any(|a| a.2 == Some(33006)), "locked-out event");
     let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": user}))).await).await;
     let flow = started["flow"].as_str().unwrap().to_owned();
     t.clock.advance(61);
