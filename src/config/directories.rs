@@ -81,6 +81,8 @@ fn directory(problems: &mut Vec<Problem>, name: String, dir: RawDirectory) -> Di
                 dir.policy_dn.is_some(),
                 dir.prefer_pdc_emulator.is_some(),
                 dir.link_attribute.is_some(),
+                dir.mail_attribute.is_some(),
+                dir.mobile_attribute.is_some(),
             ];
             if stray.iter().any(|x| *x) {
                 s.add(
@@ -130,12 +132,14 @@ fn ldap(s: &mut Section<'_>, kind: DirectoryKind, dir: RawDirectory) -> LdapConf
             "list the OUs (DNs) that hold the accounts people may reset, e.g. [\"OU=Staff,DC=example,DC=org\"]",
         );
     }
-    if dir
-        .link_attribute
-        .as_deref()
-        .is_some_and(|a| a.is_empty() || !a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-    {
-        s.add("link_attribute", "give one attribute name, e.g. \"mail\" or \"employeeID\"");
+    for (key, value) in [
+        ("link_attribute", &dir.link_attribute),
+        ("mail_attribute", &dir.mail_attribute),
+        ("mobile_attribute", &dir.mobile_attribute),
+    ] {
+        if value.as_deref().is_some_and(|a| a.is_empty() || !a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')) {
+            s.add(key, "give one attribute name, e.g. \"mail\", \"otherMailbox\" or \"employeeID\"");
+        }
     }
     if kind != DirectoryKind::ActiveDirectory && dir.prefer_pdc_emulator == Some(true) {
         s.add("prefer_pdc_emulator", "only Active Directory has a PDC emulator: remove this key or set kind = \"ad\"");
@@ -172,6 +176,8 @@ fn ldap(s: &mut Section<'_>, kind: DirectoryKind, dir: RawDirectory) -> LdapConf
         pool_size,
         prefer_pdc_emulator: dir.prefer_pdc_emulator.unwrap_or(false),
         link_attribute: dir.link_attribute.clone().filter(|a| !a.is_empty()),
+        mail_attribute: dir.mail_attribute.clone().unwrap_or_else(|| "mail".to_owned()),
+        mobile_attribute: dir.mobile_attribute.clone().unwrap_or_else(|| "mobile".to_owned()),
         policy_dn: dir.policy_dn,
     }
 }

@@ -121,6 +121,10 @@ pub struct LdapConfig {
     pub timeout: std::time::Duration,
     /// Pooled service connections.
     pub pool_size: usize,
+    /// Attribute read as the e-mail address for codes.
+    pub mail_attribute: String,
+    /// Attribute read as the mobile number.
+    pub mobile_attribute: String,
     /// Attribute linking this directory's accounts to other directories'.
     pub link_attribute: Option<String>,
     /// AD: try the PDC emulator first (when it is one of `urls`).

@@ -83,6 +83,10 @@ pub struct RawDirectory {
     pub timeout_secs: Option<i64>,
     /// Service-account connections kept open.
     pub pool_size: Option<i64>,
+    /// Attribute that holds the e-mail address codes are sent to (default "mail").
+    pub mail_attribute: Option<String>,
+    /// Attribute that holds the mobile number (default "mobile").
+    pub mobile_attribute: Option<String>,
     /// Attribute that links a person's accounts across directories (e.g.
     /// "mail" or "employeeID"): one reset writes every linked account.
     pub link_attribute: Option<String>,

@@ -18,6 +18,7 @@ use super::ad_codes::{
 use super::ldap::with_service;
 use super::ldap::{LdapPool, attr, login_filter, unavailable};
 use super::{Account, AccountId, Directory, DirectoryPolicy, Error, ResetMode};
+use crate::config::LdapConfig;
 use async_trait::async_trait;
 use ldap3::controls::RawControl;
 use ldap3::{Ldap, Mod};
@@ -52,7 +53,8 @@ pub struct ActiveDirectory {
     pdc: OnceCell<Option<String>>,
 }
 
-fn account_from(entry: &ldap3::SearchEntry, link_attribute: Option<&str>) -> Account {
+fn account_from(entry: &ldap3::SearchEntry, config: &LdapConfig) -> Account {
+    let link_attribute = config.link_attribute.as_deref();
     let number = |name| attr(entry, name).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
     let uac = number("userAccountControl") as u32;
     let computed = number("msDS-User-Account-Control-Computed") as u32;
@@ -60,8 +62,8 @@ fn account_from(entry: &ldap3::SearchEntry, link_attribute: Option<&str>) -> Acc
         id: AccountId(entry.dn.clone()),
         login: attr(entry, "sAMAccountName").unwrap_or_default().to_owned(),
         display_name: attr(entry, "displayName").or_else(|| attr(entry, "cn")).unwrap_or_default().to_owned(),
-        email: attr(entry, "mail").map(str::to_owned),
-        mobile: attr(entry, "mobile").map(str::to_owned),
+        email: attr(entry, &config.mail_attribute).map(str::to_owned),
+        mobile: attr(entry, &config.mobile_attribute).map(str::to_owned),
         disabled: uac & UF_ACCOUNTDISABLE != 0,
         locked: computed & UF_LOCKOUT != 0 || (computed == 0 && number("lockoutTime") > 0),
         protected: number("adminCount") == 1,
@@ -114,10 +116,10 @@ fn filetime_to_unix(filetime: i64) -> Option<i64> {
 impl ActiveDirectory {
     /// The attributes read for an account, with the link attribute.
     fn attrs(&self) -> Vec<&str> {
+        let config = self.pool.config();
         let mut attrs = ATTRS.to_vec();
-        if let Some(link) = self.pool.config().link_attribute.as_deref() {
-            attrs.push(link);
-        }
+        attrs.extend([config.mail_attribute.as_str(), config.mobile_attribute.as_str()]);
+        attrs.extend(config.link_attribute.as_deref());
         attrs
     }
 
@@ -259,19 +261,22 @@ impl Directory for ActiveDirectory {
 
     async fn find(&self, login: &str) -> Result<Option<Account>, Error> {
         let filter = format!("(&{USER_FILTER}{})", login_filter(&self.pool.config().login_attributes, login));
-        let link = self.pool.config().link_attribute.as_deref();
-        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, link)))
+        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, self.pool.config())))
     }
 
     async fn account(&self, id: &AccountId) -> Result<Option<Account>, Error> {
-        let link = self.pool.config().link_attribute.as_deref();
-        Ok(self.pool.read(&id.0, USER_FILTER, &self.attrs()).await?.as_ref().map(|e| account_from(e, link)))
+        Ok(self
+            .pool
+            .read(&id.0, USER_FILTER, &self.attrs())
+            .await?
+            .as_ref()
+            .map(|e| account_from(e, self.pool.config())))
     }
 
     async fn find_linked(&self, value: &str) -> Result<Option<Account>, Error> {
         let Some(link) = self.pool.config().link_attribute.clone() else { return Ok(None) };
         let filter = format!("(&{USER_FILTER}{})", login_filter(std::slice::from_ref(&link), value));
-        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, Some(&link))))
+        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, self.pool.config())))
     }
 
     async fn authenticate(&self, id: &AccountId, password: &SecretString) -> Result<(), Error> {

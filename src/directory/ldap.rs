@@ -327,6 +327,8 @@ mod tests {
             pool_size: 1,
             prefer_pdc_emulator: true,
             link_attribute: None,
+            mail_attribute: "mail".into(),
+            mobile_attribute: "mobile".into(),
             policy_dn: None,
         };
         let pool = LdapPool::new(config).unwrap();

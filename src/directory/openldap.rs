@@ -12,6 +12,7 @@
 use super::ldap::with_service;
 use super::ldap::{LdapPool, attr, login_filter, unavailable};
 use super::{Account, AccountId, Directory, DirectoryPolicy, Error, PolicyReason, ResetMode};
+use crate::config::LdapConfig;
 use async_trait::async_trait;
 use ldap3::controls::RawControl;
 use ldap3::exop::PasswordModify;
@@ -107,14 +108,15 @@ pub fn write_result(rc: u32, text: &str, ppolicy: Option<u8>, right: &str) -> Re
     }
 }
 
-fn account_from(entry: &ldap3::SearchEntry, link_attribute: Option<&str>) -> Account {
+fn account_from(entry: &ldap3::SearchEntry, config: &LdapConfig) -> Account {
+    let link_attribute = config.link_attribute.as_deref();
     let lock = attr(entry, "pwdAccountLockedTime");
     Account {
         id: AccountId(entry.dn.clone()),
         login: attr(entry, "uid").unwrap_or_default().to_owned(),
         display_name: attr(entry, "displayName").or_else(|| attr(entry, "cn")).unwrap_or_default().to_owned(),
-        email: attr(entry, "mail").map(str::to_owned),
-        mobile: attr(entry, "mobile").map(str::to_owned),
+        email: attr(entry, &config.mail_attribute).map(str::to_owned),
+        mobile: attr(entry, &config.mobile_attribute).map(str::to_owned),
         disabled: lock == Some(ADMIN_LOCK),
         locked: lock.is_some_and(|l| l != ADMIN_LOCK),
         protected: false,
@@ -141,10 +143,10 @@ pub fn generalized_time(text: &str) -> Option<i64> {
 impl OpenLdap {
     /// The attributes read for an account, with the link attribute.
     fn attrs(&self) -> Vec<&str> {
+        let config = self.pool.config();
         let mut attrs = ATTRS.to_vec();
-        if let Some(link) = self.pool.config().link_attribute.as_deref() {
-            attrs.push(link);
-        }
+        attrs.extend([config.mail_attribute.as_str(), config.mobile_attribute.as_str()]);
+        attrs.extend(config.link_attribute.as_deref());
         attrs
     }
 
@@ -196,19 +198,22 @@ impl Directory for OpenLdap {
 
     async fn find(&self, login: &str) -> Result<Option<Account>, Error> {
         let filter = format!("(&{USER_FILTER}{})", login_filter(&self.pool.config().login_attributes, login));
-        let link = self.pool.config().link_attribute.as_deref();
-        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, link)))
+        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, self.pool.config())))
     }
 
     async fn account(&self, id: &AccountId) -> Result<Option<Account>, Error> {
-        let link = self.pool.config().link_attribute.as_deref();
-        Ok(self.pool.read(&id.0, USER_FILTER, &self.attrs()).await?.as_ref().map(|e| account_from(e, link)))
+        Ok(self
+            .pool
+            .read(&id.0, USER_FILTER, &self.attrs())
+            .await?
+            .as_ref()
+            .map(|e| account_from(e, self.pool.config())))
     }
 
     async fn find_linked(&self, value: &str) -> Result<Option<Account>, Error> {
         let Some(link) = self.pool.config().link_attribute.clone() else { return Ok(None) };
         let filter = format!("(&{USER_FILTER}{})", login_filter(std::slice::from_ref(&link), value));
-        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, Some(&link))))
+        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, self.pool.config())))
     }
 
     async fn authenticate(&self, id: &AccountId, password: &SecretString) -> Result<(), Error> {

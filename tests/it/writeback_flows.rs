@@ -254,3 +254,17 @@ async fn a_too_young_password_is_shown_after_the_proof_and_nothing_is_written() 
     let audit = t.audit_activities().await;
     assert!(!audit.iter().any(|a| a.2 == Some(31001)), "no writeback was attempted");
 }
+
+#[actix_web::test]
+async fn the_contact_attribute_mapping_chooses_where_codes_go() {
+    let Some(bed) = bed("AD", "contact attribute mapping on Samba AD") else { return };
+    let toml = directory_toml("corp", "ad", &bed, "[\"sAMAccountName\"]") + "mail_attribute = \"otherMailbox\"\n";
+    let t = TestApp::with_config(&toml);
+    let svc = t.service().await;
+    // The test bed's alice has mail alice@example.test and otherMailbox alice.private@example.org.
+    let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": "alice"}))).await).await;
+    assert_eq!(started["methods"][0]["hint"], "al•••••@example.org", "{started}");
+    let flow = started["flow"].as_str().unwrap().to_owned();
+    test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}))).await;
+    assert_eq!(t.outbox().await[0].recipient, "alice.private@example.org");
+}
