@@ -24,6 +24,8 @@ if [ "${PASSDESK_KEEP_BED:-0}" != 1 ]; then
   trap 'bash tests/bed/all.sh stop >/dev/null 2>&1 || true' EXIT
 fi
 bash tests/bed/all.sh start
+# Back to the pristine directories, whatever earlier runs left behind.
+bash tests/bed/all.sh reset
 eval "$(bash tests/bed/all.sh env)"
 
 if [ "${PASSDESK_SKIP_LINT:-0}" != 1 ]; then

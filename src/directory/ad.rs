@@ -16,7 +16,7 @@ use super::ad_codes::{
     unicode_pwd,
 };
 use super::ldap::with_service;
-use super::ldap::{LdapPool, attr, login_filter, unavailable};
+use super::ldap::{AccountSchema, LdapPool, attr, read_attr, read_entry, unavailable};
 use super::{Account, AccountId, Directory, DirectoryPolicy, Error, ResetMode};
 use crate::config::LdapConfig;
 use async_trait::async_trait;
@@ -113,16 +113,10 @@ fn filetime_to_unix(filetime: i64) -> Option<i64> {
     (filetime > 0).then(|| filetime / 10_000_000 - 11_644_473_600)
 }
 
-impl ActiveDirectory {
-    /// The attributes read for an account, with the link attribute.
-    fn attrs(&self) -> Vec<&str> {
-        let config = self.pool.config();
-        let mut attrs = ATTRS.to_vec();
-        attrs.extend([config.mail_attribute.as_str(), config.mobile_attribute.as_str()]);
-        attrs.extend(config.link_attribute.as_deref());
-        attrs
-    }
+/// How this flavour reads accounts.
+const SCHEMA: AccountSchema = AccountSchema { filter: USER_FILTER, attrs: ATTRS, build: account_from };
 
+impl ActiveDirectory {
     /// The connections (for `passdesk check`).
     pub(super) fn pool(&self) -> &LdapPool {
         &self.pool
@@ -161,39 +155,14 @@ impl ActiveDirectory {
         self.pdc
             .get_or_try_init(|| async {
                 with_service!(self.pool, |ldap| {
-                    let (root, _) = ldap
-                        .search("", ldap3::Scope::Base, "(objectClass=*)", vec!["defaultNamingContext"])
-                        .await?
-                        .success()?;
-                    let base = root
-                        .into_iter()
-                        .next()
-                        .map(ldap3::SearchEntry::construct)
-                        .and_then(|e| attr(&e, "defaultNamingContext").map(str::to_owned))
-                        .unwrap_or_default();
-                    let (rows, _) = ldap
-                        .search(&base, ldap3::Scope::Base, "(objectClass=*)", vec!["fSMORoleOwner"])
-                        .await?
-                        .non_error()?;
-                    let owner = rows
-                        .into_iter()
-                        .next()
-                        .map(ldap3::SearchEntry::construct)
-                        .and_then(|e| attr(&e, "fSMORoleOwner").map(str::to_owned));
-                    let Some(server) =
-                        owner.as_deref().and_then(|o| o.split_once(',')).map(|(_, server)| server.to_owned())
+                    let base = read_attr(ldap, "", "defaultNamingContext").await?.unwrap_or_default();
+                    let owner = read_attr(ldap, &base, "fSMORoleOwner").await?;
+                    // The owner is the NTDS Settings object under the server object.
+                    let Some(server) = owner.as_deref().and_then(|o| o.split_once(',')).map(|(_, s)| s.to_owned())
                     else {
                         return Ok(None);
                     };
-                    let (rows, _) = ldap
-                        .search(&server, ldap3::Scope::Base, "(objectClass=*)", vec!["dNSHostName"])
-                        .await?
-                        .non_error()?;
-                    Ok(rows
-                        .into_iter()
-                        .next()
-                        .map(ldap3::SearchEntry::construct)
-                        .and_then(|e| attr(&e, "dNSHostName").map(str::to_owned)))
+                    read_attr(ldap, &server, "dNSHostName").await
                 })
             })
             .await
@@ -260,23 +229,15 @@ impl Directory for ActiveDirectory {
     }
 
     async fn find(&self, login: &str) -> Result<Option<Account>, Error> {
-        let filter = format!("(&{USER_FILTER}{})", login_filter(&self.pool.config().login_attributes, login));
-        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, self.pool.config())))
+        self.pool.find_account(&SCHEMA, login).await
     }
 
     async fn account(&self, id: &AccountId) -> Result<Option<Account>, Error> {
-        Ok(self
-            .pool
-            .read(&id.0, USER_FILTER, &self.attrs())
-            .await?
-            .as_ref()
-            .map(|e| account_from(e, self.pool.config())))
+        self.pool.read_account(&SCHEMA, &id.0).await
     }
 
     async fn find_linked(&self, value: &str) -> Result<Option<Account>, Error> {
-        let Some(link) = self.pool.config().link_attribute.clone() else { return Ok(None) };
-        let filter = format!("(&{USER_FILTER}{})", login_filter(std::slice::from_ref(&link), value));
-        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, self.pool.config())))
+        self.pool.find_linked_account(&SCHEMA, value).await
     }
 
     async fn authenticate(&self, id: &AccountId, password: &SecretString) -> Result<(), Error> {
@@ -374,38 +335,12 @@ impl Directory for ActiveDirectory {
         // The winning fine-grained policy (PSO), when the service account may
         // read it; otherwise the domain's default policy.
         let (pso, domain) = with_service!(self.pool, |ldap| {
-            let (rows, _) = ldap
-                .search(&dn, ldap3::Scope::Base, "(objectClass=*)", vec!["msDS-ResultantPSO"])
-                .await?
-                .non_error()?;
-            let pso_dn = rows
-                .into_iter()
-                .next()
-                .map(ldap3::SearchEntry::construct)
-                .and_then(|e| attr(&e, "msDS-ResultantPSO").map(str::to_owned));
             let mut pso = None;
-            if let Some(pso_dn) = &pso_dn {
-                let (rows, _) = ldap
-                    .search(pso_dn, ldap3::Scope::Base, "(objectClass=*)", PSO_ATTRS.to_vec())
-                    .await?
-                    .non_error()?;
-                pso = rows.into_iter().next().map(ldap3::SearchEntry::construct).map(|e| (pso_dn.clone(), e));
+            if let Some(pso_dn) = read_attr(ldap, &dn, "msDS-ResultantPSO").await? {
+                pso = read_entry(ldap, &pso_dn, PSO_ATTRS).await?.map(|e| (pso_dn, e));
             }
-            let (root, _) = ldap
-                .search("", ldap3::Scope::Base, "(objectClass=*)", vec!["defaultNamingContext"])
-                .await?
-                .success()?;
-            let base = root
-                .into_iter()
-                .next()
-                .map(ldap3::SearchEntry::construct)
-                .and_then(|e| attr(&e, "defaultNamingContext").map(str::to_owned))
-                .unwrap_or_default();
-            let (rows, _) = ldap
-                .search(&base, ldap3::Scope::Base, "(objectClass=*)", DOMAIN_POLICY_ATTRS.to_vec())
-                .await?
-                .non_error()?;
-            Ok((pso, rows.into_iter().next().map(ldap3::SearchEntry::construct).map(|e| (base, e))))
+            let base = read_attr(ldap, "", "defaultNamingContext").await?.unwrap_or_default();
+            Ok((pso, read_entry(ldap, &base, DOMAIN_POLICY_ATTRS).await?.map(|e| (base, e))))
         })?;
         match (pso, domain) {
             (Some((pso_dn, entry)), _) if attr(&entry, "msDS-MinimumPasswordLength").is_some() => {

@@ -210,17 +210,18 @@ macro_rules! with_service {
     ($pool:expr, |$ldap:ident| $body:block) => {{
         let mut outcome = Err($crate::directory::Error::Unavailable("the directory closed every connection".into()));
         for _ in 0..2 {
-            let (mut $ldap, pooled) = match $pool.service_conn().await {
+            let (mut conn, pooled) = match $pool.service_conn().await {
                 Ok(pair) => pair,
                 Err(e) => {
                     outcome = Err(e);
                     break;
                 }
             };
+            let $ldap: &mut ::ldap3::Ldap = &mut conn;
             let result: Result<_, ::ldap3::LdapError> = async { $body }.await;
             match result {
                 Ok(value) => {
-                    $pool.give_back_service($ldap);
+                    $pool.give_back_service(conn);
                     outcome = Ok(value);
                     break;
                 }
@@ -260,7 +261,62 @@ pub fn login_filter(attributes: &[String], value: &str) -> String {
     format!("(|{terms})")
 }
 
+/// How one flavour reads its accounts: which entries are people, which
+/// attributes it needs, and how an entry becomes an [`Account`].
+pub struct AccountSchema {
+    /// Filter that selects person entries, e.g. `(objectClass=inetOrgPerson)`.
+    pub filter: &'static str,
+    /// Attributes the flavour reads (the configured mail, mobile and link
+    /// attributes are added).
+    pub attrs: &'static [&'static str],
+    /// Turns an entry into an account.
+    pub build: fn(&ldap3::SearchEntry, &LdapConfig) -> super::Account,
+}
+
+/// The first value of `name` on the entry at `dn` (base search).
+pub async fn read_attr(ldap: &mut Ldap, dn: &str, name: &str) -> Result<Option<String>, LdapError> {
+    Ok(read_entry(ldap, dn, &[name]).await?.and_then(|e| attr(&e, name).map(str::to_owned)))
+}
+
+/// The entry at `dn` with `attrs`, if it exists and may be read.
+pub async fn read_entry(ldap: &mut Ldap, dn: &str, attrs: &[&str]) -> Result<Option<ldap3::SearchEntry>, LdapError> {
+    let (rows, _) = ldap.search(dn, ldap3::Scope::Base, "(objectClass=*)", attrs.to_vec()).await?.non_error()?;
+    Ok(rows.into_iter().next().map(ldap3::SearchEntry::construct))
+}
+
 impl LdapPool {
+    fn account_attrs<'a>(&'a self, schema: &AccountSchema) -> Vec<&'a str> {
+        let mut attrs = schema.attrs.to_vec();
+        attrs.extend([self.config.mail_attribute.as_str(), self.config.mobile_attribute.as_str()]);
+        attrs.extend(self.config.link_attribute.as_deref());
+        attrs
+    }
+
+    /// The account a typed user ID means, matched on the login attributes.
+    pub async fn find_account(&self, schema: &AccountSchema, login: &str) -> Result<Option<super::Account>, Error> {
+        let filter = format!("(&{}{})", schema.filter, login_filter(&self.config.login_attributes, login));
+        let entry = self.find_one(&filter, &self.account_attrs(schema)).await?;
+        Ok(entry.map(|e| (schema.build)(&e, &self.config)))
+    }
+
+    /// An account read again by its DN (only inside the scope).
+    pub async fn read_account(&self, schema: &AccountSchema, dn: &str) -> Result<Option<super::Account>, Error> {
+        let entry = self.read(dn, schema.filter, &self.account_attrs(schema)).await?;
+        Ok(entry.map(|e| (schema.build)(&e, &self.config)))
+    }
+
+    /// The account whose link attribute holds `value`, if linking is configured.
+    pub async fn find_linked_account(
+        &self,
+        schema: &AccountSchema,
+        value: &str,
+    ) -> Result<Option<super::Account>, Error> {
+        let Some(link) = self.config.link_attribute.clone() else { return Ok(None) };
+        let filter = format!("(&{}{})", schema.filter, login_filter(std::slice::from_ref(&link), value));
+        let entry = self.find_one(&filter, &self.account_attrs(schema)).await?;
+        Ok(entry.map(|e| (schema.build)(&e, &self.config)))
+    }
+
     /// Searches every scope base for entries matching `filter`; more than one
     /// match across the scope is ambiguous and treated as no match.
     pub async fn find_one(&self, filter: &str, attrs: &[&str]) -> Result<Option<ldap3::SearchEntry>, Error> {

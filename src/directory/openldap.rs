@@ -10,7 +10,7 @@
 //!   ppolicy rewrites the history; such a write is retried.
 
 use super::ldap::with_service;
-use super::ldap::{LdapPool, attr, login_filter, unavailable};
+use super::ldap::{AccountSchema, LdapPool, attr, read_attr, read_entry, unavailable};
 use super::{Account, AccountId, Directory, DirectoryPolicy, Error, PolicyReason, ResetMode};
 use crate::config::LdapConfig;
 use async_trait::async_trait;
@@ -140,16 +140,10 @@ pub fn generalized_time(text: &str) -> Option<i64> {
     Some(at.assume_utc().unix_timestamp())
 }
 
-impl OpenLdap {
-    /// The attributes read for an account, with the link attribute.
-    fn attrs(&self) -> Vec<&str> {
-        let config = self.pool.config();
-        let mut attrs = ATTRS.to_vec();
-        attrs.extend([config.mail_attribute.as_str(), config.mobile_attribute.as_str()]);
-        attrs.extend(config.link_attribute.as_deref());
-        attrs
-    }
+/// How this flavour reads accounts.
+const SCHEMA: AccountSchema = AccountSchema { filter: USER_FILTER, attrs: ATTRS, build: account_from };
 
+impl OpenLdap {
     /// The connections (for `passdesk check`).
     pub(super) fn pool(&self) -> &LdapPool {
         &self.pool
@@ -197,23 +191,15 @@ impl Directory for OpenLdap {
     }
 
     async fn find(&self, login: &str) -> Result<Option<Account>, Error> {
-        let filter = format!("(&{USER_FILTER}{})", login_filter(&self.pool.config().login_attributes, login));
-        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, self.pool.config())))
+        self.pool.find_account(&SCHEMA, login).await
     }
 
     async fn account(&self, id: &AccountId) -> Result<Option<Account>, Error> {
-        Ok(self
-            .pool
-            .read(&id.0, USER_FILTER, &self.attrs())
-            .await?
-            .as_ref()
-            .map(|e| account_from(e, self.pool.config())))
+        self.pool.read_account(&SCHEMA, &id.0).await
     }
 
     async fn find_linked(&self, value: &str) -> Result<Option<Account>, Error> {
-        let Some(link) = self.pool.config().link_attribute.clone() else { return Ok(None) };
-        let filter = format!("(&{USER_FILTER}{})", login_filter(std::slice::from_ref(&link), value));
-        Ok(self.pool.find_one(&filter, &self.attrs()).await?.as_ref().map(|e| account_from(e, self.pool.config())))
+        self.pool.find_linked_account(&SCHEMA, value).await
     }
 
     async fn authenticate(&self, id: &AccountId, password: &SecretString) -> Result<(), Error> {
@@ -282,21 +268,9 @@ impl Directory for OpenLdap {
         let dn = id.0.clone();
         let default = self.pool.config().policy_dn.clone();
         let entry = with_service!(self.pool, |ldap| {
-            let (rows, _) = ldap
-                .search(&dn, ldap3::Scope::Base, "(objectClass=*)", vec!["pwdPolicySubentry"])
-                .await?
-                .non_error()?;
-            let own = rows
-                .into_iter()
-                .next()
-                .map(ldap3::SearchEntry::construct)
-                .and_then(|e| attr(&e, "pwdPolicySubentry").map(str::to_owned));
+            let own = read_attr(ldap, &dn, "pwdPolicySubentry").await?;
             let Some(policy_dn) = own.or(default.clone()) else { return Ok(None) };
-            let (rows, _) = ldap
-                .search(&policy_dn, ldap3::Scope::Base, "(objectClass=*)", POLICY_ATTRS.to_vec())
-                .await?
-                .non_error()?;
-            Ok(rows.into_iter().next().map(ldap3::SearchEntry::construct))
+            read_entry(ldap, &policy_dn, POLICY_ATTRS).await
         })?;
         let Some(entry) = entry else {
             return Ok(DirectoryPolicy {
