@@ -6,37 +6,13 @@
 
 use super::{Account, AccountId, Directory, DirectoryPolicy, Error, ResetMode};
 use crate::clock::Clock;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use async_trait::async_trait;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OptionalExtension, params};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use std::sync::Arc;
 
 type Pool = r2d2::Pool<SqliteConnectionManager>;
-
-/// argon2id with OWASP's first recommended setting (19 MiB, 2 passes).
-fn hasher() -> Argon2<'static> {
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-/// Hashes a password with a fresh salt, as a PHC string.
-pub fn hash_password(password: &str) -> Result<String, Error> {
-    let mut salt_bytes = [0u8; 16];
-    rand::fill(&mut salt_bytes);
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| Error::Other(format!("argon2 salt: {e}")))?;
-    hasher()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| Error::Other(format!("argon2: {e}")))
-}
-
-/// Whether `password` matches the PHC string.
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
-}
 
 /// A new local account.
 #[derive(Debug, Clone)]
@@ -80,8 +56,8 @@ impl LocalDirectory {
 
     /// Creates an account; returns false when the user ID is already taken.
     pub async fn add_user(&self, user: NewLocalUser, password: SecretString, now: i64) -> Result<bool, Error> {
+        let hash = super::argon::hash(&password).await?;
         self.run(move |conn| {
-            let hash = hash_password(password.expose_secret())?;
             let inserted = conn
                 .execute(
                     "INSERT INTO local_users (login, display_name, email, password_hash, is_admin, password_set_at, created_at)
@@ -116,10 +92,9 @@ impl LocalDirectory {
 
     /// Writes a new hash (both reset and change end here).
     async fn store_password(&self, id: i64, new: &SecretString) -> Result<(), Error> {
-        let new = new.clone();
+        let hash = super::argon::hash(new).await?;
         let now = self.clock.now();
         self.run(move |conn| {
-            let hash = hash_password(new.expose_secret())?;
             let changed = conn
                 .execute(
                     "UPDATE local_users SET password_hash = ?2, password_set_at = ?3, locked = 0 WHERE id = ?1",
@@ -145,10 +120,7 @@ impl LocalDirectory {
 
     async fn check_password(&self, id: i64, password: &SecretString) -> Result<(), Error> {
         let (hash, disabled, locked) = self.hash_and_state(id).await?;
-        let password = password.clone();
-        let matches = tokio::task::spawn_blocking(move || verify_password(password.expose_secret(), &hash))
-            .await
-            .map_err(|_| Error::Other("a directory task stopped unexpectedly".into()))?;
+        let matches = super::argon::verify(password, hash).await?;
         if !matches {
             return Err(Error::InvalidCredentials);
         }

@@ -6,6 +6,7 @@
 pub mod ad;
 mod ad_check;
 mod ad_codes;
+mod argon;
 pub mod check;
 pub mod ldap;
 pub mod local;
