@@ -36,6 +36,8 @@ fn config(prefix: &str, logins: &[&str]) -> LdapConfig {
         pool_size: 4,
         prefer_pdc_emulator: false,
         link_attribute: None,
+        admin_group: None,
+        pilot_group: None,
         mail_attribute: "mail".into(),
         mobile_attribute: "mobile".into(),
         policy_dn: None,

@@ -82,6 +82,8 @@ fn directory(problems: &mut Vec<Problem>, name: String, dir: RawDirectory) -> Di
                 dir.prefer_pdc_emulator.is_some(),
                 dir.link_attribute.is_some(),
                 dir.mail_attribute.is_some(),
+                dir.admin_group.is_some(),
+                dir.pilot_group.is_some(),
                 dir.mobile_attribute.is_some(),
             ];
             if stray.iter().any(|x| *x) {
@@ -132,6 +134,11 @@ fn ldap(s: &mut Section<'_>, kind: DirectoryKind, dir: RawDirectory) -> LdapConf
             "list the OUs (DNs) that hold the accounts people may reset, e.g. [\"OU=Staff,DC=example,DC=org\"]",
         );
     }
+    for (key, value) in [("admin_group", &dir.admin_group), ("pilot_group", &dir.pilot_group)] {
+        if value.as_deref().is_some_and(|g| !g.contains('=')) {
+            s.add(key, "give the group's DN, e.g. \"CN=Password Admins,OU=Groups,DC=corp,DC=example,DC=org\"");
+        }
+    }
     for (key, value) in [
         ("link_attribute", &dir.link_attribute),
         ("mail_attribute", &dir.mail_attribute),
@@ -176,6 +183,8 @@ fn ldap(s: &mut Section<'_>, kind: DirectoryKind, dir: RawDirectory) -> LdapConf
         pool_size,
         prefer_pdc_emulator: dir.prefer_pdc_emulator.unwrap_or(false),
         link_attribute: dir.link_attribute.clone().filter(|a| !a.is_empty()),
+        admin_group: dir.admin_group.clone(),
+        pilot_group: dir.pilot_group.clone(),
         mail_attribute: dir.mail_attribute.clone().unwrap_or_else(|| "mail".to_owned()),
         mobile_attribute: dir.mobile_attribute.clone().unwrap_or_else(|| "mobile".to_owned()),
         policy_dn: dir.policy_dn,

@@ -121,6 +121,10 @@ pub struct LdapConfig {
     pub timeout: std::time::Duration,
     /// Pooled service connections.
     pub pool_size: usize,
+    /// Administrators' group (nested membership).
+    pub admin_group: Option<String>,
+    /// Pilot group: when set, only its members may reset.
+    pub pilot_group: Option<String>,
     /// Attribute read as the e-mail address for codes.
     pub mail_attribute: String,
     /// Attribute read as the mobile number.

@@ -83,6 +83,11 @@ pub struct RawDirectory {
     pub timeout_secs: Option<i64>,
     /// Service-account connections kept open.
     pub pool_size: Option<i64>,
+    /// Group (DN) whose members (nested) are administrators: they get the
+    /// fixed administrator policy (two methods, never questions).
+    pub admin_group: Option<String>,
+    /// Group (DN) that limits self-service reset to its members (nested).
+    pub pilot_group: Option<String>,
     /// Attribute that holds the e-mail address codes are sent to (default "mail").
     pub mail_attribute: Option<String>,
     /// Attribute that holds the mobile number (default "mobile").

@@ -326,6 +326,10 @@ impl Directory for ActiveDirectory {
         modify_result(rc, &text, "write lockoutTime")
     }
 
+    async fn standing(&self, id: &AccountId) -> Result<super::Standing, Error> {
+        self.pool.standing(&id.0, true).await
+    }
+
     async fn self_check(&self) -> Vec<super::check::CheckItem> {
         self.checklist().await
     }

@@ -43,6 +43,10 @@ impl ActiveDirectory {
             Ok(more) => items.extend(more),
             Err(e) => items.push(CheckItem::fail("scope", e.to_string(), "fix the connection problems above first")),
         }
+        match check::groups(pool).await {
+            Ok(more) => items.extend(more),
+            Err(e) => items.push(CheckItem::fail("groups", e.to_string(), "fix the connection problems above first")),
+        }
         items.push(match self.policy_hints().await {
             Ok(Some(oid)) => {
                 CheckItem::pass("policy hints", format!("the DC lists {oid}: resets keep history, age and complexity"))

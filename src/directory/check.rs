@@ -115,6 +115,30 @@ pub async fn scope(pool: &LdapPool) -> Result<Vec<CheckItem>, Error> {
     Ok(items)
 }
 
+/// Whether the configured admin and pilot groups exist and may be read.
+pub async fn groups(pool: &LdapPool) -> Result<Vec<CheckItem>, Error> {
+    let config = pool.config();
+    let mut items = Vec::new();
+    for (label, group) in [("admin group", &config.admin_group), ("pilot group", &config.pilot_group)] {
+        let Some(group) = group.clone() else { continue };
+        let members = super::ldap::with_service!(pool, |ldap| {
+            let entry = super::ldap::read_entry(ldap, &group, &["member"]).await?;
+            Ok(entry.map(|e| {
+                e.attrs.iter().filter(|(k, _)| k.eq_ignore_ascii_case("member")).map(|(_, v)| v.len()).sum::<usize>()
+            }))
+        })?;
+        items.push(match members {
+            Some(n) => CheckItem::pass(format!("{label} {group}"), format!("exists, {n} direct member(s)")),
+            None => CheckItem::fail(
+                format!("{label} {group}"),
+                "not found, or not readable by the service account",
+                "correct the DN, or give the service account read access to the group",
+            ),
+        });
+    }
+    Ok(items)
+}
+
 /// The in-scope user entries (capped), for the per-user probes.
 pub async fn users_in_scope(pool: &LdapPool, filter: &str, attrs: &[&str]) -> Result<Vec<ldap3::SearchEntry>, Error> {
     let bases = pool.config().scope.clone();

@@ -317,6 +317,74 @@ impl LdapPool {
         Ok(entry.map(|e| (schema.build)(&e, &self.config)))
     }
 
+    /// Standing from the configured admin and pilot groups; `member` says
+    /// whether the account at a DN is in a group (nested), per flavour.
+    pub async fn standing(&self, dn: &str, nested_ad: bool) -> Result<super::Standing, Error> {
+        let admin = match &self.config.admin_group {
+            Some(group) => self.is_member(dn, group, nested_ad).await?,
+            None => false,
+        };
+        let in_pilot = match &self.config.pilot_group {
+            Some(group) => self.is_member(dn, group, nested_ad).await?,
+            None => true,
+        };
+        Ok(super::Standing { admin, in_pilot })
+    }
+
+    /// Whether the entry at `dn` is in `group`, following nested groups: AD
+    /// with LDAP_MATCHING_RULE_IN_CHAIN, OpenLDAP by walking groupOfNames
+    /// members (at most 5 levels).
+    pub async fn is_member(&self, dn: &str, group: &str, nested_ad: bool) -> Result<bool, Error> {
+        if nested_ad {
+            let filter = format!("(memberOf:1.2.840.113556.1.4.1941:={})", ldap3::ldap_escape(group));
+            let (dn, filter) = (dn.to_owned(), filter);
+            return with_service!(self, |ldap| {
+                let (rows, r) = ldap.search(&dn, ldap3::Scope::Base, &filter, vec!["1.1"]).await?.non_error()?;
+                Ok(r.rc == 0 && !rows.is_empty())
+            });
+        }
+        let (dn, group) = (dn.to_owned(), group.to_owned());
+        with_service!(self, |ldap| {
+            let mut frontier = vec![group.clone()];
+            let mut seen = std::collections::HashSet::new();
+            for _ in 0..5 {
+                let mut next = Vec::new();
+                for g in frontier.drain(..) {
+                    if !seen.insert(g.to_lowercase()) {
+                        continue;
+                    }
+                    let Some(entry) = read_entry(ldap, &g, &["member", "objectClass"]).await? else { continue };
+                    let members: Vec<String> = entry
+                        .attrs
+                        .iter()
+                        .filter(|(k, _)| k.eq_ignore_ascii_case("member"))
+                        .flat_map(|(_, v)| v.clone())
+                        .collect();
+                    if members.iter().any(|m| m.eq_ignore_ascii_case(&dn)) {
+                        return Ok(true);
+                    }
+                    next.extend(members);
+                }
+                // Only members that are groups themselves are followed further.
+                let mut groups = Vec::new();
+                for m in next {
+                    let (rows, r) = ldap
+                        .search(&m, ldap3::Scope::Base, "(objectClass=groupOfNames)", vec!["1.1"])
+                        .await?
+                        .non_error()?;
+                    if r.rc == 0 && !rows.is_empty() {
+                        groups.push(m);
+                    }
+                }
+                if groups.is_empty() {
+                    break;
+                }
+                frontier = groups;
+            }
+            Ok(false)
+        })
+    }
+
     /// Searches every scope base for entries matching `filter`; more than one
     /// match across the scope is ambiguous and treated as no match.
     pub async fn find_one(&self, filter: &str, attrs: &[&str]) -> Result<Option<ldap3::SearchEntry>, Error> {
@@ -383,6 +451,8 @@ mod tests {
             pool_size: 1,
             prefer_pdc_emulator: true,
             link_attribute: None,
+            admin_group: None,
+            pilot_group: None,
             mail_attribute: "mail".into(),
             mobile_attribute: "mobile".into(),
             policy_dn: None,

@@ -4,7 +4,7 @@
 //! without a directory server, the home of local administrators, and the
 //! fast directory of the test suite. Argon2 work runs on the blocking pool.
 
-use super::{Account, AccountId, Directory, DirectoryPolicy, Error, ResetMode};
+use super::{Account, AccountId, Directory, DirectoryPolicy, Error, ResetMode, Standing};
 use crate::clock::Clock;
 use async_trait::async_trait;
 use r2d2_sqlite::SqliteConnectionManager;
@@ -212,6 +212,19 @@ impl Directory for LocalDirectory {
             if changed == 0 { Err(Error::NotFound) } else { Ok(()) }
         })
         .await
+    }
+
+    async fn standing(&self, id: &AccountId) -> Result<Standing, Error> {
+        let id = row_id(id)?;
+        let admin = self
+            .run(move |conn| {
+                conn.query_row("SELECT is_admin FROM local_users WHERE id = ?1", [id], |r| r.get::<_, bool>(0))
+                    .optional()
+                    .map_err(sql)
+            })
+            .await?
+            .ok_or(Error::NotFound)?;
+        Ok(Standing { admin, in_pilot: true })
     }
 
     async fn self_check(&self) -> Vec<super::check::CheckItem> {

@@ -67,6 +67,15 @@ pub struct DirectoryPolicy {
     pub source: String,
 }
 
+/// Where an account stands with respect to the directory's groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// Member of the administrators' group: the fixed administrator policy applies.
+    pub admin: bool,
+    /// Allowed to use self-service reset (no pilot group, or a member of it).
+    pub in_pilot: bool,
+}
+
 /// Whether the person must change the password at next sign-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResetMode {
@@ -159,6 +168,9 @@ pub trait Directory: Send + Sync {
     async fn find_linked(&self, _value: &str) -> Result<Option<Account>, Error> {
         Ok(None)
     }
+
+    /// Administrator and pilot-group standing of an account (nested groups).
+    async fn standing(&self, id: &AccountId) -> Result<Standing, Error>;
 
     /// The service-account self-test (`passdesk check`); changes nothing.
     async fn self_check(&self) -> Vec<check::CheckItem>;

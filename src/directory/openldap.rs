@@ -260,6 +260,10 @@ impl Directory for OpenLdap {
         write_result(rc, &text, None, "write pwdAccountLockedTime")
     }
 
+    async fn standing(&self, id: &AccountId) -> Result<super::Standing, Error> {
+        self.pool.standing(&id.0, false).await
+    }
+
     async fn self_check(&self) -> Vec<super::check::CheckItem> {
         self.checklist().await
     }

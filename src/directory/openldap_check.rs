@@ -36,6 +36,10 @@ impl OpenLdap {
             Ok(more) => items.extend(more),
             Err(e) => items.push(CheckItem::fail("scope", e.to_string(), "fix the connection problems above first")),
         }
+        match check::groups(pool).await {
+            Ok(more) => items.extend(more),
+            Err(e) => items.push(CheckItem::fail("groups", e.to_string(), "fix the connection problems above first")),
+        }
         match self.rights().await {
             Ok(more) => items.extend(more),
             Err(e) => items.push(CheckItem::fail("rights", e.to_string(), "fix the connection problems above first")),

@@ -64,9 +64,11 @@ impl Flows {
         let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
         let found = self.find_account(&login).await?;
         let mut linked = Vec::new();
+        let mut required = 1;
         let (directory, account_id, methods, reason) = match found {
-            Some((dir, account)) => match real_methods(&account) {
-                Ok(methods) => {
+            Some((dir, account)) => match self.eligible_methods(&dir, &account).await? {
+                Ok((methods, needed)) => {
+                    required = needed;
                     linked = self.linked_accounts(&dir, &account).await?;
                     let reason = if linked.is_empty() {
                         "account found".to_owned()
@@ -76,7 +78,7 @@ impl Flows {
                     };
                     (dir.name().to_owned(), Some(account.id.0), methods, reason)
                 }
-                Err(why) => (dir.name().to_owned(), None, vec![self.decoy(&login)], why.to_owned()),
+                Err(why) => (dir.name().to_owned(), None, vec![self.decoy(&login)], why),
             },
             None => (self.default_directory(), None, vec![self.decoy(&login)], "no such user".to_owned()),
         };
@@ -90,14 +92,43 @@ impl Flows {
             login: login.as_str().to_owned(),
             account_id,
             methods: methods.clone(),
-            required: 1,
+            required,
             linked,
             client_ip: client.ip.clone(),
         };
         let outcome = if decoy { AuditOutcome::Failure } else { AuditOutcome::Success };
         let audit = self.audit(Activity::FlowProgress, outcome, login.as_str(), format!("identify: {reason}"), client);
         self.store.create_flow(flow, now, Effects { audit: vec![audit], messages: vec![] }).await?;
-        Ok(Started { token, methods, required: 1 })
+        // A decoy shows the shape of an ordinary account: one method.
+        Ok(Started { token, methods, required: if decoy { 1 } else { required } })
+    }
+
+    /// The methods an account may prove with and how many it must pass, or
+    /// why it gets a decoy: outside the pilot group, or an administrator
+    /// without the two methods the fixed administrator policy demands.
+    async fn eligible_methods(
+        &self,
+        dir: &Arc<dyn Directory>,
+        account: &Account,
+    ) -> Result<Result<(Vec<OfferedMethod>, u8), String>, Error> {
+        let methods = match real_methods(account) {
+            Ok(methods) => methods,
+            Err(why) => return Ok(Err(why.to_owned())),
+        };
+        let standing = dir.standing(&account.id).await.map_err(directory_error)?;
+        if !standing.in_pilot {
+            return Ok(Err("not in the pilot group".to_owned()));
+        }
+        if standing.admin {
+            if methods.len() < 2 {
+                return Ok(Err(format!(
+                    "administrator: the administrator policy needs two methods, {} usable",
+                    methods.len()
+                )));
+            }
+            return Ok(Ok((methods, 2)));
+        }
+        Ok(Ok((methods, 1)))
     }
 
     /// The current state of a flow, for the pages.

@@ -8,13 +8,14 @@ use std::process::{Command, Stdio};
 fn config(ad: &Bed, ad_scope: &str, ldap: &Bed, ldap_scope: &str, dir: &std::path::Path) -> std::path::PathBuf {
     let text = format!(
         "[store]\ndata_dir = {data:?}\n\
-         [directories.corp]\nkind = \"ad\"\nurls = [\"{}\"]\nca_file = \"{}\"\nbind_dn = \"{}\"\nbind_password = \"{}\"\nscope = [\"{ad_scope}\"]\nprefer_pdc_emulator = true\n\
+         [directories.corp]\nkind = \"ad\"\nurls = [\"{}\"]\nca_file = \"{}\"\nbind_dn = \"{}\"\nbind_password = \"{}\"\nscope = [\"{ad_scope}\"]\nprefer_pdc_emulator = true\nadmin_group = \"CN=passdesk-admins,OU=Staff,{}\"\n\
          [directories.ldap]\nkind = \"openldap\"\nurls = [\"{}\"]\nca_file = \"{}\"\nbind_dn = \"{}\"\nbind_password = \"{}\"\nscope = [\"{ldap_scope}\"]\n\
          policy_dn = \"cn=default,ou=policies,{}\"\n",
         ad.url,
         ad.ca,
         ad.bind_dn,
         ad.bind_password,
+        ad.base,
         ldap.url,
         ldap.ca,
         ldap.bind_dn,
@@ -77,6 +78,7 @@ async fn check_passes_with_the_rights_and_changes_nothing() {
         "[ warn ] policy hints: the DC does not list",
         "[ warn ] PDC emulator: dc1.example.test holds the role but is not among urls",
         "fix: add ldaps://dc1.example.test to urls",
+        "[  ok  ] admin group CN=passdesk-admins,OU=Staff,DC=example,DC=test: exists, 1 direct member(s)",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }

@@ -68,6 +68,8 @@ pub fn ldap_config(bed: &Bed, urls: Vec<String>, logins: &[&str]) -> LdapConfig 
         pool_size: 2,
         prefer_pdc_emulator: false,
         link_attribute: None,
+        admin_group: None,
+        pilot_group: None,
         mail_attribute: "mail".into(),
         mobile_attribute: "mobile".into(),
         policy_dn: None,

@@ -10,6 +10,7 @@ mod check;
 mod cli;
 mod delivery;
 mod directory_contract;
+mod groups;
 mod layering;
 mod linked;
 mod outage;
