@@ -89,6 +89,23 @@ CREATE TABLE writebacks (
 ) STRICT;
 CREATE INDEX writebacks_open ON writebacks (finished_at) WHERE finished_at IS NULL;
 
+-- Administrator-editable settings, one JSON document per key
+-- ('reset_policy'); read on every request, so a change needs no restart.
+CREATE TABLE settings (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+) STRICT;
+
+-- Bearer tokens of the admin API; only their SHA-256 is stored.
+CREATE TABLE admin_tokens (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    token_hash  BLOB NOT NULL UNIQUE,
+    created_at  INTEGER NOT NULL,
+    revoked_at  INTEGER
+) STRICT;
+
 -- Append-only audit trail; each row carries the SHA-256 of the previous row's
 -- hash and its own fields, so an edited or deleted row breaks the chain.
 CREATE TABLE audit (

@@ -16,6 +16,8 @@ async fn main() -> ExitCode {
         },
         Command::Init(args) => cli::init(args).await,
         Command::Outbox(args) => cli::outbox(args).await,
+        Command::Policy(args) => cli::policy(args).await,
+        Command::Admin(args) => cli::admin(args).await,
         Command::Check(args) => match cli::check(args).await {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::FAILURE,

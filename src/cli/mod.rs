@@ -10,6 +10,8 @@ Examples:
   passdesk init --config /etc/passdesk/passdesk.toml --data-dir /var/lib/passdesk
   passdesk serve --config /etc/passdesk/passdesk.toml
   passdesk check --config /etc/passdesk/passdesk.toml   prove the service account's rights
+  passdesk policy set methods_required 2   change the reset policy (audited)
+  passdesk admin token --name ops       a bearer token for /api/v1/admin/...
   passdesk outbox --follow              watch messages (codes) as they are queued
   passdesk outbox --json | jq .         the outbox for scripts, one JSON object per line
 
@@ -40,6 +42,61 @@ pub enum Command {
     /// has every right it needs, changing nothing; prints a checklist with
     /// the fix for each failure and exits 1 if anything failed.
     Check(CheckArgs),
+    /// Show or change the reset policy (who may reset, methods, counts…).
+    Policy(PolicyArgs),
+    /// Administrator tools: API tokens.
+    Admin(AdminArgs),
+}
+
+/// `passdesk policy`
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Configuration file.
+    #[arg(long, short, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub action: PolicyAction,
+}
+
+/// `passdesk policy show|set`
+#[derive(Debug, Subcommand)]
+pub enum PolicyAction {
+    /// Print every key and its value.
+    Show {
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change one key, e.g. `passdesk policy set methods_required 2`.
+    Set {
+        /// The key (see `passdesk policy show`).
+        key: String,
+        /// The new value; lists are comma-separated.
+        value: String,
+    },
+}
+
+/// `passdesk admin`
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    /// Configuration file.
+    #[arg(long, short, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub action: AdminAction,
+}
+
+/// `passdesk admin token`
+#[derive(Debug, Subcommand)]
+pub enum AdminAction {
+    /// Issue a bearer token for the admin API (printed once).
+    Token {
+        /// A name to recognise the token by in the audit log.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
 }
 
 /// `passdesk check`
@@ -112,10 +169,12 @@ pub fn config_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
 mod check;
 mod init;
 mod outbox;
+mod policy;
 
 pub use check::check;
 pub use init::init;
 pub use outbox::outbox;
+pub use policy::{admin, policy};
 
 /// Loads the configuration for a subcommand, or explains every problem.
 pub fn load_config(explicit: Option<PathBuf>) -> anyhow::Result<crate::config::Config> {

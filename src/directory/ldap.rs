@@ -324,11 +324,11 @@ impl LdapPool {
             Some(group) => self.is_member(dn, group, nested_ad).await?,
             None => false,
         };
-        let in_pilot = match &self.config.pilot_group {
-            Some(group) => self.is_member(dn, group, nested_ad).await?,
-            None => true,
+        let pilot = match &self.config.pilot_group {
+            Some(group) => Some(self.is_member(dn, group, nested_ad).await?),
+            None => None,
         };
-        Ok(super::Standing { admin, in_pilot })
+        Ok(super::Standing { admin, pilot })
     }
 
     /// Whether the entry at `dn` is in `group`, following nested groups: AD

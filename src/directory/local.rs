@@ -224,7 +224,7 @@ impl Directory for LocalDirectory {
             })
             .await?
             .ok_or(Error::NotFound)?;
-        Ok(Standing { admin, in_pilot: true })
+        Ok(Standing { admin, pilot: None })
     }
 
     async fn self_check(&self) -> Vec<super::check::CheckItem> {

@@ -72,8 +72,8 @@ pub struct DirectoryPolicy {
 pub struct Standing {
     /// Member of the administrators' group: the fixed administrator policy applies.
     pub admin: bool,
-    /// Allowed to use self-service reset (no pilot group, or a member of it).
-    pub in_pilot: bool,
+    /// Membership of the pilot group; `None` when the directory has none.
+    pub pilot: Option<bool>,
 }
 
 /// Whether the person must change the password at next sign-in.

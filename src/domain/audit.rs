@@ -19,6 +19,10 @@ pub enum Activity {
     AdminAdded,
     /// A writeback interrupted by a crash was checked at start-up.
     WritebackReconciled,
+    /// The reset policy was changed.
+    PolicyChange,
+    /// An admin API token was issued.
+    AdminTokenIssued,
 }
 
 impl Activity {
@@ -32,6 +36,8 @@ impl Activity {
             Self::Blocked => "Blocked from self-service password reset",
             Self::AdminAdded => "Add local administrator",
             Self::WritebackReconciled => "Password writeback reconciled",
+            Self::PolicyChange => "Self-service password reset policy changes",
+            Self::AdminTokenIssued => "Admin API token issued",
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod mask;
 pub mod message;
 pub mod method;
 pub mod password;
+pub mod policy;
 pub mod token;
 
 pub use audit::{Activity, AuditOutcome, EventId};

@@ -104,6 +104,9 @@ impl Flows {
     /// Unlocks the account of a flow whose proofs are complete, keeping the password.
     pub async fn unlock(&self, token: &str, client: &Client) -> Result<(), Error> {
         let flow = self.live_flow(token).await?;
+        if !self.store.reset_policy().await?.allow_unlock {
+            return Err(Error::UnlockDisabled);
+        }
         if flow.state != FlowState::Proven {
             return Err(Error::WrongStep("verify your identity before unlocking your account"));
         }

@@ -75,6 +75,12 @@ pub enum Error {
         /// Why, for the log.
         cause: String,
     },
+    /// A policy change was refused.
+    #[error("{0}")]
+    PolicyInvalid(crate::domain::policy::PolicyError),
+    /// The administrator turned unlock-without-reset off.
+    #[error("unlocking without a new password is turned off")]
+    UnlockDisabled,
     /// No directory server answered; nothing changed.
     #[error("the directory cannot be reached; try again in a few minutes")]
     DirectoryUnavailable,

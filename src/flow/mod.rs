@@ -9,6 +9,7 @@ mod error;
 pub mod policy;
 pub mod reconcile;
 pub mod reset;
+mod settings;
 mod writeback;
 
 pub use crate::directory::PolicyReason;

@@ -9,6 +9,7 @@ use crate::directory::{self, Account, AccountId, Directory};
 use crate::domain::code::code_matches;
 use crate::domain::decoy::decoy_email_method;
 use crate::domain::mask::mask_email;
+use crate::domain::policy::Enabled;
 use crate::domain::{Activity, AuditOutcome, FlowToken, Login, MethodKind, OfferedMethod, OneTimeCode};
 use crate::notify::templates;
 use crate::store::{Effects, FlowKind, FlowRow, FlowState, NewFlow};
@@ -62,6 +63,9 @@ impl Flows {
     /// Starts a reset for what the person typed as their user ID.
     pub async fn reset_start(&self, user: &str, kind: FlowKind, client: &Client) -> Result<Started, Error> {
         let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
+        if kind == FlowKind::Unlock && !self.store.reset_policy().await?.allow_unlock {
+            return Err(Error::UnlockDisabled);
+        }
         let found = self.find_account(&login).await?;
         let mut linked = Vec::new();
         let mut required = 1;
@@ -111,24 +115,26 @@ impl Flows {
         dir: &Arc<dyn Directory>,
         account: &Account,
     ) -> Result<Result<(Vec<OfferedMethod>, u8), String>, Error> {
-        let methods = match real_methods(account) {
-            Ok(methods) => methods,
+        let policy = self.store.reset_policy().await?;
+        let standing = dir.standing(&account.id).await.map_err(directory_error)?;
+        match (policy.enabled, standing.pilot) {
+            (Enabled::None, _) => return Ok(Err("self-service password reset is turned off".to_owned())),
+            (Enabled::Group, None) => {
+                return Ok(Err(format!("enabled for a group, but directory {} has no pilot_group", dir.name())));
+            }
+            (Enabled::Group, Some(false)) => return Ok(Err("not in the pilot group".to_owned())),
+            _ => {}
+        }
+        let (required, allowed) = policy.for_person(standing.admin);
+        let methods: Vec<OfferedMethod> = match real_methods(account) {
+            Ok(methods) => methods.into_iter().filter(|m| allowed.iter().any(|a| a == &m.id)).collect(),
             Err(why) => return Ok(Err(why.to_owned())),
         };
-        let standing = dir.standing(&account.id).await.map_err(directory_error)?;
-        if !standing.in_pilot {
-            return Ok(Err("not in the pilot group".to_owned()));
+        if methods.len() < usize::from(required) {
+            let who = if standing.admin { "administrator: the administrator policy" } else { "the policy" };
+            return Ok(Err(format!("{who} needs {required} method(s), {} usable", methods.len())));
         }
-        if standing.admin {
-            if methods.len() < 2 {
-                return Ok(Err(format!(
-                    "administrator: the administrator policy needs two methods, {} usable",
-                    methods.len()
-                )));
-            }
-            return Ok(Ok((methods, 2)));
-        }
-        Ok(Ok((methods, 1)))
+        Ok(Ok((methods, required)))
     }
 
     /// The current state of a flow, for the pages.

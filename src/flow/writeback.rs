@@ -106,7 +106,8 @@ impl Flows {
 
         let now = self.clock.now();
         let mut effects = Effects::default();
-        if let Some(to) = &primary.email {
+        let notify = self.store.reset_policy().await?.notify_user_on_reset;
+        if let (true, Some(to)) = (notify, &primary.email) {
             let when = crate::clock::rfc3339(now);
             let brand = &self.settings.brand;
             effects.messages.push(templates::password_reset_done(brand, to, &primary.display_name, &when));

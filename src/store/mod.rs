@@ -8,6 +8,7 @@ mod audit;
 mod flows;
 mod migrate;
 mod outbox;
+mod settings;
 mod writebacks;
 
 pub use audit::AuditRow;

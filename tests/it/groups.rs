@@ -44,9 +44,12 @@ async fn ad_admins_and_pilot_members() {
     assert_eq!(carol["methods"][0]["hint"], "ca•••••@example.test");
     let (_, sent) = try_reset(&t, "bob").await;
     assert!(sent);
-    assert!(t.audit_activities().await.iter().any(|a| a.3.contains("administrator policy needs two methods")));
+    assert!(t.audit_activities().await.iter().any(|a| a.3.contains("administrator policy needs 2 method(s)")));
 
     let t = TestApp::with_config(&config("ad", &ad, &format!("pilot_group = \"{group}\"\n")));
+    assert!(try_reset(&t, "bob").await.1, "with the policy enabled for all, the pilot group does not restrict");
+    let client = passdesk::flow::Client::default();
+    t.app.flows.set_policy("enabled", "group", "test", &client).await.unwrap();
     assert!(!try_reset(&t, "bob").await.1, "outside the pilot group");
     assert!(try_reset(&t, "carol").await.1, "in the pilot group");
     assert!(t.audit_activities().await.iter().any(|a| a.3.contains("not in the pilot group")));
@@ -76,7 +79,7 @@ async fn local_administrators_get_the_administrator_policy() {
         .unwrap();
     let (started, sent) = try_reset(&t, "root").await;
     assert!(!sent && started["methods"][0]["hint"] == "ro•••••@example.org", "{started}");
-    assert!(t.audit_activities().await.iter().any(|a| a.3.contains("administrator policy needs two methods")));
+    assert!(t.audit_activities().await.iter().any(|a| a.3.contains("administrator policy needs 2 method(s)")));
 }
 
 #[test]

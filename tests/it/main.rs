@@ -14,6 +14,7 @@ mod groups;
 mod layering;
 mod linked;
 mod outage;
+mod policy;
 mod reconcile;
 mod reset_api;
 mod reset_portal;

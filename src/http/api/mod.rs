@@ -3,6 +3,7 @@
 //! no cookies are read, so cross-site forms cannot drive it. Bodies are
 //! strict: unknown fields are refused.
 
+mod admin;
 mod openapi;
 mod reset;
 
@@ -17,5 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/reset/{flow}/verify", web::post().to(reset::verify_post))
         .route("/reset/{flow}/password", web::post().to(reset::password_post))
         .route("/reset/{flow}/unlock", web::post().to(reset::unlock_post))
-        .route("/change", web::post().to(reset::change_post));
+        .route("/change", web::post().to(reset::change_post))
+        .route("/admin/policy", web::get().to(admin::policy_get))
+        .route("/admin/policy", web::put().to(admin::policy_put));
 }

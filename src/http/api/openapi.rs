@@ -76,6 +76,15 @@ pub fn document() -> Value {
                     "503": error_response("Directory unreachable; nothing changed")
                 }
             }},
+            "/api/v1/admin/policy": {
+                "get": { "summary": "The reset policy (admin bearer token)", "security": [{ "bearer": [] }],
+                         "responses": { "200": { "description": "The policy" }, "401": error_response("No valid admin token") } },
+                "put": { "summary": "Change some keys of the reset policy (audited)", "security": [{ "bearer": [] }],
+                         "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object" } } } },
+                         "responses": { "200": { "description": "The new policy" },
+                                        "400": error_response("A key is unknown or a value invalid (invalid_policy); nothing changed"),
+                                        "401": error_response("No valid admin token") } }
+            },
             "/api/v1/change": { "post": {
                 "summary": "Change a password the person knows",
                 "requestBody": json_body("ChangeRequest"),
@@ -100,7 +109,7 @@ pub fn document() -> Value {
                 }
             }}
         },
-        "components": { "schemas": {
+        "components": { "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } }, "schemas": {
             "ChangeRequest": { "type": "object", "additionalProperties": false, "required": ["user", "old_password", "new_password"],
                 "properties": { "user": { "type": "string" }, "old_password": { "type": "string" }, "new_password": { "type": "string" } } },
             "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object",

@@ -1,0 +1,55 @@
+//! `passdesk policy show|set` and `passdesk admin token`: the reset policy
+//! and admin API tokens from the command line, through the same flow code
+//! as the admin API (validated, audited).
+
+use super::{AdminAction, AdminArgs, PolicyAction, PolicyArgs};
+use crate::app::App;
+use crate::clock::SystemClock;
+use crate::flow::Client;
+use std::sync::Arc;
+
+fn cli_client() -> Client {
+    Client { ip: None, request_id: Some("cli".into()) }
+}
+
+fn actor() -> String {
+    let user = std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+/// Runs `passdesk policy`.
+pub async fn policy(args: PolicyArgs) -> anyhow::Result<()> {
+    let app = App::build(super::load_config(args.config)?, Arc::new(SystemClock))?;
+    let policy = match args.action {
+        PolicyAction::Show { json: true } => {
+            println!("{}", serde_json::to_string_pretty(&app.flows.policy().await?)?);
+            return Ok(());
+        }
+        PolicyAction::Show { json: false } => app.flows.policy().await?,
+        PolicyAction::Set { key, value } => {
+            let changed = app.flows.set_policy(&key, &value, &actor(), &cli_client()).await?;
+            println!("Changed {key}. The new policy applies to the next request, no restart needed.\n");
+            changed
+        }
+    };
+    for (key, value) in policy.entries() {
+        println!("{key:<30} {value}");
+    }
+    Ok(())
+}
+
+/// Runs `passdesk admin`.
+pub async fn admin(args: AdminArgs) -> anyhow::Result<()> {
+    let app = App::build(super::load_config(args.config)?, Arc::new(SystemClock))?;
+    match args.action {
+        AdminAction::Token { name } => {
+            let token = app.flows.issue_admin_token(&name, &cli_client()).await?;
+            println!(
+                "Admin API token \"{name}\" (shown once; passdesk keeps only its hash):\n\n    {}\n",
+                token.as_str()
+            );
+            println!("Use it as: Authorization: Bearer <token>, e.g. GET /api/v1/admin/policy");
+        }
+    }
+    Ok(())
+}
