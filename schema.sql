@@ -89,6 +89,24 @@ CREATE TABLE writebacks (
 ) STRICT;
 CREATE INDEX writebacks_open ON writebacks (finished_at) WHERE finished_at IS NULL;
 
+-- Failed proofs and sent messages per account (or per decoy user ID), and
+-- the blocks they lead to. Keys are "directory:account" or "decoy:<mac>".
+CREATE TABLE defence_events (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('failure', 'send')),
+    destination TEXT,
+    at          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX defence_events_key ON defence_events (key, kind, at);
+CREATE INDEX defence_events_destination ON defence_events (destination, at) WHERE destination IS NOT NULL;
+
+CREATE TABLE blocks (
+    key    TEXT PRIMARY KEY,
+    until  INTEGER NOT NULL,
+    reason TEXT NOT NULL
+) STRICT;
+
 -- Administrator-editable settings, one JSON document per key
 -- ('reset_policy'); read on every request, so a change needs no restart.
 CREATE TABLE settings (

@@ -97,6 +97,11 @@ pub enum AdminAction {
         #[arg(long, default_value = "cli")]
         name: String,
     },
+    /// Lift a self-service block (after too many failures or messages).
+    Unblock {
+        /// The user ID, as the person types it.
+        user: String,
+    },
 }
 
 /// `passdesk check`

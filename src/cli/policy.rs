@@ -50,6 +50,14 @@ pub async fn admin(args: AdminArgs) -> anyhow::Result<()> {
             );
             println!("Use it as: Authorization: Bearer <token>, e.g. GET /api/v1/admin/policy");
         }
+        AdminAction::Unblock { user } => {
+            let was = app.flows.unblock(&user, &actor(), &cli_client()).await?;
+            if was {
+                println!("{user} may use self-service password reset again.");
+            } else {
+                println!("{user} was not blocked; the failure counters were cleared.");
+            }
+        }
     }
     Ok(())
 }

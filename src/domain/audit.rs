@@ -23,6 +23,8 @@ pub enum Activity {
     PolicyChange,
     /// An admin API token was issued.
     AdminTokenIssued,
+    /// The helpdesk lifted a self-service block.
+    Unblocked,
 }
 
 impl Activity {
@@ -38,6 +40,7 @@ impl Activity {
             Self::WritebackReconciled => "Password writeback reconciled",
             Self::PolicyChange => "Self-service password reset policy changes",
             Self::AdminTokenIssued => "Admin API token issued",
+            Self::Unblocked => "Unblocked from self-service password reset (by admin)",
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod code;
 pub mod decoy;
+pub mod defence;
 pub mod key;
 pub mod login;
 pub mod mask;

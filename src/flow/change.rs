@@ -145,6 +145,7 @@ impl Flows {
             format!("account unlocked in directory {}", dir.name()),
             client,
         );
+        self.clear_defence(&self.flow_key(&flow)).await?;
         let mut rows = vec![audit];
         rows.extend(extra);
         self.store

@@ -75,6 +75,12 @@ pub enum Error {
         /// Why, for the log.
         cause: String,
     },
+    /// Self-service is blocked for this account for a while.
+    #[error("self-service is blocked for this account until {until}")]
+    Blocked {
+        /// When the block ends (Unix seconds).
+        until: i64,
+    },
     /// A policy change was refused.
     #[error("{0}")]
     PolicyInvalid(crate::domain::policy::PolicyError),

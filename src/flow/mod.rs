@@ -4,6 +4,7 @@
 
 pub mod admin;
 mod change;
+mod defence;
 pub mod delivery;
 mod error;
 pub mod policy;

@@ -86,6 +86,8 @@ impl Flows {
             },
             None => (self.default_directory(), None, vec![self.decoy(&login)], "no such user".to_owned()),
         };
+        let key = self.defence_key(&directory, account_id.as_deref(), login.as_str());
+        self.ensure_not_blocked(&key).await?;
         let token = FlowToken::generate();
         let now = self.clock.now();
         let decoy = account_id.is_none();
@@ -170,6 +172,8 @@ impl Flows {
         if flow.state != FlowState::Proving || flow.proven.contains(&offered.id) {
             return Err(Error::WrongStep("this method has already been verified"));
         }
+        let key = self.flow_key(&flow);
+        self.ensure_not_blocked(&key).await?;
         let now = self.clock.now();
         let rules = self.settings.codes;
         if let Some(last) = self.store.latest_code(flow.id, offered.id.clone()).await? {
@@ -185,6 +189,7 @@ impl Flows {
             Some(id) => self.contact_address(&flow.directory, id, offered.kind).await?,
             None => None,
         };
+        self.note_send(&key, destination.as_deref(), &flow.login, client).await?;
         // A decoy still stores a code (its MAC can never be matched) so that
         // resend waits and answers look exactly like a real flow's.
         let mac = match &destination {
@@ -216,6 +221,8 @@ impl Flows {
         if flow.state != FlowState::Proving {
             return Err(Error::WrongStep("the proofs are already complete"));
         }
+        let key = self.flow_key(&flow);
+        self.ensure_not_blocked(&key).await?;
         let now = self.clock.now();
         let rules = self.settings.codes;
         let stored = self.store.latest_code(flow.id, offered.id.clone()).await?.ok_or(Error::NoCodeSent)?;
@@ -242,6 +249,7 @@ impl Flows {
         let detail = format!("wrong code for {}", offered.id);
         let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
         let effects = Effects { audit: vec![audit], messages: vec![] };
+        self.note_failure(&key, &flow.login, client).await?;
         match self.store.record_code_failure(stored.id, rules.max_failures, now, effects).await? {
             Some(failures) if failures < rules.max_failures => {
                 Err(Error::CodeWrong { remaining: rules.max_failures - failures })

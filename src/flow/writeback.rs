@@ -46,6 +46,7 @@ impl Flows {
     /// Sets the new password once the proofs are complete.
     pub async fn reset_password(&self, token: &str, new_password: &SecretString, client: &Client) -> Result<(), Error> {
         let flow = self.live_flow(token).await?;
+        self.ensure_not_blocked(&self.flow_key(&flow)).await?;
         if flow.state != FlowState::Proven {
             return Err(Error::WrongStep("verify your identity before choosing a new password"));
         }
@@ -114,6 +115,8 @@ impl Flows {
         }
         self.store.mark_written(flow.id, written, now).await?;
         self.store.transition_flow(flow.id, FlowState::Proven, FlowState::Done, now, effects).await?;
+        // A successful reset clears the failure and send counters.
+        self.clear_defence(&self.flow_key(&flow)).await?;
         self.outbox_signal.notify_one();
         Ok(())
     }

@@ -31,6 +31,7 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, String) {
         Error::DirectoryPolicy(reason) => (StatusCode::UNPROCESSABLE_ENTITY, "directory_policy", policy_sentence(reason).into()),
         Error::AccountNotEligible(_) => (StatusCode::FORBIDDEN, "contact_helpdesk", "Your account cannot be reset here. Contact your helpdesk.".into()),
         Error::PartialWriteback { written, failed, .. } => (StatusCode::SERVICE_UNAVAILABLE, "partial_writeback", format!("Your new password is now active in {} but could not be written to {failed} yet. Try again in a few minutes with the same new password to finish; until then, use the new password for {} and your old one for {failed}.", written.join(", "), written.join(", "))),
+        Error::Blocked { until } => (StatusCode::TOO_MANY_REQUESTS, "blocked", format!("Self-service password reset is blocked for this account until {} (UTC) after too many failed attempts or messages. Contact your helpdesk if you need help sooner.", crate::clock::rfc3339(*until))),
         Error::PolicyInvalid(p) => (StatusCode::BAD_REQUEST, "invalid_policy", p.to_string()),
         Error::UnlockDisabled => (StatusCode::FORBIDDEN, "unlock_disabled", "Unlocking without a new password is turned off here: reset your password instead.".into()),
         Error::DirectoryUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "directory_unavailable", "The directory cannot be reached right now. Nothing has changed: try again in a few minutes.".into()),

@@ -5,6 +5,7 @@
 //! together with the audit rows and outbox messages it causes.
 
 mod audit;
+mod defence;
 mod flows;
 mod migrate;
 mod outbox;
@@ -12,6 +13,7 @@ mod settings;
 mod writebacks;
 
 pub use audit::AuditRow;
+pub use defence::Counts;
 pub use flows::{CodeRow, FlowKind, FlowRow, FlowState, LinkedAccount, NewFlow};
 pub use outbox::{OutboxRow, OutboxState};
 pub use writebacks::{OpenWriteback, WritebackKind, WritebackOutcome};

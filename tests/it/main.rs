@@ -8,6 +8,7 @@ mod browser;
 mod change_unlock;
 mod check;
 mod cli;
+mod defence;
 mod delivery;
 mod directory_contract;
 mod groups;
