@@ -39,6 +39,8 @@ fn spawn(dir: &Path, port: u16, demo: bool) -> Server {
     let child = cmd
         .env("PASSDESK_SERVER__LISTEN", format!("127.0.0.1:{port}"))
         .env("PASSDESK_LOG__LEVEL", "warn")
+        // One client drives every flow: the per-address limit is off here.
+        .env("PASSDESK_SERVER__REQUESTS_PER_MINUTE", "0")
         .env_remove("PASSDESK_CONFIG")
         .current_dir(dir)
         .stdout(Stdio::null())

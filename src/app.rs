@@ -88,6 +88,7 @@ impl App {
             flows: self.flows.clone(),
             site,
             max_body_bytes: self.config.server.max_body_bytes,
+            limiter: http::limiter(self.config.server.requests_per_minute),
         })
     }
 
@@ -113,6 +114,7 @@ pub fn web_app(
     >,
 > {
     actix_web::App::new()
+        .wrap(from_fn(http::rate_limit))
         .wrap(http::security_headers())
         .wrap(from_fn(http::request_context))
         .configure(|cfg| http::configure(cfg, state))
@@ -175,7 +177,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let delivery = app.delivery();
     let signal = app.flows.outbox_signal();
     tokio::spawn(delivery.run(signal));
-    tokio::spawn(purge_old_flows(app.store.clone(), app.clock.clone(), app.config.reset.session_secs));
+    tokio::spawn(purge_old_flows(app.store.clone(), app.clock.clone(), app.config.reset.session_secs, app.state()));
     let origin = match listen.ip() {
         ip if ip.is_unspecified() => format!("https://localhost:{}", listen.port()),
         std::net::IpAddr::V6(ip) => format!("https://[{ip}]:{}", listen.port()),
@@ -205,8 +207,17 @@ async fn print_demo_users(app: &App) -> anyhow::Result<()> {
 
 /// Deletes finished and expired flows now and then: they open nothing and
 /// keeping them would keep personal data.
-async fn purge_old_flows(store: Store, clock: Arc<dyn Clock>, session_secs: i64) {
+async fn purge_old_flows(
+    store: Store,
+    clock: Arc<dyn Clock>,
+    session_secs: i64,
+    state: actix_web::web::Data<AppState>,
+) {
     loop {
+        // Forget rate-limit buckets of addresses that went quiet.
+        if let Some(limiter) = &state.limiter {
+            limiter.retain_recent();
+        }
         let before = clock.now() - session_secs - 3600;
         if let Err(e) = store.purge_flows(before).await {
             tracing::warn!(error = %e, "purging old flows failed");

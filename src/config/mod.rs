@@ -57,6 +57,8 @@ pub struct ServerConfig {
     pub tls: Option<TlsFiles>,
     /// Largest request body in bytes.
     pub max_body_bytes: usize,
+    /// Self-service requests per minute per client address; 0 = no limit.
+    pub requests_per_minute: u32,
 }
 
 /// A certificate chain and its key, both PEM.

@@ -49,6 +49,9 @@ pub struct RawServer {
     pub tls_key: Option<String>,
     /// Largest request body accepted, in KiB.
     pub max_body_kib: Option<i64>,
+    /// Self-service requests (form posts and API calls) per minute from one
+    /// client address; 0 turns the limit off.
+    pub requests_per_minute: Option<i64>,
 }
 
 /// `[store]`: where passdesk keeps its state.

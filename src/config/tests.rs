@@ -18,6 +18,7 @@ fn embedded_defaults() {
     assert_eq!(c.reset.codes.lifetime_secs, 600);
     assert_eq!(c.reset.session_secs, 900);
     assert_eq!(c.password.min_length, 12);
+    assert_eq!(c.server.requests_per_minute, 60);
 }
 
 #[test]

@@ -105,7 +105,14 @@ fn server(p: &mut Problems, raw: RawServer) -> ServerConfig {
         }
     };
     let kib = p.int_in("server.max_body_kib", raw.max_body_kib, 4..=1024, 64);
-    ServerConfig { listen, public_url, tls, max_body_bytes: usize::try_from(kib).unwrap_or(64) * 1024 }
+    let per_minute = p.int_in("server.requests_per_minute", raw.requests_per_minute, 0..=100_000, 60);
+    ServerConfig {
+        listen,
+        public_url,
+        tls,
+        max_body_bytes: usize::try_from(kib).unwrap_or(64) * 1024,
+        requests_per_minute: u32::try_from(per_minute).unwrap_or(60),
+    }
 }
 
 fn password(p: &mut Problems, raw: RawPassword) -> PasswordPolicy {

@@ -8,11 +8,13 @@ mod assets;
 mod csrf;
 mod error;
 mod health;
+mod limit;
 mod middleware;
 mod portal;
 mod views;
 
 pub use error::{ApiError, PageError};
+pub use limit::{Limiter, limiter, rate_limit};
 pub use middleware::{RequestId, request_context, security_headers};
 
 use crate::flow::Flows;
@@ -39,6 +41,8 @@ pub struct AppState {
     pub site: Site,
     /// Largest body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Per-address limit of self-service requests; `None` = off.
+    pub limiter: Option<Limiter>,
 }
 
 /// Registers every route, extractor limit and error handler.

@@ -208,3 +208,41 @@ async fn static_assets_revalidate_by_etag() {
     let resp = test::call_service(&svc, get("/static/missing.css", &Jar::default())).await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn each_address_gets_a_limited_number_of_requests() {
+    let t = TestApp::with_config("[server]\nrequests_per_minute = 3\n");
+    let svc = t.service().await;
+    let start = |peer: &str| {
+        TestRequest::post()
+            .uri("/api/v1/reset/start")
+            .peer_addr(peer.parse().unwrap())
+            .set_json(serde_json::json!({"user": "someone"}))
+            .to_request()
+    };
+    for _ in 0..3 {
+        assert_eq!(test::call_service(&svc, start("127.0.0.2:5000")).await.status(), StatusCode::OK);
+    }
+    let resp = test::call_service(&svc, start("127.0.0.2:5001")).await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(resp.headers().get("retry-after").unwrap(), "60");
+    assert!(resp.headers().get("x-request-id").is_some() && resp.headers().get("content-security-policy").is_some());
+    let body: serde_json::Value = serde_json::from_str(&text(resp).await).unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    // Another address is unaffected, and reading pages is never limited.
+    assert_eq!(test::call_service(&svc, start("127.0.0.3:5000")).await.status(), StatusCode::OK);
+    let page = TestRequest::get().uri("/reset").peer_addr("127.0.0.2:5002".parse().unwrap()).to_request();
+    assert_eq!(test::call_service(&svc, page).await.status(), StatusCode::OK);
+    // A limited form post gets a page, not JSON.
+    let (jar, csrf) = csrf_jar(&svc).await;
+    let post = TestRequest::post()
+        .uri("/reset")
+        .peer_addr("127.0.0.2:5003".parse().unwrap())
+        .insert_header(("origin", ORIGIN))
+        .insert_header(("cookie", jar.header()))
+        .set_form([("csrf", csrf.as_str()), ("user", "someone")])
+        .to_request();
+    let resp = test::call_service(&svc, post).await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(text(resp).await.contains("Too many requests from your address"));
+}
