@@ -123,6 +123,10 @@ pub struct RawPassword {
     pub min_length: Option<i64>,
     /// Most characters (64–256).
     pub max_length: Option<i64>,
+    /// Lowest zxcvbn score accepted (0–4).
+    pub min_strength: Option<i64>,
+    /// Words of the organisation refused inside passwords.
+    pub organisation_words: Option<Vec<String>>,
 }
 
 /// `[notify]`: how messages leave passdesk.

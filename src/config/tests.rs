@@ -175,3 +175,12 @@ fn local_directory_refuses_ldap_keys() {
     let err = load_str("[directories.x]\nkind = \"local\"\nurls = [\"ldaps://a\"]\n", "t", &[]).unwrap_err();
     assert!(err.to_string().contains("belong to kind"), "{err}");
 }
+
+#[test]
+fn password_strength_and_organisation_words() {
+    let c = load_str("[password]\nmin_strength = 3\norganisation_words = [\"Contoso\"]\n", "t", &[]).unwrap();
+    assert_eq!(c.password.min_strength, 3);
+    assert_eq!(c.password.organisation_words, vec!["Contoso"]);
+    let err = load_str("[password]\nmin_strength = 5\norganisation_words = [\"\"]\n", "t", &[]).unwrap_err();
+    assert_eq!(keys(&err), vec!["password.min_strength", "password.organisation_words"]);
+}

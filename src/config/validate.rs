@@ -125,7 +125,17 @@ fn password(p: &mut Problems, raw: RawPassword) -> PasswordPolicy {
             format!("{min} is above password.max_length ({max}): lower it or raise the maximum"),
         );
     }
-    PasswordPolicy { min_length: min as usize, max_length: max as usize }
+    let strength = p.int_in("password.min_strength", raw.min_strength, 0..=4, 2);
+    let words = raw.organisation_words.unwrap_or_default();
+    if words.iter().any(|w| w.trim().is_empty() || w.chars().count() > 64) {
+        p.add("password.organisation_words", "list words of 1 to 64 characters, e.g. [\"Contoso\", \"Fabrikam\"]");
+    }
+    PasswordPolicy {
+        min_length: min as usize,
+        max_length: max as usize,
+        min_strength: strength as u8,
+        organisation_words: words,
+    }
 }
 
 fn notify(p: &mut Problems, raw: RawNotify) -> NotifyConfig {

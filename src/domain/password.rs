@@ -23,11 +23,15 @@ pub struct PasswordPolicy {
     pub min_length: usize,
     /// Most characters accepted.
     pub max_length: usize,
+    /// Lowest zxcvbn score accepted (0 = any, 4 = strongest).
+    pub min_strength: u8,
+    /// Words of the organisation (its name, products, city) refused inside passwords.
+    pub organisation_words: Vec<String>,
 }
 
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        Self { min_length: 12, max_length: 128 }
+        Self { min_length: 12, max_length: 128, min_strength: 2, organisation_words: Vec::new() }
     }
 }
 
@@ -52,6 +56,18 @@ pub enum PasswordProblem {
     /// Contains the user ID.
     #[error("the password must not contain your user ID")]
     ContainsLogin,
+    /// Contains the person's name.
+    #[error("the password must not contain your name")]
+    ContainsName,
+    /// Contains a word of the organisation.
+    #[error("the password must not contain the name of the organisation or its products")]
+    ContainsOrganisationWord,
+    /// Too easy to guess (zxcvbn below the configured score).
+    #[error("this password is too easy to guess{hint}")]
+    TooWeak {
+        /// zxcvbn's advice, starting with ": ", or empty.
+        hint: String,
+    },
     /// The directory demands a mix of character kinds.
     #[error("mix at least three of: upper-case letters, lower-case letters, digits, symbols")]
     NotComplex,
@@ -67,11 +83,42 @@ impl PasswordPolicy {
     /// These rules tightened by a directory's: the longer minimum wins.
     pub fn merged(&self, directory_min: Option<u32>) -> Self {
         let min = directory_min.map_or(self.min_length, |d| self.min_length.max(d as usize));
-        Self { min_length: min.min(self.max_length), max_length: self.max_length }
+        Self { min_length: min.min(self.max_length), ..self.clone() }
     }
 
     /// Checks a normalised password against these rules for the given user.
     pub fn check(&self, password: &str, login: &str) -> Result<(), PasswordProblem> {
+        self.check_for(password, login, "")
+    }
+
+    /// Checks a normalised password for a user with this display name.
+    pub fn check_for(&self, password: &str, login: &str, display_name: &str) -> Result<(), PasswordProblem> {
+        self.check_basic(password, login)?;
+        let lower = password.to_lowercase();
+        let names: Vec<String> =
+            display_name.split_whitespace().map(str::to_lowercase).filter(|n| n.chars().count() >= 4).collect();
+        if names.iter().any(|n| lower.contains(n.as_str())) {
+            return Err(PasswordProblem::ContainsName);
+        }
+        let words: Vec<String> =
+            self.organisation_words.iter().map(|w| w.to_lowercase()).filter(|w| w.chars().count() >= 4).collect();
+        if words.iter().any(|w| lower.contains(w.as_str())) {
+            return Err(PasswordProblem::ContainsOrganisationWord);
+        }
+        if self.min_strength > 0 {
+            let mut inputs: Vec<&str> = vec![login];
+            inputs.extend(names.iter().map(String::as_str));
+            inputs.extend(words.iter().map(String::as_str));
+            let estimate = zxcvbn::zxcvbn(password, &inputs);
+            if u8::from(estimate.score()) < self.min_strength {
+                let hint = estimate.feedback().and_then(|f| f.warning()).map(|w| format!(": {w}")).unwrap_or_default();
+                return Err(PasswordProblem::TooWeak { hint });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_basic(&self, password: &str, login: &str) -> Result<(), PasswordProblem> {
         let length = password.chars().count();
         if length < self.min_length {
             return Err(PasswordProblem::TooShort { min: self.min_length });
@@ -153,8 +200,28 @@ mod tests {
     }
 
     #[test]
+    fn names_organisation_words_and_strength() {
+        let policy =
+            PasswordPolicy { organisation_words: vec!["Contoso".into(), "Zu".into()], ..PasswordPolicy::default() };
+        assert_eq!(
+            policy.check_for("anders-walks-by-the-sea", "alice", "Alice Anders"),
+            Err(PasswordProblem::ContainsName)
+        );
+        assert_eq!(
+            policy.check_for("I love working at contoso", "bob", ""),
+            Err(PasswordProblem::ContainsOrganisationWord)
+        );
+        assert_eq!(policy.check_for("Zulu violet meadow drums", "bob", ""), Ok(()), "short words are ignored");
+        assert!(matches!(policy.check_for("aaaaaaaaaaaaaaaa", "bob", ""), Err(PasswordProblem::TooWeak { .. })));
+        assert!(matches!(policy.check_for("abcdefghijklmnop", "bob", ""), Err(PasswordProblem::TooWeak { .. })));
+        assert_eq!(policy.check_for("Violet meadow drums 42", "alice", "Alice Anders"), Ok(()));
+        let lax = PasswordPolicy { min_strength: 0, ..PasswordPolicy::default() };
+        assert_eq!(lax.check_for("aaaaaaaaaaaaaaaa", "bob", ""), Ok(()));
+    }
+
+    #[test]
     fn length_is_counted_in_characters() {
-        let policy = PasswordPolicy { min_length: 8, max_length: 64 };
+        let policy = PasswordPolicy { min_length: 8, max_length: 64, min_strength: 0, ..PasswordPolicy::default() };
         assert_eq!(policy.check("ééééééé", "x"), Err(PasswordProblem::TooShort { min: 8 }));
         assert_eq!(policy.check("éééééééq", "x"), Ok(()));
         assert_eq!(policy.check(&"ab".repeat(33), "x"), Err(PasswordProblem::TooLong { max: 64 }));

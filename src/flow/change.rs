@@ -44,7 +44,7 @@ impl Flows {
             self.store.record(self.clock.now(), Effects { audit: vec![audit], messages: vec![] }).await?;
             return Err(Error::WrongCredentials);
         };
-        self.settings.password.check(normal.expose_secret(), &account.login)?;
+        self.settings.password.check_for(normal.expose_secret(), &account.login, &account.display_name)?;
         let started = format!("writeback to directory {} started", dir.name());
         let start = self.event(
             Activity::ChangeSelfService,

@@ -30,11 +30,11 @@ pub struct EffectivePolicy {
 
 impl EffectivePolicy {
     /// Checks a normalised new password before it is sent to the directory.
-    pub fn check(&self, password: &str, login: &str) -> Result<(), Error> {
+    pub fn check(&self, password: &str, login: &str, display_name: &str) -> Result<(), Error> {
         if self.too_young_until.is_some() {
             return Err(Error::DirectoryPolicy(PolicyReason::TooYoung));
         }
-        self.rules.check(password, login)?;
+        self.rules.check_for(password, login, display_name)?;
         if self.complexity && !meets_complexity(password) {
             return Err(Error::PasswordRejected(PasswordProblem::NotComplex));
         }
@@ -52,7 +52,13 @@ impl EffectivePolicy {
         } else {
             out.push("Any characters, spaces included. A few unrelated words make a strong password.".into());
         }
-        out.push("Not a commonly used password, and not containing your user ID.".into());
+        out.push("Not a commonly used password, and not containing your user ID or your name.".into());
+        if !self.rules.organisation_words.is_empty() {
+            out.push("Not containing the name of the organisation or its products.".into());
+        }
+        if self.rules.min_strength > 0 {
+            out.push("Hard to guess: no keyboard patterns, repeats or well-known phrases.".into());
+        }
         if let Some(n) = self.history {
             out.push(format!("Not one of your last {n} passwords."));
         }

@@ -72,7 +72,7 @@ impl Flows {
             });
         }
         if let Some(policy) = &merged {
-            policy.check(normal.expose_secret(), &primary.login)?;
+            policy.check(normal.expose_secret(), &primary.login, &primary.display_name)?;
         }
 
         let mut written = flow.written.clone();

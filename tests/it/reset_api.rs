@@ -235,7 +235,13 @@ async fn password_before_proof_and_weak_passwords_are_refused() {
     )
     .await;
     assert_eq!(resp.status(), StatusCode::OK);
-    for (weak, why) in [("short", "at least 12"), ("password1234", "commonly used"), ("hal-is-my-name-ok", "user ID")] {
+    for (weak, why) in [
+        ("short", "at least 12"),
+        ("password1234", "commonly used"),
+        ("hal-is-my-name-ok", "user ID"),
+        ("zzzzzzzzzzzzzzzz", "too easy to guess"),
+        ("qwertyuiop1234567", "too easy to guess"),
+    ] {
         let resp = test::call_service(&svc, set(weak)).await;
         assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
         let body = json(resp).await;
