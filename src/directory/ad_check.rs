@@ -35,17 +35,9 @@ impl ActiveDirectory {
     /// The checklist for this domain.
     pub async fn checklist(&self) -> Vec<CheckItem> {
         let pool = self.pool();
-        let mut items = check::connections(pool).await;
-        if items.iter().all(|i| i.status == check::Status::Fail) {
+        let (mut items, reachable) = check::shared(pool).await;
+        if !reachable {
             return items;
-        }
-        match check::scope(pool).await {
-            Ok(more) => items.extend(more),
-            Err(e) => items.push(CheckItem::fail("scope", e.to_string(), "fix the connection problems above first")),
-        }
-        match check::groups(pool).await {
-            Ok(more) => items.extend(more),
-            Err(e) => items.push(CheckItem::fail("groups", e.to_string(), "fix the connection problems above first")),
         }
         items.push(match self.policy_hints().await {
             Ok(Some(oid)) => {
@@ -83,10 +75,7 @@ impl ActiveDirectory {
                 Err(e) => CheckItem::fail("PDC emulator", e.to_string(), "fix the connection problems above first"),
             });
         }
-        match self.rights().await {
-            Ok(more) => items.extend(more),
-            Err(e) => items.push(CheckItem::fail("rights", e.to_string(), "fix the connection problems above first")),
-        }
+        items.extend(check::or_fail("rights", self.rights().await));
         items
     }
 

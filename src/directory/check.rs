@@ -97,6 +97,23 @@ pub async fn connections(pool: &LdapPool) -> Vec<CheckItem> {
     items
 }
 
+/// The items of a check, or one failure item when it could not run.
+pub fn or_fail(name: &str, result: Result<Vec<CheckItem>, Error>) -> Vec<CheckItem> {
+    result.unwrap_or_else(|e| vec![CheckItem::fail(name, e.to_string(), "fix the connection problems above first")])
+}
+
+/// The part of the checklist every LDAP flavour shares (connections, scope,
+/// groups), and whether any server answered so the flavour's own checks can run.
+pub async fn shared(pool: &LdapPool) -> (Vec<CheckItem>, bool) {
+    let mut items = connections(pool).await;
+    if items.iter().all(|i| i.status == Status::Fail) {
+        return (items, false);
+    }
+    items.extend(or_fail("scope", scope(pool).await));
+    items.extend(or_fail("groups", groups(pool).await));
+    (items, true)
+}
+
 /// Whether each scope base exists.
 pub async fn scope(pool: &LdapPool) -> Result<Vec<CheckItem>, Error> {
     let bases = pool.config().scope.clone();

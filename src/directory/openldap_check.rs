@@ -27,22 +27,9 @@ fn acl(scope: &[String], attribute: &str, bind_dn: &str) -> String {
 impl OpenLdap {
     /// The checklist for this directory.
     pub async fn checklist(&self) -> Vec<CheckItem> {
-        let pool = self.pool();
-        let mut items = check::connections(pool).await;
-        if items.iter().all(|i| i.status == check::Status::Fail) {
-            return items;
-        }
-        match check::scope(pool).await {
-            Ok(more) => items.extend(more),
-            Err(e) => items.push(CheckItem::fail("scope", e.to_string(), "fix the connection problems above first")),
-        }
-        match check::groups(pool).await {
-            Ok(more) => items.extend(more),
-            Err(e) => items.push(CheckItem::fail("groups", e.to_string(), "fix the connection problems above first")),
-        }
-        match self.rights().await {
-            Ok(more) => items.extend(more),
-            Err(e) => items.push(CheckItem::fail("rights", e.to_string(), "fix the connection problems above first")),
+        let (mut items, reachable) = check::shared(self.pool()).await;
+        if reachable {
+            items.extend(check::or_fail("rights", self.rights().await));
         }
         items
     }

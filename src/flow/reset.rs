@@ -9,7 +9,7 @@ use crate::directory::{self, Account, AccountId, Directory};
 use crate::domain::code::code_matches;
 use crate::domain::decoy::decoy_email_method;
 use crate::domain::mask::mask_email;
-use crate::domain::policy::Enabled;
+use crate::domain::policy::{Enabled, ResetPolicy};
 use crate::domain::{Activity, AuditOutcome, FlowToken, Login, MethodKind, OfferedMethod, OneTimeCode};
 use crate::notify::templates;
 use crate::store::{Effects, FlowKind, FlowRow, FlowState, NewFlow};
@@ -63,14 +63,15 @@ impl Flows {
     /// Starts a reset for what the person typed as their user ID.
     pub async fn reset_start(&self, user: &str, kind: FlowKind, client: &Client) -> Result<Started, Error> {
         let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
-        if kind == FlowKind::Unlock && !self.store.reset_policy().await?.allow_unlock {
+        let policy = self.store.reset_policy().await?;
+        if kind == FlowKind::Unlock && !policy.allow_unlock {
             return Err(Error::UnlockDisabled);
         }
         let found = self.find_account(&login).await?;
         let mut linked = Vec::new();
         let mut required = 1;
         let (directory, account_id, methods, reason) = match found {
-            Some((dir, account)) => match self.eligible_methods(&dir, &account).await? {
+            Some((dir, account)) => match self.eligible_methods(&dir, &account, &policy).await? {
                 Ok((methods, needed)) => {
                     required = needed;
                     linked = self.linked_accounts(&dir, &account).await?;
@@ -116,8 +117,8 @@ impl Flows {
         &self,
         dir: &Arc<dyn Directory>,
         account: &Account,
+        policy: &ResetPolicy,
     ) -> Result<Result<(Vec<OfferedMethod>, u8), String>, Error> {
-        let policy = self.store.reset_policy().await?;
         let standing = dir.standing(&account.id).await.map_err(directory_error)?;
         match (policy.enabled, standing.pilot) {
             (Enabled::None, _) => return Ok(Err("self-service password reset is turned off".to_owned())),
