@@ -9,12 +9,30 @@ CREATE TABLE local_users (
     display_name  TEXT NOT NULL,
     email         TEXT,
     mobile        TEXT,
+    office_phone  TEXT,
     password_hash TEXT NOT NULL,
     is_admin      INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
     disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
     locked        INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
     password_set_at INTEGER NOT NULL,
     created_at    INTEGER NOT NULL
+) STRICT;
+
+-- What a person registered with passdesk itself, per directory account:
+-- an alternate e-mail address, phone numbers (E.164), security questions
+-- (JSON with argon2id hashes of the normalised answers) or an authenticator
+-- secret sealed under the server key. The directory's own mail, mobile and
+-- office number need no row here.
+CREATE TABLE enrolments (
+    id          INTEGER PRIMARY KEY,
+    directory   TEXT NOT NULL,
+    account_id  TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('alt_email', 'mobile', 'office_phone', 'questions', 'authenticator')),
+    value       TEXT NOT NULL,
+    verified_at INTEGER NOT NULL,
+    -- Authenticator: the newest time step accepted, so no code is used twice.
+    last_step   INTEGER,
+    UNIQUE (directory, account_id, kind)
 ) STRICT;
 
 -- One row per self-service flow (reset, unlock, change, register). The token
@@ -31,6 +49,8 @@ CREATE TABLE flows (
     methods_json TEXT NOT NULL,
     required     INTEGER NOT NULL CHECK (required IN (1, 2)),
     proven_json  TEXT NOT NULL DEFAULT '[]',
+    -- The security questions drawn for this flow ([{id, text}]), re-drawn after a failure.
+    challenge_json TEXT NOT NULL DEFAULT '[]',
     -- Linked accounts in other directories, written together with this one:
     -- [{"directory": …, "account_id": …}]; and the directories written so far.
     linked_json  TEXT NOT NULL DEFAULT '[]',

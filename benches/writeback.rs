@@ -40,6 +40,7 @@ fn config(prefix: &str, logins: &[&str]) -> LdapConfig {
         pilot_group: None,
         mail_attribute: "mail".into(),
         mobile_attribute: "mobile".into(),
+        office_phone_attribute: "telephoneNumber".into(),
         policy_dn: None,
     }
 }

@@ -72,6 +72,7 @@ impl App {
                 helpdesk: config.organisation.helpdesk.clone(),
             },
             decoy_mail_domain: config.directories.first().map(|d| d.mail_domain.clone()).unwrap_or_default(),
+            phone_country: config.organisation.phone_country_code.clone(),
         };
         let flows = Arc::new(Flows::new(store.clone(), directories, local, clock.clone(), key, settings));
         Ok(Self { config, store, flows, clock })
@@ -200,6 +201,9 @@ async fn print_demo_users(app: &App) -> anyhow::Result<()> {
         match &user.password {
             Some(p) => println!("  {:<6} {:<20} initial password {}", user.login, user.email, p.expose_secret()),
             None => println!("  {:<6} {:<20} (already present)", user.login, user.email),
+        }
+        for extra in &user.extras {
+            println!("         also: {extra}");
         }
     }
     Ok(())

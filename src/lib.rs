@@ -27,6 +27,7 @@
 //!    audit 31002 and the confirmation message, flow done.
 
 pub mod app;
+pub mod argon;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -85,6 +85,7 @@ fn directory(problems: &mut Vec<Problem>, name: String, dir: RawDirectory) -> Di
                 dir.admin_group.is_some(),
                 dir.pilot_group.is_some(),
                 dir.mobile_attribute.is_some(),
+                dir.office_phone_attribute.is_some(),
             ];
             if stray.iter().any(|x| *x) {
                 s.add(
@@ -143,6 +144,7 @@ fn ldap(s: &mut Section<'_>, kind: DirectoryKind, dir: RawDirectory) -> LdapConf
         ("link_attribute", &dir.link_attribute),
         ("mail_attribute", &dir.mail_attribute),
         ("mobile_attribute", &dir.mobile_attribute),
+        ("office_phone_attribute", &dir.office_phone_attribute),
     ] {
         if value.as_deref().is_some_and(|a| a.is_empty() || !a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')) {
             s.add(key, "give one attribute name, e.g. \"mail\", \"otherMailbox\" or \"employeeID\"");
@@ -187,6 +189,7 @@ fn ldap(s: &mut Section<'_>, kind: DirectoryKind, dir: RawDirectory) -> LdapConf
         pilot_group: dir.pilot_group.clone(),
         mail_attribute: dir.mail_attribute.clone().unwrap_or_else(|| "mail".to_owned()),
         mobile_attribute: dir.mobile_attribute.clone().unwrap_or_else(|| "mobile".to_owned()),
+        office_phone_attribute: dir.office_phone_attribute.clone().unwrap_or_else(|| "telephoneNumber".to_owned()),
         policy_dn: dir.policy_dn,
     }
 }

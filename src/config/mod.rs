@@ -131,6 +131,8 @@ pub struct LdapConfig {
     pub mail_attribute: String,
     /// Attribute read as the mobile number.
     pub mobile_attribute: String,
+    /// Attribute read as the office phone number.
+    pub office_phone_attribute: String,
     /// Attribute linking this directory's accounts to other directories'.
     pub link_attribute: Option<String>,
     /// AD: try the PDC emulator first (when it is one of `urls`).
@@ -185,6 +187,10 @@ pub struct OrganisationConfig {
     pub name: String,
     /// Helpdesk link (URL or mailto:), if any.
     pub helpdesk: Option<String>,
+    /// Calling code ("31") that completes phone numbers written without
+    /// one, in the directory or typed by people; `None` = numbers must
+    /// carry their own.
+    pub phone_country_code: Option<String>,
 }
 
 /// `[log]`

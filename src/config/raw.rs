@@ -95,6 +95,8 @@ pub struct RawDirectory {
     pub mail_attribute: Option<String>,
     /// Attribute that holds the mobile number (default "mobile").
     pub mobile_attribute: Option<String>,
+    /// Attribute that holds the office number (default "telephoneNumber").
+    pub office_phone_attribute: Option<String>,
     /// Attribute that links a person's accounts across directories (e.g.
     /// "mail" or "employeeID"): one reset writes every linked account.
     pub link_attribute: Option<String>,
@@ -145,6 +147,8 @@ pub struct RawOrganisation {
     pub name: Option<String>,
     /// Helpdesk URL or e-mail address shown on every error page.
     pub helpdesk: Option<String>,
+    /// Calling code that completes national phone numbers ("31").
+    pub phone_country_code: Option<String>,
 }
 
 /// `[log]`: what the server writes about itself.

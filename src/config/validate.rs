@@ -55,7 +55,16 @@ impl TryFrom<RawConfig> for Config {
         let organisation = OrganisationConfig {
             name: raw.organisation.name.unwrap_or_else(|| "passdesk".to_owned()),
             helpdesk: raw.organisation.helpdesk.filter(|h| !h.trim().is_empty()),
+            phone_country_code: raw
+                .organisation
+                .phone_country_code
+                .map(|c| c.trim().trim_start_matches('+').to_owned()),
         };
+        if let Some(code) = &organisation.phone_country_code
+            && (!(1..=3).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_digit()) || code.starts_with('0'))
+        {
+            p.add("organisation.phone_country_code", "give the calling code without + or 00, e.g. \"31\" or \"1\"");
+        }
         if organisation.name.trim().is_empty() || organisation.name.chars().count() > 80 {
             p.add("organisation.name", "give a name of 1 to 80 characters");
         }

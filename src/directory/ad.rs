@@ -64,6 +64,7 @@ fn account_from(entry: &ldap3::SearchEntry, config: &LdapConfig) -> Account {
         display_name: attr(entry, "displayName").or_else(|| attr(entry, "cn")).unwrap_or_default().to_owned(),
         email: attr(entry, &config.mail_attribute).map(str::to_owned),
         mobile: attr(entry, &config.mobile_attribute).map(str::to_owned),
+        office_phone: attr(entry, &config.office_phone_attribute).map(str::to_owned),
         disabled: uac & UF_ACCOUNTDISABLE != 0,
         locked: computed & UF_LOCKOUT != 0 || (computed == 0 && number("lockoutTime") > 0),
         protected: number("adminCount") == 1,

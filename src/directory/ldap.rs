@@ -287,7 +287,11 @@ pub async fn read_entry(ldap: &mut Ldap, dn: &str, attrs: &[&str]) -> Result<Opt
 impl LdapPool {
     fn account_attrs<'a>(&'a self, schema: &AccountSchema) -> Vec<&'a str> {
         let mut attrs = schema.attrs.to_vec();
-        attrs.extend([self.config.mail_attribute.as_str(), self.config.mobile_attribute.as_str()]);
+        attrs.extend([
+            self.config.mail_attribute.as_str(),
+            self.config.mobile_attribute.as_str(),
+            self.config.office_phone_attribute.as_str(),
+        ]);
         attrs.extend(self.config.link_attribute.as_deref());
         attrs
     }
@@ -455,6 +459,7 @@ mod tests {
             pilot_group: None,
             mail_attribute: "mail".into(),
             mobile_attribute: "mobile".into(),
+            office_phone_attribute: "telephoneNumber".into(),
             policy_dn: None,
         };
         let pool = LdapPool::new(config).unwrap();

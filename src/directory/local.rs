@@ -56,7 +56,7 @@ impl LocalDirectory {
 
     /// Creates an account; returns false when the user ID is already taken.
     pub async fn add_user(&self, user: NewLocalUser, password: SecretString, now: i64) -> Result<bool, Error> {
-        let hash = super::argon::hash(&password).await?;
+        let hash = crate::argon::hash(&password).await.map_err(|e| Error::Other(e.to_string()))?;
         self.run(move |conn| {
             let inserted = conn
                 .execute(
@@ -92,7 +92,7 @@ impl LocalDirectory {
 
     /// Writes a new hash (both reset and change end here).
     async fn store_password(&self, id: i64, new: &SecretString) -> Result<(), Error> {
-        let hash = super::argon::hash(new).await?;
+        let hash = crate::argon::hash(new).await.map_err(|e| Error::Other(e.to_string()))?;
         let now = self.clock.now();
         self.run(move |conn| {
             let changed = conn
@@ -120,7 +120,7 @@ impl LocalDirectory {
 
     async fn check_password(&self, id: i64, password: &SecretString) -> Result<(), Error> {
         let (hash, disabled, locked) = self.hash_and_state(id).await?;
-        let matches = super::argon::verify(password, hash).await?;
+        let matches = crate::argon::verify(password, hash).await.map_err(|e| Error::Other(e.to_string()))?;
         if !matches {
             return Err(Error::InvalidCredentials);
         }
@@ -149,6 +149,7 @@ fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Account> {
         display_name: r.get("display_name")?,
         email: r.get("email")?,
         mobile: r.get("mobile")?,
+        office_phone: r.get("office_phone")?,
         disabled: r.get("disabled")?,
         locked: r.get("locked")?,
         protected: false,

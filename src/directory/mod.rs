@@ -6,7 +6,6 @@
 pub mod ad;
 mod ad_check;
 mod ad_codes;
-mod argon;
 pub mod check;
 pub mod ldap;
 pub mod local;
@@ -33,8 +32,10 @@ pub struct Account {
     pub display_name: String,
     /// Directory e-mail address (`mail`).
     pub email: Option<String>,
-    /// Mobile phone, E.164.
+    /// Mobile phone as the directory writes it.
     pub mobile: Option<String>,
+    /// Office phone as the directory writes it.
+    pub office_phone: Option<String>,
     /// Disabled accounts are never reset.
     pub disabled: bool,
     /// Locked out by too many wrong passwords.

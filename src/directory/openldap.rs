@@ -117,6 +117,7 @@ fn account_from(entry: &ldap3::SearchEntry, config: &LdapConfig) -> Account {
         display_name: attr(entry, "displayName").or_else(|| attr(entry, "cn")).unwrap_or_default().to_owned(),
         email: attr(entry, &config.mail_attribute).map(str::to_owned),
         mobile: attr(entry, &config.mobile_attribute).map(str::to_owned),
+        office_phone: attr(entry, &config.office_phone_attribute).map(str::to_owned),
         disabled: lock == Some(ADMIN_LOCK),
         locked: lock.is_some_and(|l| l != ADMIN_LOCK),
         protected: false,

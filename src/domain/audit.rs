@@ -25,6 +25,8 @@ pub enum Activity {
     AdminTokenIssued,
     /// The helpdesk lifted a self-service block.
     Unblocked,
+    /// A person registered (or an administrator pre-populated) a method.
+    Registered,
 }
 
 impl Activity {
@@ -41,6 +43,7 @@ impl Activity {
             Self::PolicyChange => "Self-service password reset policy changes",
             Self::AdminTokenIssued => "Admin API token issued",
             Self::Unblocked => "Unblocked from self-service password reset (by admin)",
+            Self::Registered => "User registered for self-service password reset",
         }
     }
 }

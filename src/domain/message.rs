@@ -6,6 +6,10 @@
 pub enum Channel {
     /// E-mail.
     Email,
+    /// A text message to a phone.
+    Sms,
+    /// A voice call that reads the body aloud.
+    Voice,
 }
 
 impl Channel {
@@ -13,12 +17,14 @@ impl Channel {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Email => "email",
+            Self::Sms => "sms",
+            Self::Voice => "voice",
         }
     }
 
     /// Parses stored text.
     pub fn parse(text: &str) -> Option<Self> {
-        (text == "email").then_some(Self::Email)
+        [Self::Email, Self::Sms, Self::Voice].into_iter().find(|c| c.as_str() == text)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The ways a person can prove who they are, and the masked hint shown for
-//! each. The identifiers are part of the JSON API and must stay stable.
+//! each. The identifiers are part of the JSON API, the reset policy and the
+//! store, and must stay stable.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,19 +11,139 @@ use serde::{Deserialize, Serialize};
 pub enum MethodKind {
     /// A code sent to the directory's `mail` address.
     Email,
+    /// A code sent to an address the person registered with passdesk.
+    AltEmail,
+    /// A code sent by SMS to the mobile number.
+    MobileSms,
+    /// A voice call to the mobile number that reads the code.
+    MobileVoice,
+    /// A voice call to the office number that reads the code.
+    OfficeVoice,
+    /// Registered security questions, all answered on one page.
+    Questions,
+    /// A code from an authenticator app (TOTP).
+    Authenticator,
+}
+
+/// Every kind, in the order the pages list them.
+pub const ALL_METHODS: [MethodKind; 7] = [
+    MethodKind::Email,
+    MethodKind::AltEmail,
+    MethodKind::MobileSms,
+    MethodKind::MobileVoice,
+    MethodKind::OfficeVoice,
+    MethodKind::Authenticator,
+    MethodKind::Questions,
+];
+
+/// How a proof is given, which decides what `send` and `verify` do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProofStyle {
+    /// passdesk sends a one-time code to an address.
+    SentCode,
+    /// passdesk sends a code to a phone, after the person typed the full number.
+    PhoneCode,
+    /// The person answers questions.
+    Answers,
+    /// The person types a code their own device computed.
+    DeviceCode,
 }
 
 impl MethodKind {
-    /// The stable identifier used in the API and in the store.
+    /// The stable identifier used in the API, the policy and the store.
     pub fn id(self) -> &'static str {
         match self {
             Self::Email => "email",
+            Self::AltEmail => "alt_email",
+            Self::MobileSms => "mobile_sms",
+            Self::MobileVoice => "mobile_voice",
+            Self::OfficeVoice => "office_voice",
+            Self::Questions => "questions",
+            Self::Authenticator => "authenticator",
         }
     }
 
-    /// Parses an identifier from a client.
+    /// Parses an identifier from a client or the store.
     pub fn from_id(id: &str) -> Option<Self> {
-        [Self::Email].into_iter().find(|kind| kind.id() == id)
+        ALL_METHODS.into_iter().find(|kind| kind.id() == id)
+    }
+
+    /// How this kind is proven.
+    pub fn style(self) -> ProofStyle {
+        match self {
+            Self::Email | Self::AltEmail => ProofStyle::SentCode,
+            Self::MobileSms | Self::MobileVoice | Self::OfficeVoice => ProofStyle::PhoneCode,
+            Self::Questions => ProofStyle::Answers,
+            Self::Authenticator => ProofStyle::DeviceCode,
+        }
+    }
+
+    /// A short label for pages and messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Email => "E-mail",
+            Self::AltEmail => "Alternate e-mail",
+            Self::MobileSms => "Text message to your mobile phone",
+            Self::MobileVoice => "Voice call to your mobile phone",
+            Self::OfficeVoice => "Voice call to your office phone",
+            Self::Questions => "Security questions",
+            Self::Authenticator => "Authenticator app",
+        }
+    }
+}
+
+/// What a person registers with passdesk itself (the directory's own
+/// `mail`, `mobile` and office number need no registration). One
+/// registration can serve several methods: a mobile number serves both SMS
+/// and voice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Enrolment {
+    /// An alternate e-mail address.
+    AltEmail,
+    /// A mobile number (E.164).
+    Mobile,
+    /// An office number (E.164).
+    OfficePhone,
+    /// Security questions with argon2id answer hashes.
+    Questions,
+    /// An authenticator secret, sealed under the server key.
+    Authenticator,
+}
+
+impl Enrolment {
+    /// Every kind of registration.
+    pub const ALL: [Enrolment; 5] =
+        [Self::AltEmail, Self::Mobile, Self::OfficePhone, Self::Questions, Self::Authenticator];
+
+    /// The stable identifier in the store and the API.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::AltEmail => "alt_email",
+            Self::Mobile => "mobile",
+            Self::OfficePhone => "office_phone",
+            Self::Questions => "questions",
+            Self::Authenticator => "authenticator",
+        }
+    }
+
+    /// Parses a stored identifier.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.id() == id)
+    }
+}
+
+impl MethodKind {
+    /// The registration this method is proven with, if it needs one beyond
+    /// the directory's own data.
+    pub fn enrolment(self) -> Option<Enrolment> {
+        match self {
+            Self::Email => None,
+            Self::AltEmail => Some(Enrolment::AltEmail),
+            Self::MobileSms | Self::MobileVoice => Some(Enrolment::Mobile),
+            Self::OfficeVoice => Some(Enrolment::OfficePhone),
+            Self::Questions => Some(Enrolment::Questions),
+            Self::Authenticator => Some(Enrolment::Authenticator),
+        }
     }
 }
 
@@ -33,17 +154,37 @@ pub struct OfferedMethod {
     pub id: String,
     /// What kind of proof it is.
     pub kind: MethodKind,
-    /// The masked destination.
+    /// The masked destination (empty for questions and the authenticator).
     pub hint: String,
+}
+
+impl OfferedMethod {
+    /// The offer for `kind` with its hint.
+    pub fn new(kind: MethodKind, hint: impl Into<String>) -> Self {
+        Self { id: kind.id().to_owned(), kind, hint: hint.into() }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::policy::METHOD_NAMES;
 
     #[test]
     fn ids_round_trip() {
-        assert_eq!(MethodKind::from_id(MethodKind::Email.id()), Some(MethodKind::Email));
+        for kind in ALL_METHODS {
+            assert_eq!(MethodKind::from_id(kind.id()), Some(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), serde_json::json!(kind.id()));
+        }
         assert_eq!(MethodKind::from_id("carrier_pigeon"), None);
+    }
+
+    #[test]
+    fn the_policy_names_every_kind() {
+        let mut policy: Vec<&str> = METHOD_NAMES.to_vec();
+        let mut kinds: Vec<&str> = ALL_METHODS.iter().map(|k| k.id()).collect();
+        policy.sort_unstable();
+        kinds.sort_unstable();
+        assert_eq!(policy, kinds);
     }
 }

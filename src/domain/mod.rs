@@ -12,14 +12,17 @@ pub mod mask;
 pub mod message;
 pub mod method;
 pub mod password;
+pub mod phone;
 pub mod policy;
+pub mod questions;
 pub mod token;
+pub mod totp;
 
 pub use audit::{Activity, AuditOutcome, EventId};
 pub use code::{CodeRules, OneTimeCode};
 pub use key::ServerKey;
 pub use login::Login;
 pub use message::{Channel, Message};
-pub use method::{MethodKind, OfferedMethod};
+pub use method::{Enrolment, MethodKind, OfferedMethod, ProofStyle};
 pub use password::{PasswordPolicy, PasswordProblem};
 pub use token::FlowToken;

@@ -4,6 +4,7 @@
 //! read on every request, changed key by key with a message for every
 //! mistake. Administrators always get the fixed administrator policy.
 
+use super::questions::validate_custom_questions;
 use serde::{Deserialize, Serialize};
 
 /// Who may use self-service password reset.
@@ -52,6 +53,8 @@ pub struct ResetPolicy {
     pub notify_admins_on_admin_reset: bool,
     /// Helpdesk link shown on error pages (https:// or mailto:); empty = the configured one.
     pub helpdesk: String,
+    /// The administrator's own security questions, added to the predefined list.
+    pub custom_questions: Vec<String>,
 }
 
 impl Default for ResetPolicy {
@@ -68,6 +71,7 @@ impl Default for ResetPolicy {
             notify_user_on_reset: true,
             notify_admins_on_admin_reset: true,
             helpdesk: String::new(),
+            custom_questions: Vec::new(),
         }
     }
 }
@@ -112,6 +116,7 @@ impl ResetPolicy {
         "notify_user_on_reset",
         "notify_admins_on_admin_reset",
         "helpdesk",
+        "custom_questions",
     ];
 
     /// Checks the whole policy; every rule that spans keys is here.
@@ -149,6 +154,7 @@ impl ResetPolicy {
         if self.reconfirm_days > 730 {
             return Err(problem("reconfirm_days", "use 0 (never) to 730 days"));
         }
+        validate_custom_questions(&self.custom_questions).map_err(|m| problem("custom_questions", m))?;
         let h = &self.helpdesk;
         if !(h.is_empty() || h.starts_with("https://") || h.starts_with("mailto:")) || h.contains(char::is_whitespace) {
             return Err(problem("helpdesk", "use an https:// URL or a mailto: link, or an empty value"));
@@ -181,6 +187,11 @@ impl ResetPolicy {
             "notify_user_on_reset" => next.notify_user_on_reset = boolean(key, value)?,
             "notify_admins_on_admin_reset" => next.notify_admins_on_admin_reset = boolean(key, value)?,
             "helpdesk" => next.helpdesk = value.trim().to_owned(),
+            // Questions contain commas, so the list is separated by "|".
+            "custom_questions" => {
+                next.custom_questions =
+                    value.split('|').map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()).collect()
+            }
             other => {
                 return Err(problem(other, format!("unknown policy key: the keys are {}", Self::KEYS.join(", "))));
             }
@@ -198,7 +209,8 @@ impl ResetPolicy {
                 let text = match &value[*k] {
                     serde_json::Value::String(s) => s.clone(),
                     serde_json::Value::Array(items) => {
-                        items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>().join(",")
+                        let separator = if *k == "custom_questions" { "|" } else { "," };
+                        items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>().join(separator)
                     }
                     other => other.to_string(),
                 };

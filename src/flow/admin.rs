@@ -4,7 +4,7 @@
 use super::{Client, Error, Flows};
 use crate::directory::local::NewLocalUser;
 use crate::domain::password::generate_password;
-use crate::domain::{Activity, AuditOutcome};
+use crate::domain::{Activity, AuditOutcome, Enrolment};
 use crate::store::Effects;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -17,7 +17,16 @@ pub struct DemoUser {
     pub email: String,
     /// Initial password, when this run created the account.
     pub password: Option<SecretString>,
+    /// The other methods registered for it, to print.
+    pub extras: Vec<String>,
 }
+
+/// The demo's authenticator secret: fixed, so the same app entry works
+/// after every restart of `serve --demo`. Never used outside the demo.
+pub const DEMO_AUTHENTICATOR_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// The demo's security questions and answers (alice).
+const DEMO_ANSWERS: &[(&str, &str)] = &[("p01", "Rex"), ("p04", "Main Street"), ("p08", "Oak Primary")];
 
 const DEMO: &[(&str, &str, &str)] = &[
     ("alice", "Alice Anders", "alice@example.org"),
@@ -42,13 +51,51 @@ impl Flows {
                 .add_user(user, password.clone(), self.clock.now())
                 .await
                 .map_err(super::reset::directory_error)?;
+            let extras = self.seed_demo_methods(login).await?;
             users.push(DemoUser {
                 login: (*login).to_owned(),
                 email: (*email).to_owned(),
                 password: created.then_some(password),
+                extras,
             });
         }
         Ok(users)
+    }
+
+    /// Registers the demo's extra methods when the user has none yet:
+    /// alice a mobile number and security questions, bob an alternate
+    /// address and an authenticator app.
+    async fn seed_demo_methods(&self, login: &str) -> Result<Vec<String>, Error> {
+        let client = Client::default();
+        let (dir, account) = self.enrolee(login).await?;
+        let fresh = self.store.enrolments(dir.name().to_owned(), account.id.0.clone()).await?.is_empty();
+        let mut extras = Vec::new();
+        match login {
+            "alice" => {
+                if fresh {
+                    self.enrol_phone(login, Enrolment::Mobile, "+1 555 0100 001", &client).await?;
+                    let answers: Vec<(String, String)> =
+                        DEMO_ANSWERS.iter().map(|(q, a)| ((*q).to_owned(), (*a).to_owned())).collect();
+                    self.enrol_questions(login, &answers, &client).await?;
+                }
+                extras.push("mobile +1 555 0100 001".to_owned());
+                let answers: Vec<&str> = DEMO_ANSWERS.iter().map(|(_, a)| *a).collect();
+                extras.push(format!("security answers: {}", answers.join(" / ")));
+            }
+            "bob" => {
+                if fresh {
+                    self.enrol_alt_email(login, "bob.private@example.net", &client).await?;
+                    let secret = crate::domain::totp::TotpSecret::from_base32(DEMO_AUTHENTICATOR_SECRET)
+                        .ok_or(Error::Internal("demo secret".into()))?;
+                    let code = secret.code_at(self.clock.now().div_euclid(crate::domain::totp::STEP_SECS));
+                    self.enrol_authenticator(login, DEMO_AUTHENTICATOR_SECRET, &code, &client).await?;
+                }
+                extras.push("alternate e-mail bob.private@example.net".to_owned());
+                extras.push(format!("authenticator secret {DEMO_AUTHENTICATOR_SECRET}"));
+            }
+            _ => {}
+        }
+        Ok(extras)
     }
 
     /// Creates a local administrator with a generated password, returned once.

@@ -46,6 +46,15 @@ pub enum Error {
         /// Tries left on this code.
         remaining: u32,
     },
+    /// The phone number typed is not the one the hint masks.
+    #[error("confirm: that is not the number on file; type the full number the hint ends with")]
+    NumberMismatch,
+    /// At least one security answer was wrong (never says which).
+    #[error("the answers are not correct; new questions are shown")]
+    AnswersWrong,
+    /// The authenticator code was wrong, too old or already used.
+    #[error("the authenticator code is not correct; wait for the next one and try again")]
+    AuthenticatorWrong,
     /// Too many wrong tries or already used: the code is dead.
     #[error("this code can no longer be used; ask for a new one")]
     CodeUsedUp,

@@ -7,8 +7,10 @@ mod change;
 mod defence;
 pub mod delivery;
 mod error;
+mod methods;
 pub mod policy;
 pub mod reconcile;
+mod register;
 pub mod reset;
 mod settings;
 mod writeback;
@@ -48,6 +50,8 @@ pub struct Settings {
     pub brand: Brand,
     /// Mail domain for decoy hints.
     pub decoy_mail_domain: String,
+    /// Calling code that completes national phone numbers ("31"), if set.
+    pub phone_country: Option<String>,
 }
 
 /// Everything the flows need, wired once by `crate::app`.

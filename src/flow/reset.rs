@@ -4,15 +4,18 @@
 //! users, disabled accounts and accounts without a usable method get a decoy
 //! flow with the same shape, so a stranger learns nothing from the answers.
 
+use super::methods::{families, family_proven};
 use super::{Client, Error, Flows};
 use crate::directory::{self, Account, AccountId, Directory};
 use crate::domain::code::code_matches;
-use crate::domain::decoy::decoy_email_method;
-use crate::domain::mask::mask_email;
+use crate::domain::decoy::decoy_methods;
+use crate::domain::phone::normalise_phone;
 use crate::domain::policy::{Enabled, ResetPolicy};
-use crate::domain::{Activity, AuditOutcome, FlowToken, Login, MethodKind, OfferedMethod, OneTimeCode};
+use crate::domain::questions::Question;
+use crate::domain::{Activity, AuditOutcome, FlowToken, Login, MethodKind, OfferedMethod, OneTimeCode, ProofStyle};
 use crate::notify::templates;
 use crate::store::{Effects, FlowKind, FlowRow, FlowState, NewFlow};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Answer to `start`: the token and what the person may prove.
@@ -37,6 +40,8 @@ pub struct FlowView {
     pub required: u8,
     /// Method ids already passed.
     pub proven: Vec<String>,
+    /// Security questions drawn for this flow, once asked for.
+    pub questions: Vec<Question>,
     /// Whether the new password may be set now.
     pub ready_for_password: bool,
     /// Seconds until the session ends.
@@ -44,12 +49,23 @@ pub struct FlowView {
 }
 
 /// Answer to `send`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Sent {
-    /// Seconds until another code may be requested.
+    /// Seconds until another code may be requested (0 for questions).
     pub resend_after: i64,
-    /// Seconds the code stays valid.
+    /// Seconds the code stays valid (0 for questions).
     pub valid_for: i64,
+    /// The questions to answer, for the questions method.
+    pub questions: Vec<Question>,
+}
+
+/// What the person offers as proof.
+#[derive(Debug, Clone)]
+pub enum Proof {
+    /// A sent code or an authenticator code.
+    Code(String),
+    /// Answers to the drawn questions, by question id.
+    Answers(BTreeMap<String, String>),
 }
 
 /// Answer to `verify`.
@@ -69,7 +85,7 @@ impl Flows {
         }
         let found = self.find_account(&login).await?;
         let mut linked = Vec::new();
-        let mut required = 1;
+        let mut required = policy.methods_required;
         let (directory, account_id, methods, reason) = match found {
             Some((dir, account)) => match self.eligible_methods(&dir, &account, &policy).await? {
                 Ok((methods, needed)) => {
@@ -83,9 +99,9 @@ impl Flows {
                     };
                     (dir.name().to_owned(), Some(account.id.0), methods, reason)
                 }
-                Err(why) => (dir.name().to_owned(), None, vec![self.decoy(&login)], why),
+                Err(why) => (dir.name().to_owned(), None, self.decoys(&login, &policy), why),
             },
-            None => (self.default_directory(), None, vec![self.decoy(&login)], "no such user".to_owned()),
+            None => (self.default_directory(), None, self.decoys(&login, &policy), "no such user".to_owned()),
         };
         let key = self.defence_key(&directory, account_id.as_deref(), login.as_str());
         self.ensure_not_blocked(&key).await?;
@@ -106,8 +122,7 @@ impl Flows {
         let outcome = if decoy { AuditOutcome::Failure } else { AuditOutcome::Success };
         let audit = self.audit(Activity::FlowProgress, outcome, login.as_str(), format!("identify: {reason}"), client);
         self.store.create_flow(flow, now, Effects { audit: vec![audit], messages: vec![] }).await?;
-        // A decoy shows the shape of an ordinary account: one method.
-        Ok(Started { token, methods, required: if decoy { 1 } else { required } })
+        Ok(Started { token, methods, required })
     }
 
     /// The methods an account may prove with and how many it must pass, or
@@ -128,14 +143,22 @@ impl Flows {
             (Enabled::Group, Some(false)) => return Ok(Err("not in the pilot group".to_owned())),
             _ => {}
         }
+        if account.disabled {
+            return Ok(Err("account disabled".to_owned()));
+        }
         let (required, allowed) = policy.for_person(standing.admin);
-        let methods: Vec<OfferedMethod> = match real_methods(account) {
-            Ok(methods) => methods.into_iter().filter(|m| allowed.iter().any(|a| a == &m.id)).collect(),
-            Err(why) => return Ok(Err(why.to_owned())),
-        };
-        if methods.len() < usize::from(required) {
+        let methods: Vec<OfferedMethod> = self
+            .account_methods(dir.name(), account, policy.questions_to_reset)
+            .await?
+            .into_iter()
+            .filter(|m| allowed.iter().any(|a| a == &m.id))
+            .collect();
+        if methods.is_empty() {
+            return Ok(Err("no usable method registered".to_owned()));
+        }
+        if families(&methods) < usize::from(required) {
             let who = if standing.admin { "administrator: the administrator policy" } else { "the policy" };
-            return Ok(Err(format!("{who} needs {required} method(s), {} usable", methods.len())));
+            return Ok(Err(format!("{who} needs {required} method(s), {} usable", families(&methods))));
         }
         Ok(Ok((methods, required)))
     }
@@ -143,13 +166,22 @@ impl Flows {
     /// The current state of a flow, for the pages.
     pub async fn reset_view(&self, token: &str) -> Result<FlowView, Error> {
         let flow = self.live_flow(token).await?;
+        // A passed method, and any method proving the same factor, leaves
+        // the list for the next proof.
+        let methods = flow
+            .methods
+            .iter()
+            .filter(|m| !family_proven(&flow, m.kind) || flow.proven.contains(&m.id))
+            .cloned()
+            .collect();
         Ok(FlowView {
             kind: flow.kind,
             ready_for_password: flow.state == FlowState::Proven,
             expires_in: flow.created_at + self.settings.session_secs - self.clock.now(),
-            methods: flow.methods,
+            methods,
             required: flow.required,
             proven: flow.proven,
+            questions: flow.challenge,
         })
     }
 
@@ -166,15 +198,33 @@ impl Flows {
         self.policy_for(&dir, &account).await
     }
 
-    /// Sends a code for one of the offered methods.
-    pub async fn reset_send(&self, token: &str, method: &str, client: &Client) -> Result<Sent, Error> {
+    /// Sends a code for one of the offered methods; for a phone method
+    /// only when `confirm` is the full number the hint masks. For security
+    /// questions it draws the questions instead.
+    pub async fn reset_send(
+        &self,
+        token: &str,
+        method: &str,
+        confirm: Option<&str>,
+        client: &Client,
+    ) -> Result<Sent, Error> {
         let flow = self.live_flow(token).await?;
         let offered = offered(&flow, method)?;
-        if flow.state != FlowState::Proving || flow.proven.contains(&offered.id) {
+        if flow.state != FlowState::Proving || family_proven(&flow, offered.kind) {
             return Err(Error::WrongStep("this method has already been verified"));
         }
         let key = self.flow_key(&flow);
         self.ensure_not_blocked(&key).await?;
+        match offered.kind.style() {
+            ProofStyle::Answers => {
+                let questions = self.draw_questions(&flow, client).await?;
+                return Ok(Sent { resend_after: 0, valid_for: 0, questions });
+            }
+            ProofStyle::DeviceCode => {
+                return Err(Error::WrongStep("nothing is sent for an authenticator app: type the code it shows"));
+            }
+            ProofStyle::SentCode | ProofStyle::PhoneCode => {}
+        }
         let now = self.clock.now();
         let rules = self.settings.codes;
         if let Some(last) = self.store.latest_code(flow.id, offered.id.clone()).await? {
@@ -186,10 +236,10 @@ impl Flows {
         let code = OneTimeCode::generate();
         let expires_at = rules.expiry(now);
         let mut effects = Effects::default();
-        let destination = match &flow.account_id {
-            Some(id) => self.contact_address(&flow.directory, id, offered.kind).await?,
-            None => None,
-        };
+        let destination = self.destination(&flow, offered.kind).await?;
+        if offered.kind.style() == ProofStyle::PhoneCode {
+            self.confirm_number(&flow, &key, destination.as_deref(), confirm, client).await?;
+        }
         self.note_send(&key, destination.as_deref(), &flow.login, client).await?;
         // A decoy still stores a code (its MAC can never be matched) so that
         // resend waits and answers look exactly like a real flow's.
@@ -197,7 +247,14 @@ impl Flows {
             Some(to) => {
                 let minutes = rules.lifetime_secs / 60;
                 let brand = &self.settings.brand;
-                effects.messages.push(templates::verification_code(brand, to, code.digits(), minutes, expires_at));
+                let message = match offered.kind {
+                    MethodKind::MobileSms => templates::sms_code(brand, to, code.digits(), minutes, expires_at),
+                    MethodKind::MobileVoice | MethodKind::OfficeVoice => {
+                        templates::voice_code(brand, to, code.digits(), minutes, expires_at)
+                    }
+                    _ => templates::verification_code(brand, to, code.digits(), minutes, expires_at),
+                };
+                effects.messages.push(message);
                 code.mac(&self.key, flow.id, &offered.id)
             }
             None => self.key.mac("passdesk/decoy-code/v1", &[FlowToken::generate().as_str().as_bytes()]),
@@ -206,15 +263,41 @@ impl Flows {
         effects.audit.push(self.audit(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, client));
         self.store.issue_code(flow.id, offered.id.clone(), mac, expires_at, now, effects).await?;
         self.outbox_signal.notify_one();
-        Ok(Sent { resend_after: rules.resend_wait_secs, valid_for: rules.lifetime_secs })
+        Ok(Sent { resend_after: rules.resend_wait_secs, valid_for: rules.lifetime_secs, questions: Vec::new() })
     }
 
-    /// Checks a code typed by the person.
+    /// Refuses to call or text a number unless the person typed it in full:
+    /// a stranger who knows only the user ID cannot make staff phones ring.
+    async fn confirm_number(
+        &self,
+        flow: &FlowRow,
+        key: &str,
+        destination: Option<&str>,
+        confirm: Option<&str>,
+        client: &Client,
+    ) -> Result<(), Error> {
+        let typed = confirm.filter(|c| !c.trim().is_empty()).ok_or(Error::InvalidInput {
+            field: "confirm",
+            message: "type your full phone number, as the hint shows it, before a code is sent".to_owned(),
+        })?;
+        let typed = normalise_phone(typed, self.settings.phone_country.as_deref())
+            .map_err(|e| Error::InvalidInput { field: "confirm", message: e.to_string() })?;
+        if destination == Some(typed.as_str()) {
+            return Ok(());
+        }
+        let detail = "typed phone number does not match".to_owned();
+        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
+        self.store.record(self.clock.now(), Effects { audit: vec![audit], messages: vec![] }).await?;
+        self.note_failure(key, &flow.login, client).await?;
+        Err(Error::NumberMismatch)
+    }
+
+    /// Checks a proof given by the person: a code, or answers.
     pub async fn reset_verify(
         &self,
         token: &str,
         method: &str,
-        code: &str,
+        proof: Proof,
         client: &Client,
     ) -> Result<Verified, Error> {
         let flow = self.live_flow(token).await?;
@@ -222,8 +305,28 @@ impl Flows {
         if flow.state != FlowState::Proving {
             return Err(Error::WrongStep("the proofs are already complete"));
         }
+        if family_proven(&flow, offered.kind) {
+            return Err(Error::WrongStep("this method has already been verified"));
+        }
         let key = self.flow_key(&flow);
         self.ensure_not_blocked(&key).await?;
+        let style = offered.kind.style();
+        let code = match (style, proof) {
+            (ProofStyle::Answers, Proof::Answers(answers)) => {
+                return self.verify_without_code(&flow, &offered, &key, Proof::Answers(answers), client).await;
+            }
+            (ProofStyle::DeviceCode, Proof::Code(code)) => {
+                return self.verify_without_code(&flow, &offered, &key, Proof::Code(code), client).await;
+            }
+            (ProofStyle::Answers, Proof::Code(_)) => {
+                return Err(Error::InvalidInput { field: "answers", message: "answer the questions shown".to_owned() });
+            }
+            (_, Proof::Answers(_)) => {
+                return Err(Error::InvalidInput { field: "code", message: "type the code you received".to_owned() });
+            }
+            (_, Proof::Code(code)) => code,
+        };
+        let code = code.as_str();
         let now = self.clock.now();
         let rules = self.settings.codes;
         let stored = self.store.latest_code(flow.id, offered.id.clone()).await?.ok_or(Error::NoCodeSent)?;
@@ -259,6 +362,39 @@ impl Flows {
         }
     }
 
+    /// Questions and authenticator codes: no stored code, so no per-code
+    /// tries; every failure counts towards the account's block instead.
+    async fn verify_without_code(
+        &self,
+        flow: &FlowRow,
+        offered: &OfferedMethod,
+        key: &str,
+        proof: Proof,
+        client: &Client,
+    ) -> Result<Verified, Error> {
+        let (passed, wrong) = match &proof {
+            Proof::Answers(answers) => (self.check_answers(flow, answers).await?, Error::AnswersWrong),
+            Proof::Code(code) => {
+                if code.trim().is_empty() || code.len() > 64 {
+                    return Err(Error::InvalidInput {
+                        field: "code",
+                        message: "type the 6-digit code your authenticator app shows".to_owned(),
+                    });
+                }
+                (self.check_authenticator(flow, code).await?, Error::AuthenticatorWrong)
+            }
+        };
+        if passed {
+            let complete = self.record_proof(flow, &offered.id, client).await?;
+            return Ok(Verified { complete });
+        }
+        let detail = format!("wrong {}", offered.id);
+        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
+        self.store.record(self.clock.now(), Effects { audit: vec![audit], messages: vec![] }).await?;
+        self.note_failure(key, &flow.login, client).await?;
+        Err(wrong)
+    }
+
     pub(super) async fn live_flow(&self, token: &str) -> Result<FlowRow, Error> {
         let token = FlowToken::parse(token).ok_or(Error::FlowNotFound)?;
         let flow = self.store.flow_by_token(token.digest()).await?.ok_or(Error::FlowNotFound)?;
@@ -280,14 +416,6 @@ impl Flows {
         Ok(None)
     }
 
-    async fn contact_address(&self, directory: &str, id: &str, kind: MethodKind) -> Result<Option<String>, Error> {
-        let Some(dir) = self.directory(directory) else { return Ok(None) };
-        let account = dir.account(&AccountId(id.to_owned())).await.map_err(directory_error)?;
-        Ok(account.filter(|a| !a.disabled).and_then(|a| match kind {
-            MethodKind::Email => a.email,
-        }))
-    }
-
     pub(super) fn directory(&self, name: &str) -> Option<Arc<dyn Directory>> {
         self.directories.iter().find(|d| d.name() == name).cloned()
     }
@@ -296,20 +424,10 @@ impl Flows {
         self.directories.first().map(|d| d.name().to_owned()).unwrap_or_default()
     }
 
-    fn decoy(&self, login: &Login) -> OfferedMethod {
-        decoy_email_method(&self.key, login, &self.settings.decoy_mail_domain)
+    fn decoys(&self, login: &Login, policy: &ResetPolicy) -> Vec<OfferedMethod> {
+        let domain = &self.settings.decoy_mail_domain;
+        decoy_methods(&self.key, login, domain, &policy.methods, policy.methods_required)
     }
-}
-
-/// The methods a real account can use, or why it gets a decoy instead.
-fn real_methods(account: &Account) -> Result<Vec<OfferedMethod>, &'static str> {
-    if account.disabled {
-        return Err("account disabled");
-    }
-    let Some(email) = account.email.as_deref().filter(|e| e.contains('@')) else {
-        return Err("no usable method registered");
-    };
-    Ok(vec![OfferedMethod { id: MethodKind::Email.id().to_owned(), kind: MethodKind::Email, hint: mask_email(email) }])
 }
 
 fn offered(flow: &FlowRow, method: &str) -> Result<OfferedMethod, Error> {

@@ -2,7 +2,8 @@
 //! compiled into the binary; values are HTML-escaped by askama.
 
 use super::Site;
-use crate::domain::OfferedMethod;
+use crate::domain::questions::Question;
+use crate::domain::{OfferedMethod, ProofStyle};
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::ContentType;
@@ -113,14 +114,29 @@ pub struct MethodView {
     pub hint: String,
     /// Already passed.
     pub proven: bool,
+    /// The heading ("E-mail a code to al•••••@example.org").
+    pub title: String,
+    /// How it is proven: "code", "phone", "questions" or "app".
+    pub style: &'static str,
+    /// The drawn questions, for the questions method.
+    pub questions: Vec<Question>,
 }
 
 impl MethodView {
     /// The view of each offered method.
-    pub fn list(methods: &[OfferedMethod], proven: &[String]) -> Vec<Self> {
+    pub fn list(methods: &[OfferedMethod], proven: &[String], questions: &[Question]) -> Vec<Self> {
         methods
             .iter()
-            .map(|m| Self { id: m.id.clone(), hint: m.hint.clone(), proven: proven.contains(&m.id) })
+            .map(|m| {
+                let (title, style) = match m.kind.style() {
+                    ProofStyle::SentCode => (format!("E-mail a code to {}", m.hint), "code"),
+                    ProofStyle::PhoneCode => (format!("{} ({})", m.kind.label(), m.hint), "phone"),
+                    ProofStyle::Answers => (m.kind.label().to_owned(), "questions"),
+                    ProofStyle::DeviceCode => (m.kind.label().to_owned(), "app"),
+                };
+                let questions = if style == "questions" { questions.to_vec() } else { Vec::new() };
+                Self { id: m.id.clone(), hint: m.hint.clone(), proven: proven.contains(&m.id), title, style, questions }
+            })
             .collect()
     }
 }

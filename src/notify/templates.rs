@@ -37,6 +37,38 @@ pub fn verification_code(brand: &Brand, to: &str, code: &str, minutes: i64, expi
     }
 }
 
+/// A verification code by text message: short, the code first, the
+/// organisation named so the person knows who sent it.
+pub fn sms_code(brand: &Brand, to: &str, code: &str, minutes: i64, expires_at: i64) -> Message {
+    Message {
+        channel: Channel::Sms,
+        recipient: to.to_owned(),
+        subject: String::new(),
+        body: format!(
+            "{code} is your {} verification code. It expires in {minutes} minutes. Do not share it.",
+            brand.organisation
+        ),
+        expires_at: Some(expires_at),
+    }
+}
+
+/// A verification code read aloud: digits spaced so a speech engine reads
+/// them one by one, said twice.
+pub fn voice_code(brand: &Brand, to: &str, code: &str, minutes: i64, expires_at: i64) -> Message {
+    let spoken: Vec<String> = code.chars().map(String::from).collect();
+    let spoken = spoken.join(", ");
+    Message {
+        channel: Channel::Voice,
+        recipient: to.to_owned(),
+        subject: String::new(),
+        body: format!(
+            "This is {}. Your verification code is: {spoken}. Again: {spoken}. It expires in {minutes} minutes.",
+            brand.organisation
+        ),
+        expires_at: Some(expires_at),
+    }
+}
+
 /// The confirmation after a self-service reset.
 pub fn password_reset_done(brand: &Brand, to: &str, display_name: &str, when: &str) -> Message {
     Message {

@@ -4,6 +4,7 @@
 
 use super::{Effects, Error, Store, apply_effects, write_tx};
 use crate::domain::OfferedMethod;
+use crate::domain::questions::Question;
 use rusqlite::{OptionalExtension, Row, params};
 
 /// Which use case a flow serves.
@@ -112,6 +113,8 @@ pub struct FlowRow {
     pub required: u8,
     /// Method ids already passed.
     pub proven: Vec<String>,
+    /// Security questions drawn for this flow.
+    pub challenge: Vec<Question>,
     /// Linked accounts in other directories.
     pub linked: Vec<LinkedAccount>,
     /// Directories already written by this flow.
@@ -140,6 +143,7 @@ pub struct CodeRow {
 fn flow_from_row(row: &Row<'_>) -> rusqlite::Result<FlowRow> {
     let methods: String = row.get("methods_json")?;
     let proven: String = row.get("proven_json")?;
+    let challenge: String = row.get("challenge_json")?;
     let linked: String = row.get("linked_json")?;
     let written: String = row.get("written_json")?;
     let state: String = row.get("state")?;
@@ -154,6 +158,7 @@ fn flow_from_row(row: &Row<'_>) -> rusqlite::Result<FlowRow> {
         methods: serde_json::from_str(&methods).unwrap_or_default(),
         required: row.get("required")?,
         proven: serde_json::from_str(&proven).unwrap_or_default(),
+        challenge: serde_json::from_str(&challenge).unwrap_or_default(),
         linked: serde_json::from_str(&linked).unwrap_or_default(),
         written: serde_json::from_str(&written).unwrap_or_default(),
         created_at: row.get("created_at")?,
@@ -304,6 +309,55 @@ impl Store {
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;
             Ok(true)
+        })
+        .await
+    }
+
+    /// Records a proof that needed no code (questions, authenticator):
+    /// only if the flow still has exactly the proofs `before`, so two
+    /// concurrent proofs cannot both count.
+    pub async fn accept_proof(
+        &self,
+        flow_id: i64,
+        before: Vec<String>,
+        proven: Vec<String>,
+        state: FlowState,
+        now: i64,
+        effects: Effects,
+    ) -> Result<bool, Error> {
+        self.run(move |conn| {
+            let tx = write_tx(conn)?;
+            let changed = tx.execute(
+                "UPDATE flows SET proven_json = ?3, state = ?4, challenge_json = '[]', touched_at = ?5
+                 WHERE id = ?1 AND state = 'proving' AND proven_json = ?2",
+                params![flow_id, json(&before), json(&proven), state.as_str(), now],
+            )?;
+            if changed == 1 {
+                apply_effects(&tx, &effects, now)?;
+                tx.commit()?;
+            }
+            Ok(changed == 1)
+        })
+        .await
+    }
+
+    /// Stores the security questions drawn for a flow, with its effects.
+    pub async fn set_challenge(
+        &self,
+        flow_id: i64,
+        ids: Vec<Question>,
+        now: i64,
+        effects: Effects,
+    ) -> Result<(), Error> {
+        self.run(move |conn| {
+            let tx = write_tx(conn)?;
+            tx.execute(
+                "UPDATE flows SET challenge_json = ?2, touched_at = ?3 WHERE id = ?1",
+                params![flow_id, json(&ids), now],
+            )?;
+            apply_effects(&tx, &effects, now)?;
+            tx.commit()?;
+            Ok(())
         })
         .await
     }

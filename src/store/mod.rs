@@ -6,6 +6,7 @@
 
 mod audit;
 mod defence;
+mod enrolments;
 mod flows;
 mod migrate;
 mod outbox;
@@ -14,6 +15,7 @@ mod writebacks;
 
 pub use audit::AuditRow;
 pub use defence::Counts;
+pub use enrolments::EnrolmentRow;
 pub use flows::{CodeRow, FlowKind, FlowRow, FlowState, LinkedAccount, NewFlow};
 pub use outbox::{OutboxRow, OutboxState};
 pub use writebacks::{OpenWriteback, WritebackKind, WritebackOutcome};

@@ -72,6 +72,7 @@ pub fn ldap_config(bed: &Bed, urls: Vec<String>, logins: &[&str]) -> LdapConfig 
         pilot_group: None,
         mail_attribute: "mail".into(),
         mobile_attribute: "mobile".into(),
+        office_phone_attribute: "telephoneNumber".into(),
         policy_dn: None,
     }
 }

@@ -14,6 +14,7 @@ mod directory_contract;
 mod groups;
 mod layering;
 mod linked;
+mod methods;
 mod outage;
 mod policy;
 mod reconcile;

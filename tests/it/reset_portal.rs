@@ -172,3 +172,80 @@ async fn invalid_user_id_is_shown_on_the_form() {
     assert!(text(resp).await.contains("could not be read"));
     assert!(t.audit_activities().await.is_empty());
 }
+
+/// The verify page for every kind of method: the phone number is typed
+/// before a code is sent, the questions are answered on one page, and the
+/// authenticator code is typed with nothing sent.
+#[actix_web::test]
+async fn phone_questions_and_authenticator_in_the_portal() {
+    use passdesk::domain::Enrolment;
+    use passdesk::domain::totp::{STEP_SECS, TotpSecret};
+    use passdesk::flow::Client;
+    let t = TestApp::new();
+    t.user("rita", Some("rita@example.org"), "Old-Passw0rd-1234").await;
+    let c = Client::default();
+    let flows = &t.app.flows;
+    flows.set_policy("methods", "mobile_sms,questions,authenticator", "test", &c).await.unwrap();
+    flows.set_policy("methods_required", "2", "test", &c).await.unwrap();
+    flows.enrol_phone("rita", Enrolment::Mobile, "+44 7700 900123", &c).await.unwrap();
+    let answers: Vec<(String, String)> = [("p03", "Hanna"), ("p06", "Lotte"), ("p10", "Queen")]
+        .iter()
+        .map(|(q, a)| ((*q).into(), (*a).into()))
+        .collect();
+    flows.enrol_questions("rita", &answers, &c).await.unwrap();
+    let secret = TotpSecret::generate();
+    let code_now = |at: i64| secret.code_at(at / STEP_SECS);
+    t.clock.set(crate::support::START - 600);
+    flows.enrol_authenticator("rita", &secret.base32(), &code_now(crate::support::START - 600), &c).await.unwrap();
+    t.clock.set(crate::support::START);
+
+    let svc = t.service().await;
+    let mut jar = Jar::default();
+    let resp = test::call_service(&svc, get("/reset", &jar)).await;
+    jar.take(&resp);
+    let csrf = jar.get("__Host-passdesk-csrf").unwrap();
+    let resp = test::call_service(&svc, form("/reset", &jar, &[("csrf", &csrf), ("user", "rita")])).await;
+    jar.take(&resp);
+    let page = text(test::call_service(&svc, get("/reset/verify", &jar)).await).await;
+    assert!(page.contains("Type your full number (it ends in +•••••23)"), "{page}");
+    assert!(page.contains("Answer my security questions") && page.contains("Code your authenticator app shows"));
+
+    // A wrong number: an error on the page, nothing sent.
+    let resp = test::call_service(
+        &svc,
+        form("/reset/send", &jar, &[("csrf", &csrf), ("method", "mobile_sms"), ("confirm", "+44 7700 900124")]),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert!(text(resp).await.contains("That is not the number on file"));
+    assert!(t.outbox().await.is_empty());
+    let resp = test::call_service(
+        &svc,
+        form("/reset/send", &jar, &[("csrf", &csrf), ("method", "mobile_sms"), ("confirm", "+44 7700 900 123")]),
+    )
+    .await;
+    assert_eq!(location(&resp), "/reset/verify?sent=mobile_sms");
+    assert_eq!(t.outbox().await[0].channel, "sms");
+
+    // The questions, all on one page.
+    let resp = test::call_service(&svc, form("/reset/send", &jar, &[("csrf", &csrf), ("method", "questions")])).await;
+    assert_eq!(location(&resp), "/reset/verify");
+    let page = text(test::call_service(&svc, get("/reset/verify", &jar)).await).await;
+    for (id, _) in &answers {
+        assert!(page.contains(&format!("name=\"answer-{id}\"")), "{page}");
+    }
+    let mut fields: Vec<(String, String)> = vec![("csrf".into(), csrf.clone()), ("method".into(), "questions".into())];
+    fields.extend(answers.iter().map(|(q, a)| (format!("answer-{q}"), a.to_lowercase())));
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let resp = test::call_service(&svc, form("/reset/verify", &jar, &fields)).await;
+    assert_eq!(location(&resp), "/reset/verify");
+
+    // The authenticator completes the two proofs.
+    let code = code_now(crate::support::START);
+    let resp = test::call_service(
+        &svc,
+        form("/reset/verify", &jar, &[("csrf", &csrf), ("method", "authenticator"), ("code", &code)]),
+    )
+    .await;
+    assert_eq!(location(&resp), "/reset/password");
+}

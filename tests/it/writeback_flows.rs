@@ -268,3 +268,115 @@ async fn the_contact_attribute_mapping_chooses_where_codes_go() {
     test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}))).await;
     assert_eq!(t.outbox().await[0].recipient, "alice.private@example.org");
 }
+
+/// E-mail, security questions and the authenticator against a real Samba
+/// AD account: two proofs, then the new password is written and works.
+#[actix_web::test]
+async fn email_questions_and_authenticator_on_samba_ad() {
+    use passdesk::domain::totp::{STEP_SECS, TotpSecret};
+    use passdesk::flow::Client;
+    let Some(bed) = bed("AD", "proof methods on Samba AD") else { return };
+    let user = unique("wm");
+    add_ad(&bed, "OU=Staff", &user, "Start!Passw0rd1", "512", false).await;
+    let t = TestApp::with_config(&directory_toml("corp", "ad", &bed, "[\"sAMAccountName\"]"));
+    let c = Client::default();
+    let flows = &t.app.flows;
+    flows.set_policy("methods", "email,questions,authenticator", "test", &c).await.unwrap();
+    flows.set_policy("methods_required", "2", "test", &c).await.unwrap();
+    let answers: Vec<(String, String)> = [("p02", "Utrecht"), ("p05", "Fiat Panda"), ("p09", "Leiden")]
+        .iter()
+        .map(|(q, a)| ((*q).into(), (*a).into()))
+        .collect();
+    flows.enrol_questions(&user, &answers, &c).await.unwrap();
+    let secret_text = TotpSecret::generate().base32();
+    let secret = TotpSecret::from_base32(&secret_text).unwrap();
+    let now = passdesk::clock::Clock::now(t.clock.as_ref());
+    flows.enrol_authenticator(&user, &secret_text, &secret.code_at(now / STEP_SECS - 1), &c).await.unwrap();
+    let svc = t.service().await;
+
+    // E-mail, then questions.
+    let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": user}))).await).await;
+    assert_eq!(started["required"], 2);
+    let flow = started["flow"].as_str().unwrap().to_owned();
+    test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}))).await;
+    let code = t.code_for(&format!("{user}@example.test")).await;
+    let resp = test::call_service(
+        &svc,
+        post(&format!("/api/v1/reset/{flow}/verify"), json!({"method": "email", "code": code})),
+    )
+    .await;
+    assert_eq!(json(resp).await["complete"], false);
+    let shown = json(
+        test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "questions"}))).await,
+    )
+    .await;
+    let given: serde_json::Map<String, serde_json::Value> = shown["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            let id = q["id"].as_str().unwrap();
+            (id.to_owned(), json!(answers.iter().find(|(a, _)| a == id).unwrap().1.to_uppercase()))
+        })
+        .collect();
+    let resp = test::call_service(
+        &svc,
+        post(&format!("/api/v1/reset/{flow}/verify"), json!({"method": "questions", "answers": given})),
+    )
+    .await;
+    assert_eq!(json(resp).await["complete"], true);
+    let resp = test::call_service(
+        &svc,
+        post(&format!("/api/v1/reset/{flow}/password"), json!({"new_password": "Quiet harbour lantern 41"})),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK, "{:?}", json(resp).await);
+
+    // Authenticator, then questions, in a second reset.
+    let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": user}))).await).await;
+    let flow = started["flow"].as_str().unwrap().to_owned();
+    let resp = test::call_service(
+        &svc,
+        post(
+            &format!("/api/v1/reset/{flow}/verify"),
+            json!({"method": "authenticator", "code": secret.code_at(now / STEP_SECS)}),
+        ),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let shown = json(
+        test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "questions"}))).await,
+    )
+    .await;
+    let given: serde_json::Map<String, serde_json::Value> = shown["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            let id = q["id"].as_str().unwrap();
+            (id.to_owned(), json!(answers.iter().find(|(a, _)| a == id).unwrap().1))
+        })
+        .collect();
+    let resp = test::call_service(
+        &svc,
+        post(&format!("/api/v1/reset/{flow}/verify"), json!({"method": "questions", "answers": given})),
+    )
+    .await;
+    assert_eq!(json(resp).await["complete"], true);
+    let resp = test::call_service(
+        &svc,
+        post(&format!("/api/v1/reset/{flow}/password"), json!({"new_password": "Amber tide compass 58"})),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK, "{:?}", json(resp).await);
+    // The directory took it: the person can change from the new password.
+    let resp = test::call_service(
+        &svc,
+        post(
+            "/api/v1/change",
+            json!({"user": user, "old_password": "Amber tide compass 58", "new_password": "Velvet orchard signal 63"}),
+        ),
+    )
+    .await;
+    assert_ne!(resp.status(), StatusCode::UNAUTHORIZED, "the new password binds: {:?}", json(resp).await);
+}

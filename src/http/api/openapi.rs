@@ -45,23 +45,24 @@ pub fn document() -> Value {
                                "404": error_response("No such flow"), "410": error_response("Flow expired") }
             }},
             "/api/v1/reset/{flow}/send": { "post": {
-                "summary": "Send a one-time code for a method",
+                "summary": "Send a one-time code for a method (phone methods: only after confirm matches the full number); for questions, draw the questions to answer",
                 "parameters": [flow_param()],
                 "requestBody": json_body("SendRequest"),
                 "responses": {
-                    "200": { "description": "Code sent (8 digits, valid for valid_for seconds)" },
-                    "400": error_response("Unknown method or malformed body"),
+                    "200": { "description": "Code sent (8 digits, valid for valid_for seconds), or for questions {sent:false, questions:[{id,text}]}" },
+                    "400": error_response("Unknown method, malformed body, confirm missing (invalid_input) or not the number on file (number_mismatch)"),
+                    "409": error_response("Nothing is sent for an authenticator, or the method is already verified"),
                     "404": error_response("No such flow"), "410": error_response("Flow expired"),
                     "429": error_response("Asked again too soon (see Retry-After)")
                 }
             }},
             "/api/v1/reset/{flow}/verify": { "post": {
-                "summary": "Check a one-time code",
+                "summary": "Check a code (sent code or authenticator) or the answers to the drawn questions",
                 "parameters": [flow_param()],
                 "requestBody": json_body("VerifyRequest"),
                 "responses": {
                     "200": { "description": "Code accepted; complete tells whether all required proofs are passed" },
-                    "400": error_response("Wrong or expired code (code_wrong, code_expired)"),
+                    "400": error_response("Wrong or expired code (code_wrong, code_expired), wrong answers (answers_wrong; new questions drawn), wrong authenticator code (authenticator_wrong)"),
                     "409": error_response("No code sent yet, or proofs already complete"),
                     "429": error_response("Too many wrong tries: the code is dead (code_used_up)")
                 }
@@ -117,12 +118,15 @@ pub fn document() -> Value {
                 "properties": { "code": { "type": "string" }, "message": { "type": "string" }, "request_id": { "type": "string" } } } } },
             "StartRequest": { "type": "object", "additionalProperties": false, "required": ["user"],
                 "properties": { "user": { "type": "string", "maxLength": 256 } } },
-            "Method": { "type": "object", "properties": { "id": { "type": "string" }, "kind": { "type": "string", "enum": ["email"] }, "hint": { "type": "string" } } },
+            "Method": { "type": "object", "properties": { "id": { "type": "string" }, "kind": { "type": "string", "enum": ["email", "alt_email", "mobile_sms", "mobile_voice", "office_voice", "questions", "authenticator"] }, "hint": { "type": "string" } } },
             "StartAnswer": { "type": "object", "properties": { "flow": { "type": "string" },
                 "methods": { "type": "array", "items": { "$ref": "#/components/schemas/Method" } }, "required": { "type": "integer" } } },
-            "SendRequest": { "type": "object", "additionalProperties": false, "required": ["method"], "properties": { "method": { "type": "string" } } },
-            "VerifyRequest": { "type": "object", "additionalProperties": false, "required": ["method", "code"],
-                "properties": { "method": { "type": "string" }, "code": { "type": "string", "description": "8 digits; spaces and dashes ignored" } } },
+            "SendRequest": { "type": "object", "additionalProperties": false, "required": ["method"], "properties": { "method": { "type": "string" },
+                "confirm": { "type": "string", "description": "Phone methods: the full number the hint masks, with country code" } } },
+            "VerifyRequest": { "type": "object", "additionalProperties": false, "required": ["method"],
+                "properties": { "method": { "type": "string" },
+                    "code": { "type": "string", "description": "8 digits (sent codes) or 6 (authenticator); spaces and dashes ignored" },
+                    "answers": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Questions method: answer by question id, every drawn question" } } },
             "PasswordRequest": { "type": "object", "additionalProperties": false, "required": ["new_password"],
                 "properties": { "new_password": { "type": "string" } } }
         }}

@@ -2,13 +2,15 @@
 //! the portal.
 
 use crate::domain::OfferedMethod;
-use crate::flow::{Client, FlowKind};
+use crate::flow::reset::Proof;
+use crate::flow::{Client, Error as FlowError, FlowKind};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::middleware::RequestId;
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 fn client(req: &HttpRequest, rid: &RequestId) -> Client {
     Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()) }
@@ -71,6 +73,7 @@ pub(super) async fn flow_get(
         "methods": view.methods,
         "required": view.required,
         "proven": view.proven,
+        "questions": view.questions,
         "ready_for_password": view.ready_for_password,
         "expires_in": view.expires_in,
         "policy": policy,
@@ -81,6 +84,9 @@ pub(super) async fn flow_get(
 #[serde(deny_unknown_fields)]
 pub(super) struct SendBody {
     method: String,
+    /// The full phone number, for the phone methods.
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
 /// `POST /api/v1/reset/{flow}/send`
@@ -93,9 +99,12 @@ pub(super) async fn send_post(
 ) -> Result<HttpResponse, ApiError> {
     let sent = state
         .flows
-        .reset_send(&flow, &body.method, &client(&req, &rid))
+        .reset_send(&flow, &body.method, body.confirm.as_deref(), &client(&req, &rid))
         .await
         .map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    if !sent.questions.is_empty() {
+        return Ok(HttpResponse::Ok().json(serde_json::json!({ "sent": false, "questions": sent.questions })));
+    }
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "sent": true,
         "resend_after": sent.resend_after,
@@ -107,7 +116,11 @@ pub(super) async fn send_post(
 #[serde(deny_unknown_fields)]
 pub(super) struct VerifyBody {
     method: String,
-    code: String,
+    #[serde(default)]
+    code: Option<String>,
+    /// Answers by question id, for the questions method.
+    #[serde(default)]
+    answers: Option<BTreeMap<String, String>>,
 }
 
 /// `POST /api/v1/reset/{flow}/verify`
@@ -118,9 +131,21 @@ pub(super) async fn verify_post(
     flow: web::Path<String>,
     body: web::Json<VerifyBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let proof = match (body.code, body.answers) {
+        (Some(code), None) => Proof::Code(code),
+        (None, Some(answers)) => Proof::Answers(answers),
+        _ => {
+            let e = FlowError::InvalidInput {
+                field: "code",
+                message: "give either \"code\" (codes) or \"answers\" (security questions), not both".to_owned(),
+            };
+            return Err(ApiError::from_flow(e, &rid.0));
+        }
+    };
     let v = state
         .flows
-        .reset_verify(&flow, &body.method, &body.code, &client(&req, &rid))
+        .reset_verify(&flow, &body.method, proof, &client(&req, &rid))
         .await
         .map_err(|e| ApiError::from_flow(e, &rid.0))?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "verified": true, "complete": v.complete })))

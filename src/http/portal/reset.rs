@@ -3,6 +3,7 @@
 //! appears in a URL.
 
 use super::{FLOW_COOKIE, client, flow_token, forged, identify_page, page, see_other};
+use crate::flow::reset::Proof;
 use crate::flow::{Error, FlowKind};
 use crate::http::AppState;
 use crate::http::csrf::{self, secure_cookie};
@@ -13,6 +14,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::SecretString;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// Registers the reset routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -94,8 +96,11 @@ async fn verify_get(
     rid: RequestId,
     query: web::Query<VerifyQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let notice =
-        query.sent.as_ref().map(|_| "We sent a code. It can take a minute to arrive; check your junk folder too.");
+    let notice = query.sent.as_deref().map(|sent| match sent {
+        "mobile_sms" => "We sent a text message with a code. It can take a minute to arrive.",
+        "mobile_voice" | "office_voice" => "We are calling you now; the call reads out your code.",
+        _ => "We sent a code. It can take a minute to arrive; check your junk folder too.",
+    });
     verify_page(&state, &req, &rid, StatusCode::OK, notice, None).await
 }
 
@@ -116,7 +121,7 @@ async fn verify_page(
     let html = VerifyPage {
         site: &state.site,
         csrf: &csrf,
-        methods: MethodView::list(&view.methods, &view.proven),
+        methods: MethodView::list(&view.methods, &view.proven, &view.questions),
         required: view.required,
         notice,
         error,
@@ -128,6 +133,8 @@ async fn verify_page(
 struct SendForm {
     csrf: String,
     method: String,
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
 async fn send_post(
@@ -137,7 +144,9 @@ async fn send_post(
     form: web::Form<SendForm>,
 ) -> Result<HttpResponse, PageError> {
     csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
-    match state.flows.reset_send(&flow_token(&req), &form.method, &client(&req, &rid)).await {
+    let (token, who) = (flow_token(&req), client(&req, &rid));
+    match state.flows.reset_send(&token, &form.method, form.confirm.as_deref(), &who).await {
+        Ok(sent) if !sent.questions.is_empty() => Ok(see_other("/reset/verify")),
         Ok(_) => Ok(see_other(&format!(
             "/reset/verify?sent={}",
             form.method.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "")
@@ -160,6 +169,10 @@ async fn recoverable(
         | Error::CodeExpired
         | Error::CodeUsedUp
         | Error::NoCodeSent
+        | Error::NumberMismatch
+        | Error::AnswersWrong
+        | Error::AuthenticatorWrong
+        | Error::InvalidInput { .. }
         | Error::UnknownMethod => {
             let (status, _, message) = describe(&e);
             tracing::info!(request_id = %rid.0, error = %e, "request refused");
@@ -169,21 +182,25 @@ async fn recoverable(
     }
 }
 
-#[derive(Deserialize)]
-struct CodeForm {
-    csrf: String,
-    method: String,
-    code: String,
-}
-
+/// The verify form: `csrf`, `method`, and either `code` or one
+/// `answer-<question id>` field per question shown.
 async fn verify_post(
     state: web::Data<AppState>,
     req: HttpRequest,
     rid: RequestId,
-    form: web::Form<CodeForm>,
+    form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
-    match state.flows.reset_verify(&flow_token(&req), &form.method, &form.code, &client(&req, &rid)).await {
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let csrf_value = field("csrf").unwrap_or_default();
+    csrf::check(&req, &state.site, &csrf_value).map_err(|why| forged(&state, &rid, why))?;
+    let method = field("method").unwrap_or_default();
+    let answers: BTreeMap<String, String> =
+        form.iter().filter_map(|(k, v)| k.strip_prefix("answer-").map(|id| (id.to_owned(), v.clone()))).collect();
+    let proof = match field("code") {
+        Some(code) => Proof::Code(code),
+        None => Proof::Answers(answers),
+    };
+    match state.flows.reset_verify(&flow_token(&req), &method, proof, &client(&req, &rid)).await {
         Ok(v) if v.complete => {
             let kind = state.flows.reset_view(&flow_token(&req)).await.map(|v| v.kind).unwrap_or(FlowKind::Reset);
             Ok(see_other(after_proofs(kind)))

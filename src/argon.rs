@@ -1,4 +1,5 @@
-//! argon2id hashing for the local directory, on two dedicated threads.
+//! argon2id hashing (local-directory passwords, security-question
+//! answers), on two dedicated threads shared by every layer that hashes.
 //! Each hash needs 19 MiB; run on the general blocking pool, every thread
 //! that ever hashed keeps such a buffer in its own malloc arena, and the
 //! process grew to hundreds of MiB under load (BENCHMARKS.md): malloc
@@ -6,7 +7,11 @@
 //! each hashing into one buffer it allocates once, bound that to two
 //! buffers and keep argon2 off the async workers.
 
-use super::Error;
+/// Why hashing could not be done; never says anything about the input.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct Error(String);
+
 use argon2::password_hash::{Output, PasswordHash, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
@@ -35,7 +40,7 @@ fn new_blocks() -> Vec<Block> {
 
 /// Hashes a password with a fresh salt into `blocks`, as a PHC string.
 pub fn hash_with(password: &str, blocks: &mut [Block]) -> Result<String, Error> {
-    let fail = |e: &dyn std::fmt::Display| Error::Other(format!("argon2: {e}"));
+    let fail = |e: &dyn std::fmt::Display| Error(format!("argon2: {e}"));
     let mut salt_bytes = [0u8; 16];
     rand::fill(&mut salt_bytes);
     let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| fail(&e))?;
@@ -112,21 +117,21 @@ fn queue() -> Option<&'static Mutex<Sender<Job>>> {
 
 fn submit(job: Job) -> Result<(), Error> {
     let sent = queue().and_then(|q| q.lock().ok()).map(|tx| tx.send(job).is_ok());
-    if sent == Some(true) { Ok(()) } else { Err(Error::Other("the password hashing workers are not running".into())) }
+    if sent == Some(true) { Ok(()) } else { Err(Error("the password hashing workers are not running".into())) }
 }
 
 /// Hashes a password on a worker.
 pub async fn hash(password: &SecretString) -> Result<String, Error> {
     let (tx, rx) = oneshot::channel();
     submit(Job::Hash(password.clone(), tx))?;
-    rx.await.map_err(|_| Error::Other("a password hashing worker stopped".into()))?
+    rx.await.map_err(|_| Error("a password hashing worker stopped".into()))?
 }
 
 /// Checks a password against its PHC string on a worker.
 pub async fn verify(password: &SecretString, phc: String) -> Result<bool, Error> {
     let (tx, rx) = oneshot::channel();
     submit(Job::Verify(password.clone(), phc, tx))?;
-    rx.await.map_err(|_| Error::Other("a password hashing worker stopped".into()))
+    rx.await.map_err(|_| Error("a password hashing worker stopped".into()))
 }
 
 #[cfg(test)]

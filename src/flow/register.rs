@@ -1,0 +1,144 @@
+//! Registering the proofs passdesk keeps itself: an alternate e-mail
+//! address, phone numbers, security questions and an authenticator app.
+//! The registration pages (sign-in first) and the administrator's
+//! pre-population both end here, so the rules are checked in one place.
+
+use super::methods::StoredAnswer;
+use super::{Client, Error, Flows};
+use crate::directory::{Account, Directory};
+use crate::domain::phone::normalise_phone;
+use crate::domain::questions::{normalise_answer, question_catalogue};
+use crate::domain::totp::TotpSecret;
+use crate::domain::{Activity, AuditOutcome, Enrolment, Login};
+use crate::store::Effects;
+use secrecy::SecretString;
+use std::sync::Arc;
+
+fn invalid(field: &'static str, message: impl Into<String>) -> Error {
+    Error::InvalidInput { field, message: message.into() }
+}
+
+impl Flows {
+    pub(super) async fn enrolee(&self, user: &str) -> Result<(Arc<dyn Directory>, Account), Error> {
+        let login = Login::parse(user).map_err(|e| invalid("user", e.to_string()))?;
+        self.find_account(&login)
+            .await?
+            .ok_or_else(|| invalid("user", format!("no account \"{login}\" in any directory")))
+    }
+
+    async fn save(
+        &self,
+        dir: &Arc<dyn Directory>,
+        account: &Account,
+        kind: Enrolment,
+        value: String,
+        client: &Client,
+    ) -> Result<(), Error> {
+        let detail = format!("registered {}", kind.id());
+        let audit = self.audit(Activity::Registered, AuditOutcome::Success, &account.login, detail, client);
+        let effects = Effects { audit: vec![audit], messages: vec![] };
+        let now = self.clock.now();
+        self.store.put_enrolment(dir.name().to_owned(), account.id.0.clone(), kind, value, now, effects).await?;
+        Ok(())
+    }
+
+    /// Registers an alternate e-mail address for `user`.
+    pub async fn enrol_alt_email(&self, user: &str, address: &str, client: &Client) -> Result<(), Error> {
+        let address = address.trim();
+        let shape_ok = address.len() <= 254
+            && address.rsplit_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+            && !address.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
+        if !shape_ok {
+            return Err(invalid("alt_email", "give one e-mail address such as name@example.org"));
+        }
+        let (dir, account) = self.enrolee(user).await?;
+        if account.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(address)) {
+            return Err(invalid("alt_email", "this is your directory address already: give a different one"));
+        }
+        self.save(&dir, &account, Enrolment::AltEmail, address.to_owned(), client).await
+    }
+
+    /// Registers a mobile or office number for `user`, stored in E.164.
+    pub async fn enrol_phone(&self, user: &str, kind: Enrolment, number: &str, client: &Client) -> Result<(), Error> {
+        let field = match kind {
+            Enrolment::Mobile => "mobile",
+            Enrolment::OfficePhone => "office_phone",
+            _ => return Err(invalid("kind", "a phone number is registered as mobile or office_phone")),
+        };
+        let number = normalise_phone(number, self.settings.phone_country.as_deref())
+            .map_err(|e| invalid(field, e.to_string()))?;
+        let (dir, account) = self.enrolee(user).await?;
+        self.save(&dir, &account, kind, number, client).await
+    }
+
+    /// Registers security questions for `user`: as many as the policy
+    /// says, each from the catalogue, each once, with distinct answers.
+    pub async fn enrol_questions(
+        &self,
+        user: &str,
+        answers: &[(String, String)],
+        client: &Client,
+    ) -> Result<(), Error> {
+        let policy = self.store.reset_policy().await?;
+        let wanted = usize::from(policy.questions_to_register);
+        if answers.len() != wanted {
+            return Err(invalid(
+                "answers",
+                format!("answer exactly {wanted} questions (the policy's questions_to_register)"),
+            ));
+        }
+        let catalogue = question_catalogue(&policy.custom_questions);
+        let mut normals: Vec<String> = Vec::new();
+        let mut chosen = Vec::new();
+        for (id, answer) in answers {
+            let question = catalogue.iter().find(|q| &q.id == id).ok_or_else(|| {
+                invalid("answers", format!("\"{id}\" is not a question on the list; choose from the list shown"))
+            })?;
+            if chosen.iter().any(|(q, _): &(crate::domain::questions::Question, String)| q.id == question.id) {
+                return Err(invalid(
+                    "answers",
+                    format!("\"{}\" is chosen twice; choose different questions", question.text),
+                ));
+            }
+            let normal =
+                normalise_answer(answer).map_err(|e| invalid("answers", format!("\"{}\": {e}", question.text)))?;
+            if normals.contains(&normal) {
+                return Err(invalid("answers", "give a different answer to each question"));
+            }
+            normals.push(normal.clone());
+            chosen.push((question.clone(), normal));
+        }
+        let (dir, account) = self.enrolee(user).await?;
+        let mut stored = Vec::new();
+        for (question, normal) in chosen {
+            let hash =
+                crate::argon::hash(&SecretString::from(normal)).await.map_err(|e| Error::Internal(e.to_string()))?;
+            stored.push(StoredAnswer { id: question.id, text: question.text, hash });
+        }
+        let value = serde_json::to_string(&stored).map_err(|e| Error::Internal(e.to_string()))?;
+        self.save(&dir, &account, Enrolment::Questions, value, client).await
+    }
+
+    /// Registers an authenticator app for `user`, once the person proved
+    /// the app holds `secret` by typing its current code.
+    pub async fn enrol_authenticator(
+        &self,
+        user: &str,
+        secret: &str,
+        code: &str,
+        client: &Client,
+    ) -> Result<(), Error> {
+        let secret = TotpSecret::from_base32(secret)
+            .ok_or_else(|| invalid("secret", "give the 32-character base32 secret shown with the QR code"))?;
+        let now = self.clock.now();
+        let step = secret
+            .verify(code, now, None)
+            .ok_or_else(|| invalid("code", "the code does not match: type the code the app shows now"))?;
+        let (dir, account) = self.enrolee(user).await?;
+        self.save(&dir, &account, Enrolment::Authenticator, secret.seal(&self.key), client).await?;
+        // The code that proved the app cannot be used again for a reset.
+        let (name, id) = (dir.name().to_owned(), account.id.0.clone());
+        self.store.use_authenticator_step(name, id, step, now, Effects::default()).await?;
+        Ok(())
+    }
+}
