@@ -127,6 +127,13 @@ CREATE TABLE blocks (
     reason TEXT NOT NULL
 ) STRICT;
 
+-- Proof-of-work challenges already used (each is accepted once); rows are
+-- purged after they could no longer be accepted anyway.
+CREATE TABLE captchas_used (
+    nonce      TEXT PRIMARY KEY,
+    forget_at  INTEGER NOT NULL
+) STRICT;
+
 -- Administrator-editable settings, one JSON document per key
 -- ('reset_policy'); read on every request, so a change needs no restart.
 CREATE TABLE settings (

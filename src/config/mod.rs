@@ -162,6 +162,8 @@ pub struct ResetConfig {
     pub codes: CodeRules,
     /// Seconds from identification until the flow is dead.
     pub session_secs: i64,
+    /// Proof-of-work bits of the identify captcha; 0 = off.
+    pub captcha_difficulty: u8,
 }
 
 /// How messages leave passdesk.

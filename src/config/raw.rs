@@ -116,6 +116,8 @@ pub struct RawReset {
     pub code_lifetime_minutes: Option<i64>,
     /// Minutes from identification to the new password (5–60).
     pub session_minutes: Option<i64>,
+    /// Proof-of-work bits asked on identify (0 = off, 8–24).
+    pub captcha_difficulty: Option<i64>,
 }
 
 /// `[password]`: passdesk's own password rules.

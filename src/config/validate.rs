@@ -49,6 +49,18 @@ impl TryFrom<RawConfig> for Config {
                 ..CodeRules::default()
             },
             session_secs: 60 * p.int_in("reset.session_minutes", raw.reset.session_minutes, 5..=60, 15),
+            captcha_difficulty: match raw.reset.captcha_difficulty {
+                None => 16,
+                Some(0) => 0,
+                Some(bits @ 8..=24) => bits as u8,
+                Some(_) => {
+                    p.add(
+                        "reset.captcha_difficulty",
+                        "use 8 to 24 bits (16 is the default), or 0 to turn the captcha off",
+                    );
+                    16
+                }
+            },
         };
         let password = password(&mut p, raw.password);
         let notify = notify(&mut p, raw.notify);

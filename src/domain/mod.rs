@@ -3,6 +3,7 @@
 //! values; the flows in `crate::flow` apply these rules to stored state.
 
 pub mod audit;
+pub mod captcha;
 pub mod code;
 pub mod decoy;
 pub mod defence;

@@ -46,6 +46,12 @@ pub enum Error {
         /// Tries left on this code.
         remaining: u32,
     },
+    /// The captcha answer was forged, expired or unsolved.
+    #[error("{0}")]
+    Captcha(crate::domain::captcha::CaptchaError),
+    /// The captcha was already used once.
+    #[error("captcha: this anti-robot check was already used; get a new one")]
+    CaptchaUsed,
     /// The phone number typed is not the one the hint masks.
     #[error("confirm: that is not the number on file; type the full number the hint ends with")]
     NumberMismatch,

@@ -3,6 +3,7 @@
 //! methods, so every face behaves the same. Nothing here knows about HTTP.
 
 pub mod admin;
+pub mod captcha;
 mod change;
 mod defence;
 pub mod delivery;
@@ -52,6 +53,8 @@ pub struct Settings {
     pub decoy_mail_domain: String,
     /// Calling code that completes national phone numbers ("31"), if set.
     pub phone_country: Option<String>,
+    /// Proof-of-work bits asked on identify; 0 turns the captcha off.
+    pub captcha_difficulty: u8,
 }
 
 /// Everything the flows need, wired once by `crate::app`.
@@ -63,6 +66,7 @@ pub struct Flows {
     key: Arc<ServerKey>,
     settings: Settings,
     outbox_signal: Arc<tokio::sync::Notify>,
+    captcha_load: captcha::CaptchaLoad,
 }
 
 impl Flows {
@@ -76,7 +80,16 @@ impl Flows {
         key: Arc<ServerKey>,
         settings: Settings,
     ) -> Self {
-        Self { store, directories, local, clock, key, settings, outbox_signal: Arc::new(tokio::sync::Notify::new()) }
+        Self {
+            store,
+            directories,
+            local,
+            clock,
+            key,
+            settings,
+            outbox_signal: Arc::new(tokio::sync::Notify::new()),
+            captcha_load: captcha::CaptchaLoad::default(),
+        }
     }
 
     /// Woken whenever a message is queued, so delivery does not wait for a poll.

@@ -77,8 +77,17 @@ pub struct Verified {
 
 impl Flows {
     /// Starts a reset for what the person typed as their user ID.
-    pub async fn reset_start(&self, user: &str, kind: FlowKind, client: &Client) -> Result<Started, Error> {
+    /// `captcha` is the solved challenge and its solution (see
+    /// [`Flows::captcha`]); it is checked before anything is looked up.
+    pub async fn reset_start(
+        &self,
+        user: &str,
+        captcha: Option<(&str, &str)>,
+        kind: FlowKind,
+        client: &Client,
+    ) -> Result<Started, Error> {
         let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
+        self.spend_captcha(captcha).await?;
         let policy = self.store.reset_policy().await?;
         if kind == FlowKind::Unlock && !policy.allow_unlock {
             return Err(Error::UnlockDisabled);

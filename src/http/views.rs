@@ -46,6 +46,8 @@ pub struct IdentifyPage<'a> {
     pub heading: &'a str,
     /// The sentence under the heading.
     pub intro: &'a str,
+    /// The proof-of-work challenge and its difficulty, when the captcha is on.
+    pub captcha: Option<(String, u8)>,
 }
 
 /// `unlock_confirm.html`: the last step of an unlock.

@@ -411,8 +411,25 @@ impl Store {
     }
 
     /// Deletes flows (and their codes) created before `before`; they can no
-    /// longer be used, and keeping them would keep personal data.
+    /// longer be used, and keeping them would keep personal data. Used
+    /// captcha nonces that could no longer be accepted go too.
     pub async fn purge_flows(&self, before: i64) -> Result<usize, Error> {
-        self.run(move |conn| Ok(conn.execute("DELETE FROM flows WHERE created_at < ?1", [before])?)).await
+        self.run(move |conn| {
+            conn.execute("DELETE FROM captchas_used WHERE forget_at < ?1", [before])?;
+            Ok(conn.execute("DELETE FROM flows WHERE created_at < ?1", [before])?)
+        })
+        .await
+    }
+
+    /// Records a captcha nonce as used; false when it already was (a replay).
+    pub async fn use_captcha(&self, nonce: String, forget_at: i64) -> Result<bool, Error> {
+        self.run(move |conn| {
+            let added = conn.execute(
+                "INSERT INTO captchas_used (nonce, forget_at) VALUES (?1, ?2) ON CONFLICT (nonce) DO NOTHING",
+                params![nonce, forget_at],
+            )?;
+            Ok(added == 1)
+        })
+        .await
     }
 }

@@ -178,9 +178,14 @@ async fn serve_demo_over_tls_end_to_end() {
     assert_eq!(health.status(), 200);
     assert!(health.headers().get("strict-transport-security").is_some());
 
+    // The captcha is on by default: solve it as an API client would.
+    let captcha: serde_json::Value =
+        client.get(format!("{base}/api/v1/captcha")).send().await.unwrap().json().await.unwrap();
+    let challenge = captcha["challenge"].as_str().unwrap();
+    let solution = passdesk::domain::captcha::solve(challenge, captcha["difficulty"].as_u64().unwrap() as u8);
     let started: serde_json::Value = client
         .post(format!("{base}/api/v1/reset/start"))
-        .json(&serde_json::json!({"user": "bob"}))
+        .json(&serde_json::json!({"user": "bob", "captcha": {"challenge": challenge, "solution": solution}}))
         .send()
         .await
         .unwrap()

@@ -17,6 +17,9 @@ fn config(kind: &str, bed: &Bed, extra: &str) -> String {
     )
 }
 
+/// Points the phone attributes at one the test accounts leave empty.
+const NO_PHONES: &str = "mobile_attribute = \"pager\"\noffice_phone_attribute = \"pager\"\n";
+
 /// Starts a reset and asks for a code; returns the start answer and whether a message was queued.
 async fn try_reset(t: &TestApp, user: &str) -> (serde_json::Value, bool) {
     let svc = t.service().await;
@@ -36,8 +39,9 @@ async fn try_reset(t: &TestApp, user: &str) -> (serde_json::Value, bool) {
 async fn ad_admins_and_pilot_members() {
     let Some(ad) = bed("AD", "admin and pilot groups on Samba AD") else { return };
     let group = std::env::var("PASSDESK_TEST_AD_ADMIN_GROUP").unwrap();
-    // carol is in passdesk-admins; bob is not.
-    let t = TestApp::with_config(&config("ad", &ad, &format!("admin_group = \"{group}\"\n")));
+    // carol is in passdesk-admins; bob is not. With the phone attributes
+    // pointed at the unused `pager`, carol has only e-mail.
+    let t = TestApp::with_config(&config("ad", &ad, &format!("admin_group = \"{group}\"\n{NO_PHONES}")));
     let (carol, sent) = try_reset(&t, "carol").await;
     assert!(!sent, "an administrator with one method gets nothing");
     assert_eq!(carol["required"], 1, "the answer looks like anyone's: {carol}");
@@ -45,6 +49,14 @@ async fn ad_admins_and_pilot_members() {
     let (_, sent) = try_reset(&t, "bob").await;
     assert!(sent);
     assert!(t.audit_activities().await.iter().any(|a| a.3.contains("administrator policy needs 2 method(s)")));
+
+    // With her directory phones, carol meets the administrator policy:
+    // two proofs, never questions, whatever the reset policy offers.
+    let t = TestApp::with_config(&config("ad", &ad, &format!("admin_group = \"{group}\"\n")));
+    let (carol, _) = try_reset(&t, "carol").await;
+    assert_eq!(carol["required"], 2, "{carol}");
+    let ids: Vec<&str> = carol["methods"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["email", "mobile_sms", "mobile_voice", "office_voice"]);
 
     let t = TestApp::with_config(&config("ad", &ad, &format!("pilot_group = \"{group}\"\n")));
     assert!(try_reset(&t, "bob").await.1, "with the policy enabled for all, the pilot group does not restrict");
@@ -59,7 +71,7 @@ async fn ad_admins_and_pilot_members() {
 async fn openldap_admin_group() {
     let Some(ol) = bed("LDAP", "admin group on OpenLDAP") else { return };
     let group = std::env::var("PASSDESK_TEST_LDAP_ADMIN_GROUP").unwrap();
-    let t = TestApp::with_config(&config("openldap", &ol, &format!("admin_group = \"{group}\"\n")));
+    let t = TestApp::with_config(&config("openldap", &ol, &format!("admin_group = \"{group}\"\n{NO_PHONES}")));
     assert!(!try_reset(&t, "carol").await.1);
     assert!(try_reset(&t, "alice").await.1);
 }

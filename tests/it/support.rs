@@ -27,12 +27,23 @@ impl TestApp {
         Self::with_config("")
     }
 
-    /// With extra TOML appended after the data folder setting.
+    /// With extra TOML appended after the data folder setting. The
+    /// identify captcha is off, so tests can start flows with a plain
+    /// body; [`TestApp::with_captcha`] keeps it on.
     pub fn with_config(extra: &str) -> Self {
+        Self::build(extra, &[("PASSDESK_RESET__CAPTCHA_DIFFICULTY".to_owned(), "0".to_owned())])
+    }
+
+    /// With the configured (or default) captcha in force.
+    pub fn with_captcha(extra: &str) -> Self {
+        Self::build(extra, &[])
+    }
+
+    fn build(extra: &str, env: &[(String, String)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         let text = format!("[store]\ndata_dir = {:?}\n{extra}", data.display().to_string());
-        let config = passdesk::config::load_str(&text, "test", &[]).unwrap();
+        let config = passdesk::config::load_str(&text, "test", env).unwrap();
         let clock = Arc::new(FixedClock::new(START));
         let app = App::build(config, clock.clone()).unwrap();
         let local = LocalDirectory::new("local", app.store.pool(), clock.clone());

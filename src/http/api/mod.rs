@@ -12,6 +12,7 @@ use actix_web::web;
 /// Registers the API routes (inside the `/api/v1` scope).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/openapi.json", web::get().to(openapi::openapi_get))
+        .route("/captcha", web::get().to(reset::captcha_get))
         .route("/reset/start", web::post().to(reset::start_post))
         .route("/reset/{flow}", web::get().to(reset::flow_get))
         .route("/reset/{flow}/send", web::post().to(reset::send_post))

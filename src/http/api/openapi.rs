@@ -38,6 +38,10 @@ pub fn document() -> Value {
                     "503": error_response("Directory unreachable; nothing changed")
                 }
             }},
+            "/api/v1/captcha": { "get": {
+                "summary": "A proof-of-work challenge for reset/start",
+                "responses": { "200": { "description": "{required, challenge, difficulty, algorithm, expires_in}: find a solution (at most 32 characters) such that SHA-256(challenge + \":\" + solution) starts with difficulty zero bits; each challenge is accepted once. {required:false} when the captcha is off." } }
+            }},
             "/api/v1/reset/{flow}": { "get": {
                 "summary": "State of a flow",
                 "parameters": [flow_param()],
@@ -117,7 +121,9 @@ pub fn document() -> Value {
                 "required": ["code", "message"],
                 "properties": { "code": { "type": "string" }, "message": { "type": "string" }, "request_id": { "type": "string" } } } } },
             "StartRequest": { "type": "object", "additionalProperties": false, "required": ["user"],
-                "properties": { "user": { "type": "string", "maxLength": 256 } } },
+                "properties": { "user": { "type": "string", "maxLength": 256 },
+                    "captcha": { "type": "object", "additionalProperties": false, "required": ["challenge", "solution"],
+                        "properties": { "challenge": { "type": "string" }, "solution": { "type": "string", "maxLength": 32 } } } } },
             "Method": { "type": "object", "properties": { "id": { "type": "string" }, "kind": { "type": "string", "enum": ["email", "alt_email", "mobile_sms", "mobile_voice", "office_voice", "questions", "authenticator"] }, "hint": { "type": "string" } } },
             "StartAnswer": { "type": "object", "properties": { "flow": { "type": "string" },
                 "methods": { "type": "array", "items": { "$ref": "#/components/schemas/Method" } }, "required": { "type": "integer" } } },

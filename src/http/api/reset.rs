@@ -20,6 +20,31 @@ fn client(req: &HttpRequest, rid: &RequestId) -> Client {
 #[serde(deny_unknown_fields)]
 pub(super) struct StartBody {
     user: String,
+    /// The solved challenge from `GET /api/v1/captcha`.
+    #[serde(default)]
+    captcha: Option<CaptchaBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CaptchaBody {
+    challenge: String,
+    solution: String,
+}
+
+/// `GET /api/v1/captcha`: a proof-of-work challenge for `reset/start`.
+pub(super) async fn captcha_get(state: web::Data<AppState>, req: HttpRequest, rid: RequestId) -> HttpResponse {
+    match state.flows.captcha(&client(&req, &rid)) {
+        Some(c) => HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(serde_json::json!({
+            "required": true,
+            "challenge": c.text,
+            "difficulty": c.difficulty,
+            "algorithm": "sha256-leading-zero-bits",
+            "how": "find a solution (up to 32 characters) such that SHA-256(challenge + \":\" + solution) starts with difficulty zero bits",
+            "expires_in": crate::domain::captcha::CHALLENGE_SECS,
+        })),
+        None => HttpResponse::Ok().json(serde_json::json!({ "required": false })),
+    }
 }
 
 #[derive(Serialize)]
@@ -38,7 +63,12 @@ pub(super) async fn start_post(
 ) -> Result<HttpResponse, ApiError> {
     let started = state
         .flows
-        .reset_start(&body.user, FlowKind::Reset, &client(&req, &rid))
+        .reset_start(
+            &body.user,
+            body.captcha.as_ref().map(|c| (c.challenge.as_str(), c.solution.as_str())),
+            FlowKind::Reset,
+            &client(&req, &rid),
+        )
         .await
         .map_err(|e| ApiError::from_flow(e, &rid.0))?;
     Ok(HttpResponse::Ok().json(StartAnswer {

@@ -6,7 +6,6 @@ mod reset;
 mod unlock;
 
 use super::AppState;
-use super::Site;
 use super::error::PageError;
 use super::middleware::RequestId;
 use super::views::{IdentifyPage, render};
@@ -27,13 +26,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The identify page for a reset or an unlock.
+/// The identify form with a fresh proof-of-work challenge for `req`'s address.
 fn identify_page<'a>(
-    site: &'a Site,
+    state: &'a AppState,
+    req: &HttpRequest,
     kind: FlowKind,
     csrf: &'a str,
     user: &'a str,
     error: Option<&'a str>,
 ) -> IdentifyPage<'a> {
+    let site = &state.site;
+    let who = Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: None };
+    let captcha = state.flows.captcha(&who).map(|c| (c.text, c.difficulty));
     let (action, heading, intro) = match kind {
         FlowKind::Reset => (
             "/reset",
@@ -46,7 +50,7 @@ fn identify_page<'a>(
             "Locked out after too many wrong passwords? Type your user ID; once you prove the account is yours, it is unlocked and your password stays the same.",
         ),
     };
-    IdentifyPage { site, csrf, user, error, action, heading, intro }
+    IdentifyPage { site, csrf, user, error, action, heading, intro, captcha }
 }
 
 pub(super) fn client(req: &HttpRequest, rid: &RequestId) -> Client {

@@ -35,7 +35,7 @@ pub async fn index_get(state: web::Data<AppState>) -> HttpResponse {
 
 async fn reset_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let (csrf, cookie) = csrf::token(&req);
-    page(StatusCode::OK, &identify_page(&state.site, FlowKind::Reset, &csrf, "", None), cookie)
+    page(StatusCode::OK, &identify_page(&state, &req, FlowKind::Reset, &csrf, "", None), cookie)
 }
 
 /// The identify form, shared by reset and unlock.
@@ -43,6 +43,11 @@ async fn reset_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse
 pub(super) struct IdentifyForm {
     csrf: String,
     user: String,
+    /// Filled by the page's script once it solved the challenge.
+    #[serde(default)]
+    captcha_challenge: String,
+    #[serde(default)]
+    captcha_solution: String,
 }
 
 /// Starts a reset or unlock flow from the identify form.
@@ -54,15 +59,16 @@ pub(super) async fn start(
     kind: FlowKind,
 ) -> Result<HttpResponse, PageError> {
     csrf::check(req, &state.site, &form.csrf).map_err(|why| forged(state, rid, why))?;
-    match state.flows.reset_start(&form.user, kind, &client(req, rid)).await {
+    let captcha = Some((form.captcha_challenge.as_str(), form.captcha_solution.as_str()));
+    match state.flows.reset_start(&form.user, captcha, kind, &client(req, rid)).await {
         Ok(started) => {
             let mut res = see_other("/reset/verify");
             res.add_cookie(&secure_cookie(FLOW_COOKIE, started.token.as_str().to_owned())).ok();
             Ok(res)
         }
-        Err(e @ Error::InvalidInput { .. }) => {
+        Err(e @ (Error::InvalidInput { .. } | Error::Captcha(_) | Error::CaptchaUsed)) => {
             let (status, _, message) = describe(&e);
-            Ok(render(status, &identify_page(&state.site, kind, &form.csrf, &form.user, Some(&message))))
+            Ok(render(status, &identify_page(state, req, kind, &form.csrf, &form.user, Some(&message))))
         }
         Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
     }

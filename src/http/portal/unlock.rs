@@ -24,7 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn unlock_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let (csrf, cookie) = csrf::token(&req);
-    page(StatusCode::OK, &identify_page(&state.site, FlowKind::Unlock, &csrf, "", None), cookie)
+    page(StatusCode::OK, &identify_page(&state, &req, FlowKind::Unlock, &csrf, "", None), cookie)
 }
 
 async fn unlock_post(
