@@ -93,6 +93,8 @@ CREATE TABLE outbox (
     done_at       INTEGER
 ) STRICT;
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+-- The organisation's daily text-message and call budget counts these.
+CREATE INDEX outbox_phone ON outbox (created_at) WHERE channel IN ('sms', 'voice');
 
 -- Writebacks: the intent is stored before the directory is written and the
 -- outcome after, so a crash in between is found and reconciled at start-up.

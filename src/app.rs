@@ -74,6 +74,7 @@ impl App {
             decoy_mail_domain: config.directories.first().map(|d| d.mail_domain.clone()).unwrap_or_default(),
             phone_country: config.organisation.phone_country_code.clone(),
             captcha_difficulty: config.reset.captcha_difficulty,
+            phone_daily_budget: config.notify.phone_daily_budget,
         };
         let flows = Arc::new(Flows::new(store.clone(), directories, local, clock.clone(), key, settings));
         Ok(Self { config, store, flows, clock })

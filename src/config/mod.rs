@@ -180,6 +180,9 @@ pub struct NotifyConfig {
     pub transport: Transport,
     /// Sender of e-mail messages.
     pub from: String,
+    /// Text messages and calls per 24 hours for the whole organisation,
+    /// so nobody can drain the SMS account.
+    pub phone_daily_budget: u32,
 }
 
 /// `[organisation]`

@@ -140,6 +140,8 @@ pub struct RawNotify {
     pub transport: Option<String>,
     /// Sender shown on e-mail messages.
     pub from: Option<String>,
+    /// Text messages and calls the whole organisation may send per day.
+    pub phone_daily_budget: Option<i64>,
 }
 
 /// `[organisation]`: what people see.

@@ -171,7 +171,8 @@ fn notify(p: &mut Problems, raw: RawNotify) -> NotifyConfig {
     if !from.contains('@') || from.contains(['\r', '\n']) {
         p.add("notify.from", "give a sender address, e.g. \"IT Helpdesk <helpdesk@example.org>\"");
     }
-    NotifyConfig { transport, from }
+    let phone_daily_budget = p.int_in("notify.phone_daily_budget", raw.phone_daily_budget, 1..=1_000_000, 500) as u32;
+    NotifyConfig { transport, from, phone_daily_budget }
 }
 
 fn log(p: &mut Problems, raw: RawLog) -> LogConfig {

@@ -52,6 +52,9 @@ pub enum Error {
     /// The captcha was already used once.
     #[error("captcha: this anti-robot check was already used; get a new one")]
     CaptchaUsed,
+    /// The organisation's daily text-message and call budget is spent.
+    #[error("text messages and calls are paused for now")]
+    PhoneBudgetSpent,
     /// The phone number typed is not the one the hint masks.
     #[error("confirm: that is not the number on file; type the full number the hint ends with")]
     NumberMismatch,

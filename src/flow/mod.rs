@@ -55,6 +55,8 @@ pub struct Settings {
     pub phone_country: Option<String>,
     /// Proof-of-work bits asked on identify; 0 turns the captcha off.
     pub captcha_difficulty: u8,
+    /// Text messages and calls per 24 hours for the whole organisation.
+    pub phone_daily_budget: u32,
 }
 
 /// Everything the flows need, wired once by `crate::app`.

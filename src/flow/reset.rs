@@ -248,6 +248,7 @@ impl Flows {
         let destination = self.destination(&flow, offered.kind).await?;
         if offered.kind.style() == ProofStyle::PhoneCode {
             self.confirm_number(&flow, &key, destination.as_deref(), confirm, client).await?;
+            self.ensure_phone_budget(&flow, client).await?;
         }
         self.note_send(&key, destination.as_deref(), &flow.login, client).await?;
         // A decoy still stores a code (its MAC can never be matched) so that
@@ -273,6 +274,21 @@ impl Flows {
         self.store.issue_code(flow.id, offered.id.clone(), mac, expires_at, now, effects).await?;
         self.outbox_signal.notify_one();
         Ok(Sent { resend_after: rules.resend_wait_secs, valid_for: rules.lifetime_secs, questions: Vec::new() })
+    }
+
+    /// Refuses text messages and calls once the organisation's daily
+    /// budget is spent: people use another method until it recovers.
+    async fn ensure_phone_budget(&self, flow: &FlowRow, client: &Client) -> Result<(), Error> {
+        let now = self.clock.now();
+        let sent = self.store.phone_messages_since(now - 24 * 3600).await?;
+        if sent < self.settings.phone_daily_budget {
+            return Ok(());
+        }
+        let detail = format!("organisation's daily budget of {} text messages and calls spent", sent);
+        tracing::warn!("{detail}: phone methods paused (notify.phone_daily_budget)");
+        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
+        self.store.record(now, Effects { audit: vec![audit], messages: vec![] }).await?;
+        Err(Error::PhoneBudgetSpent)
     }
 
     /// Refuses to call or text a number unless the person typed it in full:

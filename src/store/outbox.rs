@@ -111,6 +111,17 @@ pub(super) fn enqueue(tx: &rusqlite::Transaction<'_>, message: &Message, now: i6
 }
 
 impl Store {
+    /// Text messages and calls queued since `since`, for the
+    /// organisation's daily budget.
+    pub async fn phone_messages_since(&self, since: i64) -> Result<u32, Error> {
+        self.run(move |conn| {
+            let mut stmt = conn
+                .prepare_cached("SELECT count(*) FROM outbox WHERE channel IN ('sms', 'voice') AND created_at > ?1")?;
+            Ok(stmt.query_row([since], |r| r.get(0))?)
+        })
+        .await
+    }
+
     /// Pending messages whose next attempt is due, oldest first.
     pub async fn due_messages(&self, now: i64, limit: u32) -> Result<Vec<OutboxRow>, Error> {
         self.run(move |conn| {

@@ -447,3 +447,40 @@ async fn national_numbers_use_the_configured_country_code() {
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(code_to(&t, "+31612345678").await.1, "sms");
 }
+
+#[actix_web::test]
+async fn the_organisation_daily_phone_budget_pauses_texts_and_calls_only() {
+    let t = TestApp::with_config("[notify]\nphone_daily_budget = 2\n");
+    registered_user(&t, "mia").await;
+    all_methods_policy(&t).await;
+    let svc = t.service().await;
+    for method in ["mobile_sms", "office_voice"] {
+        let flow = start(&svc, "mia").await;
+        let confirm = if method == "mobile_sms" { "+31612345678" } else { "+31205550100" };
+        let resp = test::call_service(
+            &svc,
+            post(&format!("/api/v1/reset/{flow}/send"), json!({"method": method, "confirm": confirm})),
+        )
+        .await;
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+    let flow = start(&svc, "mia").await;
+    let resp = test::call_service(
+        &svc,
+        post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "mobile_voice", "confirm": "+31612345678"})),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(json(resp).await["error"]["code"], "phone_budget_spent");
+    let resp = test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}))).await;
+    assert_eq!(resp.status(), StatusCode::OK, "e-mail still works");
+    // A day later the budget is back.
+    t.clock.advance(24 * 3600 + 1);
+    let flow = start(&svc, "mia").await;
+    let resp = test::call_service(
+        &svc,
+        post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "mobile_sms", "confirm": "+31612345678"})),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+}

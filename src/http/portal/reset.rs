@@ -176,6 +176,7 @@ async fn recoverable(
         | Error::CodeUsedUp
         | Error::NoCodeSent
         | Error::NumberMismatch
+        | Error::PhoneBudgetSpent
         | Error::AnswersWrong
         | Error::AuthenticatorWrong
         | Error::InvalidInput { .. }
