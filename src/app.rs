@@ -75,6 +75,13 @@ impl App {
             phone_country: config.organisation.phone_country_code.clone(),
             captcha_difficulty: config.reset.captcha_difficulty,
             phone_daily_budget: config.notify.phone_daily_budget,
+            breached: match &config.breached_file {
+                Some(path) => Some(Arc::new(
+                    crate::breached::BreachedPasswords::open(path)
+                        .map_err(|e| anyhow::anyhow!("password.breached_file: {e}"))?,
+                )),
+                None => None,
+            },
         };
         let flows = Arc::new(Flows::new(store.clone(), directories, local, clock.clone(), key, settings));
         Ok(Self { config, store, flows, clock })

@@ -28,6 +28,7 @@
 
 pub mod app;
 pub mod argon;
+pub mod breached;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -18,6 +18,7 @@ async fn main() -> ExitCode {
         Command::Outbox(args) => cli::outbox(args).await,
         Command::Policy(args) => cli::policy(args).await,
         Command::Admin(args) => cli::admin(args).await,
+        Command::Breached(args) => cli::breached(args),
         Command::Check(args) => match cli::check(args).await {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::FAILURE,

@@ -46,6 +46,36 @@ pub enum Command {
     Policy(PolicyArgs),
     /// Administrator tools: API tokens.
     Admin(AdminArgs),
+    /// The offline breached-password list: build one from your own list,
+    /// or look a password up in one.
+    Breached(BreachedArgs),
+}
+
+/// `passdesk breached`
+#[derive(Debug, Args)]
+pub struct BreachedArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: BreachedAction,
+}
+
+/// `passdesk breached build|lookup`
+#[derive(Debug, Subcommand)]
+pub enum BreachedAction {
+    /// Write a file in the Have I Been Pwned "SHA-1 ordered by hash" format
+    /// from plain passwords, one per line (for password.breached_file).
+    Build {
+        /// Plain-text passwords, one per line.
+        input: PathBuf,
+        /// The file to write.
+        output: PathBuf,
+    },
+    /// Say whether a password is in a file (read from standard input, so it
+    /// stays out of the shell history).
+    Lookup {
+        /// A file in the HIBP format.
+        file: PathBuf,
+    },
 }
 
 /// `passdesk policy`
@@ -171,11 +201,13 @@ pub fn config_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
     )
 }
 
+mod breached;
 mod check;
 mod init;
 mod outbox;
 mod policy;
 
+pub use breached::breached;
 pub use check::check;
 pub use init::init;
 pub use outbox::outbox;

@@ -38,6 +38,8 @@ pub struct Config {
     pub reset: ResetConfig,
     /// `[password]`
     pub password: PasswordPolicy,
+    /// `[password] breached_file`: the offline breached-password list, if any.
+    pub breached_file: Option<PathBuf>,
     /// `[notify]`
     pub notify: NotifyConfig,
     /// `[organisation]`

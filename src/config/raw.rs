@@ -131,6 +131,8 @@ pub struct RawPassword {
     pub min_strength: Option<i64>,
     /// Words of the organisation refused inside passwords.
     pub organisation_words: Option<Vec<String>>,
+    /// Have I Been Pwned SHA-1 "ordered by hash" file.
+    pub breached_file: Option<String>,
 }
 
 /// `[notify]`: how messages leave passdesk.

@@ -62,6 +62,7 @@ impl TryFrom<RawConfig> for Config {
                 }
             },
         };
+        let breached_file = raw.password.breached_file.clone().filter(|f| !f.trim().is_empty()).map(PathBuf::from);
         let password = password(&mut p, raw.password);
         let notify = notify(&mut p, raw.notify);
         let organisation = OrganisationConfig {
@@ -90,7 +91,7 @@ impl TryFrom<RawConfig> for Config {
             p.0.sort_by(|a, b| a.key.cmp(&b.key));
             return Err(p.0);
         }
-        Ok(Config { server, store, directories, reset, password, notify, organisation, log })
+        Ok(Config { server, store, directories, reset, password, breached_file, notify, organisation, log })
     }
 }
 

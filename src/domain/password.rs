@@ -71,7 +71,24 @@ pub enum PasswordProblem {
     /// The directory demands a mix of character kinds.
     #[error("mix at least three of: upper-case letters, lower-case letters, digits, symbols")]
     NotComplex,
+    /// Found in the offline list of passwords exposed in data breaches.
+    #[error("this password has appeared in a data breach, so attackers try it first; choose another")]
+    Breached,
 }
+
+/// Every rule a password misses and how hard it is to guess, for the live
+/// strength meter: the person sees all that is wrong at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// The unmet rules, in the order the page lists them.
+    pub problems: Vec<PasswordProblem>,
+    /// zxcvbn's score, 0 (guessed at once) to 4 (very hard).
+    pub score: u8,
+}
+
+/// zxcvbn's cost grows with length; beyond this many characters the score
+/// is computed on the prefix (a longer password only gets stronger).
+const STRENGTH_INPUT_MAX: usize = 100;
 
 impl PasswordPolicy {
     /// Normalises a password the way it will be written (NFKC), so a
@@ -116,6 +133,47 @@ impl PasswordPolicy {
             }
         }
         Ok(())
+    }
+
+    /// All the rules a normalised password misses, and its strength score.
+    pub fn assess(&self, password: &str, login: &str, display_name: &str) -> Assessment {
+        let mut problems = Vec::new();
+        let length = password.chars().count();
+        if length < self.min_length {
+            problems.push(PasswordProblem::TooShort { min: self.min_length });
+        }
+        if length > self.max_length {
+            problems.push(PasswordProblem::TooLong { max: self.max_length });
+        }
+        let lower = password.to_lowercase();
+        let login_lower = login.to_lowercase();
+        if login_lower.chars().count() >= 3 && lower.contains(&login_lower) {
+            problems.push(PasswordProblem::ContainsLogin);
+        }
+        if is_common(&lower) {
+            problems.push(PasswordProblem::Common);
+        }
+        let names: Vec<String> =
+            display_name.split_whitespace().map(str::to_lowercase).filter(|n| n.chars().count() >= 4).collect();
+        if names.iter().any(|n| lower.contains(n.as_str())) {
+            problems.push(PasswordProblem::ContainsName);
+        }
+        let words: Vec<String> =
+            self.organisation_words.iter().map(|w| w.to_lowercase()).filter(|w| w.chars().count() >= 4).collect();
+        if words.iter().any(|w| lower.contains(w.as_str())) {
+            problems.push(PasswordProblem::ContainsOrganisationWord);
+        }
+        let mut inputs: Vec<&str> = vec![login];
+        inputs.extend(names.iter().map(String::as_str));
+        inputs.extend(words.iter().map(String::as_str));
+        let prefix: String = password.chars().take(STRENGTH_INPUT_MAX).collect();
+        let score = if prefix.is_empty() { 0 } else { u8::from(zxcvbn::zxcvbn(&prefix, &inputs).score()) };
+        if self.min_strength > 0 && score < self.min_strength && !prefix.is_empty() {
+            let estimate = zxcvbn::zxcvbn(&prefix, &inputs);
+            let hint = estimate.feedback().and_then(|f| f.warning()).map(|w| format!(": {w}")).unwrap_or_default();
+            problems.push(PasswordProblem::TooWeak { hint });
+        }
+        Assessment { problems, score }
     }
 
     fn check_basic(&self, password: &str, login: &str) -> Result<(), PasswordProblem> {

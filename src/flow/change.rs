@@ -45,6 +45,7 @@ impl Flows {
             return Err(Error::WrongCredentials);
         };
         self.settings.password.check_for(normal.expose_secret(), &account.login, &account.display_name)?;
+        self.check_breached(normal.expose_secret())?;
         let started = format!("writeback to directory {} started", dir.name());
         let start = self.event(
             Activity::ChangeSelfService,

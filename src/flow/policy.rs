@@ -97,3 +97,52 @@ impl Flows {
         })
     }
 }
+
+/// What the live strength meter shows while the person types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordReport {
+    /// No rule is missed (the directory may still refuse, e.g. history).
+    pub acceptable: bool,
+    /// zxcvbn's score, 0 to 4.
+    pub score: u8,
+    /// Every unmet rule, as sentences.
+    pub problems: Vec<String>,
+}
+
+impl Flows {
+    /// Refuses a password found in the offline breached-password list.
+    pub(super) fn check_breached(&self, normalised: &str) -> Result<(), Error> {
+        match &self.settings.breached {
+            Some(list) if list.count(normalised) > 0 => Err(Error::PasswordRejected(PasswordProblem::Breached)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Assesses a candidate new password for a flow whose proofs are
+    /// complete, against this person's effective policy: every unmet rule
+    /// at once. Bound to the flow so it is no oracle for strangers.
+    pub async fn password_check(&self, token: &str, password: &str) -> Result<PasswordReport, Error> {
+        let flow = self.live_flow(token).await?;
+        let (Some(id), Some(dir), crate::store::FlowState::Proven) =
+            (flow.account_id.clone(), self.directory(&flow.directory), flow.state)
+        else {
+            return Err(Error::WrongStep("verify your identity first"));
+        };
+        if password.chars().count() > 1024 {
+            return Err(Error::InvalidInput { field: "password", message: "at most 1024 characters".to_owned() });
+        }
+        let account =
+            dir.account(&crate::directory::AccountId(id)).await.map_err(directory_error)?.ok_or(Error::FlowNotFound)?;
+        let policy = self.policy_for(&dir, &account).await?;
+        let normal = PasswordPolicy::normalise(password);
+        let mut assessment = policy.rules.assess(&normal, &account.login, &account.display_name);
+        if policy.complexity && !meets_complexity(&normal) {
+            assessment.problems.push(PasswordProblem::NotComplex);
+        }
+        if self.check_breached(&normal).is_err() {
+            assessment.problems.push(PasswordProblem::Breached);
+        }
+        let problems: Vec<String> = assessment.problems.iter().map(ToString::to_string).collect();
+        Ok(PasswordReport { acceptable: problems.is_empty(), score: assessment.score, problems })
+    }
+}

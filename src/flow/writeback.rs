@@ -74,6 +74,7 @@ impl Flows {
         if let Some(policy) = &merged {
             policy.check(normal.expose_secret(), &primary.login, &primary.display_name)?;
         }
+        self.check_breached(normal.expose_secret())?;
 
         let mut written = flow.written.clone();
         for target in targets.iter().filter(|t| !flow.written.contains(&t.dir.name().to_owned())) {

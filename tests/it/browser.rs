@@ -475,8 +475,14 @@ async fn a_person_resets_a_password_in_chromium() {
     b.click("form[action='/reset/verify'] button[type='submit']").await;
     b.wait_for_text("Choose a new password").await;
 
+    // The live meter lists what a weak password misses, then approves.
+    b.type_into("input[name='new_password']", "alice").await;
+    b.wait_for_text("Strength: very weak").await;
+    b.wait_for_text("Use at least 12 characters").await;
     // The new password, twice.
     b.type_into("input[name='new_password']", NEW_PASSWORD).await;
+    b.wait_for_text("(meets every rule)").await;
+    b.screenshot(&e2e.join("reset-password-meter.png")).await;
     b.type_into("input[name='confirm']", NEW_PASSWORD).await;
     b.click("form[action='/reset/password'] button[type='submit']").await;
     let text = b.wait_for_text("Your password has been reset").await;

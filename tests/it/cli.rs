@@ -250,3 +250,38 @@ async fn serve_demo_over_tls_end_to_end() {
     }
     let _ = child.kill();
 }
+
+#[test]
+fn breached_build_and_lookup() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("ours.txt");
+    std::fs::write(&plain, "Winter2026!\r\nCompanyName1\n\nWinter2026!\n").unwrap();
+    let out = dir.path().join("ours-sha1.txt");
+    let (code, stdout, stderr) = run(passdesk().args(["breached", "build"]).arg(&plain).arg(&out));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("wrote 2 distinct passwords"), "{stdout}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.ends_with("\r\n"), "{text:?}");
+    for line in text.lines() {
+        let (hash, count) = line.split_once(':').unwrap();
+        assert!(hash.len() == 40 && hash.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()), "{line}");
+        assert!(count.parse::<u64>().is_ok(), "{line}");
+    }
+    let lookup = |password: &str| {
+        use std::io::Write;
+        let mut child = passdesk()
+            .args(["breached", "lookup"])
+            .arg(&out)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    };
+    assert!(lookup("Winter2026!").contains("found: seen 2 times"));
+    assert!(lookup("Spring2026!").contains("not found"));
+    let (code, _, stderr) = run(passdesk().args(["breached", "lookup"]).arg(&plain));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("ordered by hash"), "{stderr}");
+}

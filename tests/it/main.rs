@@ -17,6 +17,7 @@ mod layering;
 mod linked;
 mod methods;
 mod outage;
+mod passwords;
 mod policy;
 mod reconcile;
 mod reset_api;

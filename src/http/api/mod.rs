@@ -20,6 +20,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/reset/{flow}/password", web::post().to(reset::password_post))
         .route("/reset/{flow}/unlock", web::post().to(reset::unlock_post))
         .route("/change", web::post().to(reset::change_post))
+        .route("/password/check", web::post().to(reset::password_check_post))
         .route("/admin/policy", web::get().to(admin::policy_get))
         .route("/admin/policy", web::put().to(admin::policy_put));
+}
+
+/// The JSON of a strength report, shared by the API and the portal's meter.
+pub(crate) fn password_report_json(report: &crate::flow::policy::PasswordReport) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(serde_json::json!({
+        "acceptable": report.acceptable,
+        "score": report.score,
+        "problems": report.problems,
+    }))
 }

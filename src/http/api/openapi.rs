@@ -71,6 +71,15 @@ pub fn document() -> Value {
                     "429": error_response("Too many wrong tries: the code is dead (code_used_up)")
                 }
             }},
+            "/api/v1/password/check": { "post": {
+                "summary": "Every rule a candidate new password misses, for a flow whose proofs are complete (feeds a strength meter)",
+                "requestBody": json_body("CheckRequest"),
+                "responses": {
+                    "200": { "description": "{acceptable, score (zxcvbn 0-4), problems: [sentence]}" },
+                    "400": error_response("Malformed body or a password over 1024 characters"),
+                    "404": error_response("No such flow"), "409": error_response("Proofs not complete yet")
+                }
+            }},
             "/api/v1/reset/{flow}/unlock": { "post": {
                 "summary": "Unlock the account after the proofs, keeping the password",
                 "parameters": [flow_param()],
@@ -133,6 +142,8 @@ pub fn document() -> Value {
                 "properties": { "method": { "type": "string" },
                     "code": { "type": "string", "description": "8 digits (sent codes) or 6 (authenticator); spaces and dashes ignored" },
                     "answers": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Questions method: answer by question id, every drawn question" } } },
+            "CheckRequest": { "type": "object", "additionalProperties": false, "required": ["flow", "password"],
+                "properties": { "flow": { "type": "string" }, "password": { "type": "string" } } },
             "PasswordRequest": { "type": "object", "additionalProperties": false, "required": ["new_password"],
                 "properties": { "new_password": { "type": "string" } } }
         }}

@@ -216,6 +216,29 @@ pub(super) async fn unlock_post(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct CheckBody {
+    flow: String,
+    password: SecretString,
+}
+
+/// `POST /api/v1/password/check`: every rule a candidate password misses,
+/// for a flow whose proofs are complete.
+pub(super) async fn password_check_post(
+    state: web::Data<AppState>,
+    rid: RequestId,
+    body: web::Json<CheckBody>,
+) -> Result<HttpResponse, ApiError> {
+    use secrecy::ExposeSecret;
+    let report = state
+        .flows
+        .password_check(&body.flow, body.password.expose_secret())
+        .await
+        .map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(super::password_report_json(&report))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct ChangeBody {
     user: String,
     old_password: SecretString,

@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/reset/verify", web::post().to(verify_post))
         .route("/reset/password", web::get().to(password_get))
         .route("/reset/password", web::post().to(password_post))
+        .route("/reset/password/check", web::post().to(password_check_post))
         .route("/reset/done", web::get().to(done_get));
 }
 
@@ -289,6 +290,34 @@ async fn password_post(
         }
         Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckBody {
+    csrf: String,
+    password: String,
+}
+
+/// `POST /reset/password/check`: the strength meter's question, answered
+/// for the flow in the cookie (JSON in, JSON out; same flow code as the API).
+async fn password_check_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    body: web::Json<CheckBody>,
+) -> Result<HttpResponse, crate::http::error::ApiError> {
+    use crate::http::error::ApiError;
+    if csrf::check(&req, &state.site, &body.csrf).is_err() {
+        let e = Error::InvalidInput { field: "csrf", message: "reload the page and type the password again".into() };
+        return Err(ApiError::from_flow(e, &rid.0));
+    }
+    let report = state
+        .flows
+        .password_check(&flow_token(&req), &body.password)
+        .await
+        .map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(crate::http::api::password_report_json(&report))
 }
 
 async fn done_get(state: web::Data<AppState>) -> HttpResponse {
