@@ -43,6 +43,8 @@ fn spawn(dir: &Path, port: u16, demo: bool) -> Server {
         .env("PASSDESK_SERVER__REQUESTS_PER_MINUTE", "0")
         // The proof of work is the client's cost, not the server's: off here.
         .env("PASSDESK_RESET__CAPTCHA_DIFFICULTY", "0")
+        // Padding is a deliberate wait, measured by the enumeration test.
+        .env("PASSDESK_RESET__RESPONSE_FLOOR_MS", "0")
         .env_remove("PASSDESK_CONFIG")
         .current_dir(dir)
         .stdout(Stdio::null())

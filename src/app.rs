@@ -75,6 +75,7 @@ impl App {
             phone_country: config.organisation.phone_country_code.clone(),
             captcha_difficulty: config.reset.captcha_difficulty,
             phone_daily_budget: config.notify.phone_daily_budget,
+            response_floor: std::time::Duration::from_millis(config.reset.response_floor_ms),
             breached: match &config.breached_file {
                 Some(path) => Some(Arc::new(
                     crate::breached::BreachedPasswords::open(path)

@@ -166,6 +166,8 @@ pub struct ResetConfig {
     pub session_secs: i64,
     /// Proof-of-work bits of the identify captcha; 0 = off.
     pub captcha_difficulty: u8,
+    /// Every identify, send and verify answer takes at least this long.
+    pub response_floor_ms: u64,
 }
 
 /// How messages leave passdesk.

@@ -118,6 +118,8 @@ pub struct RawReset {
     pub session_minutes: Option<i64>,
     /// Proof-of-work bits asked on identify (0 = off, 8–24).
     pub captcha_difficulty: Option<i64>,
+    /// Shortest answer time of identify, send and verify, in ms (0–2000).
+    pub response_floor_ms: Option<i64>,
 }
 
 /// `[password]`: passdesk's own password rules.

@@ -49,6 +49,7 @@ impl TryFrom<RawConfig> for Config {
                 ..CodeRules::default()
             },
             session_secs: 60 * p.int_in("reset.session_minutes", raw.reset.session_minutes, 5..=60, 15),
+            response_floor_ms: p.int_in("reset.response_floor_ms", raw.reset.response_floor_ms, 0..=2000, 300) as u64,
             captcha_difficulty: match raw.reset.captcha_difficulty {
                 None => 16,
                 Some(0) => 0,

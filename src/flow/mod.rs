@@ -57,6 +57,8 @@ pub struct Settings {
     pub captcha_difficulty: u8,
     /// Text messages and calls per 24 hours for the whole organisation.
     pub phone_daily_budget: u32,
+    /// Shortest time identify, send and verify take to answer (padding).
+    pub response_floor: std::time::Duration,
     /// The offline breached-password list, when one is configured.
     pub breached: Option<Arc<crate::breached::BreachedPasswords>>,
 }

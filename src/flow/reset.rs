@@ -86,6 +86,17 @@ impl Flows {
         kind: FlowKind,
         client: &Client,
     ) -> Result<Started, Error> {
+        let begun = tokio::time::Instant::now();
+        self.padded(begun, self.start_unpadded(user, captcha, kind, client).await).await
+    }
+
+    async fn start_unpadded(
+        &self,
+        user: &str,
+        captcha: Option<(&str, &str)>,
+        kind: FlowKind,
+        client: &Client,
+    ) -> Result<Started, Error> {
         let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
         self.spend_captcha(captcha).await?;
         let policy = self.store.reset_policy().await?;
@@ -217,6 +228,17 @@ impl Flows {
         confirm: Option<&str>,
         client: &Client,
     ) -> Result<Sent, Error> {
+        let begun = tokio::time::Instant::now();
+        self.padded(begun, self.send_unpadded(token, method, confirm, client).await).await
+    }
+
+    async fn send_unpadded(
+        &self,
+        token: &str,
+        method: &str,
+        confirm: Option<&str>,
+        client: &Client,
+    ) -> Result<Sent, Error> {
         let flow = self.live_flow(token).await?;
         let offered = offered(&flow, method)?;
         if flow.state != FlowState::Proving || family_proven(&flow, offered.kind) {
@@ -319,6 +341,36 @@ impl Flows {
 
     /// Checks a proof given by the person: a code, or answers.
     pub async fn reset_verify(
+        &self,
+        token: &str,
+        method: &str,
+        proof: Proof,
+        client: &Client,
+    ) -> Result<Verified, Error> {
+        let begun = tokio::time::Instant::now();
+        self.padded(begun, self.verify_unpadded(token, method, proof, client).await).await
+    }
+
+    /// Holds an answer until the response floor, plus a random jitter of
+    /// up to a tenth of it, has passed since `begun`, so how long identify,
+    /// send and verify take does not tell a real account from a decoy (or
+    /// a right answer from a wrong one). The jitter drowns the sub-millisecond
+    /// differences that remain after the floor (the timer's tick, caches):
+    /// telling them apart would take thousands of tries per user ID, far
+    /// beyond the send budget and the block after five failures
+    /// (BENCHMARKS.md, "No enumeration by timing").
+    async fn padded<T>(&self, begun: tokio::time::Instant, answer: T) -> T {
+        let floor = self.settings.response_floor;
+        if floor.is_zero() {
+            return answer;
+        }
+        let jitter_us = u64::try_from(floor.as_micros() / 10).unwrap_or(0);
+        let jitter = std::time::Duration::from_micros(rand::random_range(0..=jitter_us));
+        tokio::time::sleep_until(begun + floor + jitter).await;
+        answer
+    }
+
+    async fn verify_unpadded(
         &self,
         token: &str,
         method: &str,

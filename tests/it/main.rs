@@ -12,6 +12,7 @@ mod cli;
 mod defence;
 mod delivery;
 mod directory_contract;
+mod enumeration;
 mod groups;
 mod layering;
 mod linked;

@@ -31,13 +31,26 @@ impl TestApp {
     /// identify captcha is off, so tests can start flows with a plain
     /// body; [`TestApp::with_captcha`] keeps it on.
     pub fn with_config(extra: &str) -> Self {
-        Self::build(extra, &[("PASSDESK_RESET__CAPTCHA_DIFFICULTY".to_owned(), "0".to_owned())])
+        Self::build(
+            extra,
+            &[
+                ("PASSDESK_RESET__CAPTCHA_DIFFICULTY".to_owned(), "0".to_owned()),
+                ("PASSDESK_RESET__RESPONSE_FLOOR_MS".to_owned(), "0".to_owned()),
+            ],
+        )
     }
 
-    /// With the configured (or default) captcha in force.
+    /// With the configured (or default) captcha in force (no padding).
     pub fn with_captcha(extra: &str) -> Self {
-        Self::build(extra, &[])
+        Self::build(extra, &[("PASSDESK_RESET__RESPONSE_FLOOR_MS".to_owned(), "0".to_owned())])
     }
+
+    /// With these environment overrides and no extra TOML.
+    pub fn with_config_env(env: &[(&str, &str)]) -> Self {
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Self::build("", &env)
+    }
+
 
     fn build(extra: &str, env: &[(String, String)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
