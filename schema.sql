@@ -129,6 +129,21 @@ CREATE TABLE blocks (
     reason TEXT NOT NULL
 ) STRICT;
 
+-- "This wasn't me" links sent with every reset, unlock and change notice;
+-- only the SHA-256 of the token is kept. Following one blocks self-service
+-- for the account and alerts the administrators.
+CREATE TABLE reports (
+    id          INTEGER PRIMARY KEY,
+    token_hash  BLOB NOT NULL UNIQUE,
+    directory   TEXT NOT NULL,
+    account_id  TEXT NOT NULL,
+    login       TEXT NOT NULL,
+    what        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER
+) STRICT;
+
 -- Proof-of-work challenges already used (each is accepted once); rows are
 -- purged after they could no longer be accepted anyway.
 CREATE TABLE captchas_used (

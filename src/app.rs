@@ -76,6 +76,8 @@ impl App {
             captcha_difficulty: config.reset.captcha_difficulty,
             phone_daily_budget: config.notify.phone_daily_budget,
             response_floor: std::time::Duration::from_millis(config.reset.response_floor_ms),
+            public_base: public_base(&config.server),
+            admin_alerts: config.notify.admin_alerts.clone(),
             breached: match &config.breached_file {
                 Some(path) => Some(Arc::new(
                     crate::breached::BreachedPasswords::open(path)
@@ -237,5 +239,15 @@ async fn purge_old_flows(
             tracing::warn!(error = %e, "purging old flows failed");
         }
         tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+    }
+}
+
+/// `https://host[:port]` for links in messages: the configured public URL,
+/// else the listening address (a wildcard address reads as localhost).
+fn public_base(server: &crate::config::ServerConfig) -> String {
+    match &server.public_url {
+        Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+        None if server.listen.ip().is_unspecified() => format!("https://localhost:{}", server.listen.port()),
+        None => format!("https://{}", server.listen),
     }
 }

@@ -187,6 +187,9 @@ pub struct NotifyConfig {
     /// Text messages and calls per 24 hours for the whole organisation,
     /// so nobody can drain the SMS account.
     pub phone_daily_budget: u32,
+    /// E-mail addresses of the administrators who receive security alerts
+    /// ("this wasn't me" reports, an administrator's own reset).
+    pub admin_alerts: Vec<String>,
 }
 
 /// `[organisation]`

@@ -146,6 +146,8 @@ pub struct RawNotify {
     pub from: Option<String>,
     /// Text messages and calls the whole organisation may send per day.
     pub phone_daily_budget: Option<i64>,
+    /// Addresses that receive security alerts for administrators.
+    pub admin_alerts: Option<Vec<String>>,
 }
 
 /// `[organisation]`: what people see.

@@ -174,7 +174,11 @@ fn notify(p: &mut Problems, raw: RawNotify) -> NotifyConfig {
         p.add("notify.from", "give a sender address, e.g. \"IT Helpdesk <helpdesk@example.org>\"");
     }
     let phone_daily_budget = p.int_in("notify.phone_daily_budget", raw.phone_daily_budget, 1..=1_000_000, 500) as u32;
-    NotifyConfig { transport, from, phone_daily_budget }
+    let admin_alerts = raw.admin_alerts.unwrap_or_default();
+    if admin_alerts.iter().any(|a| !a.contains('@') || a.contains(char::is_whitespace) || a.len() > 254) {
+        p.add("notify.admin_alerts", "list e-mail addresses, e.g. [\"it-security@example.org\"]");
+    }
+    NotifyConfig { transport, from, phone_daily_budget, admin_alerts }
 }
 
 fn log(p: &mut Problems, raw: RawLog) -> LogConfig {

@@ -27,6 +27,8 @@ pub enum Activity {
     Unblocked,
     /// A person registered (or an administrator pre-populated) a method.
     Registered,
+    /// A person followed the "this wasn't me" link of a notice.
+    ReportedNotMe,
 }
 
 impl Activity {
@@ -44,6 +46,7 @@ impl Activity {
             Self::AdminTokenIssued => "Admin API token issued",
             Self::Unblocked => "Unblocked from self-service password reset (by admin)",
             Self::Registered => "User registered for self-service password reset",
+            Self::ReportedNotMe => "User reported an unexpected password change (\"this wasn't me\")",
         }
     }
 }

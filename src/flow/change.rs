@@ -8,7 +8,7 @@ use super::{Client, Error, Flows};
 use crate::directory::{self, AccountId};
 use crate::domain::audit::EventId;
 use crate::domain::{Activity, AuditOutcome, Login, PasswordPolicy};
-use crate::notify::templates;
+use crate::notify::templates::Notice;
 use crate::store::{Effects, FlowState, WritebackKind, WritebackOutcome};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -91,12 +91,8 @@ impl Flows {
             EventId::ChangePasswordSuccess,
             client,
         );
-        let mut effects = Effects { audit: vec![done], messages: vec![] };
-        if let Some(to) = &account.email {
-            let when = crate::clock::rfc3339(now);
-            let brand = &self.settings.brand;
-            effects.messages.push(templates::password_changed(brand, to, &account.display_name, &when));
-        }
+        let messages = self.notices(Notice::Change, dir.name(), &account).await?;
+        let effects = Effects { audit: vec![done], messages };
         self.store.finish_writeback(intent, WritebackOutcome::Written, String::new(), now, effects).await?;
         self.outbox_signal.notify_one();
         Ok(())
@@ -114,7 +110,7 @@ impl Flows {
         let (Some(id), Some(dir)) = (flow.account_id.clone(), self.directory(&flow.directory)) else {
             return Err(Error::WrongStep("verify your identity before unlocking your account"));
         };
-        if let Err(e) = dir.unlock(&AccountId(id)).await {
+        if let Err(e) = dir.unlock(&AccountId(id.clone())).await {
             let audit = self.audit(
                 Activity::UnlockSelfService,
                 AuditOutcome::Failure,
@@ -149,15 +145,16 @@ impl Flows {
         self.clear_defence(&self.flow_key(&flow)).await?;
         let mut rows = vec![audit];
         rows.extend(extra);
+        let mut messages = Vec::new();
+        if self.store.reset_policy().await?.notify_user_on_reset
+            && let Some(account) = dir.account(&AccountId(id)).await.ok().flatten()
+        {
+            messages = self.notices(Notice::Unlock, dir.name(), &account).await?;
+        }
         self.store
-            .transition_flow(
-                flow.id,
-                FlowState::Proven,
-                FlowState::Done,
-                now,
-                Effects { audit: rows, messages: vec![] },
-            )
+            .transition_flow(flow.id, FlowState::Proven, FlowState::Done, now, Effects { audit: rows, messages })
             .await?;
+        self.outbox_signal.notify_one();
         Ok(())
     }
 }

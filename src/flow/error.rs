@@ -55,6 +55,9 @@ pub enum Error {
     /// The organisation's daily text-message and call budget is spent.
     #[error("text messages and calls are paused for now")]
     PhoneBudgetSpent,
+    /// A "this wasn't me" link that does not exist or has expired.
+    #[error("this link does not exist or has expired")]
+    ReportNotFound,
     /// The phone number typed is not the one the hint masks.
     #[error("confirm: that is not the number on file; type the full number the hint ends with")]
     NumberMismatch,

@@ -9,6 +9,7 @@ mod defence;
 pub mod delivery;
 mod error;
 mod methods;
+pub mod notices;
 pub mod policy;
 pub mod reconcile;
 mod register;
@@ -57,6 +58,10 @@ pub struct Settings {
     pub captcha_difficulty: u8,
     /// Text messages and calls per 24 hours for the whole organisation.
     pub phone_daily_budget: u32,
+    /// `https://host[:port]` that links in messages start with.
+    pub public_base: String,
+    /// Administrators' addresses for security alerts.
+    pub admin_alerts: Vec<String>,
     /// Shortest time identify, send and verify take to answer (padding).
     pub response_floor: std::time::Duration,
     /// The offline breached-password list, when one is configured.

@@ -14,7 +14,7 @@ use super::{Client, Error, Flows};
 use crate::directory::{Account, AccountId, Directory, ResetMode};
 use crate::domain::audit::EventId;
 use crate::domain::{Activity, PasswordPolicy};
-use crate::notify::templates;
+use crate::notify::templates::Notice;
 use crate::store::{Effects, FlowRow, FlowState, LinkedAccount, WritebackKind, WritebackOutcome};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
@@ -108,11 +108,19 @@ impl Flows {
 
         let now = self.clock.now();
         let mut effects = Effects::default();
-        let notify = self.store.reset_policy().await?.notify_user_on_reset;
-        if let (true, Some(to)) = (notify, &primary.email) {
-            let when = crate::clock::rfc3339(now);
-            let brand = &self.settings.brand;
-            effects.messages.push(templates::password_reset_done(brand, to, &primary.display_name, &when));
+        let policy = self.store.reset_policy().await?;
+        if policy.notify_user_on_reset {
+            effects.messages.extend(self.notices(Notice::Reset, &flow.directory, &primary).await?);
+        }
+        if policy.notify_admins_on_admin_reset && !self.settings.admin_alerts.is_empty() {
+            let home = targets.first().map(|t| t.dir.clone());
+            let admin = match home {
+                Some(dir) => dir.standing(&primary.id).await.map(|s| s.admin).unwrap_or(false),
+                None => false,
+            };
+            if admin {
+                effects.messages.extend(self.admin_reset_alerts(&flow.directory, &primary).await?);
+            }
         }
         self.store.mark_written(flow.id, written, now).await?;
         self.store.transition_flow(flow.id, FlowState::Proven, FlowState::Done, now, effects).await?;

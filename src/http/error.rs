@@ -27,6 +27,7 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, String) {
         Error::Captcha(c) => (StatusCode::BAD_REQUEST, "captcha_invalid", format!("captcha: {c}.")),
         Error::CaptchaUsed => (StatusCode::BAD_REQUEST, "captcha_used", "captcha: this anti-robot check was already used. Reload the page, or get a new challenge from GET /api/v1/captcha.".into()),
         Error::PhoneBudgetSpent => (StatusCode::TOO_MANY_REQUESTS, "phone_budget_spent", "Text messages and calls are paused for now because many were sent today. Choose another method, or try again later.".into()),
+        Error::ReportNotFound => (StatusCode::NOT_FOUND, "report_not_found", "This link does not exist or has expired (links work for 7 days). Contact your helpdesk directly.".into()),
         Error::NumberMismatch => (StatusCode::BAD_REQUEST, "number_mismatch", "That is not the number on file. Type your full phone number, the one the hint ends with, including its country code.".into()),
         Error::AnswersWrong => (StatusCode::BAD_REQUEST, "answers_wrong", "The answers are not correct. New questions are shown: answer those.".into()),
         Error::AuthenticatorWrong => (StatusCode::BAD_REQUEST, "authenticator_wrong", "The authenticator code is not correct or was already used. Wait for the next code and type it.".into()),

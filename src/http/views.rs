@@ -72,6 +72,22 @@ pub struct MessagePage<'a> {
     pub text: &'a str,
 }
 
+/// `report.html`: confirm that a reset, change or unlock was not you.
+#[derive(Template)]
+#[template(path = "report.html")]
+pub struct ReportPage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+    /// Anti-CSRF token.
+    pub csrf: &'a str,
+    /// Where the form posts.
+    pub action: &'a str,
+    /// "reset", "change" or "unlock".
+    pub what: &'a str,
+    /// When (RFC 3339).
+    pub when: &'a str,
+}
+
 /// `change.html`: change a known password.
 #[derive(Template)]
 #[template(path = "change.html")]

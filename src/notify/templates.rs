@@ -69,32 +69,103 @@ pub fn voice_code(brand: &Brand, to: &str, code: &str, minutes: i64, expires_at:
     }
 }
 
-/// The confirmation after a self-service reset.
-pub fn password_reset_done(brand: &Brand, to: &str, display_name: &str, when: &str) -> Message {
+/// What a notice after a change tells the person about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// A self-service reset.
+    Reset,
+    /// A change of a known password.
+    Change,
+    /// An unlock without a new password.
+    Unlock,
+}
+
+impl Notice {
+    /// The stored word for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reset => "reset",
+            Self::Change => "change",
+            Self::Unlock => "unlock",
+        }
+    }
+
+    fn sentence(self) -> &'static str {
+        match self {
+            Self::Reset => "The password of your account was reset through self-service password reset",
+            Self::Change => "The password of your account was changed",
+            Self::Unlock => "Your account was unlocked through self-service",
+        }
+    }
+
+    fn subject(self, organisation: &str) -> String {
+        match self {
+            Self::Reset => format!("Your {organisation} password was reset"),
+            Self::Change => format!("Your {organisation} password was changed"),
+            Self::Unlock => format!("Your {organisation} account was unlocked"),
+        }
+    }
+}
+
+/// The notice after a reset, change or unlock, sent to every address the
+/// person has, with the link that reports it as "this wasn't me". Never
+/// contains the password.
+pub fn account_notice(
+    brand: &Brand,
+    notice: Notice,
+    to: &str,
+    display_name: &str,
+    when: &str,
+    report: &str,
+) -> Message {
     Message {
         channel: Channel::Email,
         recipient: to.to_owned(),
-        subject: format!("Your {} password was reset", brand.organisation),
+        subject: notice.subject(&brand.organisation),
         body: format!(
             "Hello {display_name},\n\n\
-             The password of your account was reset through self-service password reset at {when} (UTC).\n\n\
-             If this was not you, contact your helpdesk at once.{}",
+             {} at {when} (UTC).\n\n\
+             If this was you, there is nothing to do.\n\n\
+             If this was NOT you, open this link at once: it stops self-service for your account and alerts \
+             your IT team:\n{report}\n\nThen contact your helpdesk.{}",
+            notice.sentence(),
             brand.footer()
         ),
         expires_at: None,
     }
 }
 
-/// The confirmation after a self-service change.
-pub fn password_changed(brand: &Brand, to: &str, display_name: &str, when: &str) -> Message {
+/// Tells another administrator that an administrator reset their own
+/// password by self-service (the reference's "notify all admins").
+pub fn admin_reset_alert(brand: &Brand, to: &str, admin_login: &str, when: &str) -> Message {
     Message {
         channel: Channel::Email,
         recipient: to.to_owned(),
-        subject: format!("Your {} password was changed", brand.organisation),
+        subject: format!("[{}] Administrator {admin_login} reset their password", brand.organisation),
         body: format!(
-            "Hello {display_name},\n\n\
-             The password of your account was changed at {when} (UTC).\n\n\
-             If this was not you, contact your helpdesk at once.{}",
+            "The administrator account {admin_login} reset its password through self-service password reset \
+             at {when} (UTC), passing two proofs of identity.\n\n\
+             If you do not expect this, check with {admin_login} by a channel other than e-mail, and review \
+             the audit log.{}",
+            brand.footer()
+        ),
+        expires_at: None,
+    }
+}
+
+/// Alerts the administrators that a person reported a reset, change or
+/// unlock as not theirs; self-service is blocked for the account.
+pub fn not_me_alert(brand: &Brand, to: &str, login: &str, what: &str, when: &str, blocked_until: &str) -> Message {
+    Message {
+        channel: Channel::Email,
+        recipient: to.to_owned(),
+        subject: format!("[{}] ALERT: {login} reports a password {what} that was not them", brand.organisation),
+        body: format!(
+            "The owner of the account {login} followed the \"this wasn't me\" link of the notice about the \
+             password {what} at {when} (UTC).\n\n\
+             Self-service password reset is blocked for this account until {blocked_until} (UTC). The account \
+             may be compromised: check it, reset its password yourself, review the audit log, and unblock \
+             self-service with `passdesk admin unblock {login}` when it is safe.{}",
             brand.footer()
         ),
         expires_at: None,
@@ -113,8 +184,15 @@ mod tests {
             m.body.contains("12345678") && m.body.contains("10 minutes") && m.body.contains("mailto:h@example.org")
         );
         assert_eq!(m.expires_at, Some(99));
-        let done = password_reset_done(&brand, "a@example.org", "Alice", "2026-01-01T00:00:00Z");
-        assert!(done.body.contains("If this was not you"));
+        let done = account_notice(
+            &brand,
+            Notice::Reset,
+            "a@example.org",
+            "Alice",
+            "2026-01-01T00:00:00Z",
+            "https://x/report/t",
+        );
+        assert!(done.body.contains("If this was NOT you") && done.body.contains("https://x/report/t"));
         assert!(done.expires_at.is_none());
     }
 }

@@ -10,6 +10,7 @@ mod enrolments;
 mod flows;
 mod migrate;
 mod outbox;
+mod reports;
 mod settings;
 mod writebacks;
 
@@ -18,6 +19,7 @@ pub use defence::Counts;
 pub use enrolments::EnrolmentRow;
 pub use flows::{CodeRow, FlowKind, FlowRow, FlowState, LinkedAccount, NewFlow};
 pub use outbox::{OutboxRow, OutboxState};
+pub use reports::{NewReport, ReportRow};
 pub use writebacks::{OpenWriteback, WritebackKind, WritebackOutcome};
 
 use crate::config::StoreConfig;

@@ -17,6 +17,7 @@ mod groups;
 mod layering;
 mod linked;
 mod methods;
+mod notices;
 mod outage;
 mod passwords;
 mod policy;

@@ -51,7 +51,6 @@ impl TestApp {
         Self::build("", &env)
     }
 
-
     fn build(extra: &str, env: &[(String, String)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");

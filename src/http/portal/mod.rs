@@ -2,6 +2,7 @@
 //! form's CSRF token, calls one flow method and renders one page.
 
 mod change;
+mod report;
 mod reset;
 mod unlock;
 
@@ -22,7 +23,10 @@ const FLOW_COOKIE: &str = "__Host-passdesk-reset";
 
 /// Registers the portal's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.configure(reset::configure).configure(unlock::configure).configure(change::configure);
+    cfg.configure(reset::configure)
+        .configure(unlock::configure)
+        .configure(change::configure)
+        .configure(report::configure);
 }
 
 /// The identify page for a reset or an unlock.

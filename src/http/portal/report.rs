@@ -1,0 +1,66 @@
+//! `/report/{token}`: the "this wasn't me" link of every notice. Opening
+//! the link only shows a page (mail scanners follow links); the person's
+//! confirmation is a POST with the CSRF token.
+
+use super::{client, forged, page};
+use crate::http::AppState;
+use crate::http::csrf;
+use crate::http::error::PageError;
+use crate::http::middleware::RequestId;
+use crate::http::views::{MessagePage, ReportPage, render};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+/// Registers the report routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/report/{token}", web::get().to(report_get)).route("/report/{token}", web::post().to(report_post));
+}
+
+async fn report_get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let view = state.flows.report_view(&token).await.map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
+    if view.already {
+        return Ok(already(&state));
+    }
+    let (csrf, cookie) = csrf::token(&req);
+    let action = format!("/report/{}", token.as_str());
+    let html = ReportPage { site: &state.site, csrf: &csrf, action: &action, what: &view.what, when: &view.when };
+    Ok(page(StatusCode::OK, &html, cookie))
+}
+
+#[derive(Deserialize)]
+struct ReportForm {
+    csrf: String,
+}
+
+async fn report_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    token: web::Path<String>,
+    form: web::Form<ReportForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    state
+        .flows
+        .report_not_me(&token, &client(&req, &rid))
+        .await
+        .map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
+    Ok(already(&state))
+}
+
+fn already(state: &AppState) -> HttpResponse {
+    render(
+        StatusCode::OK,
+        &MessagePage {
+            site: &state.site,
+            heading: "Thank you: your IT team has been alerted",
+            text: "Self-service password reset is blocked for your account, so nobody can use it to take your account. Contact your helpdesk now: they will check your account and help you back in.",
+        },
+    )
+}
