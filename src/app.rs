@@ -95,6 +95,7 @@ impl App {
         let site = Site {
             name: self.config.organisation.name.clone(),
             helpdesk: self.config.organisation.helpdesk.clone(),
+            policy_helpdesk: self.flows.policy_helpdesk(),
             origin: self.config.server.public_url.as_ref().map(|u| u.origin().ascii_serialization()),
         };
         actix_web::web::Data::new(AppState {
@@ -191,6 +192,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let signal = app.flows.outbox_signal();
     tokio::spawn(delivery.run(signal));
     tokio::spawn(purge_old_flows(app.store.clone(), app.clock.clone(), app.config.reset.session_secs, app.state()));
+    tokio::spawn(refresh_policy_view(app.flows.clone()));
     let origin = match listen.ip() {
         ip if ip.is_unspecified() => format!("https://localhost:{}", listen.port()),
         std::net::IpAddr::V6(ip) => format!("https://[{ip}]:{}", listen.port()),
@@ -249,5 +251,17 @@ fn public_base(server: &crate::config::ServerConfig) -> String {
         Some(url) => url.as_str().trim_end_matches('/').to_owned(),
         None if server.listen.ip().is_unspecified() => format!("https://localhost:{}", server.listen.port()),
         None => format!("https://{}", server.listen),
+    }
+}
+
+/// Re-reads the reset policy now and then, so a `passdesk policy set` run
+/// by another process reaches the pages' helpdesk link without a restart
+/// (the flows themselves read the policy on every request).
+async fn refresh_policy_view(flows: Arc<Flows>) {
+    loop {
+        if let Err(e) = flows.policy().await {
+            tracing::warn!(error = %e, "reading the reset policy failed");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(15)).await;
     }
 }

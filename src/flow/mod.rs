@@ -78,6 +78,7 @@ pub struct Flows {
     settings: Settings,
     outbox_signal: Arc<tokio::sync::Notify>,
     captcha_load: captcha::CaptchaLoad,
+    policy_helpdesk: Arc<std::sync::RwLock<String>>,
 }
 
 impl Flows {
@@ -100,6 +101,7 @@ impl Flows {
             settings,
             outbox_signal: Arc::new(tokio::sync::Notify::new()),
             captcha_load: captcha::CaptchaLoad::default(),
+            policy_helpdesk: Arc::default(),
         }
     }
 

@@ -100,6 +100,7 @@ impl Flows {
         let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
         self.spend_captcha(captcha).await?;
         let policy = self.store.reset_policy().await?;
+        self.note_policy(&policy);
         if kind == FlowKind::Unlock && !policy.allow_unlock {
             return Err(Error::UnlockDisabled);
         }

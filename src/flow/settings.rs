@@ -7,11 +7,29 @@ use super::{Client, Error, Flows};
 use crate::domain::policy::ResetPolicy;
 use crate::domain::{Activity, AuditOutcome, FlowToken};
 use crate::store::Effects;
+use std::sync::Arc;
 
 impl Flows {
     /// The reset policy in force.
     pub async fn policy(&self) -> Result<ResetPolicy, Error> {
-        Ok(self.store.reset_policy().await?)
+        let policy = self.store.reset_policy().await?;
+        self.note_policy(&policy);
+        Ok(policy)
+    }
+
+    /// The policy's helpdesk link, shared with the pages' footer; kept
+    /// current by every policy read and change in this process, and by the
+    /// periodic refresh that picks up `passdesk policy set` from another.
+    pub fn policy_helpdesk(&self) -> Arc<std::sync::RwLock<String>> {
+        self.policy_helpdesk.clone()
+    }
+
+    pub(super) fn note_policy(&self, policy: &ResetPolicy) {
+        if let Ok(mut cell) = self.policy_helpdesk.write()
+            && *cell != policy.helpdesk
+        {
+            cell.clone_from(&policy.helpdesk);
+        }
     }
 
     /// Changes one key from text (`passdesk policy set KEY VALUE`).
@@ -74,6 +92,7 @@ impl Flows {
         self.store
             .save_reset_policy(new.clone(), self.clock.now(), Effects { audit: vec![audit], messages: vec![] })
             .await?;
+        self.note_policy(&new);
         Ok(new)
     }
 

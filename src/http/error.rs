@@ -171,6 +171,7 @@ fn site_of(req: &HttpRequest) -> Site {
     req.app_data::<web::Data<AppState>>().map(|s| s.site.clone()).unwrap_or_else(|| Site {
         name: "passdesk".into(),
         helpdesk: None,
+        policy_helpdesk: Default::default(),
         origin: None,
     })
 }

@@ -26,11 +26,22 @@ use std::sync::Arc;
 pub struct Site {
     /// Organisation name.
     pub name: String,
-    /// Helpdesk link, if configured.
+    /// Helpdesk link from the configuration, if any.
     pub helpdesk: Option<String>,
+    /// The reset policy's helpdesk link (empty = none), which wins.
+    pub policy_helpdesk: std::sync::Arc<std::sync::RwLock<String>>,
     /// Origin that forms must come from (`https://host[:port]`); `None`
     /// means "the Host header of the request".
     pub origin: Option<String>,
+}
+
+impl Site {
+    /// The helpdesk link every page shows: the reset policy's when an
+    /// administrator set one, else the configuration's.
+    pub fn helpdesk(&self) -> Option<String> {
+        let from_policy = self.policy_helpdesk.read().map(|h| h.clone()).unwrap_or_default();
+        if from_policy.is_empty() { self.helpdesk.clone() } else { Some(from_policy) }
+    }
 }
 
 /// Shared state of every handler.

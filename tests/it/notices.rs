@@ -186,4 +186,35 @@ async fn an_administrators_own_reset_is_told_to_the_other_administrators() {
         t.outbox().await.into_iter().filter(|m| m.subject.contains("Administrator root reset")).collect();
     let to: Vec<&str> = alerts.iter().map(|m| m.recipient.as_str()).collect();
     assert_eq!(to, ["security@example.org"], "every other administrator, not root's own address");
+
+    // With the switch off, nobody is told.
+    t.app.flows.set_policy("notify_admins_on_admin_reset", "false", "test", &c).await.unwrap();
+    t.app.flows.unblock("root", "test", &c).await.unwrap();
+    t.clock.advance(120);
+    let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": "root"}))).await).await;
+    let flow = started["flow"].as_str().unwrap().to_owned();
+    for (method, to, confirm) in
+        [("alt_email", "root.home@example.net", None), ("mobile_sms", "+31655550000", Some("+31655550000"))]
+    {
+        let mut body = json!({"method": method});
+        if let Some(c) = confirm {
+            body["confirm"] = json!(c);
+        }
+        test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), body)).await;
+        let rows = t.outbox().await;
+        let row = rows.iter().rev().find(|r| r.recipient == to).unwrap();
+        let code: String = row.body.chars().filter(char::is_ascii_digit).take(8).collect();
+        test::call_service(
+            &svc,
+            post(&format!("/api/v1/reset/{flow}/verify"), json!({"method": method, "code": code})),
+        )
+        .await;
+    }
+    let resp = test::call_service(
+        &svc,
+        post(&format!("/api/v1/reset/{flow}/password"), json!({"new_password": "Amber tide compass 58"})),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(t.outbox().await.iter().filter(|m| m.subject.contains("Administrator root reset")).count(), 1);
 }

@@ -186,3 +186,24 @@ fn policy_from_the_command_line() {
     let (code, _, err) = run(&["policy", "set"]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[actix_web::test]
+async fn the_policy_helpdesk_link_replaces_the_configured_one_on_every_page() {
+    let t = TestApp::with_config("[organisation]\nhelpdesk = \"mailto:desk@example.org\"\n");
+    let svc = t.service().await;
+    let page = |svc| async move {
+        crate::support::text(test::call_service(svc, TestRequest::get().uri("/reset").to_request()).await).await
+    };
+    assert!(page(&svc).await.contains("href=\"mailto:desk@example.org\""));
+    t.app.flows.set_policy("helpdesk", "https://help.example.org/passwords", "test", &Client::default()).await.unwrap();
+    let html = page(&svc).await;
+    assert!(
+        html.contains("href=\"https://help.example.org/passwords\"") && !html.contains("desk@example.org"),
+        "{html}"
+    );
+    // Error pages too.
+    let resp = test::call_service(&svc, TestRequest::get().uri("/reset/verify").to_request()).await;
+    assert!(crate::support::text(resp).await.contains("https://help.example.org/passwords"));
+    t.app.flows.set_policy("helpdesk", "", "test", &Client::default()).await.unwrap();
+    assert!(page(&svc).await.contains("href=\"mailto:desk@example.org\""), "empty falls back to the configuration");
+}
