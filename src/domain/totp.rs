@@ -73,7 +73,7 @@ impl TotpSecret {
     /// The step `code` belongs to, if it matches the step at `now` or one
     /// either side and that step is later than `last_used`.
     pub fn verify(&self, code: &str, now: i64, last_used: Option<i64>) -> Option<i64> {
-        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let code: String = code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
         if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }

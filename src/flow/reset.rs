@@ -453,7 +453,8 @@ impl Flows {
         let (passed, wrong) = match &proof {
             Proof::Answers(answers) => (self.check_answers(flow, answers).await?, Error::AnswersWrong),
             Proof::Code(code) => {
-                if code.trim().is_empty() || code.len() > 64 {
+                let digits: String = code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+                if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(Error::InvalidInput {
                         field: "code",
                         message: "type the 6-digit code your authenticator app shows".to_owned(),

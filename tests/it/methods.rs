@@ -484,3 +484,55 @@ async fn the_organisation_daily_phone_budget_pauses_texts_and_calls_only() {
     .await;
     assert_eq!(resp.status(), StatusCode::OK);
 }
+
+/// Garbage in the new fields (phone confirmation, answers, codes): a clear
+/// 4xx, and nothing audited, counted or sent.
+#[actix_web::test]
+async fn garbage_in_method_fields_changes_nothing() {
+    let t = TestApp::new();
+    registered_user(&t, "mia").await;
+    all_methods_policy(&t).await;
+    let svc = t.service().await;
+    let flow = start(&svc, "mia").await;
+    let audit_before = t.audit_activities().await.len();
+    let send = format!("/api/v1/reset/{flow}/send");
+    let verify = format!("/api/v1/reset/{flow}/verify");
+    let raw = |uri: &str, bytes: &'static [u8]| {
+        TestRequest::post().uri(uri).insert_header(("content-type", "application/json")).set_payload(bytes).to_request()
+    };
+    let cases: Vec<(actix_http::Request, StatusCode)> = vec![
+        (post(&send, json!({"method": "mobile_sms", "confirm": ""})), StatusCode::BAD_REQUEST),
+        (post(&send, json!({"method": "mobile_sms", "confirm": "+31 6\u{0} 1234 5678"})), StatusCode::BAD_REQUEST),
+        (post(&send, json!({"method": "mobile_sms", "confirm": 31612345678u64})), StatusCode::BAD_REQUEST),
+        (post(&send, json!({"method": "mobile_sms", "confirm": "9".repeat(60 * 1024)})), StatusCode::BAD_REQUEST),
+        (raw(&send, b"{\"method\": \"mobile_sms\", \"confirm\": \"+31\xff\"}"), StatusCode::BAD_REQUEST),
+        (
+            post(&verify, json!({"method": "questions", "answers": ["rex", "main street", "oak"]})),
+            StatusCode::BAD_REQUEST,
+        ),
+        (post(&verify, json!({"method": "questions", "answers": {"p01": 7}})), StatusCode::BAD_REQUEST),
+        (post(&verify, json!({"method": "authenticator", "code": "\u{7}\u{7}"})), StatusCode::BAD_REQUEST),
+        (post(&verify, json!({"method": "authenticator"})), StatusCode::BAD_REQUEST),
+        (post(&verify, json!({"method": "authenticator", "code": "1".repeat(2000)})), StatusCode::BAD_REQUEST),
+        (raw(&verify, b"{\"method\": \"authenticator\", \"code\": \"\xc3\x28\"}"), StatusCode::BAD_REQUEST),
+        (post(&send, json!({"method": ["email"]})), StatusCode::BAD_REQUEST),
+    ];
+    for (n, (req, status)) in cases.into_iter().enumerate() {
+        let resp = test::call_service(&svc, req).await;
+        assert_eq!(resp.status(), status, "case {n}");
+        let body = json(resp).await;
+        assert!(!body["error"]["message"].as_str().unwrap().is_empty(), "case {n}: {body}");
+    }
+    // Questions asked with nothing drawn yet, after the garbage: still a clean slate.
+    let audit = t.audit_activities().await;
+    let new: Vec<_> = audit[audit_before..].iter().collect();
+    assert!(new.is_empty(), "garbage is neither audited nor counted: {new:?}");
+    assert!(t.outbox().await.is_empty());
+
+    // An expired flow answers the same for every new field.
+    t.clock.advance(15 * 60);
+    let resp = test::call_service(&svc, post(&send, json!({"method": "mobile_sms", "confirm": "+31612345678"}))).await;
+    assert_eq!(resp.status(), StatusCode::GONE);
+    let resp = test::call_service(&svc, post(&verify, json!({"method": "questions", "answers": {}}))).await;
+    assert_eq!(resp.status(), StatusCode::GONE);
+}
