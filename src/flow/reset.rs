@@ -188,13 +188,8 @@ impl Flows {
     pub async fn reset_view(&self, token: &str) -> Result<FlowView, Error> {
         let flow = self.live_flow(token).await?;
         // A passed method, and any method proving the same factor, leaves
-        // the list for the next proof.
-        let methods = flow
-            .methods
-            .iter()
-            .filter(|m| !family_proven(&flow, m.kind) || flow.proven.contains(&m.id))
-            .cloned()
-            .collect();
+        // the list for the next proof (`proven` still names it).
+        let methods = flow.methods.iter().filter(|m| !family_proven(&flow, m.kind)).cloned().collect();
         Ok(FlowView {
             kind: flow.kind,
             ready_for_password: flow.state == FlowState::Proven,

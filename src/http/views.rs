@@ -118,6 +118,8 @@ pub struct VerifyPage<'a> {
     pub methods: Vec<MethodView>,
     /// How many must be passed.
     pub required: u8,
+    /// How many have been passed.
+    pub passed: usize,
     /// Confirmation to show ("code sent").
     pub notice: Option<&'a str>,
     /// Problem to show, if any.

@@ -190,6 +190,8 @@ async fn a_mobile_counts_once_towards_two_proofs() {
             .await;
     let ids: Vec<&str> = view["methods"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert!(!ids.contains(&"mobile_sms"), "the SMS to the same phone left the list: {ids:?}");
+    assert!(!ids.contains(&"mobile_voice"), "and so did the passed method: {ids:?}");
+    assert_eq!(view["proven"], json!(["mobile_voice"]));
     assert!(ids.contains(&"email"));
     let resp = test::call_service(
         &svc,

@@ -240,6 +240,10 @@ async fn phone_questions_and_authenticator_in_the_portal() {
     let resp = test::call_service(&svc, form("/reset/verify", &jar, &fields)).await;
     assert_eq!(location(&resp), "/reset/verify");
 
+    let page = text(test::call_service(&svc, get("/reset/verify", &jar)).await).await;
+    assert!(page.contains("1 of 2 checks passed"), "{page}");
+    assert!(!page.contains("answer-p03") && !page.contains("Answer my security questions"), "the passed method left");
+
     // The authenticator completes the two proofs.
     let code = code_now(crate::support::START);
     let resp = test::call_service(

@@ -130,6 +130,7 @@ async fn verify_page(
         csrf: &csrf,
         methods: MethodView::list(&view.methods, &view.proven, &view.questions),
         required: view.required,
+        passed: view.proven.len(),
         notice,
         error,
     };
