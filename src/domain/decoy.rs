@@ -26,10 +26,12 @@ pub fn decoy_email_method(key: &ServerKey, login: &Login, mail_domain: &str) -> 
     OfferedMethod::new(MethodKind::Email, format!("{head}{BULLETS}@{mail_domain}"))
 }
 
-/// As many decoy methods as the policy requires proofs, drawn from the
-/// methods it offers in the order a real account would most likely have
-/// them: the directory e-mail first, then a mobile phone, the
-/// authenticator, questions and an alternate address.
+/// Decoy methods for a user ID: the directory e-mail, then each other
+/// method the policy offers with even odds drawn from the MAC (so the same
+/// ID always shows the same set, and sets vary between IDs the way real
+/// people's registrations do), at least as many as the policy requires. A
+/// mobile number comes with both its SMS and its voice method, as a real
+/// one does.
 pub fn decoy_methods(
     key: &ServerKey,
     login: &Login,
@@ -48,11 +50,15 @@ pub fn decoy_methods(
         MethodKind::OfficeVoice,
         MethodKind::MobileVoice,
     ];
-    for kind in preference {
-        if out.len() >= usize::from(required.max(1)) {
-            break;
+    for (n, kind) in preference.into_iter().enumerate() {
+        let offers = |k: MethodKind| offered.iter().any(|m| m == k.id());
+        let twin_of_sms = kind == MethodKind::MobileVoice && offers(MethodKind::MobileSms);
+        if !offers(kind) || twin_of_sms || out.iter().any(|m| m.kind == kind) {
+            continue;
         }
-        if !offered.iter().any(|m| m == kind.id()) {
+        let families = out.iter().filter(|m| m.kind != MethodKind::MobileVoice).count();
+        let drawn = mac[8 + n] & 1 == 1;
+        if families >= usize::from(required.max(1)) && !drawn {
             continue;
         }
         let hint = match kind {
@@ -64,8 +70,14 @@ pub fn decoy_methods(
             }
             _ => String::new(),
         };
-        out.push(OfferedMethod::new(kind, hint));
+        let pair_voice = kind == MethodKind::MobileSms && offered.iter().any(|m| m == MethodKind::MobileVoice.id());
+        out.push(OfferedMethod::new(kind, hint.clone()));
+        if pair_voice {
+            out.push(OfferedMethod::new(MethodKind::MobileVoice, hint));
+        }
     }
+    // The order real accounts list them in.
+    out.sort_by_key(|m| super::method::ALL_METHODS.iter().position(|k| *k == m.kind));
     out
 }
 
@@ -105,11 +117,23 @@ mod tests {
         let key = ServerKey::from_bytes([9; 32]);
         let login = Login::parse("nobody").unwrap();
         let offered: Vec<String> = ["email", "questions", "mobile_sms"].iter().map(|s| (*s).to_owned()).collect();
-        assert_eq!(decoy_methods(&key, &login, "example.org", &offered, 1).len(), 1);
+        let one = decoy_methods(&key, &login, "example.org", &offered, 1);
+        assert_eq!(one[0].kind, MethodKind::Email);
         let two = decoy_methods(&key, &login, "example.org", &offered, 2);
-        assert_eq!(two.iter().map(|m| m.kind).collect::<Vec<_>>(), [MethodKind::Email, MethodKind::MobileSms]);
-        assert!(two[1].hint.starts_with("+•••••"));
-        assert_eq!(two, decoy_methods(&key, &login, "example.org", &offered, 2));
+        assert!(two.len() >= 2 && two.iter().all(|m| offered.contains(&m.id)), "{two:?}");
+        assert_eq!(two, decoy_methods(&key, &login, "example.org", &offered, 2), "stable");
+        // Across many IDs the sets vary, and a mobile always brings its voice twin when offered.
+        let with_voice: Vec<String> =
+            ["email", "mobile_sms", "mobile_voice", "questions"].iter().map(|s| (*s).to_owned()).collect();
+        let mut sizes = std::collections::BTreeSet::new();
+        for n in 0..64 {
+            let id = Login::parse(&format!("user{n}")).unwrap();
+            let set = decoy_methods(&key, &id, "example.org", &with_voice, 1);
+            sizes.insert(set.len());
+            let sms = set.iter().any(|m| m.kind == MethodKind::MobileSms);
+            assert_eq!(sms, set.iter().any(|m| m.kind == MethodKind::MobileVoice));
+        }
+        assert!(sizes.len() >= 3, "{sizes:?}");
         let questions = decoy_questions(&key, &login, 5);
         assert_eq!(questions.len(), 5);
         assert_eq!(questions, decoy_questions(&key, &login, 5));

@@ -35,9 +35,15 @@ const DEMO: &[(&str, &str, &str)] = &[
 ];
 
 impl Flows {
-    /// Creates the three demo users if they are missing.
+    /// Creates the three demo users if they are missing, and, while the
+    /// reset policy is still the default, offers every method the demo
+    /// users have registered so each can be tried.
     pub async fn seed_demo(&self) -> Result<Vec<DemoUser>, Error> {
         let local = self.local.clone().ok_or(Error::WrongStep("--demo needs a local directory"))?;
+        if self.store.reset_policy().await? == crate::domain::policy::ResetPolicy::default() {
+            let methods = "email,alt_email,mobile_sms,mobile_voice,authenticator,questions";
+            self.set_policy("methods", methods, "serve --demo", &Client::default()).await?;
+        }
         let mut users = Vec::new();
         for (login, name, email) in DEMO {
             let password = SecretString::from(generate_password());

@@ -391,7 +391,11 @@ async fn decoys_have_the_shape_the_policy_asks_for() {
     let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": "nobody"}))).await).await;
     assert_eq!(started["required"], 2);
     let methods = started["methods"].as_array().unwrap();
-    assert_eq!(methods.len(), 2);
+    assert!(methods.len() >= 2, "{started}");
+    let ids: Vec<&str> = methods.iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"mobile_sms"), "this ID's decoy has a mobile: {ids:?}");
+    let again = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": "nobody"}))).await).await;
+    assert_eq!(again["methods"], started["methods"], "the same decoy every time");
     let flow = started["flow"].as_str().unwrap();
     // A decoy's phone never matches and its questions never pass.
     let resp = test::call_service(
