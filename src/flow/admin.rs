@@ -93,7 +93,9 @@ impl Flows {
                     self.enrol_alt_email(login, "bob.private@example.net", &client).await?;
                     let secret = crate::domain::totp::TotpSecret::from_base32(DEMO_AUTHENTICATOR_SECRET)
                         .ok_or(Error::Internal("demo secret".into()))?;
-                    let code = secret.code_at(self.clock.now().div_euclid(crate::domain::totp::STEP_SECS));
+                    // The previous step's code: still accepted for enrolment, and
+                    // it leaves the current code free to try at once.
+                    let code = secret.code_at(self.clock.now().div_euclid(crate::domain::totp::STEP_SECS) - 1);
                     self.enrol_authenticator(login, DEMO_AUTHENTICATOR_SECRET, &code, &client).await?;
                 }
                 extras.push("alternate e-mail bob.private@example.net".to_owned());
