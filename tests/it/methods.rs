@@ -542,3 +542,38 @@ async fn garbage_in_method_fields_changes_nothing() {
     let resp = test::call_service(&svc, post(&verify, json!({"method": "questions", "answers": {}}))).await;
     assert_eq!(resp.status(), StatusCode::GONE);
 }
+
+#[actix_web::test]
+async fn the_administrators_own_questions_can_be_registered_and_are_asked() {
+    let t = TestApp::new();
+    let c = Client::default();
+    t.user("uma", Some("uma@example.org"), "Old-Passw0rd-1234").await;
+    let flows = &t.app.flows;
+    flows
+        .set_policy("custom_questions", "Which floor was your first desk on?|What is our canteen's nickname?", "t", &c)
+        .await
+        .unwrap();
+    let bad = flows.set_policy("custom_questions", "Short?", "t", &c).await.unwrap_err();
+    assert!(bad.to_string().contains("10 to 200 characters"), "{bad}");
+    let answers: Vec<(String, String)> = [("c1", "third floor"), ("c2", "the bunker"), ("p01", "rex")]
+        .iter()
+        .map(|(q, a)| ((*q).into(), (*a).into()))
+        .collect();
+    flows.enrol_questions("uma", &answers, &c).await.unwrap();
+    flows.set_policy("methods", "questions", "t", &c).await.unwrap();
+    let svc = t.service().await;
+    let flow = start(&svc, "uma").await;
+    let body = json(
+        test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "questions"}))).await,
+    )
+    .await;
+    let texts: Vec<&str> = body["questions"].as_array().unwrap().iter().map(|q| q["text"].as_str().unwrap()).collect();
+    assert!(texts.contains(&"Which floor was your first desk on?"), "{texts:?}");
+    let given: serde_json::Map<String, Value> = answers.iter().map(|(q, a)| (q.clone(), json!(a))).collect();
+    let resp = test::call_service(
+        &svc,
+        post(&format!("/api/v1/reset/{flow}/verify"), json!({"method": "questions", "answers": given})),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+}
