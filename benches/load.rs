@@ -1,0 +1,527 @@
+//! Load benchmark (issue 5): complete reset flows and change-password flows
+//! through the real release binary over TLS, against the test bed's slapd
+//! with (by default) 10,000 users, at concurrency 1, 8, 32 and 128, side by
+//! side with the raw limit of the same slapd in the same run: the ldap3
+//! crate binding as the user and sending the Password Modify exop on a
+//! kept-open connection per worker.
+//!
+//! Run: `tests/bed/all.sh start && eval "$(tests/bed/all.sh env)" &&
+//! cargo bench --bench load` (prints a Markdown report and writes it to
+//! target/bench-load.md). Knobs: BENCH_USERS (10000), BENCH_SECS per phase
+//! (10), BENCH_LEVELS (1,8,32,128), BENCH_SMOKE=1 (1,000 users, 2 s, levels
+//! 1 and 8: proves the bench still works).
+//!
+//! Every flow is a real change of a different account; every 25th reset is
+//! spot-checked by binding with the new password. The captcha and the
+//! response padding are off (a client cost and a deliberate wait, not
+//! server work); the per-address rate limit is off (one client).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod common;
+
+use common::{client, env_n, free_port, percentile, rss_kib, spawn_with, wait_ready};
+use ldap3::exop::PasswordModify;
+use ldap3::{LdapConnAsync, LdapConnSettings, Mod};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn env(key: &str) -> String {
+    std::env::var(format!("PASSDESK_TEST_LDAP_{key}"))
+        .unwrap_or_else(|_| panic!("PASSDESK_TEST_LDAP_{key} is not set: eval \"$(tests/bed/all.sh env)\""))
+}
+
+fn dn(i: usize) -> String {
+    format!("uid=load{i:05},{}", env("SCOPE"))
+}
+
+const WORDS: &[&str] = &[
+    "amber", "birch", "canal", "delta", "ember", "fjord", "glade", "harbor", "islet", "juniper", "kestrel", "lantern",
+    "meadow", "nectar", "orchid", "pebble", "quarry", "raven", "saffron", "tundra", "umber", "violet", "willow",
+    "yarrow", "zephyr", "copper", "granite", "heron", "indigo", "lagoon",
+];
+
+/// A fresh password every policy accepts: four random words and a number.
+fn fresh_password() -> String {
+    let w = |_| WORDS[rand::random_range(0..WORDS.len())];
+    let words: Vec<&str> = (0..4).map(w).collect();
+    format!("{} {}", words.join(" "), rand::random_range(1000..9999))
+}
+
+/// A new LDAPS connection with TCP_NODELAY (without it every new
+/// connection stalls about 40 ms on delayed ACKs; TESTBED.md §6).
+async fn connect() -> ldap3::Ldap {
+    static TLS: std::sync::OnceLock<Arc<rustls::ClientConfig>> = std::sync::OnceLock::new();
+    let tls = TLS.get_or_init(|| {
+        let path = env("CA");
+        Arc::new(passdesk::directory::ldap::tls_config(Some(std::path::Path::new(&path))).unwrap())
+    });
+    let url = url::Url::parse(&env("URL")).unwrap();
+    let tcp = tokio::net::TcpStream::connect((url.host_str().unwrap(), url.port().unwrap())).await.unwrap();
+    tcp.set_nodelay(true).unwrap();
+    let settings = LdapConnSettings::new()
+        .set_config(tls.clone())
+        .set_conn_timeout(Duration::from_secs(10))
+        .set_std_stream(ldap3::StdStream::Tcp(tcp.into_std().unwrap()));
+    let (conn, ldap) = LdapConnAsync::from_url_with_settings(settings, &url).await.unwrap();
+    ldap3::drive!(conn);
+    ldap
+}
+
+async fn admin() -> ldap3::Ldap {
+    let mut ldap = connect().await;
+    ldap.simple_bind(&env("ADMIN_DN"), &env("ADMIN_PASSWORD")).await.unwrap().success().unwrap();
+    ldap
+}
+
+/// Creates the missing load users and gives every one a known password.
+async fn prepare_users(n: usize) -> Arc<Vec<Mutex<String>>> {
+    let started = Instant::now();
+    let passwords: Arc<Vec<Mutex<String>>> = Arc::new((0..n).map(|_| Mutex::new(fresh_password())).collect());
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (passwords, next) = (passwords.clone(), next.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut ldap = admin().await;
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let password = passwords[i].lock().unwrap().clone();
+                let replaced = ldap
+                    .modify(&dn(i), vec![Mod::Replace("userPassword", HashSet::from([password.as_str()]))])
+                    .await
+                    .unwrap();
+                if replaced.rc == 32 {
+                    let uid = format!("load{i:05}");
+                    let mail = format!("{uid}@example.test");
+                    let attrs = vec![
+                        ("objectClass", HashSet::from(["inetOrgPerson"])),
+                        ("uid", HashSet::from([uid.as_str()])),
+                        ("cn", HashSet::from([uid.as_str()])),
+                        ("sn", HashSet::from(["Load"])),
+                        ("mail", HashSet::from([mail.as_str()])),
+                        ("userPassword", HashSet::from([password.as_str()])),
+                    ];
+                    ldap.add(&dn(i), attrs).await.unwrap().success().unwrap();
+                } else {
+                    replaced.success().unwrap();
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    eprintln!("prepared {n} users in {:.1} s", started.elapsed().as_secs_f64());
+    passwords
+}
+
+/// Latencies (ms) of each named step and the count of failed flows.
+#[derive(Default)]
+struct Tally {
+    steps: Vec<(&'static str, Vec<f64>)>,
+    flows: u64,
+    errors: u64,
+    first_error: Option<String>,
+}
+
+impl Tally {
+    fn add(&mut self, step: &'static str, ms: f64) {
+        match self.steps.iter_mut().find(|(s, _)| *s == step) {
+            Some((_, v)) => v.push(ms),
+            None => self.steps.push((step, vec![ms])),
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        for (step, v) in other.steps {
+            for ms in v {
+                self.add(step, ms);
+            }
+        }
+        self.flows += other.flows;
+        self.errors += other.errors;
+        if self.first_error.is_none() {
+            self.first_error = other.first_error;
+        }
+    }
+
+    fn fail(&mut self, why: String) {
+        self.errors += 1;
+        self.first_error.get_or_insert(why);
+    }
+}
+
+/// What one phase measured.
+struct Phase {
+    kind: &'static str,
+    level: usize,
+    secs: f64,
+    tally: Tally,
+    cpu: Option<f64>,
+}
+
+impl Phase {
+    fn rate(&self) -> f64 {
+        self.tally.flows as f64 / self.secs
+    }
+}
+
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at ") ".
+    let rest = stat.rsplit_once(") ").map(|(_, r)| r).unwrap_or_default();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let stime: u64 = fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0);
+    utime + stime
+}
+
+struct Shared {
+    passwords: Arc<Vec<Mutex<String>>>,
+    next: AtomicUsize,
+    deadline: Mutex<Instant>,
+    stop: AtomicBool,
+}
+
+impl Shared {
+    fn take(&self) -> Option<usize> {
+        if self.stop.load(Ordering::Relaxed) || Instant::now() >= *self.deadline.lock().unwrap() {
+            return None;
+        }
+        Some(self.next.fetch_add(1, Ordering::Relaxed) % self.passwords.len())
+    }
+}
+
+async fn raw_worker(shared: Arc<Shared>) -> Tally {
+    let mut tally = Tally::default();
+    let mut ldap = connect().await;
+    while let Some(i) = shared.take() {
+        let old = shared.passwords[i].lock().unwrap().clone();
+        let new = fresh_password();
+        let t = Instant::now();
+        let bound = ldap.simple_bind(&dn(i), &old).await.unwrap();
+        if bound.rc != 0 {
+            tally.fail(format!("bind rc {}: {}", bound.rc, bound.text));
+            continue;
+        }
+        let exop = PasswordModify { user_id: None, old_pass: Some(&old), new_pass: Some(&new) };
+        let result = ldap.extended(exop).await.unwrap().1;
+        tally.add("bind + Password Modify", t.elapsed().as_secs_f64() * 1e3);
+        if result.rc == 0 {
+            *shared.passwords[i].lock().unwrap() = new;
+            tally.flows += 1;
+        } else {
+            tally.fail(format!("exop rc {}: {}", result.rc, result.text));
+        }
+    }
+    let _ = ldap.unbind().await;
+    tally
+}
+
+/// The raw limit as a web application meets it: a new LDAPS connection
+/// per operation (connect, bind as the user, Password Modify, unbind).
+async fn raw_fresh_worker(shared: Arc<Shared>) -> Tally {
+    let mut tally = Tally::default();
+    while let Some(i) = shared.take() {
+        let old = shared.passwords[i].lock().unwrap().clone();
+        let new = fresh_password();
+        let t = Instant::now();
+        let mut ldap = connect().await;
+        let bound = ldap.simple_bind(&dn(i), &old).await.unwrap();
+        if bound.rc != 0 {
+            tally.fail(format!("bind rc {}: {}", bound.rc, bound.text));
+            continue;
+        }
+        let exop = PasswordModify { user_id: None, old_pass: Some(&old), new_pass: Some(&new) };
+        let result = ldap.extended(exop).await.unwrap().1;
+        let _ = ldap.unbind().await;
+        tally.add("connect + bind + Password Modify", t.elapsed().as_secs_f64() * 1e3);
+        if result.rc == 0 {
+            *shared.passwords[i].lock().unwrap() = new;
+            tally.flows += 1;
+        } else {
+            tally.fail(format!("exop rc {}: {}", result.rc, result.text));
+        }
+    }
+    tally
+}
+
+async fn change_worker(shared: Arc<Shared>, http: reqwest::Client, base: String) -> Tally {
+    let mut tally = Tally::default();
+    while let Some(i) = shared.take() {
+        let old = shared.passwords[i].lock().unwrap().clone();
+        let new = fresh_password();
+        let body = serde_json::json!({"user": format!("load{i:05}"), "old_password": old, "new_password": new});
+        let t = Instant::now();
+        let resp = http.post(format!("{base}/api/v1/change")).json(&body).send().await;
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        match resp {
+            Ok(r) if r.status() == 200 => {
+                tally.add("POST change", ms);
+                *shared.passwords[i].lock().unwrap() = new;
+                tally.flows += 1;
+            }
+            Ok(r) => {
+                let status = r.status();
+                tally.fail(format!("change {status}: {}", r.text().await.unwrap_or_default()));
+            }
+            Err(e) => tally.fail(format!("change: {e}")),
+        }
+    }
+    tally
+}
+
+/// The newest code mailed to `to`, read from the outbox table (not timed).
+fn code_for(db: &rusqlite::Connection, to: &str) -> Option<String> {
+    let body: String = db
+        .query_row("SELECT body FROM outbox WHERE recipient = ?1 ORDER BY id DESC LIMIT 1", [to], |r| r.get(0))
+        .ok()?;
+    let at = body.find("code is: ")? + "code is: ".len();
+    Some(body[at..at + 8].to_owned())
+}
+
+async fn reset_worker(shared: Arc<Shared>, http: reqwest::Client, base: String, db: std::path::PathBuf) -> Tally {
+    let mut tally = Tally::default();
+    let db = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    let mut spot: Option<ldap3::Ldap> = None;
+    while let Some(i) = shared.take() {
+        let login = format!("load{i:05}");
+        let new = fresh_password();
+        let begun = Instant::now();
+        let step = |tally: &mut Tally, name, t: Instant| tally.add(name, t.elapsed().as_secs_f64() * 1e3);
+        let post = |path: String, body: serde_json::Value| http.post(format!("{base}{path}")).json(&body).send();
+
+        let t = Instant::now();
+        let started = match post("/api/v1/reset/start".into(), serde_json::json!({"user": login})).await {
+            Ok(r) if r.status() == 200 => r.json::<serde_json::Value>().await.unwrap(),
+            Ok(r) => {
+                tally.fail(format!("start {}", r.status()));
+                continue;
+            }
+            Err(e) => {
+                tally.fail(format!("start: {e}"));
+                continue;
+            }
+        };
+        step(&mut tally, "POST reset/start", t);
+        let flow = started["flow"].as_str().unwrap().to_owned();
+        let t = Instant::now();
+        let sent = post(format!("/api/v1/reset/{flow}/send"), serde_json::json!({"method": "email"})).await;
+        if !sent.as_ref().is_ok_and(|r| r.status() == 200) {
+            tally.fail(format!("send: {:?}", sent.map(|r| r.status())));
+            continue;
+        }
+        step(&mut tally, "POST reset/{flow}/send", t);
+        let Some(code) = code_for(&db, &format!("{login}@example.test")) else {
+            tally.fail("no code in the outbox".into());
+            continue;
+        };
+        let t = Instant::now();
+        let verified =
+            post(format!("/api/v1/reset/{flow}/verify"), serde_json::json!({"method": "email", "code": code})).await;
+        if !verified.as_ref().is_ok_and(|r| r.status() == 200) {
+            tally.fail(format!("verify: {:?}", verified.map(|r| r.status())));
+            continue;
+        }
+        step(&mut tally, "POST reset/{flow}/verify", t);
+        let t = Instant::now();
+        let written = post(format!("/api/v1/reset/{flow}/password"), serde_json::json!({"new_password": new})).await;
+        match written {
+            Ok(r) if r.status() == 200 => {}
+            Ok(r) => {
+                let status = r.status();
+                tally.fail(format!("password {status}: {}", r.text().await.unwrap_or_default()));
+                continue;
+            }
+            Err(e) => {
+                tally.fail(format!("password: {e}"));
+                continue;
+            }
+        }
+        step(&mut tally, "POST reset/{flow}/password (writeback)", t);
+        tally.add("whole flow (client, incl. reading the code)", begun.elapsed().as_secs_f64() * 1e3);
+        *shared.passwords[i].lock().unwrap() = new.clone();
+        tally.flows += 1;
+        if i % 25 == 0 {
+            let ldap = spot.get_or_insert(connect().await);
+            let bound = ldap.simple_bind(&dn(i), &new).await.unwrap();
+            assert_eq!(bound.rc, 0, "spot check: load{i:05} cannot bind with the new password");
+        }
+    }
+    tally
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn phase(
+    kind: &'static str,
+    level: usize,
+    secs: u64,
+    passwords: &Arc<Vec<Mutex<String>>>,
+    next: &AtomicUsize,
+    http: &reqwest::Client,
+    base: &str,
+    db: &std::path::Path,
+    pid: u32,
+    peak_rss: &AtomicU64,
+) -> Phase {
+    let shared = Arc::new(Shared {
+        passwords: passwords.clone(),
+        next: AtomicUsize::new(next.load(Ordering::Relaxed)),
+        deadline: Mutex::new(Instant::now() + Duration::from_secs(3600)),
+        stop: AtomicBool::new(false),
+    });
+    let mut tasks = Vec::new();
+    for _ in 0..level {
+        let s = shared.clone();
+        tasks.push(match kind {
+            "raw" => tokio::spawn(raw_worker(s)),
+            "raw-fresh" => tokio::spawn(raw_fresh_worker(s)),
+            "change" => tokio::spawn(change_worker(s, http.clone(), base.to_owned())),
+            _ => tokio::spawn(reset_worker(s, http.clone(), base.to_owned(), db.to_owned())),
+        });
+    }
+    // The clock starts once the workers exist (raw workers connect first).
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let ticks = cpu_ticks(pid);
+    let started = Instant::now();
+    *shared.deadline.lock().unwrap() = started + Duration::from_secs(secs);
+    let sampler = {
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let mut max = 0;
+            while Instant::now() < *shared.deadline.lock().unwrap() {
+                max = max.max(rss_kib(pid, "VmRSS:"));
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            max
+        })
+    };
+    let mut tally = Tally::default();
+    for t in tasks {
+        tally.merge(t.await.unwrap());
+    }
+    let secs_done = started.elapsed().as_secs_f64();
+    let rss = sampler.await.unwrap();
+    peak_rss.fetch_max(rss, Ordering::Relaxed);
+    next.store(shared.next.load(Ordering::Relaxed), Ordering::Relaxed);
+    let cpu = (!kind.starts_with("raw")).then(|| (cpu_ticks(pid) - ticks) as f64 / 100.0 / secs_done);
+    Phase { kind, level, secs: secs_done, tally, cpu }
+}
+
+#[tokio::main]
+async fn main() {
+    let smoke = std::env::var("BENCH_SMOKE").is_ok_and(|v| v == "1");
+    let users = env_n("BENCH_USERS", if smoke { 1000 } else { 10_000 });
+    let secs = env_n("BENCH_SECS", if smoke { 2 } else { 10 }) as u64;
+    let levels: Vec<usize> = std::env::var("BENCH_LEVELS")
+        .unwrap_or_else(|_| if smoke { "1,8".into() } else { "1,8,32,128".into() })
+        .split(',')
+        .map(|l| l.trim().parse().unwrap())
+        .collect();
+    let passwords = prepare_users(users).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let password_file = dir.path().join("bind-password");
+    std::fs::write(&password_file, env("BIND_PASSWORD")).unwrap();
+    let config = format!(
+        "[store]\ndata_dir = \"{}\"\n[directories.corp]\nkind = \"openldap\"\nurls = [\"{}\"]\nca_file = \"{}\"\n\
+         bind_dn = \"{}\"\nbind_password_file = \"{}\"\nscope = [\"{}\"]\nlogin_attributes = [\"uid\"]\n\
+         mail_domain = \"example.test\"\npolicy_dn = \"cn=default,ou=policies,{}\"\npool_size = 8\n",
+        dir.path().join("passdesk-data").display(),
+        env("URL"),
+        env("CA"),
+        env("BIND_DN"),
+        password_file.display(),
+        env("SCOPE"),
+        env("BASE"),
+    );
+    let config_path = dir.path().join("passdesk.toml");
+    std::fs::write(&config_path, config).unwrap();
+    let server = spawn_with(dir.path(), port, &["--config", config_path.to_str().unwrap()], &[]);
+    let pid = server.0.id();
+    wait_ready(None, dir.path(), port, Duration::from_secs(60)).await;
+    let idle_rss = rss_kib(pid, "VmRSS:");
+    let http = client(dir.path());
+    let base = format!("https://127.0.0.1:{port}");
+    let db = dir.path().join("passdesk-data/passdesk.sqlite");
+    let next = AtomicUsize::new(0);
+    let peak = AtomicU64::new(0);
+
+    let mut phases = Vec::new();
+    for &level in &levels {
+        for kind in ["raw", "raw-fresh", "change", "reset"] {
+            let p = phase(kind, level, secs, &passwords, &next, &http, &base, &db, pid, &peak).await;
+            eprintln!(
+                "{kind:<6} c={level:<3} {:8.1} flows/s  errors {}{}",
+                p.rate(),
+                p.tally.errors,
+                p.tally.first_error.as_deref().map(|e| format!(" (first: {e})")).unwrap_or_default()
+            );
+            phases.push(p);
+        }
+    }
+    let hwm = rss_kib(pid, "VmHWM:");
+    drop(server);
+
+    let mut out = String::new();
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "Users in the directory: {users} load users (plus the bed's own). Phase length {secs} s. Commit `{commit}`.\n\n"
+    ));
+    out.push_str("Raw: the ldap3 crate binding as the user and sending Password Modify, on a kept-open connection per worker (rebinding) and, as a web application meets it, on a new LDAPS connection per operation; the ratios are against the latter.\n\n");
+    out.push_str("| concurrency | raw kept-open /s | raw new-connection /s | change /s | change ÷ raw | reset /s | reset ÷ raw | passdesk CPU (change, reset) | errors (raw, raw new, change, reset) |\n|---|---|---|---|---|---|---|---|---|\n");
+    for &level in &levels {
+        let get = |k: &str| phases.iter().find(|p| p.kind == k && p.level == level).unwrap();
+        let (kept, raw, change, reset) = (get("raw"), get("raw-fresh"), get("change"), get("reset"));
+        out.push_str(&format!(
+            "| {level} | {:.1} | {:.1} | {:.1} | {:.2} | {:.1} | {:.2} | {:.0} %, {:.0} % | {}, {}, {}, {} |\n",
+            kept.rate(),
+            raw.rate(),
+            change.rate(),
+            change.rate() / raw.rate(),
+            reset.rate(),
+            reset.rate() / raw.rate(),
+            change.cpu.unwrap_or(0.0) * 100.0,
+            reset.cpu.unwrap_or(0.0) * 100.0,
+            kept.tally.errors,
+            raw.tally.errors,
+            change.tally.errors,
+            reset.tally.errors
+        ));
+    }
+    out.push_str("\nPer-step latency (ms):\n\n| concurrency | step | n | p50 | p95 | p99 |\n|---|---|---|---|---|---|\n");
+    for p in &phases {
+        for (step, v) in &p.tally.steps {
+            let mut v = v.clone();
+            v.sort_by(f64::total_cmp);
+            out.push_str(&format!(
+                "| {} | {step} | {} | {:.2} | {:.2} | {:.2} |\n",
+                p.level,
+                v.len(),
+                percentile(&v, 50.0),
+                percentile(&v, 95.0),
+                percentile(&v, 99.0)
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\npassdesk RSS: idle {:.1} MiB after start, peak sampled {:.1} MiB, high-water mark {:.1} MiB.\n",
+        idle_rss as f64 / 1024.0,
+        peak.load(Ordering::Relaxed) as f64 / 1024.0,
+        hwm as f64 / 1024.0
+    ));
+    println!("{out}");
+    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-load.md");
+    std::fs::write(target, &out).unwrap();
+}
