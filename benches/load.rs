@@ -424,6 +424,13 @@ async fn main() {
         .split(',')
         .map(|l| l.trim().parse().unwrap())
         .collect();
+    // BENCH_KINDS picks phases (e.g. "change" while profiling); the report
+    // needs all four.
+    let kinds: Vec<String> = std::env::var("BENCH_KINDS")
+        .unwrap_or_else(|_| "raw,raw-fresh,change,reset".into())
+        .split(',')
+        .map(|k| k.trim().to_owned())
+        .collect();
     let passwords = prepare_users(users).await;
 
     let dir = tempfile::tempdir().unwrap();
@@ -456,7 +463,7 @@ async fn main() {
 
     let mut phases = Vec::new();
     for &level in &levels {
-        for kind in ["raw", "raw-fresh", "change", "reset"] {
+        for kind in ["raw", "raw-fresh", "change", "reset"].into_iter().filter(|k| kinds.iter().any(|w| w == k)) {
             let p = phase(kind, level, secs, &passwords, &next, &http, &base, &db, pid, &peak).await;
             eprintln!(
                 "{kind:<6} c={level:<3} {:8.1} flows/s  errors {}{}",
@@ -469,6 +476,9 @@ async fn main() {
     }
     let hwm = rss_kib(pid, "VmHWM:");
     drop(server);
+    if kinds.len() < 4 {
+        return;
+    }
 
     let mut out = String::new();
     let commit = std::process::Command::new("git")
@@ -500,7 +510,9 @@ async fn main() {
             reset.tally.errors
         ));
     }
-    out.push_str("\nPer-step latency (ms):\n\n| concurrency | step | n | p50 | p95 | p99 |\n|---|---|---|---|---|---|\n");
+    out.push_str(
+        "\nPer-step latency (ms):\n\n| concurrency | step | n | p50 | p95 | p99 |\n|---|---|---|---|---|---|\n",
+    );
     for p in &phases {
         for (step, v) in &p.tally.steps {
             let mut v = v.clone();

@@ -118,4 +118,3 @@ pub fn summary(name: &str, mut ms: Vec<f64>) -> String {
         percentile(&ms, 99.0)
     )
 }
-

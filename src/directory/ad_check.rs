@@ -92,10 +92,7 @@ impl ActiveDirectory {
             .iter()
             .filter(|e| number(e, "userAccountControl") & UF_ACCOUNTDISABLE == 0 && number(e, "adminCount") != 1)
             .collect();
-        let mut items = vec![CheckItem::pass(
-            "users in scope",
-            format!("{} found ({} can use self-service)", users.len(), candidates.len()),
-        )];
+        let mut items = vec![CheckItem::pass("users in scope", check::found_sentence(users.len(), candidates.len()))];
         if !disabled.is_empty() {
             items.push(CheckItem::warn(
                 "disabled accounts",

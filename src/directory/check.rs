@@ -156,21 +156,45 @@ pub async fn groups(pool: &LdapPool) -> Result<Vec<CheckItem>, Error> {
     Ok(items)
 }
 
-/// The in-scope user entries (capped), for the per-user probes.
+/// The in-scope user entries (the first [`MAX_PROBED_USERS`]), for the
+/// per-user probes. Read in pages (RFC 2696), as servers cap a plain
+/// search: slapd at 500 entries, Active Directory at 1,000.
 pub async fn users_in_scope(pool: &LdapPool, filter: &str, attrs: &[&str]) -> Result<Vec<ldap3::SearchEntry>, Error> {
+    use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
     let bases = pool.config().scope.clone();
     super::ldap::with_service!(pool, |ldap| {
         let mut all = Vec::new();
         for base in &bases {
-            let (rows, _) = ldap.search(base, ldap3::Scope::Subtree, filter, attrs.to_vec()).await?.non_error()?;
-            all.extend(rows.into_iter().map(ldap3::SearchEntry::construct));
+            let adapters: Vec<Box<dyn Adapter<_, _>>> =
+                vec![Box::new(EntriesOnly::new()), Box::new(PagedResults::new(MAX_PROBED_USERS as i32))];
+            let mut search =
+                ldap.streaming_search_with(adapters, base, ldap3::Scope::Subtree, filter, attrs.to_vec()).await?;
+            while all.len() < MAX_PROBED_USERS {
+                match search.next().await? {
+                    Some(entry) => all.push(ldap3::SearchEntry::construct(entry)),
+                    None => break,
+                }
+            }
             if all.len() >= MAX_PROBED_USERS {
+                // Enough for the probes: stop the server sending the rest.
+                let id = search.ldap_handle().last_id();
+                let _ = search.ldap_handle().abandon(id).await;
                 break;
             }
+            search.finish().await.success()?;
         }
-        all.truncate(MAX_PROBED_USERS);
         Ok(all)
     })
+}
+
+/// "N found (M can use self-service)", saying when only the first
+/// [`MAX_PROBED_USERS`] were read.
+pub fn found_sentence(found: usize, usable: usize) -> String {
+    if found >= MAX_PROBED_USERS {
+        format!("{found} or more found; the first {found} were probed ({usable} of them can use self-service)")
+    } else {
+        format!("{found} found ({usable} can use self-service)")
+    }
 }
 
 /// Names for a list line: the first few, then a count.

@@ -67,10 +67,7 @@ impl OpenLdap {
             users.iter().filter(|e| attr(e, "pwdAccountLockedTime") == Some("000001010000Z")).collect();
         let candidates: Vec<&ldap3::SearchEntry> =
             users.iter().filter(|e| attr(e, "pwdAccountLockedTime") != Some("000001010000Z")).collect();
-        items.push(CheckItem::pass(
-            "users in scope",
-            format!("{} found ({} can use self-service)", users.len(), candidates.len()),
-        ));
+        items.push(CheckItem::pass("users in scope", check::found_sentence(users.len(), candidates.len())));
         if !admin_locked.is_empty() {
             items.push(CheckItem::warn(
                 "disabled accounts",

@@ -133,7 +133,7 @@ impl Flows {
             "local administrator created".into(),
             client,
         );
-        self.store.record(self.clock.now(), Effects { audit: vec![audit], messages: vec![] }).await?;
+        self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
         debug_assert!(!password.expose_secret().is_empty());
         Ok(password)
     }

@@ -41,7 +41,7 @@ impl Flows {
                 "no such user".into(),
                 client,
             );
-            self.store.record(self.clock.now(), Effects { audit: vec![audit], messages: vec![] }).await?;
+            self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
             return Err(Error::WrongCredentials);
         };
         self.settings.password.check_for(normal.expose_secret(), &account.login, &account.display_name)?;
@@ -56,7 +56,7 @@ impl Flows {
             client,
         );
         let (kind, directory, who) = (WritebackKind::Change, dir.name().to_owned(), login.as_str().to_owned());
-        let effects = Effects { audit: vec![start], messages: vec![] };
+        let effects = Effects::audited(vec![start]);
         let now = self.clock.now();
         let intent = self.store.begin_writeback(kind, directory, account.id.0.clone(), who, now, effects).await?;
 
@@ -71,7 +71,7 @@ impl Flows {
                 client,
             );
             let cause = self.cause_event(&e, login.as_str(), client);
-            let effects = Effects { audit: vec![failed, cause], messages: vec![] };
+            let effects = Effects::audited(vec![failed, cause]);
             self.store
                 .finish_writeback(intent, WritebackOutcome::Failed, e.to_string(), self.clock.now(), effects)
                 .await?;
@@ -91,8 +91,8 @@ impl Flows {
             EventId::ChangePasswordSuccess,
             client,
         );
-        let messages = self.notices(Notice::Change, dir.name(), &account).await?;
-        let effects = Effects { audit: vec![done], messages };
+        let mut effects = self.notices(Notice::Change, dir.name(), &account).await?;
+        effects.audit.push(done);
         self.store.finish_writeback(intent, WritebackOutcome::Written, String::new(), now, effects).await?;
         self.outbox_signal.notify_one();
         Ok(())
@@ -118,7 +118,7 @@ impl Flows {
                 format!("unlock failed: {e}"),
                 client,
             );
-            self.store.record(self.clock.now(), Effects { audit: vec![audit], messages: vec![] }).await?;
+            self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
             return Err(directory_error(e));
         }
         // The same person's linked accounts are unlocked too; a failure there
@@ -142,18 +142,17 @@ impl Flows {
             format!("account unlocked in directory {}", dir.name()),
             client,
         );
-        self.clear_defence(&self.flow_key(&flow)).await?;
         let mut rows = vec![audit];
         rows.extend(extra);
-        let mut messages = Vec::new();
+        let mut notices = Effects::default();
         if self.store.reset_policy().await?.notify_user_on_reset
             && let Some(account) = dir.account(&AccountId(id)).await.ok().flatten()
         {
-            messages = self.notices(Notice::Unlock, dir.name(), &account).await?;
+            notices = self.notices(Notice::Unlock, dir.name(), &account).await?;
         }
-        self.store
-            .transition_flow(flow.id, FlowState::Proven, FlowState::Done, now, Effects { audit: rows, messages })
-            .await?;
+        notices.audit = rows;
+        let written = flow.written.clone();
+        self.store.complete_flow(flow.id, written, self.flow_key(&flow), now, notices).await?;
         self.outbox_signal.notify_one();
         Ok(())
     }

@@ -41,7 +41,7 @@ impl Flows {
         let detail = format!("{reason}; blocked until {}", crate::clock::rfc3339(until));
         tracing::warn!(login, "{detail}");
         let audit = self.audit(Activity::Blocked, AuditOutcome::Failure, login, detail.clone(), client);
-        self.store.block(key.to_owned(), until, detail, now, Effects { audit: vec![audit], messages: vec![] }).await?;
+        self.store.block(key.to_owned(), until, detail, now, Effects::audited(vec![audit])).await?;
         Ok(until)
     }
 
@@ -108,7 +108,7 @@ impl Flows {
             client,
         );
         audit.actor = actor.to_owned();
-        self.store.record(self.clock.now(), Effects { audit: vec![audit], messages: vec![] }).await?;
+        self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
         Ok(was_blocked)
     }
 }

@@ -129,7 +129,7 @@ impl Flows {
         let drawn = draw(pool, usize::from(policy.questions_to_reset));
         let detail = "security questions shown".to_owned();
         let audit = self.audit(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, client);
-        let effects = Effects { audit: vec![audit], messages: vec![] };
+        let effects = Effects::audited(vec![audit]);
         self.store.set_challenge(flow.id, drawn.clone(), self.clock.now(), effects).await?;
         Ok(drawn)
     }
@@ -227,7 +227,7 @@ impl Flows {
             format!("verified {method}"),
             client,
         );
-        let effects = Effects { audit: vec![audit], messages: vec![] };
+        let effects = Effects::audited(vec![audit]);
         if !self.store.accept_proof(flow.id, flow.proven.clone(), proven, state, self.clock.now(), effects).await? {
             return Err(Error::WrongStep("this flow changed meanwhile; reload the page"));
         }

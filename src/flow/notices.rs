@@ -42,17 +42,12 @@ impl Flows {
         Ok(to)
     }
 
-    /// The notices for one event, with a fresh report link stored first
-    /// (a link whose message never commits opens nothing anybody has).
-    pub(super) async fn notices(
-        &self,
-        notice: Notice,
-        directory: &str,
-        account: &Account,
-    ) -> Result<Vec<Message>, Error> {
+    /// The notices for one event and the report link they carry, to be
+    /// added to the effects of the change they tell about (one commit).
+    pub(super) async fn notices(&self, notice: Notice, directory: &str, account: &Account) -> Result<Effects, Error> {
         let to = self.notice_addresses(directory, account).await?;
         if to.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Effects::default());
         }
         let now = self.clock.now();
         let token = FlowToken::generate();
@@ -64,14 +59,14 @@ impl Flows {
             what: notice.as_str().to_owned(),
             expires_at: now + REPORT_LINK_SECS,
         };
-        self.store.add_report(report, now).await?;
         let link = format!("{}/report/{}", self.settings.public_base, token.as_str());
         let when = crate::clock::rfc3339(now);
         let brand = &self.settings.brand;
-        Ok(to
+        let messages = to
             .iter()
             .map(|t| templates::account_notice(brand, notice, t, &account.display_name, &when, &link))
-            .collect())
+            .collect();
+        Ok(Effects { messages, reports: vec![report], ..Effects::default() })
     }
 
     /// Alerts to every administrator address except the person's own.
@@ -121,7 +116,7 @@ impl Flows {
             .iter()
             .map(|a| templates::not_me_alert(brand, a, &row.login, &row.what, &when, &until_text))
             .collect();
-        let effects = Effects { audit: vec![audit, blocked], messages };
+        let effects = Effects::with(vec![audit, blocked], messages);
         self.store.use_report(row.id, key, until, detail, now, effects).await?;
         self.outbox_signal.notify_one();
         Ok(())

@@ -56,7 +56,7 @@ impl Flows {
             let result =
                 if outcome == WritebackOutcome::Applied { AuditOutcome::Success } else { AuditOutcome::Failure };
             let audit = self.audit(Activity::WritebackReconciled, result, &open.login, detail.clone(), &client);
-            let effects = Effects { audit: vec![audit], messages: vec![] };
+            let effects = Effects::audited(vec![audit]);
             self.store.finish_writeback(open.id, outcome, detail, self.clock.now(), effects).await?;
             done.push(Reconciled { id: open.id, login: open.login, outcome });
         }

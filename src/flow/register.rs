@@ -36,7 +36,7 @@ impl Flows {
     ) -> Result<(), Error> {
         let detail = format!("registered {}", kind.id());
         let audit = self.audit(Activity::Registered, AuditOutcome::Success, &account.login, detail, client);
-        let effects = Effects { audit: vec![audit], messages: vec![] };
+        let effects = Effects::audited(vec![audit]);
         let now = self.clock.now();
         self.store.put_enrolment(dir.name().to_owned(), account.id.0.clone(), kind, value, now, effects).await?;
         Ok(())

@@ -142,7 +142,7 @@ impl Flows {
         };
         let outcome = if decoy { AuditOutcome::Failure } else { AuditOutcome::Success };
         let audit = self.audit(Activity::FlowProgress, outcome, login.as_str(), format!("identify: {reason}"), client);
-        self.store.create_flow(flow, now, Effects { audit: vec![audit], messages: vec![] }).await?;
+        self.store.create_flow(flow, now, Effects::audited(vec![audit])).await?;
         Ok(Started { token, methods, required })
     }
 
@@ -305,7 +305,7 @@ impl Flows {
         let detail = format!("organisation's daily budget of {} text messages and calls spent", sent);
         tracing::warn!("{detail}: phone methods paused (notify.phone_daily_budget)");
         let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
-        self.store.record(now, Effects { audit: vec![audit], messages: vec![] }).await?;
+        self.store.record(now, Effects::audited(vec![audit])).await?;
         Err(Error::PhoneBudgetSpent)
     }
 
@@ -330,7 +330,7 @@ impl Flows {
         }
         let detail = "typed phone number does not match".to_owned();
         let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
-        self.store.record(self.clock.now(), Effects { audit: vec![audit], messages: vec![] }).await?;
+        self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
         self.note_failure(key, &flow.login, client).await?;
         Err(Error::NumberMismatch)
     }
@@ -417,7 +417,7 @@ impl Flows {
             let state = if complete { FlowState::Proven } else { FlowState::Proving };
             let detail = format!("verified {}", offered.id);
             let audit = self.audit(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, client);
-            let effects = Effects { audit: vec![audit], messages: vec![] };
+            let effects = Effects::audited(vec![audit]);
             if !self.store.accept_code(stored.id, flow.id, proven, state, now, effects).await? {
                 return Err(Error::CodeUsedUp);
             }
@@ -425,7 +425,7 @@ impl Flows {
         }
         let detail = format!("wrong code for {}", offered.id);
         let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
-        let effects = Effects { audit: vec![audit], messages: vec![] };
+        let effects = Effects::audited(vec![audit]);
         self.note_failure(&key, &flow.login, client).await?;
         match self.store.record_code_failure(stored.id, rules.max_failures, now, effects).await? {
             Some(failures) if failures < rules.max_failures => {
@@ -464,7 +464,7 @@ impl Flows {
         }
         let detail = format!("wrong {}", offered.id);
         let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
-        self.store.record(self.clock.now(), Effects { audit: vec![audit], messages: vec![] }).await?;
+        self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
         self.note_failure(key, &flow.login, client).await?;
         Err(wrong)
     }

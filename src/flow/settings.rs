@@ -89,9 +89,7 @@ impl Flows {
         let mut audit =
             self.audit(Activity::PolicyChange, AuditOutcome::Success, "reset policy", changes.join("; "), client);
         audit.actor = actor.to_owned();
-        self.store
-            .save_reset_policy(new.clone(), self.clock.now(), Effects { audit: vec![audit], messages: vec![] })
-            .await?;
+        self.store.save_reset_policy(new.clone(), self.clock.now(), Effects::audited(vec![audit])).await?;
         self.note_policy(&new);
         Ok(new)
     }
@@ -114,12 +112,7 @@ impl Flows {
             client,
         );
         self.store
-            .add_admin_token(
-                name.to_owned(),
-                token.digest(),
-                self.clock.now(),
-                Effects { audit: vec![audit], messages: vec![] },
-            )
+            .add_admin_token(name.to_owned(), token.digest(), self.clock.now(), Effects::audited(vec![audit]))
             .await?;
         Ok(token)
     }

@@ -96,7 +96,7 @@ impl Flows {
                     detail,
                     client,
                 );
-                self.store.record(self.clock.now(), Effects { audit: vec![alert], messages: vec![] }).await?;
+                self.store.record(self.clock.now(), Effects::audited(vec![alert])).await?;
                 return Err(Error::PartialWriteback {
                     written,
                     failed: target.dir.name().to_owned(),
@@ -107,10 +107,10 @@ impl Flows {
         }
 
         let now = self.clock.now();
-        let mut effects = Effects::default();
         let policy = self.store.reset_policy().await?;
+        let mut effects = Effects::default();
         if policy.notify_user_on_reset {
-            effects.messages.extend(self.notices(Notice::Reset, &flow.directory, &primary).await?);
+            effects = self.notices(Notice::Reset, &flow.directory, &primary).await?;
         }
         if policy.notify_admins_on_admin_reset && !self.settings.admin_alerts.is_empty() {
             let home = targets.first().map(|t| t.dir.clone());
@@ -122,10 +122,9 @@ impl Flows {
                 effects.messages.extend(self.admin_reset_alerts(&flow.directory, &primary).await?);
             }
         }
-        self.store.mark_written(flow.id, written, now).await?;
-        self.store.transition_flow(flow.id, FlowState::Proven, FlowState::Done, now, effects).await?;
-        // A successful reset clears the failure and send counters.
-        self.clear_defence(&self.flow_key(&flow)).await?;
+        // A successful reset clears the failure and send counters, in the
+        // same commit that ends the flow.
+        self.store.complete_flow(flow.id, written, self.flow_key(&flow), now, effects).await?;
         self.outbox_signal.notify_one();
         Ok(())
     }
@@ -157,7 +156,7 @@ impl Flows {
         let started = format!("writeback to directory {name} started");
         let start =
             self.event(Activity::ResetSelfService, true, &flow.login, started, EventId::PasswordResetStart, client);
-        let effects = Effects { audit: vec![start], messages: vec![] };
+        let effects = Effects::audited(vec![start]);
         let now = self.clock.now();
         let id = target.account.id.clone();
         let intent = self
@@ -175,7 +174,7 @@ impl Flows {
                     EventId::PasswordResetSuccess,
                     client,
                 );
-                let effects = Effects { audit: vec![done], messages: vec![] };
+                let effects = Effects::audited(vec![done]);
                 self.store
                     .finish_writeback(intent, WritebackOutcome::Written, String::new(), self.clock.now(), effects)
                     .await?;
@@ -192,7 +191,7 @@ impl Flows {
                     client,
                 );
                 let cause = self.cause_event(&e, &flow.login, client);
-                let effects = Effects { audit: vec![failed, cause], messages: vec![] };
+                let effects = Effects::audited(vec![failed, cause]);
                 self.store
                     .finish_writeback(intent, WritebackOutcome::Failed, e.to_string(), self.clock.now(), effects)
                     .await?;

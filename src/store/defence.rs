@@ -25,10 +25,8 @@ impl Store {
     ) -> Result<Counts, Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            tx.execute(
-                "INSERT INTO defence_events (key, kind, destination, at) VALUES (?1, ?2, ?3, ?4)",
-                params![key, kind, destination, now],
-            )?;
+            tx.prepare_cached("INSERT INTO defence_events (key, kind, destination, at) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![key, kind, destination, now])?;
             let since = now - window_secs;
             let for_key: u32 = tx.query_row(
                 "SELECT count(*) FROM defence_events WHERE key = ?1 AND kind = ?2 AND at > ?3",
@@ -60,11 +58,11 @@ impl Store {
     ) -> Result<(), Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO blocks (key, until, reason) VALUES (?1, ?2, ?3)
                  ON CONFLICT (key) DO UPDATE SET until = excluded.until, reason = excluded.reason",
-                params![key, until, reason],
-            )?;
+            )?
+            .execute(params![key, until, reason])?;
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;
             Ok(())
@@ -88,8 +86,8 @@ impl Store {
     pub async fn clear_defence(&self, key: String) -> Result<(), Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            tx.execute("DELETE FROM defence_events WHERE key = ?1", [&key])?;
-            tx.execute("DELETE FROM blocks WHERE key = ?1", [&key])?;
+            tx.prepare_cached("DELETE FROM defence_events WHERE key = ?1")?.execute([&key])?;
+            tx.prepare_cached("DELETE FROM blocks WHERE key = ?1")?.execute([&key])?;
             tx.commit()?;
             Ok(())
         })

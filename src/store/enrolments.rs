@@ -54,12 +54,12 @@ impl Store {
     ) -> Result<(), Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO enrolments (directory, account_id, kind, value, verified_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (directory, account_id, kind)
                  DO UPDATE SET value = excluded.value, verified_at = excluded.verified_at, last_step = NULL",
-                params![directory, account_id, kind.id(), value, now],
-            )?;
+            )?
+            .execute(params![directory, account_id, kind.id(), value, now])?;
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;
             Ok(())
@@ -78,10 +78,9 @@ impl Store {
     ) -> Result<bool, Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            let removed = tx.execute(
-                "DELETE FROM enrolments WHERE directory = ?1 AND account_id = ?2 AND kind = ?3",
-                params![directory, account_id, kind.id()],
-            )?;
+            let removed = tx
+                .prepare_cached("DELETE FROM enrolments WHERE directory = ?1 AND account_id = ?2 AND kind = ?3")?
+                .execute(params![directory, account_id, kind.id()])?;
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;
             Ok(removed == 1)
@@ -102,12 +101,13 @@ impl Store {
     ) -> Result<bool, Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            let changed = tx.execute(
-                "UPDATE enrolments SET last_step = ?3
+            let changed = tx
+                .prepare_cached(
+                    "UPDATE enrolments SET last_step = ?3
                  WHERE directory = ?1 AND account_id = ?2 AND kind = 'authenticator'
                    AND (last_step IS NULL OR last_step < ?3)",
-                params![directory, account_id, step],
-            )?;
+                )?
+                .execute(params![directory, account_id, step])?;
             if changed == 1 {
                 apply_effects(&tx, &effects, now)?;
                 tx.commit()?;

@@ -174,23 +174,23 @@ impl Store {
     pub async fn create_flow(&self, flow: NewFlow, now: i64, effects: Effects) -> Result<i64, Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO flows (token_hash, kind, directory, login, account_id, state, methods_json,
                                     required, client_ip, created_at, touched_at, linked_json)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'proving', ?6, ?7, ?8, ?9, ?9, ?10)",
-                params![
-                    &flow.token_hash[..],
-                    flow.kind.as_str(),
-                    flow.directory,
-                    flow.login,
-                    flow.account_id,
-                    json(&flow.methods),
-                    flow.required,
-                    flow.client_ip,
-                    now,
-                    json(&flow.linked)
-                ],
-            )?;
+            )?
+            .execute(params![
+                &flow.token_hash[..],
+                flow.kind.as_str(),
+                flow.directory,
+                flow.login,
+                flow.account_id,
+                json(&flow.methods),
+                flow.required,
+                flow.client_ip,
+                now,
+                json(&flow.linked)
+            ])?;
             let id = tx.last_insert_rowid();
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;
@@ -245,11 +245,11 @@ impl Store {
     ) -> Result<(), Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO codes (flow_id, method, code_mac, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![flow_id, method, &mac[..], now, expires_at],
-            )?;
-            tx.execute("UPDATE flows SET touched_at = ?2 WHERE id = ?1", params![flow_id, now])?;
+            )?
+            .execute(params![flow_id, method, &mac[..], now, expires_at])?;
+            tx.prepare_cached("UPDATE flows SET touched_at = ?2 WHERE id = ?1")?.execute(params![flow_id, now])?;
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;
             Ok(())
@@ -268,10 +268,11 @@ impl Store {
     ) -> Result<Option<u32>, Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            let changed = tx.execute(
-                "UPDATE codes SET failures = failures + 1 WHERE id = ?1 AND failures < ?2 AND used_at IS NULL",
-                params![code_id, max_failures],
-            )?;
+            let changed = tx
+                .prepare_cached(
+                    "UPDATE codes SET failures = failures + 1 WHERE id = ?1 AND failures < ?2 AND used_at IS NULL",
+                )?
+                .execute(params![code_id, max_failures])?;
             let failures = if changed == 1 {
                 Some(tx.query_row("SELECT failures FROM codes WHERE id = ?1", [code_id], |r| r.get(0))?)
             } else {
@@ -297,15 +298,16 @@ impl Store {
     ) -> Result<bool, Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            let changed =
-                tx.execute("UPDATE codes SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL", params![code_id, now])?;
+            let changed = tx
+                .prepare_cached("UPDATE codes SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL")?
+                .execute(params![code_id, now])?;
             if changed != 1 {
                 return Ok(false);
             }
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE flows SET proven_json = ?2, state = ?3, touched_at = ?4 WHERE id = ?1 AND state = 'proving'",
-                params![flow_id, json(&proven), state.as_str(), now],
-            )?;
+            )?
+            .execute(params![flow_id, json(&proven), state.as_str(), now])?;
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;
             Ok(true)
@@ -327,11 +329,12 @@ impl Store {
     ) -> Result<bool, Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            let changed = tx.execute(
-                "UPDATE flows SET proven_json = ?3, state = ?4, challenge_json = '[]', touched_at = ?5
+            let changed = tx
+                .prepare_cached(
+                    "UPDATE flows SET proven_json = ?3, state = ?4, challenge_json = '[]', touched_at = ?5
                  WHERE id = ?1 AND state = 'proving' AND proven_json = ?2",
-                params![flow_id, json(&before), json(&proven), state.as_str(), now],
-            )?;
+                )?
+                .execute(params![flow_id, json(&before), json(&proven), state.as_str(), now])?;
             if changed == 1 {
                 apply_effects(&tx, &effects, now)?;
                 tx.commit()?;
@@ -351,10 +354,8 @@ impl Store {
     ) -> Result<(), Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            tx.execute(
-                "UPDATE flows SET challenge_json = ?2, touched_at = ?3 WHERE id = ?1",
-                params![flow_id, json(&ids), now],
-            )?;
+            tx.prepare_cached("UPDATE flows SET challenge_json = ?2, touched_at = ?3 WHERE id = ?1")?
+                .execute(params![flow_id, json(&ids), now])?;
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;
             Ok(())
@@ -374,15 +375,46 @@ impl Store {
     ) -> Result<bool, Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            let changed = tx.execute(
-                "UPDATE flows SET state = ?3, touched_at = ?4 WHERE id = ?1 AND state = ?2",
-                params![flow_id, from.as_str(), to.as_str(), now],
-            )?;
+            let changed = tx
+                .prepare_cached("UPDATE flows SET state = ?3, touched_at = ?4 WHERE id = ?1 AND state = ?2")?
+                .execute(params![flow_id, from.as_str(), to.as_str(), now])?;
             if changed == 1 {
                 apply_effects(&tx, &effects, now)?;
                 tx.commit()?;
             }
             Ok(changed == 1)
+        })
+        .await
+    }
+
+    /// Finishes a proven flow in one commit: the directories written, the
+    /// state, the account's defence counters cleared (a successful reset
+    /// or unlock forgives earlier failures) and the effects. False when a
+    /// concurrent request finished it first (then nothing changes).
+    pub async fn complete_flow(
+        &self,
+        flow_id: i64,
+        written: Vec<String>,
+        defence_key: String,
+        now: i64,
+        effects: Effects,
+    ) -> Result<bool, Error> {
+        self.run(move |conn| {
+            let tx = write_tx(conn)?;
+            let changed = tx
+                .prepare_cached(
+                    "UPDATE flows SET state = 'done', written_json = ?2, touched_at = ?3
+                     WHERE id = ?1 AND state = 'proven'",
+                )?
+                .execute(params![flow_id, json(&written), now])?;
+            if changed != 1 {
+                return Ok(false);
+            }
+            tx.prepare_cached("DELETE FROM defence_events WHERE key = ?1")?.execute([&defence_key])?;
+            tx.prepare_cached("DELETE FROM blocks WHERE key = ?1")?.execute([&defence_key])?;
+            apply_effects(&tx, &effects, now)?;
+            tx.commit()?;
+            Ok(true)
         })
         .await
     }
@@ -401,10 +433,8 @@ impl Store {
     /// Records the directories a (linked) writeback has reached so far.
     pub async fn mark_written(&self, flow_id: i64, written: Vec<String>, now: i64) -> Result<(), Error> {
         self.run(move |conn| {
-            conn.execute(
-                "UPDATE flows SET written_json = ?2, touched_at = ?3 WHERE id = ?1",
-                params![flow_id, json(&written), now],
-            )?;
+            conn.prepare_cached("UPDATE flows SET written_json = ?2, touched_at = ?3 WHERE id = ?1")?
+                .execute(params![flow_id, json(&written), now])?;
             Ok(())
         })
         .await
@@ -415,8 +445,8 @@ impl Store {
     /// captcha nonces that could no longer be accepted go too.
     pub async fn purge_flows(&self, before: i64) -> Result<usize, Error> {
         self.run(move |conn| {
-            conn.execute("DELETE FROM captchas_used WHERE forget_at < ?1", [before])?;
-            Ok(conn.execute("DELETE FROM flows WHERE created_at < ?1", [before])?)
+            conn.prepare_cached("DELETE FROM captchas_used WHERE forget_at < ?1")?.execute([before])?;
+            Ok(conn.prepare_cached("DELETE FROM flows WHERE created_at < ?1")?.execute([before])?)
         })
         .await
     }
@@ -424,10 +454,11 @@ impl Store {
     /// Records a captcha nonce as used; false when it already was (a replay).
     pub async fn use_captcha(&self, nonce: String, forget_at: i64) -> Result<bool, Error> {
         self.run(move |conn| {
-            let added = conn.execute(
-                "INSERT INTO captchas_used (nonce, forget_at) VALUES (?1, ?2) ON CONFLICT (nonce) DO NOTHING",
-                params![nonce, forget_at],
-            )?;
+            let added = conn
+                .prepare_cached(
+                    "INSERT INTO captchas_used (nonce, forget_at) VALUES (?1, ?2) ON CONFLICT (nonce) DO NOTHING",
+                )?
+                .execute(params![nonce, forget_at])?;
             Ok(added == 1)
         })
         .await

@@ -67,14 +67,30 @@ pub enum Error {
     Task,
 }
 
-/// Side effects that commit together with a state change: audit rows and
-/// outbox messages are never written without it, nor it without them.
+/// Side effects that commit together with a state change: audit rows,
+/// outbox messages and the "this wasn't me" links those messages carry are
+/// never written without it, nor it without them (and one commit is one
+/// fsync, not four).
 #[derive(Debug, Default, Clone)]
 pub struct Effects {
     /// Audit rows to append, in order.
     pub audit: Vec<AuditRecord>,
     /// Messages to queue.
     pub messages: Vec<Message>,
+    /// Report links the messages carry.
+    pub reports: Vec<NewReport>,
+}
+
+impl Effects {
+    /// Only audit rows.
+    pub fn audited(audit: Vec<AuditRecord>) -> Self {
+        Self { audit, ..Self::default() }
+    }
+
+    /// Audit rows and messages.
+    pub fn with(audit: Vec<AuditRecord>, messages: Vec<Message>) -> Self {
+        Self { audit, messages, ..Self::default() }
+    }
 }
 
 /// The passdesk database.
@@ -96,6 +112,8 @@ impl Store {
     pub fn open_file(path: &Path) -> Result<Self, Error> {
         create_private_file(path)?;
         let manager = SqliteConnectionManager::file(path).with_init(|conn| {
+            // Every statement of the store is prepared once per connection.
+            conn.set_prepared_statement_cache_capacity(128);
             // busy_timeout first: the journal_mode pragma may itself need a
             // lock while another process (e.g. `passdesk outbox`) reads.
             conn.execute_batch(
@@ -150,6 +168,9 @@ fn apply_effects(tx: &rusqlite::Transaction<'_>, effects: &Effects, now: i64) ->
     }
     for message in &effects.messages {
         outbox::enqueue(tx, message, now)?;
+    }
+    for report in &effects.reports {
+        reports::insert(tx, report, now)?;
     }
     Ok(())
 }

@@ -168,7 +168,8 @@ impl Store {
     /// Marks a message as expired without an attempt.
     pub async fn expire_message(&self, id: i64, now: i64) -> Result<(), Error> {
         self.run(move |conn| {
-            conn.execute("UPDATE outbox SET state = 'expired', done_at = ?2 WHERE id = ?1", params![id, now])?;
+            conn.prepare_cached("UPDATE outbox SET state = 'expired', done_at = ?2 WHERE id = ?1")?
+                .execute(params![id, now])?;
             Ok(())
         })
         .await

@@ -42,28 +42,25 @@ pub struct ReportRow {
     pub used_at: Option<i64>,
 }
 
-impl Store {
-    /// Stores a report link before its notice is queued.
-    pub async fn add_report(&self, report: NewReport, now: i64) -> Result<(), Error> {
-        self.run(move |conn| {
-            conn.execute(
-                "INSERT INTO reports (token_hash, directory, account_id, login, what, created_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    &report.token_hash[..],
-                    report.directory,
-                    report.account_id,
-                    report.login,
-                    report.what,
-                    now,
-                    report.expires_at
-                ],
-            )?;
-            Ok(())
-        })
-        .await
-    }
+/// Stores a report link inside the transaction that queues its notice.
+pub(super) fn insert(tx: &rusqlite::Transaction<'_>, report: &NewReport, now: i64) -> Result<(), Error> {
+    tx.prepare_cached(
+        "INSERT INTO reports (token_hash, directory, account_id, login, what, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        &report.token_hash[..],
+        report.directory,
+        report.account_id,
+        report.login,
+        report.what,
+        now,
+        report.expires_at
+    ])?;
+    Ok(())
+}
 
+impl Store {
     /// The report link with this token digest.
     pub async fn report_by_token(&self, token_hash: [u8; 32]) -> Result<Option<ReportRow>, Error> {
         self.run(move |conn| {
@@ -104,18 +101,17 @@ impl Store {
     ) -> Result<bool, Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            let changed = tx.execute(
-                "UPDATE reports SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL",
-                params![report_id, now],
-            )?;
+            let changed = tx
+                .prepare_cached("UPDATE reports SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL")?
+                .execute(params![report_id, now])?;
             if changed != 1 {
                 return Ok(false);
             }
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO blocks (key, until, reason) VALUES (?1, ?2, ?3)
                  ON CONFLICT (key) DO UPDATE SET until = max(until, excluded.until), reason = excluded.reason",
-                params![key, until, reason],
-            )?;
+            )?
+            .execute(params![key, until, reason])?;
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;
             Ok(true)

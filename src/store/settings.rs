@@ -28,11 +28,11 @@ impl Store {
             .map_err(|e| Error::Open { path: "settings".into(), reason: e.to_string() })?;
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                params![RESET_POLICY, json, now],
-            )?;
+            )?
+            .execute(params![RESET_POLICY, json, now])?;
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;
             Ok(())
@@ -50,10 +50,8 @@ impl Store {
     ) -> Result<(), Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            tx.execute(
-                "INSERT INTO admin_tokens (name, token_hash, created_at) VALUES (?1, ?2, ?3)",
-                params![name, &digest[..], now],
-            )?;
+            tx.prepare_cached("INSERT INTO admin_tokens (name, token_hash, created_at) VALUES (?1, ?2, ?3)")?
+                .execute(params![name, &digest[..], now])?;
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;
             Ok(())

@@ -69,8 +69,8 @@ fn schema_file_ends_with_its_version() {
 #[tokio::test]
 async fn audit_is_append_only_and_chained() {
     let (_dir, store) = open();
-    store.record(10, Effects { audit: vec![record("one"), record("two")], messages: vec![] }).await.unwrap();
-    store.record(11, Effects { audit: vec![record("three")], messages: vec![] }).await.unwrap();
+    store.record(10, Effects::audited(vec![record("one"), record("two")])).await.unwrap();
+    store.record(11, Effects::audited(vec![record("three")])).await.unwrap();
     assert_eq!(store.verify_audit_chain().await.unwrap(), None);
     let conn = store.pool.get().unwrap();
     assert!(conn.execute("UPDATE audit SET detail = 'forged' WHERE id = 2", []).is_err());
@@ -94,14 +94,7 @@ async fn effects_commit_with_the_change_or_not_at_all() {
     // A code for a flow that does not exist violates the foreign key: the
     // message and audit row of that failed change must not be stored.
     let failed = store
-        .issue_code(
-            999,
-            "email".into(),
-            [0; 32],
-            100,
-            10,
-            Effects { audit: vec![record("x")], messages: vec![message.clone()] },
-        )
+        .issue_code(999, "email".into(), [0; 32], 100, 10, Effects::with(vec![record("x")], vec![message.clone()]))
         .await;
     assert!(failed.is_err());
     assert!(store.messages_after(0, 10).await.unwrap().is_empty());

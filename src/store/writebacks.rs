@@ -80,10 +80,10 @@ impl Store {
     ) -> Result<i64, Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO writebacks (kind, directory, account_id, login, started_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![kind.as_str(), directory, account_id, login, now],
-            )?;
+            )?
+            .execute(params![kind.as_str(), directory, account_id, login, now])?;
             let id = tx.last_insert_rowid();
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;
@@ -103,9 +103,7 @@ impl Store {
     ) -> Result<(), Error> {
         self.run(move |conn| {
             let tx = write_tx(conn)?;
-            tx.execute(
-                "UPDATE writebacks SET finished_at = ?2, outcome = ?3, detail = ?4 WHERE id = ?1 AND finished_at IS NULL",
-                params![id, now, outcome.as_str(), detail],
+            tx.prepare_cached("UPDATE writebacks SET finished_at = ?2, outcome = ?3, detail = ?4 WHERE id = ?1 AND finished_at IS NULL")?.execute(params![id, now, outcome.as_str(), detail],
             )?;
             apply_effects(&tx, &effects, now)?;
             tx.commit()?;

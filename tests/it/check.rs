@@ -137,3 +137,32 @@ fn check_names_unreachable_servers() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("Connection refused") && out.contains("fix: nothing listens there"), "{out}");
 }
+
+/// A scope larger than the server's size limit (slapd: 500 entries) is
+/// read in pages: the check still works and says it probed the first 500.
+#[tokio::test]
+async fn a_scope_beyond_the_size_limit_is_read_in_pages() {
+    let (Some(ad), Some(ldap)) = (bed("AD", "paged check"), bed("LDAP", "paged check on OpenLDAP")) else {
+        return;
+    };
+    let mut root = admin(&ldap).await;
+    for n in 0..520 {
+        let uid = format!("page{n:04}");
+        let dn = format!("uid={uid},{}", ldap.scope);
+        let attrs = vec![
+            ("objectClass", std::collections::HashSet::from(["inetOrgPerson"])),
+            ("uid", std::collections::HashSet::from([uid.as_str()])),
+            ("cn", std::collections::HashSet::from([uid.as_str()])),
+            ("sn", std::collections::HashSet::from(["Page"])),
+            ("userPassword", std::collections::HashSet::from(["Page-Passw0rd-1"])),
+        ];
+        let r = root.add(&dn, attrs).await.unwrap();
+        assert!(r.rc == 0 || r.rc == 68, "{r:?}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = config(&ad, &ad.scope, &ldap, &ldap.scope, dir.path());
+    let (code, out) = run_check(&path, false);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("sizeLimitExceeded"), "{out}");
+    assert!(out.contains("500 or more found; the first 500 were probed"), "{out}");
+}

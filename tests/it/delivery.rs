@@ -35,7 +35,7 @@ fn message(expires_at: Option<i64>) -> Message {
 }
 
 async fn queue(t: &TestApp, m: Message) {
-    t.app.store.record(START, Effects { audit: vec![], messages: vec![m] }).await.unwrap();
+    t.app.store.record(START, Effects::with(vec![], vec![m])).await.unwrap();
 }
 
 #[tokio::test]
