@@ -211,14 +211,14 @@ impl ActiveDirectory {
         modify_result(rc, &text, "write pwdLastSet")
     }
 
-    /// Binds as the user on a fresh connection and hands it back.
+    /// Binds as the user on a person-bind connection and hands it back
+    /// (to be given back to the pool when done).
     async fn bind_as(&self, dn: &str, password: &SecretString) -> Result<(Ldap, BindOutcome), Error> {
         // An empty password would be an unauthenticated bind, which succeeds.
         if password.expose_secret().is_empty() {
             return Err(Error::InvalidCredentials);
         }
-        let mut ldap = self.pool.connect().await?;
-        let r = ldap.simple_bind(dn, password.expose_secret()).await.map_err(unavailable)?;
+        let (ldap, r) = self.pool.bind_person(dn, password.expose_secret(), Vec::new()).await?;
         Ok((ldap, bind_result(r.rc, &r.text)))
     }
 }
@@ -242,8 +242,8 @@ impl Directory for ActiveDirectory {
     }
 
     async fn authenticate(&self, id: &AccountId, password: &SecretString) -> Result<(), Error> {
-        let (mut ldap, outcome) = self.bind_as(&id.0, password).await?;
-        let _ = ldap.unbind().await;
+        let (ldap, outcome) = self.bind_as(&id.0, password).await?;
+        self.pool.give_back_person(ldap);
         match outcome {
             BindOutcome::Ok | BindOutcome::MustChange => Ok(()),
             BindOutcome::Refused(e) => Err(e),
@@ -296,19 +296,19 @@ impl Directory for ActiveDirectory {
         };
         let (rc, text) = match outcome {
             BindOutcome::Refused(e) => {
-                let _ = ldap.unbind().await;
+                self.pool.give_back_person(ldap);
                 return Err(e);
             }
             BindOutcome::Ok => {
                 let r = ldap.modify(&id.0, mods()).await.map_err(unavailable)?;
-                let _ = ldap.unbind().await;
+                self.pool.give_back_person(ldap);
                 (r.rc, r.text)
             }
             // The user may not sign in until the password is changed: the
             // service account's Change Password right does it, and the DC
             // still checks the old password.
             BindOutcome::MustChange => {
-                let _ = ldap.unbind().await;
+                self.pool.give_back_person(ldap);
                 with_service!(self.pool, |ldap| {
                     let r = ldap.modify(&id.0, mods()).await?;
                     Ok((r.rc, r.text))

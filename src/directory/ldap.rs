@@ -21,6 +21,9 @@ pub struct LdapPool {
     config: LdapConfig,
     tls: Arc<rustls::ClientConfig>,
     idle: Mutex<Vec<Ldap>>,
+    /// Connections last used to bind as a person; kept apart from the
+    /// service pool so a service operation never runs as a person.
+    user_idle: Mutex<Vec<Ldap>>,
     /// Index of the URL that answered last, tried first next time.
     preferred: AtomicUsize,
     /// Index of a URL always tried first (the PDC emulator), or `usize::MAX`.
@@ -83,6 +86,7 @@ impl LdapPool {
             config,
             tls: Arc::new(tls),
             idle: Mutex::new(Vec::new()),
+            user_idle: Mutex::new(Vec::new()),
             preferred: AtomicUsize::new(0),
             pinned: AtomicUsize::new(usize::MAX),
         })
@@ -120,6 +124,9 @@ impl LdapPool {
             self.pinned.store(i, Ordering::Relaxed);
             // Pooled connections may lead elsewhere; new ones go to the pinned server.
             if let Ok(mut idle) = self.idle.lock() {
+                idle.clear();
+            }
+            if let Ok(mut idle) = self.user_idle.lock() {
                 idle.clear();
             }
         }
@@ -192,6 +199,54 @@ impl LdapPool {
     /// Returns a service connection to the pool (or closes it when full).
     pub fn give_back_service(&self, ldap: Ldap) {
         self.give_back(ldap);
+    }
+
+    /// Binds as a person on a connection kept for person binds (a new TLS
+    /// handshake per change costs more than the change itself): an idle
+    /// one, whose previous bind this one replaces, or a new one. A pooled
+    /// connection the server or a firewall closed costs one retry on a new
+    /// one. Returns the connection and the bind's answer.
+    pub async fn bind_person(
+        &self,
+        dn: &str,
+        password: &str,
+        controls: Vec<ldap3::controls::RawControl>,
+    ) -> Result<(Ldap, ldap3::LdapResult), Error> {
+        for _ in 0..2 {
+            let pooled = self.user_idle.lock().ok().and_then(|mut idle| idle.pop()).filter(|l| !l.clone().is_closed());
+            let (mut ldap, was_pooled) = match pooled {
+                Some(ldap) => (ldap, true),
+                None => (self.connect().await?, false),
+            };
+            ldap.with_timeout(self.config.timeout);
+            if !controls.is_empty() {
+                ldap.with_controls(controls.clone());
+            }
+            match ldap.simple_bind(dn, password).await {
+                Ok(result) => return Ok((ldap, result)),
+                Err(e) if was_pooled && is_connection_error(&e) => {
+                    tracing::info!(error = %e, "pooled LDAP connection was dead; binding on a new one");
+                }
+                Err(e) => return Err(unavailable(e)),
+            }
+        }
+        Err(Error::Unavailable("the directory closed every connection".into()))
+    }
+
+    /// Keeps a person-bind connection for the next person's bind (it stays
+    /// bound as this person until then, and is only ever used for a bind
+    /// followed by that person's own operation), or closes it when enough
+    /// are kept.
+    pub fn give_back_person(&self, mut ldap: Ldap) {
+        if let Ok(mut idle) = self.user_idle.lock() {
+            if idle.len() < self.config.pool_size && !ldap.is_closed() {
+                idle.push(ldap);
+                return;
+            }
+        }
+        tokio::spawn(async move {
+            let _ = ldap.unbind().await;
+        });
     }
 
     /// A service-account connection and whether it came from the pool.

@@ -163,21 +163,20 @@ impl OpenLdap {
         Ok(account)
     }
 
-    /// Binds as the user on a fresh connection; the connection is returned
-    /// only when the bind worked.
+    /// Binds as the user on a person-bind connection; the connection is
+    /// returned only when the bind worked (else it goes back to the pool,
+    /// anonymous after the failed bind).
     async fn bind_as(&self, dn: &str, password: &SecretString) -> Result<Ldap, Error> {
         // An empty password would be an unauthenticated bind, which succeeds.
         if password.expose_secret().is_empty() {
             return Err(Error::InvalidCredentials);
         }
-        let mut ldap = self.pool.connect().await?;
-        let r = ldap
-            .with_controls(ppolicy_request())
-            .simple_bind(dn, password.expose_secret())
-            .await
-            .map_err(unavailable)?;
+        let (ldap, r) = self.pool.bind_person(dn, password.expose_secret(), vec![ppolicy_request()]).await?;
+        if r.rc == 0 {
+            return Ok(ldap);
+        }
+        self.pool.give_back_person(ldap);
         match (r.rc, result_ppolicy(&r)) {
-            (0, _) => Ok(ldap),
             (49, Some(1)) => Err(Error::AccountLockedOut),
             (49, _) => Err(Error::InvalidCredentials),
             (rc, _) => Err(Error::Other(format!("bind failed with LDAP result {rc}: {}", r.text.trim()))),
@@ -204,8 +203,8 @@ impl Directory for OpenLdap {
     }
 
     async fn authenticate(&self, id: &AccountId, password: &SecretString) -> Result<(), Error> {
-        let mut ldap = self.bind_as(&id.0, password).await?;
-        let _ = ldap.unbind().await;
+        let ldap = self.bind_as(&id.0, password).await?;
+        self.pool.give_back_person(ldap);
         Ok(())
     }
 
@@ -244,7 +243,7 @@ impl Directory for OpenLdap {
             outcome = write_result(r.rc, &r.text, result_ppolicy(&r), "the user's own write access to userPassword");
             break;
         }
-        let _ = ldap.unbind().await;
+        self.pool.give_back_person(ldap);
         outcome
     }
 

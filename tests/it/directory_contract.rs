@@ -347,3 +347,38 @@ async fn contract_on_samba_ad() {
     })
     .await;
 }
+
+/// Person binds reuse connections (a TLS handshake per change cost more
+/// than the change): after one person's change, another person's wrong
+/// password is still refused on the reused connection, and each person's
+/// own password still works.
+#[tokio::test]
+async fn reused_person_connections_never_carry_a_previous_bind() {
+    for (prefix, suite) in [("LDAP", "person-bind reuse on OpenLDAP"), ("AD", "person-bind reuse on Samba AD")] {
+        let Some(bed) = bed(prefix, suite) else { continue };
+        let (a, b) = (unique("ra"), unique("rb"));
+        let dir: Box<dyn Directory> = if prefix == "LDAP" {
+            add_openldap(&bed, "ou=people", &a, "Start-Passw0rd-1", None).await;
+            add_openldap(&bed, "ou=people", &b, "Start-Passw0rd-1", None).await;
+            let pool = LdapPool::new(ldap_config(&bed, vec![bed.url.clone()], &["uid"])).unwrap();
+            Box::new(OpenLdap::new("ldap", pool))
+        } else {
+            add_ad(&bed, "OU=Staff", &a, "Start!Passw0rd1", "512", false).await;
+            add_ad(&bed, "OU=Staff", &b, "Start!Passw0rd1", "512", false).await;
+            let pool = LdapPool::new(ldap_config(&bed, vec![bed.url.clone()], &["sAMAccountName"])).unwrap();
+            Box::new(ActiveDirectory::new("ad", pool))
+        };
+        let start = if prefix == "LDAP" { "Start-Passw0rd-1" } else { "Start!Passw0rd1" };
+        let secret = |s: &str| SecretString::from(s.to_owned());
+        let ida = dir.find(&a).await.unwrap().unwrap().id;
+        let idb = dir.find(&b).await.unwrap().unwrap().id;
+        dir.change_password(&ida, &secret(start), &secret("Amber-Tide-Compass-58")).await.unwrap();
+        for _ in 0..3 {
+            let wrong = dir.authenticate(&idb, &secret("not her password")).await;
+            assert!(matches!(wrong, Err(passdesk::directory::Error::InvalidCredentials)), "{suite}: {wrong:?}");
+            dir.authenticate(&ida, &secret("Amber-Tide-Compass-58")).await.unwrap();
+            dir.authenticate(&idb, &secret(start)).await.unwrap();
+        }
+        assert!(dir.authenticate(&ida, &secret(start)).await.is_err(), "{suite}: the old password is gone");
+    }
+}
