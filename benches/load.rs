@@ -12,7 +12,9 @@
 //! 1 and 8: proves the bench still works).
 //!
 //! Every flow is a real change of a different account; every 25th reset is
-//! spot-checked by binding with the new password. The captcha and the
+//! spot-checked by binding with the new password. passdesk runs with
+//! `server.server_timing` on, so each request's own time (less the
+//! directory and hashing) is reported apart. The captcha and the
 //! response padding are off (a client cost and a deliberate wait, not
 //! server work); the per-address rate limit is off (one client).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
@@ -263,6 +265,7 @@ async fn change_worker(shared: Arc<Shared>, http: reqwest::Client, base: String)
         match resp {
             Ok(r) if r.status() == 200 => {
                 tally.add("POST change", ms);
+                split(&mut tally, "POST change", &r);
                 *shared.passwords[i].lock().unwrap() = new;
                 tally.flows += 1;
             }
@@ -274,6 +277,45 @@ async fn change_worker(shared: Arc<Shared>, http: reqwest::Client, base: String)
         }
     }
     tally
+}
+
+/// passdesk's own time in a request: the Server-Timing total less the
+/// directory's and hashing's shares (ms); the directory's share too.
+fn own_time(resp: &reqwest::Response) -> Option<(f64, f64)> {
+    let header = resp.headers().get("server-timing")?.to_str().ok()?;
+    let part = |name: &str| -> Option<f64> {
+        header.split(", ").find_map(|p| p.strip_prefix(name)?.strip_prefix(";dur=")?.parse().ok())
+    };
+    let (total, directory, hashing) = (part("total")?, part("directory")?, part("hashing")?);
+    Some(((total - directory - hashing).max(0.0), directory))
+}
+
+/// Records a passdesk answer's own and directory time under `step`.
+fn split(tally: &mut Tally, step: &'static str, resp: &reqwest::Response) {
+    if let Some((own, directory)) = own_time(resp) {
+        tally.add(own_step(step), own);
+        tally.add(directory_step(step), directory);
+    }
+}
+
+fn own_step(step: &'static str) -> &'static str {
+    match step {
+        "POST change" => "POST change: passdesk's own",
+        "POST reset/start" => "POST reset/start: passdesk's own",
+        "POST reset/{flow}/send" => "POST reset/{flow}/send: passdesk's own",
+        "POST reset/{flow}/verify" => "POST reset/{flow}/verify: passdesk's own",
+        _ => "POST reset/{flow}/password: passdesk's own",
+    }
+}
+
+fn directory_step(step: &'static str) -> &'static str {
+    match step {
+        "POST change" => "POST change: directory",
+        "POST reset/start" => "POST reset/start: directory",
+        "POST reset/{flow}/send" => "POST reset/{flow}/send: directory",
+        "POST reset/{flow}/verify" => "POST reset/{flow}/verify: directory",
+        _ => "POST reset/{flow}/password: directory",
+    }
 }
 
 /// The newest code mailed to `to`, read from the outbox table (not timed).
@@ -299,7 +341,10 @@ async fn reset_worker(shared: Arc<Shared>, http: reqwest::Client, base: String, 
 
         let t = Instant::now();
         let started = match post("/api/v1/reset/start".into(), serde_json::json!({"user": login})).await {
-            Ok(r) if r.status() == 200 => r.json::<serde_json::Value>().await.unwrap(),
+            Ok(r) if r.status() == 200 => {
+                split(&mut tally, "POST reset/start", &r);
+                r.json::<serde_json::Value>().await.unwrap()
+            }
             Ok(r) => {
                 tally.fail(format!("start {}", r.status()));
                 continue;
@@ -317,6 +362,9 @@ async fn reset_worker(shared: Arc<Shared>, http: reqwest::Client, base: String, 
             tally.fail(format!("send: {:?}", sent.map(|r| r.status())));
             continue;
         }
+        if let Ok(r) = &sent {
+            split(&mut tally, "POST reset/{flow}/send", r);
+        }
         step(&mut tally, "POST reset/{flow}/send", t);
         let Some(code) = code_for(&db, &format!("{login}@example.test")) else {
             tally.fail("no code in the outbox".into());
@@ -329,11 +377,14 @@ async fn reset_worker(shared: Arc<Shared>, http: reqwest::Client, base: String, 
             tally.fail(format!("verify: {:?}", verified.map(|r| r.status())));
             continue;
         }
+        if let Ok(r) = &verified {
+            split(&mut tally, "POST reset/{flow}/verify", r);
+        }
         step(&mut tally, "POST reset/{flow}/verify", t);
         let t = Instant::now();
         let written = post(format!("/api/v1/reset/{flow}/password"), serde_json::json!({"new_password": new})).await;
         match written {
-            Ok(r) if r.status() == 200 => {}
+            Ok(r) if r.status() == 200 => split(&mut tally, "POST reset/{flow}/password", &r),
             Ok(r) => {
                 let status = r.status();
                 tally.fail(format!("password {status}: {}", r.text().await.unwrap_or_default()));
@@ -451,7 +502,12 @@ async fn main() {
     );
     let config_path = dir.path().join("passdesk.toml");
     std::fs::write(&config_path, config).unwrap();
-    let server = spawn_with(dir.path(), port, &["--config", config_path.to_str().unwrap()], &[]);
+    let server = spawn_with(
+        dir.path(),
+        port,
+        &["--config", config_path.to_str().unwrap()],
+        &[("PASSDESK_SERVER__SERVER_TIMING", "true")],
+    );
     let pid = server.0.id();
     wait_ready(None, dir.path(), port, Duration::from_secs(60)).await;
     let idle_rss = rss_kib(pid, "VmRSS:");

@@ -9,6 +9,7 @@ use crate::directory::ad::ActiveDirectory;
 use crate::directory::ldap::LdapPool;
 use crate::directory::local::LocalDirectory;
 use crate::directory::openldap::OpenLdap;
+use crate::directory::timed::Timed;
 use crate::domain::ServerKey;
 use crate::domain::key::KEY_LEN;
 use crate::flow::delivery::Delivery;
@@ -37,7 +38,8 @@ pub struct App {
 }
 
 impl App {
-    /// Opens the store and key and wires the flows.
+    /// Opens the store and key and wires the flows. Every directory is
+    /// wrapped so its time is tallied per request (`crate::timing`).
     pub fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let store = Store::open(&config.store).context("while opening the database")?;
         let key = Arc::new(load_or_create_key(&config.store.key_path()).context("while reading the server key")?);
@@ -48,7 +50,7 @@ impl App {
                 DirectoryKind::Local => {
                     let l = Arc::new(LocalDirectory::new(dir.name.clone(), store.pool(), clock.clone()));
                     local.get_or_insert_with(|| l.clone());
-                    directories.push(l);
+                    directories.push(Arc::new(Timed(l)));
                 }
                 DirectoryKind::ActiveDirectory | DirectoryKind::OpenLdap => {
                     let Some(ldap) = dir.ldap.clone() else { bail!("directory {} has no LDAP settings", dir.name) };
@@ -59,7 +61,7 @@ impl App {
                     } else {
                         Arc::new(OpenLdap::new(dir.name.clone(), pool))
                     };
-                    directories.push(directory);
+                    directories.push(Arc::new(Timed(directory)));
                 }
             }
         }
@@ -103,6 +105,7 @@ impl App {
             site,
             max_body_bytes: self.config.server.max_body_bytes,
             limiter: http::limiter(self.config.server.requests_per_minute),
+            server_timing: self.config.server.server_timing,
         })
     }
 

@@ -124,14 +124,18 @@ fn submit(job: Job) -> Result<(), Error> {
 pub async fn hash(password: &SecretString) -> Result<String, Error> {
     let (tx, rx) = oneshot::channel();
     submit(Job::Hash(password.clone(), tx))?;
-    rx.await.map_err(|_| Error("a password hashing worker stopped".into()))?
+    crate::timing::measure(crate::timing::Part::Hashing, rx)
+        .await
+        .map_err(|_| Error("a password hashing worker stopped".into()))?
 }
 
 /// Checks a password against its PHC string on a worker.
 pub async fn verify(password: &SecretString, phc: String) -> Result<bool, Error> {
     let (tx, rx) = oneshot::channel();
     submit(Job::Verify(password.clone(), phc, tx))?;
-    rx.await.map_err(|_| Error("a password hashing worker stopped".into()))
+    crate::timing::measure(crate::timing::Part::Hashing, rx)
+        .await
+        .map_err(|_| Error("a password hashing worker stopped".into()))
 }
 
 #[cfg(test)]

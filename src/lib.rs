@@ -39,4 +39,5 @@ pub mod http;
 pub mod notify;
 pub mod store;
 pub mod telemetry;
+pub mod timing;
 pub mod tls;

@@ -61,6 +61,10 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Self-service requests per minute per client address; 0 = no limit.
     pub requests_per_minute: u32,
+    /// Report the directory's, the store's and hashing's share of each
+    /// request in a `Server-Timing` header (benchmarks only: it would show
+    /// strangers which user IDs exist).
+    pub server_timing: bool,
 }
 
 /// A certificate chain and its key, both PEM.

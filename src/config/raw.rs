@@ -52,6 +52,8 @@ pub struct RawServer {
     /// Self-service requests (form posts and API calls) per minute from one
     /// client address; 0 turns the limit off.
     pub requests_per_minute: Option<i64>,
+    /// Report where each request's time went in a Server-Timing header.
+    pub server_timing: Option<bool>,
 }
 
 /// `[store]`: where passdesk keeps its state.

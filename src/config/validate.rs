@@ -135,6 +135,7 @@ fn server(p: &mut Problems, raw: RawServer) -> ServerConfig {
         tls,
         max_body_bytes: usize::try_from(kib).unwrap_or(64) * 1024,
         requests_per_minute: u32::try_from(per_minute).unwrap_or(60),
+        server_timing: raw.server_timing.unwrap_or(false),
     }
 }
 

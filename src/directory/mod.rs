@@ -11,6 +11,7 @@ pub mod ldap;
 pub mod local;
 pub mod openldap;
 mod openldap_check;
+pub mod timed;
 
 use async_trait::async_trait;
 use secrecy::SecretString;

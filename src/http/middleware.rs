@@ -50,7 +50,22 @@ pub async fn request_context(
     let method = req.method().to_string();
     let span = tracing::info_span!("request", id = %id, %method, %path);
     let started = std::time::Instant::now();
-    let mut res = next.call(req).instrument(span.clone()).await?;
+    let timing = req.app_data::<actix_web::web::Data<super::AppState>>().is_some_and(|s| s.server_timing);
+    let (res, spent) = crate::timing::scope(next.call(req).instrument(span.clone())).await;
+    let mut res = res?;
+    if timing {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        let value = format!(
+            "directory;dur={:.3}, store;dur={:.3}, hashing;dur={:.3}, total;dur={:.3}",
+            ms(spent.directory),
+            ms(spent.store),
+            ms(spent.hashing),
+            ms(started.elapsed())
+        );
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            res.headers_mut().insert(header::HeaderName::from_static("server-timing"), value);
+        }
+    }
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), value);
     }

@@ -54,6 +54,8 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// Per-address limit of self-service requests; `None` = off.
     pub limiter: Option<Limiter>,
+    /// Add the Server-Timing header (benchmarks only).
+    pub server_timing: bool,
 }
 
 /// Registers every route, extractor limit and error handler.

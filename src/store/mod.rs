@@ -152,12 +152,11 @@ impl Store {
         F: FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
     {
         let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
+        let task = tokio::task::spawn_blocking(move || {
             let mut conn = pool.get()?;
             work(&mut conn)
-        })
-        .await
-        .map_err(|_| Error::Task)?
+        });
+        crate::timing::measure(crate::timing::Part::Store, task).await.map_err(|_| Error::Task)?
     }
 }
 

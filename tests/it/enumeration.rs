@@ -248,3 +248,24 @@ async fn every_answer_waits_for_the_response_floor() {
         assert!(took >= floor, "answered after {took:?}");
     }
 }
+
+/// The Server-Timing header (for benchmarks) tells the directory's share,
+/// which differs between real and unknown IDs: off unless configured.
+#[actix_web::test]
+async fn server_timing_is_reported_only_when_configured() {
+    for (extra, shown) in [("", false), ("[server]\nserver_timing = true\n", true)] {
+        let t = TestApp::with_config(extra);
+        t.user("tim", Some("tim@example.org"), "Old-Passw0rd-1234").await;
+        let svc = t.service().await;
+        let resp = test::call_service(&svc, post("/api/v1/reset/start", json!({"user": "tim"}))).await;
+        let header = resp.headers().get("server-timing").map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(header.is_some(), shown, "{extra:?}");
+        if let Some(h) = header {
+            for part in ["directory;dur=", "store;dur=", "hashing;dur=", "total;dur="] {
+                assert!(h.contains(part), "{h}");
+            }
+            let store: f64 = h.split("store;dur=").nth(1).unwrap().split(',').next().unwrap().parse().unwrap();
+            assert!(store > 0.0, "the flow wrote to the store: {h}");
+        }
+    }
+}
