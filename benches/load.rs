@@ -280,21 +280,23 @@ async fn change_worker(shared: Arc<Shared>, http: reqwest::Client, base: String)
 }
 
 /// passdesk's own time in a request: the Server-Timing total less the
-/// directory's and hashing's shares (ms); the directory's share too.
-fn own_time(resp: &reqwest::Response) -> Option<(f64, f64)> {
+/// directory's and hashing's shares (ms); the directory's and the store's
+/// shares too.
+fn own_time(resp: &reqwest::Response) -> Option<(f64, f64, f64)> {
     let header = resp.headers().get("server-timing")?.to_str().ok()?;
     let part = |name: &str| -> Option<f64> {
         header.split(", ").find_map(|p| p.strip_prefix(name)?.strip_prefix(";dur=")?.parse().ok())
     };
-    let (total, directory, hashing) = (part("total")?, part("directory")?, part("hashing")?);
-    Some(((total - directory - hashing).max(0.0), directory))
+    let (total, directory, hashing, store) = (part("total")?, part("directory")?, part("hashing")?, part("store")?);
+    Some(((total - directory - hashing).max(0.0), directory, store))
 }
 
 /// Records a passdesk answer's own and directory time under `step`.
 fn split(tally: &mut Tally, step: &'static str, resp: &reqwest::Response) {
-    if let Some((own, directory)) = own_time(resp) {
+    if let Some((own, directory, store)) = own_time(resp) {
         tally.add(own_step(step), own);
         tally.add(directory_step(step), directory);
+        tally.add(store_step(step), store);
     }
 }
 
@@ -315,6 +317,16 @@ fn directory_step(step: &'static str) -> &'static str {
         "POST reset/{flow}/send" => "POST reset/{flow}/send: directory",
         "POST reset/{flow}/verify" => "POST reset/{flow}/verify: directory",
         _ => "POST reset/{flow}/password: directory",
+    }
+}
+
+fn store_step(step: &'static str) -> &'static str {
+    match step {
+        "POST change" => "POST change: store (part of own)",
+        "POST reset/start" => "POST reset/start: store (part of own)",
+        "POST reset/{flow}/send" => "POST reset/{flow}/send: store (part of own)",
+        "POST reset/{flow}/verify" => "POST reset/{flow}/verify: store (part of own)",
+        _ => "POST reset/{flow}/password: store (part of own)",
     }
 }
 
