@@ -50,8 +50,8 @@ pub fn decoy_methods(
         MethodKind::OfficeVoice,
         MethodKind::MobileVoice,
     ];
+    let offers = |k: MethodKind| offered.iter().any(|m| m == k.id());
     for (n, kind) in preference.into_iter().enumerate() {
-        let offers = |k: MethodKind| offered.iter().any(|m| m == k.id());
         let twin_of_sms = kind == MethodKind::MobileVoice && offers(MethodKind::MobileSms);
         if !offers(kind) || twin_of_sms || out.iter().any(|m| m.kind == kind) {
             continue;
@@ -70,7 +70,7 @@ pub fn decoy_methods(
             }
             _ => String::new(),
         };
-        let pair_voice = kind == MethodKind::MobileSms && offered.iter().any(|m| m == MethodKind::MobileVoice.id());
+        let pair_voice = kind == MethodKind::MobileSms && offers(MethodKind::MobileVoice);
         out.push(OfferedMethod::new(kind, hint.clone()));
         if pair_voice {
             out.push(OfferedMethod::new(MethodKind::MobileVoice, hint));

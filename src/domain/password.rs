@@ -108,35 +108,24 @@ impl PasswordPolicy {
         self.check_for(password, login, "")
     }
 
-    /// Checks a normalised password for a user with this display name.
+    /// Checks a normalised password for a user with this display name: the
+    /// first rule it misses, in the order the page lists them.
     pub fn check_for(&self, password: &str, login: &str, display_name: &str) -> Result<(), PasswordProblem> {
-        self.check_basic(password, login)?;
-        let lower = password.to_lowercase();
-        let names: Vec<String> =
-            display_name.split_whitespace().map(str::to_lowercase).filter(|n| n.chars().count() >= 4).collect();
-        if names.iter().any(|n| lower.contains(n.as_str())) {
-            return Err(PasswordProblem::ContainsName);
+        match self.problems(password, login, display_name, false).problems.into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
         }
-        let words: Vec<String> =
-            self.organisation_words.iter().map(|w| w.to_lowercase()).filter(|w| w.chars().count() >= 4).collect();
-        if words.iter().any(|w| lower.contains(w.as_str())) {
-            return Err(PasswordProblem::ContainsOrganisationWord);
-        }
-        if self.min_strength > 0 {
-            let mut inputs: Vec<&str> = vec![login];
-            inputs.extend(names.iter().map(String::as_str));
-            inputs.extend(words.iter().map(String::as_str));
-            let estimate = zxcvbn::zxcvbn(password, &inputs);
-            if u8::from(estimate.score()) < self.min_strength {
-                let hint = estimate.feedback().and_then(|f| f.warning()).map(|w| format!(": {w}")).unwrap_or_default();
-                return Err(PasswordProblem::TooWeak { hint });
-            }
-        }
-        Ok(())
     }
 
     /// All the rules a normalised password misses, and its strength score.
     pub fn assess(&self, password: &str, login: &str, display_name: &str) -> Assessment {
+        self.problems(password, login, display_name, true)
+    }
+
+    /// The rules missed, in display order. The strength estimate (the
+    /// costly part) runs once, and only when a floor is set or the score
+    /// is wanted (`score` is 0 otherwise).
+    fn problems(&self, password: &str, login: &str, display_name: &str, want_score: bool) -> Assessment {
         let mut problems = Vec::new();
         let length = password.chars().count();
         if length < self.min_length {
@@ -163,36 +152,22 @@ impl PasswordPolicy {
         if words.iter().any(|w| lower.contains(w.as_str())) {
             problems.push(PasswordProblem::ContainsOrganisationWord);
         }
-        let mut inputs: Vec<&str> = vec![login];
-        inputs.extend(names.iter().map(String::as_str));
-        inputs.extend(words.iter().map(String::as_str));
+        // A first-problem check stops here when something is already wrong.
+        let needed = want_score || (self.min_strength > 0 && problems.is_empty());
         let prefix: String = password.chars().take(STRENGTH_INPUT_MAX).collect();
-        let score = if prefix.is_empty() { 0 } else { u8::from(zxcvbn::zxcvbn(&prefix, &inputs).score()) };
-        if self.min_strength > 0 && score < self.min_strength && !prefix.is_empty() {
+        let mut score = 0;
+        if needed && !prefix.is_empty() {
+            let mut inputs: Vec<&str> = vec![login];
+            inputs.extend(names.iter().map(String::as_str));
+            inputs.extend(words.iter().map(String::as_str));
             let estimate = zxcvbn::zxcvbn(&prefix, &inputs);
-            let hint = estimate.feedback().and_then(|f| f.warning()).map(|w| format!(": {w}")).unwrap_or_default();
-            problems.push(PasswordProblem::TooWeak { hint });
+            score = u8::from(estimate.score());
+            if self.min_strength > 0 && score < self.min_strength {
+                let hint = estimate.feedback().and_then(|f| f.warning()).map(|w| format!(": {w}")).unwrap_or_default();
+                problems.push(PasswordProblem::TooWeak { hint });
+            }
         }
         Assessment { problems, score }
-    }
-
-    fn check_basic(&self, password: &str, login: &str) -> Result<(), PasswordProblem> {
-        let length = password.chars().count();
-        if length < self.min_length {
-            return Err(PasswordProblem::TooShort { min: self.min_length });
-        }
-        if length > self.max_length {
-            return Err(PasswordProblem::TooLong { max: self.max_length });
-        }
-        let lower = password.to_lowercase();
-        let login = login.to_lowercase();
-        if login.chars().count() >= 3 && lower.contains(&login) {
-            return Err(PasswordProblem::ContainsLogin);
-        }
-        if is_common(&lower) {
-            return Err(PasswordProblem::Common);
-        }
-        Ok(())
     }
 }
 

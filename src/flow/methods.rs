@@ -16,7 +16,6 @@ use crate::store::{Effects, EnrolmentRow, FlowRow, FlowState};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 /// One registered security question as stored: the question as the person
 /// saw it and the argon2id hash of the normalised answer.
@@ -124,9 +123,8 @@ impl Flows {
         if !flow.challenge.is_empty() {
             return Ok(flow.challenge.clone());
         }
-        let policy = self.store.reset_policy().await?;
-        let pool = self.question_pool(flow, policy.questions_to_register).await?;
-        let drawn = draw(pool, usize::from(policy.questions_to_reset));
+        let stored = self.stored_answers(flow).await?;
+        let drawn = self.fresh_draw(flow, &stored).await?;
         let detail = "security questions shown".to_owned();
         let audit = self.audit(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, client);
         let effects = Effects::audited(vec![audit]);
@@ -134,18 +132,25 @@ impl Flows {
         Ok(drawn)
     }
 
-    async fn question_pool(&self, flow: &FlowRow, decoy_count: u8) -> Result<Vec<Question>, Error> {
-        match &flow.account_id {
-            Some(id) => {
-                let rows = self.store.enrolments(flow.directory.clone(), id.clone()).await?;
-                let stored = parse_answers(registered(&rows, Enrolment::Questions));
-                Ok(stored.into_iter().map(|a| Question { id: a.id, text: a.text }).collect())
-            }
+    /// The account's registered questions and answer hashes; none for a decoy.
+    async fn stored_answers(&self, flow: &FlowRow) -> Result<Vec<StoredAnswer>, Error> {
+        let Some(id) = &flow.account_id else { return Ok(Vec::new()) };
+        let rows = self.store.enrolments(flow.directory.clone(), id.clone()).await?;
+        Ok(parse_answers(registered(&rows, Enrolment::Questions)))
+    }
+
+    /// As many questions as the policy asks, at random from the registered
+    /// ones (a decoy's stable decoy set).
+    async fn fresh_draw(&self, flow: &FlowRow, stored: &[StoredAnswer]) -> Result<Vec<Question>, Error> {
+        let policy = self.store.reset_policy().await?;
+        let pool = match flow.account_id {
+            Some(_) => stored.iter().map(|a| Question { id: a.id.clone(), text: a.text.clone() }).collect(),
             None => {
                 let login = Login::parse(&flow.login).map_err(|e| Error::Internal(e.to_string()))?;
-                Ok(decoy_questions(&self.key, &login, usize::from(decoy_count)))
+                decoy_questions(&self.key, &login, usize::from(policy.questions_to_register))
             }
-        }
+        };
+        Ok(draw(pool, usize::from(policy.questions_to_reset)))
     }
 
     /// Checks the answers to the drawn questions. Every answer is hashed,
@@ -176,27 +181,19 @@ impl Flows {
                 message: format!("\"{extra}\" is not one of the questions shown; answer only those"),
             });
         }
-        let stored = match &flow.account_id {
-            Some(id) => {
-                let rows = self.store.enrolments(flow.directory.clone(), id.clone()).await?;
-                parse_answers(registered(&rows, Enrolment::Questions))
-            }
-            None => Vec::new(),
-        };
+        let stored = self.stored_answers(flow).await?;
         let mut all_right = flow.account_id.is_some();
         for (id, normal) in typed {
             let hash = stored.iter().find(|s| s.id == id).map(|s| s.hash.clone());
             let real = hash.is_some();
-            let phc = hash.unwrap_or_else(|| dummy_hash().to_owned());
+            let phc = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
             let matches = crate::argon::verify(&SecretString::from(normal), phc)
                 .await
                 .map_err(|e| Error::Internal(e.to_string()))?;
             all_right &= matches && real;
         }
         if !all_right {
-            let policy = self.store.reset_policy().await?;
-            let pool = self.question_pool(flow, policy.questions_to_register).await?;
-            let redrawn = draw(pool, usize::from(policy.questions_to_reset));
+            let redrawn = self.fresh_draw(flow, &stored).await?;
             self.store.set_challenge(flow.id, redrawn, self.clock.now(), Effects::default()).await?;
         }
         Ok(all_right)
@@ -245,12 +242,8 @@ fn draw(mut pool: Vec<Question>, count: usize) -> Vec<Question> {
 
 /// A real argon2id hash of nothing anyone types, verified against when
 /// there is no stored answer so a decoy costs the same time as a real check.
-fn dummy_hash() -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| {
-        "$argon2id$v=19$m=19456,t=2,p=1$cGFzc2Rlc2stZHVtbXk$J8K3m6Tz2Q0m3y0aP6cU9oGv8bJ1wT7y5hXq1mQy4Lk".to_owned()
-    })
-}
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$cGFzc2Rlc2stZHVtbXk$J8K3m6Tz2Q0m3y0aP6cU9oGv8bJ1wT7y5hXq1mQy4Lk";
 
 #[cfg(test)]
 mod tests {
@@ -258,9 +251,9 @@ mod tests {
 
     #[tokio::test]
     async fn the_dummy_hash_costs_a_real_verification() {
-        let parsed = argon2::password_hash::PasswordHash::new(dummy_hash()).unwrap();
+        let parsed = argon2::password_hash::PasswordHash::new(DUMMY_HASH).unwrap();
         assert_eq!(parsed.hash.unwrap().len(), 32);
-        let ok = crate::argon::verify(&SecretString::from("anything".to_owned()), dummy_hash().to_owned()).await;
+        let ok = crate::argon::verify(&SecretString::from("anything".to_owned()), DUMMY_HASH.to_owned()).await;
         assert!(!ok.unwrap());
     }
 

@@ -110,6 +110,21 @@ pub struct PasswordReport {
 }
 
 impl Flows {
+    /// A flow's account, read again, and its effective policy; the caller
+    /// has checked that enough proofs were passed to show it.
+    pub(super) async fn account_policy(
+        &self,
+        flow: &crate::store::FlowRow,
+    ) -> Result<(Account, EffectivePolicy), Error> {
+        let (Some(id), Some(dir)) = (flow.account_id.clone(), self.directory(&flow.directory)) else {
+            return Err(Error::WrongStep("verify your identity first"));
+        };
+        let account =
+            dir.account(&crate::directory::AccountId(id)).await.map_err(directory_error)?.ok_or(Error::FlowNotFound)?;
+        let policy = self.policy_for(&dir, &account).await?;
+        Ok((account, policy))
+    }
+
     /// Refuses a password found in the offline breached-password list.
     pub(super) fn check_breached(&self, normalised: &str) -> Result<(), Error> {
         match &self.settings.breached {
@@ -123,17 +138,13 @@ impl Flows {
     /// at once. Bound to the flow so it is no oracle for strangers.
     pub async fn password_check(&self, token: &str, password: &str) -> Result<PasswordReport, Error> {
         let flow = self.live_flow(token).await?;
-        let (Some(id), Some(dir), crate::store::FlowState::Proven) =
-            (flow.account_id.clone(), self.directory(&flow.directory), flow.state)
-        else {
+        if flow.state != crate::store::FlowState::Proven {
             return Err(Error::WrongStep("verify your identity first"));
-        };
+        }
         if password.chars().count() > 1024 {
             return Err(Error::InvalidInput { field: "password", message: "at most 1024 characters".to_owned() });
         }
-        let account =
-            dir.account(&crate::directory::AccountId(id)).await.map_err(directory_error)?.ok_or(Error::FlowNotFound)?;
-        let policy = self.policy_for(&dir, &account).await?;
+        let (account, policy) = self.account_policy(&flow).await?;
         let normal = PasswordPolicy::normalise(password);
         let mut assessment = policy.rules.assess(&normal, &account.login, &account.display_name);
         if policy.complexity && !meets_complexity(&normal) {

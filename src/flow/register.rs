@@ -89,12 +89,12 @@ impl Flows {
         }
         let catalogue = question_catalogue(&policy.custom_questions);
         let mut normals: Vec<String> = Vec::new();
-        let mut chosen = Vec::new();
+        let mut chosen: Vec<(crate::domain::questions::Question, String)> = Vec::new();
         for (id, answer) in answers {
             let question = catalogue.iter().find(|q| &q.id == id).ok_or_else(|| {
                 invalid("answers", format!("\"{id}\" is not a question on the list; choose from the list shown"))
             })?;
-            if chosen.iter().any(|(q, _): &(crate::domain::questions::Question, String)| q.id == question.id) {
+            if chosen.iter().any(|(q, _)| q.id == question.id) {
                 return Err(invalid(
                     "answers",
                     format!("\"{}\" is chosen twice; choose different questions", question.text),

@@ -6,7 +6,7 @@
 
 use super::methods::{families, family_proven};
 use super::{Client, Error, Flows};
-use crate::directory::{self, Account, AccountId, Directory};
+use crate::directory::{self, Account, Directory};
 use crate::domain::code::code_matches;
 use crate::domain::decoy::decoy_methods;
 use crate::domain::phone::normalise_phone;
@@ -205,13 +205,10 @@ impl Flows {
     /// has been passed, so it never tells a stranger anything.
     pub async fn reset_policy(&self, token: &str) -> Result<super::policy::EffectivePolicy, Error> {
         let flow = self.live_flow(token).await?;
-        let (Some(id), Some(dir), false) =
-            (flow.account_id.clone(), self.directory(&flow.directory), flow.proven.is_empty())
-        else {
+        if flow.proven.is_empty() {
             return Err(Error::WrongStep("verify your identity first"));
-        };
-        let account = dir.account(&AccountId(id)).await.map_err(directory_error)?.ok_or(Error::FlowNotFound)?;
-        self.policy_for(&dir, &account).await
+        }
+        Ok(self.account_policy(&flow).await?.1)
     }
 
     /// Sends a code for one of the offered methods; for a phone method

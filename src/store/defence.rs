@@ -1,7 +1,7 @@
 //! Counters behind the blocking rules: failed proofs and sent messages per
 //! account key and per destination, and the blocks themselves.
 
-use super::{Effects, Error, Store, apply_effects, write_tx};
+use super::{Effects, Error, Store, write_tx};
 use rusqlite::{OptionalExtension, params};
 
 /// Counts after recording an event.
@@ -56,15 +56,12 @@ impl Store {
         now: i64,
         effects: Effects,
     ) -> Result<(), Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.write(now, effects, move |tx| {
             tx.prepare_cached(
                 "INSERT INTO blocks (key, until, reason) VALUES (?1, ?2, ?3)
                  ON CONFLICT (key) DO UPDATE SET until = excluded.until, reason = excluded.reason",
             )?
             .execute(params![key, until, reason])?;
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
             Ok(())
         })
         .await

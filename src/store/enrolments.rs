@@ -52,38 +52,14 @@ impl Store {
         now: i64,
         effects: Effects,
     ) -> Result<(), Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.write(now, effects, move |tx| {
             tx.prepare_cached(
                 "INSERT INTO enrolments (directory, account_id, kind, value, verified_at) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (directory, account_id, kind)
                  DO UPDATE SET value = excluded.value, verified_at = excluded.verified_at, last_step = NULL",
             )?
             .execute(params![directory, account_id, kind.id(), value, now])?;
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
             Ok(())
-        })
-        .await
-    }
-
-    /// Removes one registration; returns whether there was one.
-    pub async fn remove_enrolment(
-        &self,
-        directory: String,
-        account_id: String,
-        kind: Enrolment,
-        now: i64,
-        effects: Effects,
-    ) -> Result<bool, Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
-            let removed = tx
-                .prepare_cached("DELETE FROM enrolments WHERE directory = ?1 AND account_id = ?2 AND kind = ?3")?
-                .execute(params![directory, account_id, kind.id()])?;
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
-            Ok(removed == 1)
         })
         .await
     }

@@ -172,8 +172,7 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 impl Store {
     /// Creates a flow with its effects; returns its row id.
     pub async fn create_flow(&self, flow: NewFlow, now: i64, effects: Effects) -> Result<i64, Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.write(now, effects, move |tx| {
             tx.prepare_cached(
                 "INSERT INTO flows (token_hash, kind, directory, login, account_id, state, methods_json,
                                     required, client_ip, created_at, touched_at, linked_json)
@@ -192,8 +191,6 @@ impl Store {
                 json(&flow.linked)
             ])?;
             let id = tx.last_insert_rowid();
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
             Ok(id)
         })
         .await
@@ -243,15 +240,12 @@ impl Store {
         now: i64,
         effects: Effects,
     ) -> Result<(), Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.write(now, effects, move |tx| {
             tx.prepare_cached(
                 "INSERT INTO codes (flow_id, method, code_mac, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![flow_id, method, &mac[..], now, expires_at])?;
             tx.prepare_cached("UPDATE flows SET touched_at = ?2 WHERE id = ?1")?.execute(params![flow_id, now])?;
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
             Ok(())
         })
         .await
@@ -352,37 +346,10 @@ impl Store {
         now: i64,
         effects: Effects,
     ) -> Result<(), Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.write(now, effects, move |tx| {
             tx.prepare_cached("UPDATE flows SET challenge_json = ?2, touched_at = ?3 WHERE id = ?1")?
                 .execute(params![flow_id, json(&ids), now])?;
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
             Ok(())
-        })
-        .await
-    }
-
-    /// Moves a flow to a new state with its effects; returns false when the
-    /// flow was no longer in `from` (a concurrent request finished it).
-    pub async fn transition_flow(
-        &self,
-        flow_id: i64,
-        from: FlowState,
-        to: FlowState,
-        now: i64,
-        effects: Effects,
-    ) -> Result<bool, Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
-            let changed = tx
-                .prepare_cached("UPDATE flows SET state = ?3, touched_at = ?4 WHERE id = ?1 AND state = ?2")?
-                .execute(params![flow_id, from.as_str(), to.as_str(), now])?;
-            if changed == 1 {
-                apply_effects(&tx, &effects, now)?;
-                tx.commit()?;
-            }
-            Ok(changed == 1)
         })
         .await
     }
@@ -421,13 +388,7 @@ impl Store {
 
     /// Appends audit rows (and messages) that belong to no state change.
     pub async fn record(&self, now: i64, effects: Effects) -> Result<(), Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
-            Ok(())
-        })
-        .await
+        self.write(now, effects, |_| Ok(())).await
     }
 
     /// Records the directories a (linked) writeback has reached so far.

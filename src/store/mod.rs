@@ -146,6 +146,23 @@ impl Store {
     }
 
     /// Runs blocking database work on the blocking pool.
+    /// Runs `work` in one write transaction with `effects`, and commits:
+    /// the state change and what it causes land together or not at all.
+    async fn write<T, F>(&self, now: i64, effects: Effects, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, Error> + Send + 'static,
+    {
+        self.run(move |conn| {
+            let tx = write_tx(conn)?;
+            let out = work(&tx)?;
+            apply_effects(&tx, &effects, now)?;
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+    }
+
     async fn run<T, F>(&self, work: F) -> Result<T, Error>
     where
         T: Send + 'static,

@@ -1,7 +1,7 @@
 //! Administrator-editable settings (the reset policy) and admin API tokens.
 //! A policy change and its audit row commit together.
 
-use super::{Effects, Error, Store, apply_effects, write_tx};
+use super::{Effects, Error, Store};
 use crate::domain::policy::ResetPolicy;
 use rusqlite::{OptionalExtension, params};
 
@@ -26,15 +26,12 @@ impl Store {
     pub async fn save_reset_policy(&self, policy: ResetPolicy, now: i64, effects: Effects) -> Result<(), Error> {
         let json = serde_json::to_string(&policy)
             .map_err(|e| Error::Open { path: "settings".into(), reason: e.to_string() })?;
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.write(now, effects, move |tx| {
             tx.prepare_cached(
                 "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             )?
             .execute(params![RESET_POLICY, json, now])?;
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
             Ok(())
         })
         .await
@@ -48,12 +45,9 @@ impl Store {
         now: i64,
         effects: Effects,
     ) -> Result<(), Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.write(now, effects, move |tx| {
             tx.prepare_cached("INSERT INTO admin_tokens (name, token_hash, created_at) VALUES (?1, ?2, ?3)")?
                 .execute(params![name, &digest[..], now])?;
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
             Ok(())
         })
         .await

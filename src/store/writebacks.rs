@@ -2,7 +2,7 @@
 //! before the LDAP write, the outcome after; an intent left open by a crash
 //! is reconciled at start-up.
 
-use super::{Effects, Error, Store, apply_effects, write_tx};
+use super::{Effects, Error, Store};
 use rusqlite::params;
 
 /// What a writeback does.
@@ -78,15 +78,12 @@ impl Store {
         now: i64,
         effects: Effects,
     ) -> Result<i64, Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.write(now, effects, move |tx| {
             tx.prepare_cached(
                 "INSERT INTO writebacks (kind, directory, account_id, login, started_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![kind.as_str(), directory, account_id, login, now])?;
             let id = tx.last_insert_rowid();
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
             Ok(id)
         })
         .await
@@ -101,12 +98,9 @@ impl Store {
         now: i64,
         effects: Effects,
     ) -> Result<(), Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.write(now, effects, move |tx| {
             tx.prepare_cached("UPDATE writebacks SET finished_at = ?2, outcome = ?3, detail = ?4 WHERE id = ?1 AND finished_at IS NULL")?.execute(params![id, now, outcome.as_str(), detail],
             )?;
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
             Ok(())
         })
         .await

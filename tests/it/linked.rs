@@ -53,17 +53,7 @@ async fn proven_flow(
     >,
     name: &str,
 ) -> String {
-    let started = json(test::call_service(svc, post("/api/v1/reset/start", json!({"user": name}))).await).await;
-    let flow = started["flow"].as_str().unwrap().to_owned();
-    test::call_service(svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}))).await;
-    let code = t.code_for(&format!("{name}@example.test")).await;
-    let resp = test::call_service(
-        svc,
-        post(&format!("/api/v1/reset/{flow}/verify"), json!({"method": "email", "code": code})),
-    )
-    .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    flow
+    crate::support::proven_flow(t, svc, name, &format!("{name}@example.test")).await
 }
 
 fn directs(

@@ -2,7 +2,7 @@
 //! file (HIBP format), and the live check that feeds the strength meter,
 //! bound to a flow whose proofs are complete.
 
-use crate::support::{TestApp, json};
+use crate::support::{TestApp, json, proven_flow};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use serde_json::{Value, json};
@@ -26,34 +26,12 @@ fn with_breached_list() -> TestApp {
     t
 }
 
-async fn proven_flow(
-    svc: &impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
-        Error = actix_web::Error,
-    >,
-    t: &TestApp,
-    user: &str,
-) -> String {
-    let started = json(test::call_service(svc, post("/api/v1/reset/start", json!({"user": user}))).await).await;
-    let flow = started["flow"].as_str().unwrap().to_owned();
-    test::call_service(svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}))).await;
-    let code = t.code_for(&format!("{user}@example.org")).await;
-    let resp = test::call_service(
-        svc,
-        post(&format!("/api/v1/reset/{flow}/verify"), json!({"method": "email", "code": code})),
-    )
-    .await;
-    assert_eq!(resp.status(), StatusCode::OK);
-    flow
-}
-
 #[actix_web::test]
 async fn a_breached_password_is_refused_on_reset_and_change() {
     let t = with_breached_list();
     let id = t.user("bea", Some("bea@example.org"), "Old-Passw0rd-1234").await;
     let svc = t.service().await;
-    let flow = proven_flow(&svc, &t, "bea").await;
+    let flow = proven_flow(&t, &svc, "bea", "bea@example.org").await;
     let resp =
         test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/password"), json!({"new_password": LEAKED})))
             .await;
@@ -112,7 +90,7 @@ async fn the_live_check_lists_every_unmet_rule_only_after_the_proof() {
     let resp = test::call_service(&svc, check(&"0".repeat(64), "x")).await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 
-    let flow = proven_flow(&svc, &t, "bea").await;
+    let flow = proven_flow(&t, &svc, "bea", "bea@example.org").await;
     let body = json(test::call_service(&svc, check(&flow, "bea1")).await).await;
     assert_eq!(body["acceptable"], false);
     let problems: Vec<&str> = body["problems"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();

@@ -118,3 +118,23 @@ pub async fn text(resp: ServiceResponse<impl MessageBody>) -> String {
 pub fn mask(email: &str) -> String {
     passdesk::domain::mask::mask_email(email)
 }
+
+/// Starts a reset for `user` through the API and passes the e-mail proof
+/// with the code sent to `email`; returns the flow token.
+pub async fn proven_flow(
+    t: &TestApp,
+    svc: &impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+    user: &str,
+    email: &str,
+) -> String {
+    let post = |uri: &str, body: serde_json::Value| test::TestRequest::post().uri(uri).set_json(body).to_request();
+    let started =
+        json(test::call_service(svc, post("/api/v1/reset/start", serde_json::json!({"user": user}))).await).await;
+    let flow = started["flow"].as_str().unwrap().to_owned();
+    test::call_service(svc, post(&format!("/api/v1/reset/{flow}/send"), serde_json::json!({"method": "email"}))).await;
+    let code = t.code_for(email).await;
+    let verify = post(&format!("/api/v1/reset/{flow}/verify"), serde_json::json!({"method": "email", "code": code}));
+    let resp = test::call_service(svc, verify).await;
+    assert_eq!(resp.status(), actix_web::http::StatusCode::OK);
+    flow
+}

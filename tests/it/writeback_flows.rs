@@ -310,15 +310,7 @@ async fn email_questions_and_authenticator_on_samba_ad() {
         test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "questions"}))).await,
     )
     .await;
-    let given: serde_json::Map<String, serde_json::Value> = shown["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| {
-            let id = q["id"].as_str().unwrap();
-            (id.to_owned(), json!(answers.iter().find(|(a, _)| a == id).unwrap().1.to_uppercase()))
-        })
-        .collect();
+    let given = answer_shown(&shown, &answers, str::to_uppercase);
     let resp = test::call_service(
         &svc,
         post(&format!("/api/v1/reset/{flow}/verify"), json!({"method": "questions", "answers": given})),
@@ -348,15 +340,7 @@ async fn email_questions_and_authenticator_on_samba_ad() {
         test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "questions"}))).await,
     )
     .await;
-    let given: serde_json::Map<String, serde_json::Value> = shown["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| {
-            let id = q["id"].as_str().unwrap();
-            (id.to_owned(), json!(answers.iter().find(|(a, _)| a == id).unwrap().1))
-        })
-        .collect();
+    let given = answer_shown(&shown, &answers, str::to_owned);
     let resp = test::call_service(
         &svc,
         post(&format!("/api/v1/reset/{flow}/verify"), json!({"method": "questions", "answers": given})),
@@ -379,4 +363,21 @@ async fn email_questions_and_authenticator_on_samba_ad() {
     )
     .await;
     assert_ne!(resp.status(), StatusCode::UNAUTHORIZED, "the new password binds: {:?}", json(resp).await);
+}
+
+/// The answers to the questions a `send` showed, each passed through `form`.
+fn answer_shown(
+    shown: &serde_json::Value,
+    answers: &[(String, String)],
+    form: fn(&str) -> String,
+) -> serde_json::Map<String, serde_json::Value> {
+    shown["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            let id = q["id"].as_str().unwrap();
+            (id.to_owned(), json!(form(&answers.iter().find(|(a, _)| a == id).unwrap().1)))
+        })
+        .collect()
 }
