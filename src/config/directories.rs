@@ -7,6 +7,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Idle connections kept per pool (service and person binds) when the
+/// config does not say: enough that a burst of resets does not pay a TLS
+/// handshake per request, few enough to be nothing for a domain controller.
+const DEFAULT_POOL_SIZE: usize = 16;
+
 struct Section<'a> {
     name: &'a str,
     problems: &'a mut Vec<Problem>,
@@ -165,11 +170,11 @@ fn ldap(s: &mut Section<'_>, kind: DirectoryKind, dir: RawDirectory) -> LdapConf
         s.add("login_attributes", "list attribute names such as [\"sAMAccountName\", \"mail\"]");
     }
     let pool_size = match dir.pool_size {
-        None => 4,
-        Some(n) if (1..=64).contains(&n) => n as usize,
+        None => DEFAULT_POOL_SIZE,
+        Some(n) if (1..=256).contains(&n) => n as usize,
         Some(n) => {
-            s.add("pool_size", format!("{n} is out of range: use 1 to 64"));
-            4
+            s.add("pool_size", format!("{n} is out of range: use 1 to 256"));
+            DEFAULT_POOL_SIZE
         }
     };
     LdapConfig {

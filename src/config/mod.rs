@@ -127,7 +127,7 @@ pub struct LdapConfig {
     pub connect_timeout: std::time::Duration,
     /// Timeout of every operation.
     pub timeout: std::time::Duration,
-    /// Pooled service connections.
+    /// Idle connections kept per pool (service, person binds).
     pub pool_size: usize,
     /// Administrators' group (nested membership).
     pub admin_group: Option<String>,

@@ -86,7 +86,7 @@ pub struct RawDirectory {
     pub connect_timeout_secs: Option<i64>,
     /// Seconds to wait for any LDAP operation.
     pub timeout_secs: Option<i64>,
-    /// Service-account connections kept open.
+    /// Connections kept open per pool (service, person binds).
     pub pool_size: Option<i64>,
     /// Group (DN) whose members (nested) are administrators: they get the
     /// fixed administrator policy (two methods, never questions).

@@ -128,7 +128,7 @@ fn secrets_come_from_files() {
 #[test]
 fn ldap_directories_are_validated_together() {
     let err = load_str(
-        "[directories.corp]\nkind = \"ad\"\nurls = [\"ldap://dc1\", \"http://x\"]\nscope = [\"Staff\"]\ntimeout_secs = 0\n",
+        "[directories.corp]\nkind = \"ad\"\nurls = [\"ldap://dc1\", \"http://x\"]\nscope = [\"Staff\"]\ntimeout_secs = 0\npool_size = 0\n",
         "t",
         &[],
     )
@@ -140,10 +140,12 @@ fn ldap_directories_are_validated_together() {
         "directories.corp.bind_password",
         "directories.corp.scope",
         "directories.corp.timeout_secs",
+        "directories.corp.pool_size",
     ] {
         assert!(text.contains(key), "{key} missing in {text}");
     }
     assert!(text.contains("plain LDAP") && text.contains("starttls = true"), "{text}");
+    assert!(text.contains("use 1 to 256"), "{text}");
 }
 
 #[test]
@@ -162,6 +164,7 @@ fn ldap_directory_with_secret_file_and_defaults() {
     assert_eq!(ldap.bind_password.expose_secret(), "Svc-Secret");
     assert_eq!(ldap.login_attributes, vec!["uid", "mail"]);
     assert_eq!(ldap.timeout.as_secs(), 10);
+    assert_eq!(ldap.pool_size, 16);
     assert_eq!(c.directories[0].kind, DirectoryKind::OpenLdap);
     // The same through the environment.
     let env = vec![("PASSDESK_DIRECTORIES__CORP__BIND_PASSWORD".to_string(), "From-Env".to_string())];

@@ -152,7 +152,7 @@ impl Flows {
         }
         notices.audit = rows;
         let written = flow.written.clone();
-        self.store.complete_flow(flow.id, written, self.flow_key(&flow), now, notices).await?;
+        self.store.complete_flow(flow.id, written, self.flow_key(&flow), None, now, notices).await?;
         self.outbox_signal.notify_one();
         Ok(())
     }

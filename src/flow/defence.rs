@@ -9,7 +9,7 @@ use crate::domain::defence::{
     BLOCK_SECS, DESTINATION_BUDGET, FAILURE_WINDOW_SECS, MAX_FAILURES, SEND_BUDGET, SEND_WINDOW_SECS,
 };
 use crate::domain::{Activity, AuditOutcome};
-use crate::store::{Effects, FlowRow};
+use crate::store::{Counts, Effects, FlowRow, SendCount};
 
 impl Flows {
     /// The key counters and blocks are kept under.
@@ -57,31 +57,31 @@ impl Flows {
         Ok(())
     }
 
-    /// Counts a message before it is queued. Over the account's budget the
-    /// key is blocked (for real and unknown users alike); over the
-    /// destination's budget (several accounts sharing one address) nothing
-    /// is sent for a while. Either way nothing is queued.
-    pub(super) async fn note_send(
-        &self,
-        key: &str,
-        destination: Option<&str>,
-        login: &str,
-        client: &Client,
-    ) -> Result<(), Error> {
-        let now = self.clock.now();
-        let counts = self
-            .store
-            .record_defence_event(key.to_owned(), "send", destination.map(str::to_owned), now, SEND_WINDOW_SECS)
-            .await?;
+    /// The budgets a message is counted against when it is queued: over
+    /// the account's, the key is blocked (for real and unknown users
+    /// alike); over the destination's (several accounts sharing one
+    /// address), nothing is sent for a while. Either way nothing is queued.
+    pub(super) fn send_count(&self, key: &str, destination: Option<&str>) -> SendCount {
+        SendCount {
+            key: key.to_owned(),
+            destination: destination.map(str::to_owned),
+            window_secs: SEND_WINDOW_SECS,
+            key_budget: SEND_BUDGET,
+            destination_budget: DESTINATION_BUDGET,
+        }
+    }
+
+    /// The answer to a send over budget; blocks the key when it was the
+    /// account's budget that ran out.
+    pub(super) async fn over_budget(&self, counts: Counts, key: &str, login: &str, client: &Client) -> Error {
         if counts.for_key > SEND_BUDGET {
-            let until =
-                self.block(key, login, &format!("more than {SEND_BUDGET} messages within 10 minutes"), client).await?;
-            return Err(Error::Blocked { until });
+            let reason = format!("more than {SEND_BUDGET} messages within 10 minutes");
+            return match self.block(key, login, &reason, client).await {
+                Ok(until) => Error::Blocked { until },
+                Err(e) => e,
+            };
         }
-        if counts.for_destination > DESTINATION_BUDGET {
-            return Err(Error::TooSoon { retry_after: SEND_WINDOW_SECS });
-        }
-        Ok(())
+        Error::TooSoon { retry_after: SEND_WINDOW_SECS }
     }
 
     /// Forgets a key's counters after a successful reset or unlock.

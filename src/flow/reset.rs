@@ -14,7 +14,7 @@ use crate::domain::policy::{Enabled, ResetPolicy};
 use crate::domain::questions::Question;
 use crate::domain::{Activity, AuditOutcome, FlowToken, Login, MethodKind, OfferedMethod, OneTimeCode, ProofStyle};
 use crate::notify::templates;
-use crate::store::{Effects, FlowKind, FlowRow, FlowState, NewFlow};
+use crate::store::{Effects, FlowKind, FlowRow, FlowState, Issued, NewCode, NewFlow};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -265,7 +265,6 @@ impl Flows {
             self.confirm_number(&flow, &key, destination.as_deref(), confirm, client).await?;
             self.ensure_phone_budget(&flow, client).await?;
         }
-        self.note_send(&key, destination.as_deref(), &flow.login, client).await?;
         // A decoy still stores a code (its MAC can never be matched) so that
         // resend waits and answers look exactly like a real flow's.
         let mac = match &destination {
@@ -286,7 +285,11 @@ impl Flows {
         };
         let detail = format!("code sent by {}", offered.id);
         effects.audit.push(self.audit(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, client));
-        self.store.issue_code(flow.id, offered.id.clone(), mac, expires_at, now, effects).await?;
+        let new = NewCode { flow_id: flow.id, method: offered.id.clone(), mac, expires_at };
+        let counted = self.send_count(&key, destination.as_deref());
+        if let Issued::OverBudget(counts) = self.store.issue_code(new, counted, now, effects).await? {
+            return Err(self.over_budget(counts, &key, &flow.login, client).await);
+        }
         self.outbox_signal.notify_one();
         Ok(Sent { resend_after: rules.resend_wait_secs, valid_for: rules.lifetime_secs, questions: Vec::new() })
     }

@@ -15,7 +15,7 @@ use crate::directory::{Account, AccountId, Directory, ResetMode};
 use crate::domain::audit::EventId;
 use crate::domain::{Activity, PasswordPolicy};
 use crate::notify::templates::Notice;
-use crate::store::{Effects, FlowRow, FlowState, LinkedAccount, WritebackKind, WritebackOutcome};
+use crate::store::{Effects, FinishedWrite, FlowRow, FlowState, LinkedAccount, WritebackKind, WritebackOutcome};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 
@@ -77,31 +77,37 @@ impl Flows {
         self.check_breached(normal.expose_secret())?;
 
         let mut written = flow.written.clone();
-        for target in targets.iter().filter(|t| !flow.written.contains(&t.dir.name().to_owned())) {
-            if let Err(e) = self.write_one(&flow, target, &normal, client).await {
-                if written.is_empty() {
-                    return Err(e);
+        let to_write: Vec<&Target> =
+            targets.iter().filter(|t| !flow.written.contains(&t.dir.name().to_owned())).collect();
+        let mut finished = None;
+        for (n, target) in to_write.iter().enumerate() {
+            // The last write's outcome commits with the flow's end.
+            let last = n + 1 == to_write.len();
+            match self.write_one(&flow, target, &normal, client, last).await {
+                Ok(deferred) => finished = deferred,
+                Err(e) if written.is_empty() => return Err(e),
+                Err(e) => {
+                    self.store.mark_written(flow.id, written.clone(), self.clock.now()).await?;
+                    let detail = format!(
+                        "linked writeback incomplete: new password in {}, not in {} ({e})",
+                        written.join(", "),
+                        target.dir.name()
+                    );
+                    tracing::error!(login = %flow.login, "{detail}");
+                    let alert = self.audit(
+                        Activity::ResetSelfService,
+                        crate::domain::AuditOutcome::Failure,
+                        &flow.login,
+                        detail,
+                        client,
+                    );
+                    self.store.record(self.clock.now(), Effects::audited(vec![alert])).await?;
+                    return Err(Error::PartialWriteback {
+                        written,
+                        failed: target.dir.name().to_owned(),
+                        cause: e.to_string(),
+                    });
                 }
-                self.store.mark_written(flow.id, written.clone(), self.clock.now()).await?;
-                let detail = format!(
-                    "linked writeback incomplete: new password in {}, not in {} ({e})",
-                    written.join(", "),
-                    target.dir.name()
-                );
-                tracing::error!(login = %flow.login, "{detail}");
-                let alert = self.audit(
-                    Activity::ResetSelfService,
-                    crate::domain::AuditOutcome::Failure,
-                    &flow.login,
-                    detail,
-                    client,
-                );
-                self.store.record(self.clock.now(), Effects::audited(vec![alert])).await?;
-                return Err(Error::PartialWriteback {
-                    written,
-                    failed: target.dir.name().to_owned(),
-                    cause: e.to_string(),
-                });
             }
             written.push(target.dir.name().to_owned());
         }
@@ -124,7 +130,7 @@ impl Flows {
         }
         // A successful reset clears the failure and send counters, in the
         // same commit that ends the flow.
-        self.store.complete_flow(flow.id, written, self.flow_key(&flow), now, effects).await?;
+        self.store.complete_flow(flow.id, written, self.flow_key(&flow), finished, now, effects).await?;
         self.outbox_signal.notify_one();
         Ok(())
     }
@@ -144,14 +150,17 @@ impl Flows {
         Ok(targets)
     }
 
-    /// One directory's write, with its intent, outcome and audit rows.
+    /// One directory's write, with its intent, outcome and audit rows. With
+    /// `defer`, a success's outcome is returned to commit with the flow's
+    /// end instead of on its own.
     async fn write_one(
         &self,
         flow: &FlowRow,
         target: &Target,
         password: &SecretString,
         client: &Client,
-    ) -> Result<(), Error> {
+        defer: bool,
+    ) -> Result<Option<FinishedWrite>, Error> {
         let name = target.dir.name().to_owned();
         let started = format!("writeback to directory {name} started");
         let start =
@@ -174,11 +183,14 @@ impl Flows {
                     EventId::PasswordResetSuccess,
                     client,
                 );
+                if defer {
+                    return Ok(Some(FinishedWrite { intent, audit: vec![done] }));
+                }
                 let effects = Effects::audited(vec![done]);
                 self.store
                     .finish_writeback(intent, WritebackOutcome::Written, String::new(), self.clock.now(), effects)
                     .await?;
-                Ok(())
+                Ok(None)
             }
             Err(e) => {
                 let detail = format!("writeback to directory {name} failed: {e}");

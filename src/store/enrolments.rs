@@ -1,7 +1,7 @@
 //! Registrations a person made with passdesk (alternate e-mail, phones,
 //! security questions, authenticator), keyed by directory and account.
 
-use super::{Effects, Error, Store, apply_effects, write_tx};
+use super::{Effects, Error, Store, apply_effects};
 use crate::domain::Enrolment;
 use rusqlite::params;
 
@@ -75,8 +75,7 @@ impl Store {
         now: i64,
         effects: Effects,
     ) -> Result<bool, Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.change(move |tx| {
             let changed = tx
                 .prepare_cached(
                     "UPDATE enrolments SET last_step = ?3
@@ -85,8 +84,7 @@ impl Store {
                 )?
                 .execute(params![directory, account_id, step])?;
             if changed == 1 {
-                apply_effects(&tx, &effects, now)?;
-                tx.commit()?;
+                apply_effects(tx, &effects, now)?;
             }
             Ok(changed == 1)
         })

@@ -2,7 +2,7 @@
 //! server-side state machine of one reset; its token is stored only as a
 //! SHA-256 digest.
 
-use super::{Effects, Error, Store, apply_effects, write_tx};
+use super::{Effects, Error, Store, apply_effects};
 use crate::domain::OfferedMethod;
 use crate::domain::questions::Question;
 use rusqlite::{OptionalExtension, Row, params};
@@ -67,6 +67,53 @@ pub struct LinkedAccount {
     pub directory: String,
     /// The account in that directory.
     pub account_id: String,
+}
+
+/// A directory write that succeeded and whose outcome commits with the
+/// flow's end.
+#[derive(Debug, Clone)]
+pub struct FinishedWrite {
+    /// The writeback intent.
+    pub intent: i64,
+    /// Its audit rows ("password written").
+    pub audit: Vec<crate::domain::audit::AuditRecord>,
+}
+
+/// A code to store (only its MAC: the code itself is in the message).
+#[derive(Debug, Clone)]
+pub struct NewCode {
+    /// The flow it proves.
+    pub flow_id: i64,
+    /// The method it was sent by.
+    pub method: String,
+    /// MAC of the code under the server key.
+    pub mac: [u8; 32],
+    /// When it stops being accepted.
+    pub expires_at: i64,
+}
+
+/// The send budgets a code is counted against.
+#[derive(Debug, Clone)]
+pub struct SendCount {
+    /// The defence key of the account (or decoy).
+    pub key: String,
+    /// Where the message goes (none for a decoy).
+    pub destination: Option<String>,
+    /// The window both budgets count over.
+    pub window_secs: i64,
+    /// Sends allowed per key within the window.
+    pub key_budget: u32,
+    /// Sends allowed per destination within the window.
+    pub destination_budget: u32,
+}
+
+/// What became of a send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issued {
+    /// The code is stored and its message queued.
+    Issued,
+    /// A budget ran out; nothing was stored or queued.
+    OverBudget(super::Counts),
 }
 
 /// A flow about to be created.
@@ -229,24 +276,30 @@ impl Store {
         .await
     }
 
-    /// Stores a new code (replacing none: older codes simply stop being the
-    /// latest) with its message and audit rows.
+    /// Counts a send against the account's and the destination's budgets
+    /// and, within both, stores the code and queues its message, in one
+    /// commit. Over a budget the send is still counted but nothing is
+    /// stored or queued, and the counts say which budget ran out.
     pub async fn issue_code(
         &self,
-        flow_id: i64,
-        method: String,
-        mac: [u8; 32],
-        expires_at: i64,
+        code: NewCode,
+        send: SendCount,
         now: i64,
         effects: Effects,
-    ) -> Result<(), Error> {
-        self.write(now, effects, move |tx| {
+    ) -> Result<Issued, Error> {
+        self.change(move |tx| {
+            let counts =
+                super::defence::count_event(tx, &send.key, "send", send.destination.as_deref(), now, send.window_secs)?;
+            if counts.for_key > send.key_budget || counts.for_destination > send.destination_budget {
+                return Ok(Issued::OverBudget(counts));
+            }
             tx.prepare_cached(
                 "INSERT INTO codes (flow_id, method, code_mac, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![flow_id, method, &mac[..], now, expires_at])?;
-            tx.prepare_cached("UPDATE flows SET touched_at = ?2 WHERE id = ?1")?.execute(params![flow_id, now])?;
-            Ok(())
+            .execute(params![code.flow_id, code.method, &code.mac[..], now, code.expires_at])?;
+            tx.prepare_cached("UPDATE flows SET touched_at = ?2 WHERE id = ?1")?.execute(params![code.flow_id, now])?;
+            apply_effects(tx, &effects, now)?;
+            Ok(Issued::Issued)
         })
         .await
     }
@@ -260,8 +313,7 @@ impl Store {
         now: i64,
         effects: Effects,
     ) -> Result<Option<u32>, Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.change(move |tx| {
             let changed = tx
                 .prepare_cached(
                     "UPDATE codes SET failures = failures + 1 WHERE id = ?1 AND failures < ?2 AND used_at IS NULL",
@@ -272,8 +324,7 @@ impl Store {
             } else {
                 None
             };
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
+            apply_effects(tx, &effects, now)?;
             Ok(failures)
         })
         .await
@@ -290,8 +341,7 @@ impl Store {
         now: i64,
         effects: Effects,
     ) -> Result<bool, Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.change(move |tx| {
             let changed = tx
                 .prepare_cached("UPDATE codes SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL")?
                 .execute(params![code_id, now])?;
@@ -302,8 +352,7 @@ impl Store {
                 "UPDATE flows SET proven_json = ?2, state = ?3, touched_at = ?4 WHERE id = ?1 AND state = 'proving'",
             )?
             .execute(params![flow_id, json(&proven), state.as_str(), now])?;
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
+            apply_effects(tx, &effects, now)?;
             Ok(true)
         })
         .await
@@ -321,8 +370,7 @@ impl Store {
         now: i64,
         effects: Effects,
     ) -> Result<bool, Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.change(move |tx| {
             let changed = tx
                 .prepare_cached(
                     "UPDATE flows SET proven_json = ?3, state = ?4, challenge_json = '[]', touched_at = ?5
@@ -330,8 +378,7 @@ impl Store {
                 )?
                 .execute(params![flow_id, json(&before), json(&proven), state.as_str(), now])?;
             if changed == 1 {
-                apply_effects(&tx, &effects, now)?;
-                tx.commit()?;
+                apply_effects(tx, &effects, now)?;
             }
             Ok(changed == 1)
         })
@@ -356,18 +403,24 @@ impl Store {
 
     /// Finishes a proven flow in one commit: the directories written, the
     /// state, the account's defence counters cleared (a successful reset
-    /// or unlock forgives earlier failures) and the effects. False when a
-    /// concurrent request finished it first (then nothing changes).
+    /// or unlock forgives earlier failures) and the effects, together with
+    /// the outcome of the last directory write when `finished` carries it
+    /// (one commit, not two, per reset). False when a concurrent request
+    /// finished the flow first: then only `finished` is recorded.
     pub async fn complete_flow(
         &self,
         flow_id: i64,
         written: Vec<String>,
         defence_key: String,
+        finished: Option<FinishedWrite>,
         now: i64,
         effects: Effects,
     ) -> Result<bool, Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.change(move |tx| {
+            if let Some(done) = &finished {
+                super::writebacks::finish(tx, done.intent, super::WritebackOutcome::Written, "", now)?;
+                apply_effects(tx, &Effects::audited(done.audit.clone()), now)?;
+            }
             let changed = tx
                 .prepare_cached(
                     "UPDATE flows SET state = 'done', written_json = ?2, touched_at = ?3
@@ -379,8 +432,7 @@ impl Store {
             }
             tx.prepare_cached("DELETE FROM defence_events WHERE key = ?1")?.execute([&defence_key])?;
             tx.prepare_cached("DELETE FROM blocks WHERE key = ?1")?.execute([&defence_key])?;
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
+            apply_effects(tx, &effects, now)?;
             Ok(true)
         })
         .await
@@ -393,8 +445,8 @@ impl Store {
 
     /// Records the directories a (linked) writeback has reached so far.
     pub async fn mark_written(&self, flow_id: i64, written: Vec<String>, now: i64) -> Result<(), Error> {
-        self.run(move |conn| {
-            conn.prepare_cached("UPDATE flows SET written_json = ?2, touched_at = ?3 WHERE id = ?1")?
+        self.change(move |tx| {
+            tx.prepare_cached("UPDATE flows SET written_json = ?2, touched_at = ?3 WHERE id = ?1")?
                 .execute(params![flow_id, json(&written), now])?;
             Ok(())
         })
@@ -405,17 +457,17 @@ impl Store {
     /// longer be used, and keeping them would keep personal data. Used
     /// captcha nonces that could no longer be accepted go too.
     pub async fn purge_flows(&self, before: i64) -> Result<usize, Error> {
-        self.run(move |conn| {
-            conn.prepare_cached("DELETE FROM captchas_used WHERE forget_at < ?1")?.execute([before])?;
-            Ok(conn.prepare_cached("DELETE FROM flows WHERE created_at < ?1")?.execute([before])?)
+        self.change(move |tx| {
+            tx.prepare_cached("DELETE FROM captchas_used WHERE forget_at < ?1")?.execute([before])?;
+            Ok(tx.prepare_cached("DELETE FROM flows WHERE created_at < ?1")?.execute([before])?)
         })
         .await
     }
 
     /// Records a captcha nonce as used; false when it already was (a replay).
     pub async fn use_captcha(&self, nonce: String, forget_at: i64) -> Result<bool, Error> {
-        self.run(move |conn| {
-            let added = conn
+        self.change(move |tx| {
+            let added = tx
                 .prepare_cached(
                     "INSERT INTO captchas_used (nonce, forget_at) VALUES (?1, ?2) ON CONFLICT (nonce) DO NOTHING",
                 )?

@@ -1,8 +1,8 @@
 //! The SQLite store: one database file (0600) in WAL mode with
-//! `synchronous=FULL`, opened through an r2d2 pool whose init hook sets the
-//! pragmas on every connection. Each public method is async and does its
-//! blocking work on the blocking pool; each state change is one transaction,
-//! together with the audit rows and outbox messages it causes.
+//! `synchronous=FULL`. Reads go through an r2d2 pool on the blocking pool;
+//! every state change goes to the single writer (`writer.rs`), which commits
+//! the changes that queue up together. Each change lands whole, together
+//! with the audit rows and outbox messages it causes.
 
 mod audit;
 mod defence;
@@ -13,11 +13,14 @@ mod outbox;
 mod reports;
 mod settings;
 mod writebacks;
+mod writer;
 
 pub use audit::AuditRow;
 pub use defence::Counts;
 pub use enrolments::EnrolmentRow;
-pub use flows::{CodeRow, FlowKind, FlowRow, FlowState, LinkedAccount, NewFlow};
+pub use flows::{
+    CodeRow, FinishedWrite, FlowKind, FlowRow, FlowState, Issued, LinkedAccount, NewCode, NewFlow, SendCount,
+};
 pub use outbox::{OutboxRow, OutboxState};
 pub use reports::{NewReport, ReportRow};
 pub use writebacks::{OpenWriteback, WritebackKind, WritebackOutcome};
@@ -65,6 +68,10 @@ pub enum Error {
     /// A blocking task died.
     #[error("a database task stopped unexpectedly")]
     Task,
+    /// The group of changes this one was committed with could not be
+    /// written; nothing of it was kept.
+    #[error("the database could not commit the change: {0}")]
+    NotCommitted(String),
 }
 
 /// Side effects that commit together with a state change: audit rows,
@@ -97,6 +104,7 @@ impl Effects {
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
+    writer: writer::Writer,
     path: PathBuf,
 }
 
@@ -111,22 +119,14 @@ impl Store {
     /// Opens a database file directly (tests, backup tools).
     pub fn open_file(path: &Path) -> Result<Self, Error> {
         create_private_file(path)?;
-        let manager = SqliteConnectionManager::file(path).with_init(|conn| {
-            // Every statement of the store is prepared once per connection.
-            conn.set_prepared_statement_cache_capacity(128);
-            // busy_timeout first: the journal_mode pragma may itself need a
-            // lock while another process (e.g. `passdesk outbox`) reads.
-            conn.execute_batch(
-                "PRAGMA busy_timeout = 5000;
-                 PRAGMA journal_mode = WAL;
-                 PRAGMA synchronous = FULL;
-                 PRAGMA foreign_keys = ON;",
-            )
-        });
+        let manager = SqliteConnectionManager::file(path).with_init(|conn| prepare_connection(conn));
         let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
         let mut conn = pool.get()?;
         migrate::migrate(&mut conn, path)?;
-        Ok(Self { pool, path: path.to_owned() })
+        let writer_conn = Connection::open(path)?;
+        prepare_connection(&writer_conn)?;
+        let writer = writer::Writer::start(writer_conn)?;
+        Ok(Self { pool, writer, path: path.to_owned() })
     }
 
     /// The pool, for the local directory (which keeps its users in this
@@ -145,24 +145,32 @@ impl Store {
         self.run(|conn| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?)).await
     }
 
-    /// Runs blocking database work on the blocking pool.
-    /// Runs `work` in one write transaction with `effects`, and commits:
-    /// the state change and what it causes land together or not at all.
+    /// Runs `work` with `effects` as one change on the writer: the state
+    /// change and what it causes land together or not at all.
     async fn write<T, F>(&self, now: i64, effects: Effects, work: F) -> Result<T, Error>
     where
         T: Send + 'static,
         F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, Error> + Send + 'static,
     {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
-            let out = work(&tx)?;
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
+        self.change(move |tx| {
+            let out = work(tx)?;
+            apply_effects(tx, &effects, now)?;
             Ok(out)
         })
         .await
     }
 
+    /// Runs `work` as one change on the writer, durable when this returns.
+    async fn change<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, Error> + Send + 'static,
+    {
+        crate::timing::measure(crate::timing::Part::Store, self.writer.write(work)).await
+    }
+
+    /// Runs blocking reads on the blocking pool (WAL: they never wait for
+    /// the writer).
     async fn run<T, F>(&self, work: F) -> Result<T, Error>
     where
         T: Send + 'static,
@@ -191,10 +199,18 @@ fn apply_effects(tx: &rusqlite::Transaction<'_>, effects: &Effects, now: i64) ->
     Ok(())
 }
 
-/// Starts a write transaction that takes the write lock at once, so the
-/// audit chain is read and extended without a race.
-fn write_tx(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>, Error> {
-    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+/// The settings every connection gets, the writer's and the pool's.
+fn prepare_connection(conn: &Connection) -> Result<(), rusqlite::Error> {
+    // Every statement of the store is prepared once per connection.
+    conn.set_prepared_statement_cache_capacity(128);
+    // busy_timeout first: the journal_mode pragma may itself need a lock
+    // while another process (e.g. `passdesk outbox`) reads.
+    conn.execute_batch(
+        "PRAGMA busy_timeout = 5000;
+         PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;",
+    )
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), Error> {

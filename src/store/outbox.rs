@@ -153,9 +153,9 @@ impl Store {
         error: Option<String>,
         now: i64,
     ) -> Result<(), Error> {
-        self.run(move |conn| {
+        self.change(move |tx| {
             let done_at = (state != OutboxState::Pending).then_some(now);
-            conn.prepare_cached(
+            tx.prepare_cached(
                 "UPDATE outbox SET state = ?2, attempts = attempts + 1, next_attempt_at = ?3,
                         last_error = ?4, done_at = ?5 WHERE id = ?1",
             )?
@@ -167,8 +167,8 @@ impl Store {
 
     /// Marks a message as expired without an attempt.
     pub async fn expire_message(&self, id: i64, now: i64) -> Result<(), Error> {
-        self.run(move |conn| {
-            conn.prepare_cached("UPDATE outbox SET state = 'expired', done_at = ?2 WHERE id = ?1")?
+        self.change(move |tx| {
+            tx.prepare_cached("UPDATE outbox SET state = 'expired', done_at = ?2 WHERE id = ?1")?
                 .execute(params![id, now])?;
             Ok(())
         })

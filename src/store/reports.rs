@@ -1,7 +1,7 @@
 //! "This wasn't me" links: stored as a digest with the account they speak
 //! for, valid for a week, followed at most once.
 
-use super::{Effects, Error, Store, apply_effects, write_tx};
+use super::{Effects, Error, Store, apply_effects};
 use rusqlite::{OptionalExtension, params};
 
 /// A report link about to be sent.
@@ -99,8 +99,7 @@ impl Store {
         now: i64,
         effects: Effects,
     ) -> Result<bool, Error> {
-        self.run(move |conn| {
-            let tx = write_tx(conn)?;
+        self.change(move |tx| {
             let changed = tx
                 .prepare_cached("UPDATE reports SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL")?
                 .execute(params![report_id, now])?;
@@ -112,8 +111,7 @@ impl Store {
                  ON CONFLICT (key) DO UPDATE SET until = max(until, excluded.until), reason = excluded.reason",
             )?
             .execute(params![key, until, reason])?;
-            apply_effects(&tx, &effects, now)?;
-            tx.commit()?;
+            apply_effects(tx, &effects, now)?;
             Ok(true)
         })
         .await

@@ -84,19 +84,121 @@ async fn audit_is_append_only_and_chained() {
 #[tokio::test]
 async fn effects_commit_with_the_change_or_not_at_all() {
     let (_dir, store) = open();
-    let message = Message {
+    let message = message();
+    // A code for a flow that does not exist violates the foreign key: the
+    // message and audit row of that failed change must not be stored.
+    let effects = Effects::with(vec![record("x")], vec![message.clone()]);
+    let failed = store.issue_code(code(999), budget(10), 10, effects).await;
+    assert!(failed.is_err());
+    assert!(store.messages_after(0, 10).await.unwrap().is_empty());
+    assert!(store.recent_audit(10).await.unwrap().is_empty());
+    // The send it would have counted is undone with it.
+    let counts = store.record_defence_event("k".into(), "send", Some("a@x".into()), 10, 600).await.unwrap();
+    assert_eq!(counts, Counts { for_key: 1, for_destination: 1 });
+}
+
+fn message() -> Message {
+    Message {
         channel: Channel::Email,
         recipient: "a@x".into(),
         subject: "s".into(),
         body: "b".into(),
         expires_at: Some(100),
+    }
+}
+
+fn code(flow_id: i64) -> NewCode {
+    NewCode { flow_id, method: "email".into(), mac: [0; 32], expires_at: 100 }
+}
+
+fn budget(key_budget: u32) -> SendCount {
+    SendCount { key: "k".into(), destination: Some("a@x".into()), window_secs: 600, key_budget, destination_budget: 10 }
+}
+
+#[tokio::test]
+async fn a_send_over_budget_is_counted_but_stores_and_queues_nothing() {
+    let (_dir, store) = open();
+    let flow = NewFlow {
+        token_hash: [7; 32],
+        kind: FlowKind::Reset,
+        directory: "local".into(),
+        login: "alice".into(),
+        account_id: Some("alice".into()),
+        methods: Vec::new(),
+        required: 1,
+        linked: Vec::new(),
+        client_ip: None,
     };
-    // A code for a flow that does not exist violates the foreign key: the
-    // message and audit row of that failed change must not be stored.
+    let flow_id = store.create_flow(flow, 10, Effects::default()).await.unwrap();
+    let message = message();
+    let send = |n: i64| Effects::with(vec![record(&format!("send {n}"))], vec![message.clone()]);
+    for n in 0..2 {
+        assert_eq!(store.issue_code(code(flow_id), budget(2), 10 + n, send(n)).await.unwrap(), Issued::Issued);
+    }
+    let over = store.issue_code(code(flow_id), budget(2), 20, send(2)).await.unwrap();
+    assert_eq!(over, Issued::OverBudget(Counts { for_key: 3, for_destination: 3 }));
+    assert_eq!(store.messages_after(0, 10).await.unwrap().len(), 2);
+    assert_eq!(store.latest_code(flow_id, "email".into()).await.unwrap().unwrap().created_at, 11);
+    let details: Vec<String> = store.recent_audit(10).await.unwrap().into_iter().map(|r| r.record.detail).collect();
+    assert!(!details.contains(&"send 2".to_owned()), "{details:?}");
+}
+
+#[tokio::test]
+async fn the_writer_is_durable_like_every_connection() {
+    let (_dir, store) = open();
+    let (mode, sync): (String, i64) = store
+        .change(|tx| {
+            let mode = tx.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+            Ok((mode, tx.query_row("PRAGMA synchronous", [], |r| r.get(0))?))
+        })
+        .await
+        .unwrap();
+    assert_eq!((mode.as_str(), sync), ("wal", 2));
+}
+
+#[tokio::test]
+async fn a_failing_change_is_undone_alone_while_its_group_commits() {
+    let (_dir, store) = open();
+    let mut tasks = Vec::new();
+    for i in 0..40u32 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .change(move |tx| {
+                    audit::append(tx, &record(&format!("change {i}")))?;
+                    if i % 2 == 1 { Err(Error::Task) } else { Ok(i) }
+                })
+                .await
+        }));
+    }
+    let mut kept = 0;
+    for (i, task) in tasks.into_iter().enumerate() {
+        match task.await.unwrap() {
+            Ok(n) => {
+                assert_eq!(n as usize, i);
+                kept += 1;
+            }
+            Err(Error::Task) => assert_eq!(i % 2, 1),
+            Err(other) => panic!("unexpected {other}"),
+        }
+    }
+    let rows = store.recent_audit(100).await.unwrap();
+    assert_eq!((kept, rows.len()), (20, 20));
+    assert!(rows.iter().all(|r| r.record.detail.trim_start_matches("change ").parse::<u32>().unwrap() % 2 == 0));
+    assert_eq!(store.verify_audit_chain().await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_panicking_change_does_not_stop_the_writer() {
+    let (_dir, store) = open();
     let failed = store
-        .issue_code(999, "email".into(), [0; 32], 100, 10, Effects::with(vec![record("x")], vec![message.clone()]))
+        .change(|tx| -> Result<(), Error> {
+            audit::append(tx, &record("half"))?;
+            panic!("a bug in one change");
+        })
         .await;
-    assert!(failed.is_err());
-    assert!(store.messages_after(0, 10).await.unwrap().is_empty());
-    assert!(store.recent_audit(10).await.unwrap().is_empty());
+    assert!(matches!(failed, Err(Error::Task)));
+    store.record(10, Effects::audited(vec![record("after")])).await.unwrap();
+    let rows = store.recent_audit(10).await.unwrap();
+    assert_eq!(rows.iter().map(|r| r.record.detail.as_str()).collect::<Vec<_>>(), ["after"]);
 }

@@ -66,6 +66,22 @@ pub struct OpenWriteback {
     pub started_at: i64,
 }
 
+/// Records how a writeback ended, inside the caller's transaction; an
+/// outcome already recorded is kept.
+pub(super) fn finish(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    outcome: WritebackOutcome,
+    detail: &str,
+    now: i64,
+) -> Result<(), Error> {
+    tx.prepare_cached(
+        "UPDATE writebacks SET finished_at = ?2, outcome = ?3, detail = ?4 WHERE id = ?1 AND finished_at IS NULL",
+    )?
+    .execute(params![id, now, outcome.as_str(), detail])?;
+    Ok(())
+}
+
 impl Store {
     /// Records the intent (with its effects, e.g. the 31001 audit row)
     /// before the directory is written; returns its id.
@@ -98,12 +114,7 @@ impl Store {
         now: i64,
         effects: Effects,
     ) -> Result<(), Error> {
-        self.write(now, effects, move |tx| {
-            tx.prepare_cached("UPDATE writebacks SET finished_at = ?2, outcome = ?3, detail = ?4 WHERE id = ?1 AND finished_at IS NULL")?.execute(params![id, now, outcome.as_str(), detail],
-            )?;
-            Ok(())
-        })
-        .await
+        self.write(now, effects, move |tx| finish(tx, id, outcome, &detail, now)).await
     }
 
     /// Intents without an outcome, oldest first.
