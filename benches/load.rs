@@ -9,7 +9,9 @@
 //! cargo bench --bench load` (prints a Markdown report and writes it to
 //! target/bench-load.md). Knobs: BENCH_USERS (10000), BENCH_SECS per phase
 //! (10), BENCH_LEVELS (1,8,32,128), BENCH_SMOKE=1 (1,000 users, 2 s, levels
-//! 1 and 8: proves the bench still works).
+//! 1 and 8: proves the bench still works), BENCH_AUDIT_ROWS (audit rows
+//! filled in before the start, 0), BENCH_MIN_STRENGTH (the strength floor;
+//! 0 measures passdesk without the zxcvbn estimate).
 //!
 //! Every flow is a real change of a different account; every 25th reset is
 //! spot-checked by binding with the new password. passdesk runs with
@@ -21,6 +23,7 @@
 
 mod common;
 
+use common::scale::{audit_commit_ms, cpu_ticks, database_bytes, machine_ticks, pid_of, prefill_audit};
 use common::{client, env_n, free_port, percentile, rss_kib, spawn_with, wait_ready};
 use ldap3::exop::PasswordModify;
 use ldap3::{LdapConnAsync, LdapConnSettings, Mod};
@@ -165,22 +168,19 @@ struct Phase {
     secs: f64,
     tally: Tally,
     cpu: Option<f64>,
+    /// CPU milliseconds per flow of passdesk, slapd and the load generator.
+    cpu_ms: [f64; 3],
+    /// Share of the machine's CPU that was busy.
+    busy: f64,
+    /// Audit rows and database bytes added per flow.
+    audit_rows: f64,
+    db_bytes: f64,
 }
 
 impl Phase {
     fn rate(&self) -> f64 {
         self.tally.flows as f64 / self.secs
     }
-}
-
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start at ") ".
-    let rest = stat.rsplit_once(") ").map(|(_, r)| r).unwrap_or_default();
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: u64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0);
-    let stime: u64 = fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0);
-    utime + stime
 }
 
 struct Shared {
@@ -452,6 +452,10 @@ async fn phase(
     // The clock starts once the workers exist (raw workers connect first).
     tokio::time::sleep(Duration::from_millis(200)).await;
     let ticks = cpu_ticks(pid);
+    let slapd = pid_of("slapd").unwrap_or(0);
+    let before = [ticks, cpu_ticks(slapd), cpu_ticks(std::process::id())];
+    let machine_before = machine_ticks();
+    let (rows_before, bytes_before) = (audit_count(db), database_bytes(db));
     let started = Instant::now();
     *shared.deadline.lock().unwrap() = started + Duration::from_secs(secs);
     let sampler = {
@@ -474,7 +478,22 @@ async fn phase(
     peak_rss.fetch_max(rss, Ordering::Relaxed);
     next.store(shared.next.load(Ordering::Relaxed), Ordering::Relaxed);
     let cpu = (!kind.starts_with("raw")).then(|| (cpu_ticks(pid) - ticks) as f64 / 100.0 / secs_done);
-    Phase { kind, level, secs: secs_done, tally, cpu }
+    let after = [cpu_ticks(pid), cpu_ticks(slapd), cpu_ticks(std::process::id())];
+    let flows = tally.flows.max(1) as f64;
+    let cpu_ms = std::array::from_fn(|k| (after[k] - before[k]) as f64 * 10.0 / flows);
+    let machine_after = machine_ticks();
+    let busy = (machine_after.0 - machine_before.0) as f64 / (machine_after.1 - machine_before.1).max(1) as f64;
+    let audit_rows = (audit_count(db) - rows_before) as f64 / flows;
+    let db_bytes = database_bytes(db).saturating_sub(bytes_before) as f64 / flows;
+    Phase { kind, level, secs: secs_done, tally, cpu, cpu_ms, busy, audit_rows, db_bytes }
+}
+
+/// Rows in passdesk's audit table (read-only, beside the running server).
+fn audit_count(db: &std::path::Path) -> i64 {
+    let Ok(conn) = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY) else {
+        return 0;
+    };
+    conn.query_row("SELECT max(id) FROM audit", [], |r| r.get::<_, Option<i64>>(0)).ok().flatten().unwrap_or(0)
 }
 
 #[tokio::main]
@@ -497,13 +516,27 @@ async fn main() {
     let passwords = prepare_users(users).await;
 
     let dir = tempfile::tempdir().unwrap();
+    // BENCH_AUDIT_ROWS fills the audit table before passdesk starts, to see
+    // how a year of history changes the figures.
+    let audit_rows = env_n("BENCH_AUDIT_ROWS", 0) as u64;
+    let mut notes = Vec::new();
+    if audit_rows > 0 {
+        let (took, bytes) = prefill_audit(&dir.path().join("passdesk-data"), audit_rows).await;
+        let per_million = bytes as f64 / 1_048_576.0 / (audit_rows as f64 / 1e6);
+        let note = format!(
+            "Audit table filled with {audit_rows} rows before the start in {took:.0} s: database {:.0} MiB, {per_million:.0} MiB per million rows.",
+            bytes as f64 / 1_048_576.0
+        );
+        eprintln!("{note}");
+        notes.push(note);
+    }
     let port = free_port();
     let password_file = dir.path().join("bind-password");
     std::fs::write(&password_file, env("BIND_PASSWORD")).unwrap();
     let config = format!(
         "[store]\ndata_dir = \"{}\"\n[directories.corp]\nkind = \"openldap\"\nurls = [\"{}\"]\nca_file = \"{}\"\n\
          bind_dn = \"{}\"\nbind_password_file = \"{}\"\nscope = [\"{}\"]\nlogin_attributes = [\"uid\"]\n\
-         mail_domain = \"example.test\"\npolicy_dn = \"cn=default,ou=policies,{}\"\npool_size = 8\n",
+         mail_domain = \"example.test\"\npolicy_dn = \"cn=default,ou=policies,{}\"\npool_size = 32\n",
         dir.path().join("passdesk-data").display(),
         env("URL"),
         env("CA"),
@@ -514,12 +547,15 @@ async fn main() {
     );
     let config_path = dir.path().join("passdesk.toml");
     std::fs::write(&config_path, config).unwrap();
-    let server = spawn_with(
-        dir.path(),
-        port,
-        &["--config", config_path.to_str().unwrap()],
-        &[("PASSDESK_SERVER__SERVER_TIMING", "true")],
-    );
+    // BENCH_MIN_STRENGTH (default: passdesk's own, 2) sets the strength
+    // floor; 0 skips the zxcvbn estimate, to show what it costs.
+    let strength = std::env::var("BENCH_MIN_STRENGTH").ok();
+    let mut server_env = vec![("PASSDESK_SERVER__SERVER_TIMING", "true")];
+    if let Some(s) = &strength {
+        server_env.push(("PASSDESK_PASSWORD__MIN_STRENGTH", s.as_str()));
+        notes.push(format!("password.min_strength = {s} for this run."));
+    }
+    let server = spawn_with(dir.path(), port, &["--config", config_path.to_str().unwrap()], &server_env);
     let pid = server.0.id();
     wait_ready(None, dir.path(), port, Duration::from_secs(60)).await;
     let idle_rss = rss_kib(pid, "VmRSS:");
@@ -544,6 +580,21 @@ async fn main() {
     }
     let hwm = rss_kib(pid, "VmHWM:");
     drop(server);
+    // The smoke run is a test: any failed flow fails it.
+    if smoke && let Some(p) = phases.iter().find(|p| p.tally.errors > 0) {
+        panic!("{} at concurrency {}: {} errors, first: {:?}", p.kind, p.level, p.tally.errors, p.tally.first_error);
+    }
+    // The audit write's own cost: a durable commit of one reset's rows
+    // against the same commit with one row, on a fresh database.
+    if kinds.iter().any(|k| k == "reset") {
+        let cost = dir.path().join("audit-cost");
+        let one = audit_commit_ms(&cost.join("1"), 1, 400).await;
+        let six = audit_commit_ms(&cost.join("6"), 6, 400).await;
+        notes.push(format!(
+            "Audit write cost: a durable commit of 1 audit row takes {one:.3} ms (median of 400), of 6 rows {six:.3} ms: {:.1} µs per further row.",
+            (six - one) * 1000.0 / 5.0
+        ));
+    }
     if kinds.len() < 4 {
         return;
     }
@@ -578,6 +629,20 @@ async fn main() {
             reset.tally.errors
         ));
     }
+    out.push_str("\nWhere the machine's CPU went, per flow (ms of CPU time), the machine's busy share, and what each flow added to the audit table and the database:\n\n| concurrency | phase | passdesk | slapd | load generator | machine busy | audit rows | database bytes |\n|---|---|---|---|---|---|---|---|\n");
+    for p in &phases {
+        out.push_str(&format!(
+            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.0} % | {:.1} | {:.0} |\n",
+            p.level,
+            p.kind,
+            p.cpu_ms[0] * f64::from(u8::from(!p.kind.starts_with("raw"))),
+            p.cpu_ms[1],
+            p.cpu_ms[2],
+            p.busy * 100.0,
+            p.audit_rows,
+            p.db_bytes
+        ));
+    }
     out.push_str(
         "\nPer-step latency (ms):\n\n| concurrency | step | n | p50 | p95 | p99 |\n|---|---|---|---|---|---|\n",
     );
@@ -594,6 +659,9 @@ async fn main() {
                 percentile(&v, 99.0)
             ));
         }
+    }
+    for note in &notes {
+        out.push_str(&format!("\n{note}\n"));
     }
     out.push_str(&format!(
         "\npassdesk RSS: idle {:.1} MiB after start, peak sampled {:.1} MiB, high-water mark {:.1} MiB.\n",

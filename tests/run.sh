@@ -5,8 +5,9 @@
 # Chromium and ChromeDriver, Samba, slapd, aiosmtpd), starts the test bed
 # (tests/bed/all.sh: a Samba AD DC, an OpenLDAP slapd, an SMTP sink), runs
 # formatting and lint checks and every test with PASSDESK_REQUIRE_SERVERS=1,
-# so a suite whose server is missing fails instead of skipping, and stops
-# the test bed again.
+# so a suite whose server is missing fails instead of skipping, runs the
+# load benchmark in its smoke mode against the bed's slapd (every flow
+# must succeed; no figure is asserted), and stops the test bed again.
 #
 # Knobs:
 #   PASSDESK_SKIP_LINT=1   skip cargo fmt --check and cargo clippy
@@ -38,3 +39,6 @@ fi
 step "cargo test (all suites required)"
 export PASSDESK_REQUIRE_SERVERS=1
 cargo test --locked --lib --bins --tests
+
+step "load bench, smoke mode (BENCH_SMOKE=1: 1,000 users, 2-s phases; proves the bench still runs, asserts no figure)"
+BENCH_SMOKE=1 cargo test --locked --bench load

@@ -3,6 +3,8 @@
 //! /proc, and percentiles.
 #![allow(dead_code)]
 
+pub mod scale;
+
 use rustls::pki_types::{CertificateDer, pem::PemObject};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
