@@ -536,7 +536,7 @@ async fn main() {
     let config = format!(
         "[store]\ndata_dir = \"{}\"\n[directories.corp]\nkind = \"openldap\"\nurls = [\"{}\"]\nca_file = \"{}\"\n\
          bind_dn = \"{}\"\nbind_password_file = \"{}\"\nscope = [\"{}\"]\nlogin_attributes = [\"uid\"]\n\
-         mail_domain = \"example.test\"\npolicy_dn = \"cn=default,ou=policies,{}\"\npool_size = 32\n",
+         mail_domain = \"example.test\"\npolicy_dn = \"cn=default,ou=policies,{}\"\n",
         dir.path().join("passdesk-data").display(),
         env("URL"),
         env("CA"),

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Idle connections kept per pool (service and person binds) when the
-/// config does not say: enough that a burst of resets does not pay a TLS
-/// handshake per request, few enough to be nothing for a domain controller.
+/// config does not say: a few for the quiet hours, so the first requests
+/// of a burst find one ready; a burst itself keeps more (directory/ldap.rs).
 const DEFAULT_POOL_SIZE: usize = 16;
 
 struct Section<'a> {

@@ -15,19 +15,76 @@ use rustls::pki_types::pem::PemObject;
 use secrecy::ExposeSecret;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Connections to one directory's servers.
 pub struct LdapPool {
     config: LdapConfig,
     tls: Arc<rustls::ClientConfig>,
-    idle: Mutex<Vec<Ldap>>,
+    idle: Idle<Ldap>,
     /// Connections last used to bind as a person; kept apart from the
     /// service pool so a service operation never runs as a person.
-    user_idle: Mutex<Vec<Ldap>>,
+    user_idle: Idle<Ldap>,
     /// Index of the URL that answered last, tried first next time.
     preferred: AtomicUsize,
     /// Index of a URL always tried first (the PDC emulator), or `usize::MAX`.
     pinned: AtomicUsize,
+}
+
+/// Beyond `pool_size`, idle connections are kept this long after their
+/// last use, so a burst of more concurrent requests than the pool size
+/// reuses them instead of paying a TLS handshake each, and they close
+/// once the burst is over.
+const LINGER: Duration = Duration::from_secs(30);
+
+/// At most this many idle connections per pool, whatever the burst.
+const MAX_IDLE: usize = 256;
+
+/// Idle connections (or anything pooled), most recently used last.
+struct Idle<T>(Mutex<Vec<(T, Instant)>>);
+
+impl<T> Default for Idle<T> {
+    fn default() -> Self {
+        Self(Mutex::new(Vec::new()))
+    }
+}
+
+impl<T> Idle<T> {
+    /// The most recently used idle item, if any.
+    fn take(&self) -> Option<T> {
+        self.0.lock().ok()?.pop().map(|(item, _)| item)
+    }
+
+    /// Keeps an item for reuse; returns the ones to close: the oldest
+    /// beyond `keep` that lingered longer than [`LINGER`] before `now`,
+    /// and any beyond [`MAX_IDLE`].
+    fn put(&self, item: T, keep: usize, now: Instant) -> Vec<T> {
+        let Ok(mut idle) = self.0.lock() else { return vec![item] };
+        idle.push((item, now));
+        let mut surplus = Vec::new();
+        while idle.len() > keep
+            && (idle.len() > MAX_IDLE || idle.first().is_some_and(|(_, at)| now.duration_since(*at) > LINGER))
+        {
+            surplus.push(idle.remove(0).0);
+        }
+        surplus
+    }
+
+    fn clear(&self) {
+        if let Ok(mut idle) = self.0.lock() {
+            idle.clear();
+        }
+    }
+}
+
+/// Returns a connection to a pool, closing what the pool lets go.
+fn keep_or_close(idle: &Idle<Ldap>, mut ldap: Ldap, keep: usize) {
+    let surplus = if ldap.is_closed() { Vec::new() } else { idle.put(ldap, keep, Instant::now()) };
+    for mut ldap in surplus {
+        tokio::spawn(async move {
+            let _ = ldap.unbind().await;
+        });
+    }
 }
 
 /// Builds the rustls client configuration: the CA file when given,
@@ -85,8 +142,8 @@ impl LdapPool {
         Ok(Self {
             config,
             tls: Arc::new(tls),
-            idle: Mutex::new(Vec::new()),
-            user_idle: Mutex::new(Vec::new()),
+            idle: Idle::default(),
+            user_idle: Idle::default(),
             preferred: AtomicUsize::new(0),
             pinned: AtomicUsize::new(usize::MAX),
         })
@@ -123,12 +180,8 @@ impl LdapPool {
         if let Some(i) = index {
             self.pinned.store(i, Ordering::Relaxed);
             // Pooled connections may lead elsewhere; new ones go to the pinned server.
-            if let Ok(mut idle) = self.idle.lock() {
-                idle.clear();
-            }
-            if let Ok(mut idle) = self.user_idle.lock() {
-                idle.clear();
-            }
+            self.idle.clear();
+            self.user_idle.clear();
         }
         index.is_some()
     }
@@ -164,8 +217,7 @@ impl LdapPool {
 
     /// A connection bound as the service account, from the pool if one is idle.
     async fn service(&self) -> Result<(Ldap, bool), Error> {
-        let pooled = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        if let Some(mut ldap) = pooled {
+        if let Some(mut ldap) = self.idle.take() {
             if !ldap.is_closed() {
                 ldap.with_timeout(self.config.timeout);
                 return Ok((ldap, true));
@@ -184,16 +236,8 @@ impl LdapPool {
         Ok((ldap, false))
     }
 
-    fn give_back(&self, mut ldap: Ldap) {
-        if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < self.config.pool_size {
-                idle.push(ldap);
-                return;
-            }
-        }
-        tokio::spawn(async move {
-            let _ = ldap.unbind().await;
-        });
+    fn give_back(&self, ldap: Ldap) {
+        keep_or_close(&self.idle, ldap, self.config.pool_size);
     }
 
     /// Returns a service connection to the pool (or closes it when full).
@@ -213,7 +257,7 @@ impl LdapPool {
         controls: Vec<ldap3::controls::RawControl>,
     ) -> Result<(Ldap, ldap3::LdapResult), Error> {
         for _ in 0..2 {
-            let pooled = self.user_idle.lock().ok().and_then(|mut idle| idle.pop()).filter(|l| !l.clone().is_closed());
+            let pooled = self.user_idle.take().filter(|l| !l.clone().is_closed());
             let (mut ldap, was_pooled) = match pooled {
                 Some(ldap) => (ldap, true),
                 None => (self.connect().await?, false),
@@ -237,16 +281,8 @@ impl LdapPool {
     /// bound as this person until then, and is only ever used for a bind
     /// followed by that person's own operation), or closes it when enough
     /// are kept.
-    pub fn give_back_person(&self, mut ldap: Ldap) {
-        if let Ok(mut idle) = self.user_idle.lock() {
-            if idle.len() < self.config.pool_size && !ldap.is_closed() {
-                idle.push(ldap);
-                return;
-            }
-        }
-        tokio::spawn(async move {
-            let _ = ldap.unbind().await;
-        });
+    pub fn give_back_person(&self, ldap: Ldap) {
+        keep_or_close(&self.user_idle, ldap, self.config.pool_size);
     }
 
     /// A service-account connection and whether it came from the pool.
@@ -482,6 +518,32 @@ impl LdapPool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_burst_keeps_its_connections_until_they_linger_past_the_pool_size() {
+        let idle = Idle::default();
+        let t0 = Instant::now();
+        // A burst of 40 against a pool size of 4: all 40 are kept for reuse.
+        for n in 0..40 {
+            assert!(idle.put(n, 4, t0).is_empty());
+        }
+        // The most recently used is reused first.
+        assert_eq!(idle.take(), Some(39));
+        assert!(idle.put(39, 4, t0 + Duration::from_secs(1)).is_empty());
+        // Once the burst is over, the oldest beyond the pool size go.
+        let closed = idle.put(40, 4, t0 + LINGER + Duration::from_secs(1));
+        assert_eq!(closed, (0..37).collect::<Vec<_>>());
+        let mut left = Vec::new();
+        while let Some(n) = idle.take() {
+            left.push(n);
+        }
+        assert_eq!(left, [40, 39, 38, 37]);
+        // Never more than MAX_IDLE, however fast they come back.
+        for n in 0..MAX_IDLE + 10 {
+            let _ = idle.put(n, 4, t0);
+        }
+        assert_eq!(std::iter::from_fn(|| idle.take()).count(), MAX_IDLE);
+    }
 
     #[test]
     fn filters_escape_injection() {
