@@ -240,7 +240,8 @@ impl LdapPool {
         keep_or_close(&self.idle, ldap, self.config.pool_size);
     }
 
-    /// Returns a service connection to the pool (or closes it when full).
+    /// Returns a service connection to the pool (or closes it when the pool
+    /// lets it go).
     pub fn give_back_service(&self, ldap: Ldap) {
         self.give_back(ldap);
     }
@@ -279,8 +280,8 @@ impl LdapPool {
 
     /// Keeps a person-bind connection for the next person's bind (it stays
     /// bound as this person until then, and is only ever used for a bind
-    /// followed by that person's own operation), or closes it when enough
-    /// are kept.
+    /// followed by that person's own operation), or closes it when the pool
+    /// lets it go (beyond `pool_size`, after lingering unused).
     pub fn give_back_person(&self, ldap: Ldap) {
         keep_or_close(&self.user_idle, ldap, self.config.pool_size);
     }

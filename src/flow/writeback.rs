@@ -76,6 +76,24 @@ impl Flows {
         }
         self.check_breached(normal.expose_secret())?;
 
+        // The notices are prepared before any write: between the last write
+        // and the commit that records it, nothing may fail.
+        let policy = self.store.reset_policy().await?;
+        let mut effects = Effects::default();
+        if policy.notify_user_on_reset {
+            effects = self.notices(Notice::Reset, &flow.directory, &primary).await?;
+        }
+        if policy.notify_admins_on_admin_reset && !self.settings.admin_alerts.is_empty() {
+            let home = targets.first().map(|t| t.dir.clone());
+            let admin = match home {
+                Some(dir) => dir.standing(&primary.id).await.map(|s| s.admin).unwrap_or(false),
+                None => false,
+            };
+            if admin {
+                effects.messages.extend(self.admin_reset_alerts(&flow.directory, &primary).await?);
+            }
+        }
+
         let mut written = flow.written.clone();
         let to_write: Vec<&Target> =
             targets.iter().filter(|t| !flow.written.contains(&t.dir.name().to_owned())).collect();
@@ -113,21 +131,6 @@ impl Flows {
         }
 
         let now = self.clock.now();
-        let policy = self.store.reset_policy().await?;
-        let mut effects = Effects::default();
-        if policy.notify_user_on_reset {
-            effects = self.notices(Notice::Reset, &flow.directory, &primary).await?;
-        }
-        if policy.notify_admins_on_admin_reset && !self.settings.admin_alerts.is_empty() {
-            let home = targets.first().map(|t| t.dir.clone());
-            let admin = match home {
-                Some(dir) => dir.standing(&primary.id).await.map(|s| s.admin).unwrap_or(false),
-                None => false,
-            };
-            if admin {
-                effects.messages.extend(self.admin_reset_alerts(&flow.directory, &primary).await?);
-            }
-        }
         // A successful reset clears the failure and send counters, in the
         // same commit that ends the flow.
         self.store.complete_flow(flow.id, written, self.flow_key(&flow), finished, now, effects).await?;

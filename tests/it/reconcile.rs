@@ -58,3 +58,26 @@ async fn every_writeback_of_a_flow_is_closed() {
     assert_eq!(t.app.store.writeback_outcome(1).await.unwrap().as_deref(), Some("written"));
     assert_eq!(t.app.store.writeback_outcome(2).await.unwrap().as_deref(), Some("failed"));
 }
+
+#[actix_web::test]
+async fn a_reset_records_its_writeback_outcome_with_the_flows_end() {
+    use actix_web::test::{self, TestRequest};
+    let t = TestApp::new();
+    t.user("rita", Some("rita@example.org"), "Old-Passw0rd-1234").await;
+    let svc = t.service().await;
+    let flow = crate::support::proven_flow(&t, &svc, "rita", "rita@example.org").await;
+    let body = serde_json::json!({"new_password": "Quiet harbour lanterns 7"});
+    let uri = format!("/api/v1/reset/{flow}/password");
+    let resp = test::call_service(&svc, TestRequest::post().uri(&uri).set_json(body).to_request()).await;
+    assert!(resp.status().is_success());
+    assert!(t.app.store.open_writebacks().await.unwrap().is_empty());
+    assert_eq!(t.app.store.writeback_outcome(1).await.unwrap().as_deref(), Some("written"));
+    let audit = t.audit_activities().await;
+    assert_eq!(audit.iter().filter(|a| a.2 == Some(31002)).count(), 1, "{audit:?}");
+    // The flow is done: the same step again is refused and writes nothing.
+    let again = serde_json::json!({"new_password": "Quiet harbour lanterns 8"});
+    let resp = test::call_service(&svc, TestRequest::post().uri(&uri).set_json(again).to_request()).await;
+    assert!(resp.status().is_client_error());
+    assert!(t.app.store.writeback_outcome(2).await.is_err(), "no second intent");
+    assert_eq!(t.audit_activities().await.iter().filter(|a| a.2 == Some(31002)).count(), 1);
+}
