@@ -12,7 +12,9 @@ use crate::domain::decoy::decoy_methods;
 use crate::domain::phone::normalise_phone;
 use crate::domain::policy::{Enabled, ResetPolicy};
 use crate::domain::questions::Question;
-use crate::domain::{Activity, AuditOutcome, FlowToken, Login, MethodKind, OfferedMethod, OneTimeCode, ProofStyle};
+use crate::domain::{
+    Activity, AuditOutcome, Channel, FlowToken, Login, MethodKind, OfferedMethod, OneTimeCode, ProofStyle,
+};
 use crate::notify::templates;
 use crate::store::{Effects, FlowKind, FlowRow, FlowState, Issued, NewCode, NewFlow};
 use std::collections::BTreeMap;
@@ -265,10 +267,43 @@ impl Flows {
             self.confirm_number(&flow, &key, destination.as_deref(), confirm, client).await?;
             self.ensure_phone_budget(&flow, client).await?;
         }
+        // A password too young for the directory to replace is refused
+        // before any proof, in the message itself: the page looks as if a
+        // code went out (DESIGN.md §6), and the stored MAC, like a decoy's,
+        // can never be matched.
+        let too_soon = match (&destination, flow.kind) {
+            (Some(_), FlowKind::Reset) => self.too_young_until(&flow).await?,
+            _ => None,
+        };
         // A decoy still stores a code (its MAC can never be matched) so that
         // resend waits and answers look exactly like a real flow's.
-        let mac = match &destination {
-            Some(to) => {
+        let mac = match (&destination, too_soon) {
+            (Some(to), Some(until)) => {
+                let channel = match offered.kind {
+                    MethodKind::MobileSms => Channel::Sms,
+                    MethodKind::MobileVoice | MethodKind::OfficeVoice => Channel::Voice,
+                    _ => Channel::Email,
+                };
+                let when = crate::clock::rfc3339(until);
+                effects.messages.push(templates::too_soon_to_reset(
+                    &self.settings.brand,
+                    to,
+                    channel,
+                    &when,
+                    expires_at,
+                ));
+                let detail =
+                    format!("no code sent by {}: the password was changed too recently (until {when})", offered.id);
+                effects.audit.push(self.audit(
+                    Activity::FlowProgress,
+                    AuditOutcome::Failure,
+                    &flow.login,
+                    detail,
+                    client,
+                ));
+                self.key.mac("passdesk/decoy-code/v1", &[FlowToken::generate().as_str().as_bytes()])
+            }
+            (Some(to), None) => {
                 let minutes = rules.lifetime_secs / 60;
                 let brand = &self.settings.brand;
                 let message = match offered.kind {
@@ -281,10 +316,12 @@ impl Flows {
                 effects.messages.push(message);
                 code.mac(&self.key, flow.id, &offered.id)
             }
-            None => self.key.mac("passdesk/decoy-code/v1", &[FlowToken::generate().as_str().as_bytes()]),
+            (None, _) => self.key.mac("passdesk/decoy-code/v1", &[FlowToken::generate().as_str().as_bytes()]),
         };
-        let detail = format!("code sent by {}", offered.id);
-        effects.audit.push(self.audit(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, client));
+        if too_soon.is_none() {
+            let detail = format!("code sent by {}", offered.id);
+            effects.audit.push(self.audit(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, client));
+        }
         let new = NewCode { flow_id: flow.id, method: offered.id.clone(), mac, expires_at };
         let counted = self.send_count(&key, destination.as_deref());
         if let Issued::OverBudget(counts) = self.store.issue_code(new, counted, now, effects).await? {

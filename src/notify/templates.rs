@@ -69,6 +69,38 @@ pub fn voice_code(brand: &Brand, to: &str, code: &str, minutes: i64, expires_at:
     }
 }
 
+/// Sent instead of a code when the account's password was changed too
+/// recently for the directory to accept another: the person learns it
+/// before proving anything, while the page looks exactly as if a code had
+/// been sent (a stranger sees no difference). `until` is already formatted.
+pub fn too_soon_to_reset(brand: &Brand, to: &str, channel: Channel, until: &str, expires_at: i64) -> Message {
+    let org = &brand.organisation;
+    let (subject, body) = match channel {
+        Channel::Email => (
+            format!("{org} password: no code sent, the password was changed too recently"),
+            format!(
+                "Someone asked to reset the password of your account, but the password was changed too \
+                 recently: the directory will not accept a new one before {until}. No verification code \
+                 was sent. Try again after that time, or contact your helpdesk if you cannot sign in. \
+                 If you did not ask to reset your password, ignore this message: nothing has changed.{}",
+                brand.footer()
+            ),
+        ),
+        Channel::Sms => (
+            String::new(),
+            format!("{org}: no code sent. Your password was changed too recently; reset it after {until}."),
+        ),
+        Channel::Voice => (
+            String::new(),
+            format!(
+                "This is {org}. No verification code was sent: your password was changed too recently. \
+                 You can reset it after {until}."
+            ),
+        ),
+    };
+    Message { channel, recipient: to.to_owned(), subject, body, expires_at: Some(expires_at) }
+}
+
 /// What a notice after a change tells the person about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Notice {
@@ -194,5 +226,19 @@ mod tests {
         );
         assert!(done.body.contains("If this was NOT you") && done.body.contains("https://x/report/t"));
         assert!(done.expires_at.is_none());
+    }
+
+    #[test]
+    fn too_soon_messages_say_until_when_and_carry_no_code() {
+        let brand = Brand { organisation: "Example".into(), helpdesk: None };
+        let until = "2026-01-02T00:00:00Z";
+        for channel in [Channel::Email, Channel::Sms, Channel::Voice] {
+            let m = too_soon_to_reset(&brand, "to", channel, until, 99);
+            assert_eq!((m.channel, m.expires_at), (channel, Some(99)));
+            assert!(m.body.contains(until) && m.body.contains("too recently"), "{}", m.body);
+            assert!(!m.body.chars().any(|c| c.is_ascii_digit() && !until.contains(c)), "{}", m.body);
+        }
+        let sms = too_soon_to_reset(&brand, "to", Channel::Sms, until, 99);
+        assert!(sms.body.chars().count() <= 160, "one text message: {}", sms.body);
     }
 }

@@ -180,7 +180,7 @@ async fn reset_change_unlock_on_samba_ad() {
 }
 
 #[actix_web::test]
-async fn a_too_young_password_is_shown_after_the_proof_and_nothing_is_written() {
+async fn a_too_young_password_is_refused_before_the_proofs_and_again_after_them() {
     let Some(bed) = bed("LDAP", "minimum password age on OpenLDAP") else { return };
     let user = unique("ya");
     let policy = unique("young");
@@ -226,8 +226,30 @@ async fn a_too_young_password_is_shown_after_the_proof_and_nothing_is_written() 
         json(test::call_service(&svc, TestRequest::get().uri(&format!("/api/v1/reset/{flow}")).to_request()).await)
             .await;
     assert!(view["policy"].is_null(), "{view}");
+    // The send answers as usual, but the message says why no code came:
+    // the owner learns it before proving anything, a stranger sees nothing.
+    let sent = test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}))).await;
+    assert_eq!(sent.status(), StatusCode::OK);
+    let sent = json(sent).await;
+    assert!(sent["resend_after"].as_i64().unwrap() > 0 && sent["valid_for"].as_i64().unwrap() > 0, "{sent}");
+    let message = t.outbox().await.into_iter().rev().find(|m| m.recipient == email).expect("a message");
+    assert!(message.body.contains("changed too") && message.body.contains("No verification code"), "{}", message.body);
+    assert!(!message.body.contains("code is:"), "{}", message.body);
+    let audit = t.audit_activities().await;
+    assert!(audit.iter().any(|a| a.3.starts_with("no code sent by email: the password was changed too recently")));
+    let wrong = json!({"method": "email", "code": "12345678"});
+    let resp = test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/verify"), wrong)).await;
+    assert_eq!(json(resp).await["error"]["code"], "code_wrong");
+
+    // A password that turns too young during a flow (changed by another
+    // route) is refused after the proofs, before any write: a flow that
+    // sent its code a day later, then a clock set back to the change.
+    t.clock.set(set_at + 86_400 + 10);
+    let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": user}))).await).await;
+    let flow = started["flow"].as_str().unwrap().to_owned();
     test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}))).await;
     let code = t.code_for(&email).await;
+    t.clock.set(set_at + 60);
     test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/verify"), json!({"method": "email", "code": code})))
         .await;
     let view =
