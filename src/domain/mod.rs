@@ -7,6 +7,8 @@ pub mod captcha;
 pub mod code;
 pub mod decoy;
 pub mod defence;
+pub mod email;
+pub mod import;
 pub mod key;
 pub mod login;
 pub mod mask;

@@ -44,13 +44,8 @@ impl Flows {
 
     /// Registers an alternate e-mail address for `user`.
     pub async fn enrol_alt_email(&self, user: &str, address: &str, client: &Client) -> Result<(), Error> {
-        let address = address.trim();
-        let shape_ok = address.len() <= 254
-            && address.rsplit_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-            && !address.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
-        if !shape_ok {
-            return Err(invalid("alt_email", "give one e-mail address such as name@example.org"));
-        }
+        let address = crate::domain::email::check_email(address).map_err(|e| invalid("alt_email", e.to_string()))?;
+        let address = address.as_str();
         let (dir, account) = self.enrolee(user).await?;
         if account.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(address)) {
             return Err(invalid("alt_email", "this is your directory address already: give a different one"));

@@ -1,0 +1,171 @@
+//! The pre-population file (`passdesk import`): a CSV with the columns
+//! `login,email,alt_email,mobile,office_phone` and optionally `directory`.
+//! Every row is checked before anything is stored, and every bad row is
+//! reported with its line number and what to fix, so an administrator
+//! corrects the whole file in one pass. Whether each login exists in its
+//! directory is the flow's check (it needs the directory).
+
+use super::email::check_email;
+use super::login::Login;
+use super::phone::normalise_phone;
+use std::collections::HashMap;
+
+/// The columns, in order; `directory` may be left out.
+pub const COLUMNS: [&str; 6] = ["login", "email", "alt_email", "mobile", "office_phone", "directory"];
+
+/// One valid row: what to pre-populate for one person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    /// Line in the file (1 is the header), for messages.
+    pub line: u64,
+    /// The person's user ID.
+    pub login: Login,
+    /// Directory name, or `None` for the configured default.
+    pub directory: Option<String>,
+    /// Address for e-mail codes, if given.
+    pub email: Option<String>,
+    /// Alternate address, if given.
+    pub alt_email: Option<String>,
+    /// Mobile number in E.164, if given.
+    pub mobile: Option<String>,
+    /// Office number in E.164, if given.
+    pub office_phone: Option<String>,
+}
+
+/// A row that cannot be imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// Line in the file.
+    pub line: u64,
+    /// What is wrong and how to fix it.
+    pub reason: String,
+}
+
+/// Why a file cannot be imported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    /// The header is not the expected one (nothing else is checked).
+    #[error("line 1: {0}")]
+    Header(String),
+    /// Rows that cannot be imported; nothing is.
+    #[error("{} row(s) cannot be imported", .0.len())]
+    Rows(Vec<RowProblem>),
+}
+
+/// Parses and checks a whole file. `directories` are the configured
+/// directory names; `country` completes national phone numbers.
+pub fn parse_import(bytes: &[u8], directories: &[&str], country: Option<&str>) -> Result<Vec<ImportRow>, ImportError> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(bytes);
+    let header = reader.headers().map_err(|e| ImportError::Header(csv_reason(&e)))?.clone();
+    let names: Vec<String> = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase()).collect();
+    let with_directory = names.len() == COLUMNS.len();
+    if !(names == COLUMNS[..5] || names == COLUMNS) {
+        return Err(ImportError::Header(format!(
+            "the header is \"{}\"; it must be \"{}\" (the last column optional)",
+            names.join(","),
+            COLUMNS.join(",")
+        )));
+    }
+    let mut lines = LineCounter { bytes, at: 0, line: 1 };
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    // (directory, lowercased login) -> the line that had it first.
+    let mut seen: HashMap<(String, String), u64> = HashMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+                problems.push(RowProblem { line, reason: csv_reason(&e) });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+        if record.len() != names.len() {
+            let reason =
+                format!("{} field(s), the header has {}: quote values that contain commas", record.len(), names.len());
+            problems.push(RowProblem { line, reason });
+            continue;
+        }
+        match check_row(&record, line, with_directory, directories, country) {
+            Ok(row) => {
+                let key = (row.directory.clone().unwrap_or_default(), row.login.as_str().to_lowercase());
+                if let Some(first) = seen.get(&key) {
+                    let reason =
+                        format!("login {} is also on line {first}: keep one row per person", row.login.as_str());
+                    problems.push(RowProblem { line, reason });
+                } else {
+                    seen.insert(key, line);
+                    rows.push(row);
+                }
+            }
+            Err(reason) => problems.push(RowProblem { line, reason }),
+        }
+    }
+    if problems.is_empty() { Ok(rows) } else { Err(ImportError::Rows(problems)) }
+}
+
+fn check_row(
+    record: &csv::StringRecord,
+    line: u64,
+    with_directory: bool,
+    directories: &[&str],
+    country: Option<&str>,
+) -> Result<ImportRow, String> {
+    let field = |i: usize| record.get(i).map(str::trim).filter(|v| !v.is_empty());
+    let login = Login::parse(field(0).unwrap_or_default()).map_err(|e| format!("login: {e}"))?;
+    let email = field(1).map(check_email).transpose().map_err(|e| format!("email: {e}"))?;
+    let alt_email = field(2).map(check_email).transpose().map_err(|e| format!("alt_email: {e}"))?;
+    let mobile = field(3).map(|v| normalise_phone(v, country)).transpose().map_err(|e| format!("mobile: {e}"))?;
+    let office_phone =
+        field(4).map(|v| normalise_phone(v, country)).transpose().map_err(|e| format!("office_phone: {e}"))?;
+    let directory = if with_directory { field(5).map(str::to_owned) } else { None };
+    if let Some(d) = &directory
+        && !directories.contains(&d.as_str())
+    {
+        return Err(format!("directory: no directory is named {d:?}; use one of {}", directories.join(", ")));
+    }
+    if email.is_none() && alt_email.is_none() && mobile.is_none() && office_phone.is_none() {
+        return Err("nothing to import: give an email, alt_email, mobile or office_phone".into());
+    }
+    if email.is_some() && email.as_deref().map(str::to_lowercase) == alt_email.as_deref().map(str::to_lowercase) {
+        return Err("alt_email: the same as email; leave one of them empty".into());
+    }
+    Ok(ImportRow { line, login, directory, email, alt_email, mobile, office_phone })
+}
+
+/// Line numbers from byte offsets, counted once over the file. The CSV
+/// reader's own count lags by one after a CRLF line end, so passdesk
+/// counts for itself: a record starting at (or just before the line end
+/// preceding) `byte` is on the line after the last newline before it.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start >= self.at {
+            self.line += self.bytes[self.at..start].iter().filter(|b| **b == b'\n').count() as u64;
+            self.at = start;
+        }
+        self.line
+    }
+}
+
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => {
+            "not UTF-8 text: save the file as UTF-8 (CSV UTF-8 in spreadsheet programs)".into()
+        }
+        _ => format!("not readable as CSV: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests;
