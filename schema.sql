@@ -18,8 +18,9 @@ CREATE TABLE local_users (
     created_at    INTEGER NOT NULL
 ) STRICT;
 
--- What a person registered with passdesk itself, per directory account:
--- an alternate e-mail address, phone numbers (E.164), security questions
+-- What a person registered with passdesk itself (or an administrator
+-- imported), per directory account: an e-mail address for codes (import
+-- only), an alternate e-mail address, phone numbers (E.164), security questions
 -- (JSON with argon2id hashes of the normalised answers) or an authenticator
 -- secret sealed under the server key. The directory's own mail, mobile and
 -- office number need no row here.
@@ -27,9 +28,13 @@ CREATE TABLE enrolments (
     id          INTEGER PRIMARY KEY,
     directory   TEXT NOT NULL,
     account_id  TEXT NOT NULL,
-    kind        TEXT NOT NULL CHECK (kind IN ('alt_email', 'mobile', 'office_phone', 'questions', 'authenticator')),
+    kind        TEXT NOT NULL
+                CHECK (kind IN ('email', 'alt_email', 'mobile', 'office_phone', 'questions', 'authenticator')),
     value       TEXT NOT NULL,
     verified_at INTEGER NOT NULL,
+    -- Who set it: the person ('user', verified by them) or an administrator's
+    -- import ('import'), which never silently replaces the person's own.
+    source      TEXT NOT NULL DEFAULT 'user' CHECK (source IN ('user', 'import')),
     -- Authenticator: the newest time step accepted, so no code is used twice.
     last_step   INTEGER,
     UNIQUE (directory, account_id, kind)

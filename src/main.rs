@@ -19,6 +19,7 @@ async fn main() -> ExitCode {
         Command::Policy(args) => cli::policy(args).await,
         Command::Admin(args) => cli::admin(args).await,
         Command::Breached(args) => cli::breached(args),
+        Command::Import(args) => cli::import(args).await,
         Command::Check(args) => match cli::check(args).await {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::FAILURE,

@@ -11,6 +11,7 @@ Examples:
   passdesk serve --config /etc/passdesk/passdesk.toml
   passdesk check --config /etc/passdesk/passdesk.toml   prove the service account's rights
   passdesk policy set methods_required 2   change the reset policy (audited)
+  passdesk import staff.csv             pre-populate e-mail and phones (login,email,alt_email,mobile,office_phone)
   passdesk admin token --name ops       a bearer token for /api/v1/admin/...
   passdesk outbox --follow              watch messages (codes) as they are queued
   passdesk outbox --json | jq .         the outbox for scripts, one JSON object per line
@@ -44,6 +45,11 @@ pub enum Command {
     Check(CheckArgs),
     /// Show or change the reset policy (who may reset, methods, counts…).
     Policy(PolicyArgs),
+    /// Pre-populate contact data from a CSV file with the columns
+    /// login,email,alt_email,mobile,office_phone[,directory], so people can
+    /// reset without registering. Every row is checked first; all rows are
+    /// imported in one go, or none.
+    Import(ImportArgs),
     /// Administrator tools: API tokens.
     Admin(AdminArgs),
     /// The offline breached-password list: build one from your own list,
@@ -76,6 +82,21 @@ pub enum BreachedAction {
         /// A file in the HIBP format.
         file: PathBuf,
     },
+}
+
+/// `passdesk import`
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Configuration file.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The CSV file (UTF-8; a header line naming the columns).
+    #[arg(value_name = "FILE.csv")]
+    pub file: PathBuf,
+    /// Also replace values people verified themselves (by default they are
+    /// kept, and counted in the summary).
+    #[arg(long)]
+    pub overwrite_verified: bool,
 }
 
 /// `passdesk policy`
@@ -203,14 +224,17 @@ pub fn config_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
 
 mod breached;
 mod check;
+mod import;
 mod init;
 mod outbox;
 mod policy;
 
 pub use breached::breached;
 pub use check::check;
+pub use import::import;
 pub use init::init;
 pub use outbox::outbox;
+use policy::actor as policy_actor;
 pub use policy::{admin, policy};
 
 /// Loads the configuration for a subcommand, or explains every problem.

@@ -12,7 +12,8 @@ fn cli_client() -> Client {
     Client { ip: None, request_id: Some("cli".into()) }
 }
 
-fn actor() -> String {
+/// Who acts from the command line, for the audit trail.
+pub(super) fn actor() -> String {
     let user = std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "unknown".into());
     format!("cli:{user}")
 }

@@ -55,13 +55,31 @@ pub enum ImportError {
 /// Parses and checks a whole file. `directories` are the configured
 /// directory names; `country` completes national phone numbers.
 pub fn parse_import(bytes: &[u8], directories: &[&str], country: Option<&str>) -> Result<Vec<ImportRow>, ImportError> {
+    let (rows, problems) = check_import(bytes, directories, country)?;
+    if problems.is_empty() { Ok(rows) } else { Err(ImportError::Rows(problems)) }
+}
+
+/// Like [`parse_import`], but returns the good rows beside the bad ones,
+/// so the caller can check the good ones further (in the directory) and
+/// report everything in one pass. Only a bad header is an error.
+pub fn check_import(
+    bytes: &[u8],
+    directories: &[&str],
+    country: Option<&str>,
+) -> Result<(Vec<ImportRow>, Vec<RowProblem>), ImportError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(bytes);
     let header = reader.headers().map_err(|e| ImportError::Header(csv_reason(&e)))?.clone();
     let names: Vec<String> = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase()).collect();
     let with_directory = names.len() == COLUMNS.len();
     if !(names == COLUMNS[..5] || names == COLUMNS) {
+        // Spreadsheets in many locales save with semicolons.
+        let hint = if names.len() == 1 && names[0].contains(';') {
+            ": the columns are separated by semicolons; save the file as CSV with commas"
+        } else {
+            ""
+        };
         return Err(ImportError::Header(format!(
-            "the header is \"{}\"; it must be \"{}\" (the last column optional)",
+            "the header is \"{}\"; it must be \"{}\" (the last column optional){hint}",
             names.join(","),
             COLUMNS.join(",")
         )));
@@ -102,7 +120,7 @@ pub fn parse_import(bytes: &[u8], directories: &[&str], country: Option<&str>) -
             Err(reason) => problems.push(RowProblem { line, reason }),
         }
     }
-    if problems.is_empty() { Ok(rows) } else { Err(ImportError::Rows(problems)) }
+    Ok((rows, problems))
 }
 
 fn check_row(

@@ -98,6 +98,10 @@ impl MethodKind {
 /// and voice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Enrolment {
+    /// An address for e-mail codes set by an administrator (import, admin
+    /// API): used instead of the directory's mail, which a new joiner
+    /// cannot read before their first sign-in.
+    Email,
     /// An alternate e-mail address.
     AltEmail,
     /// A mobile number (E.164).
@@ -112,12 +116,13 @@ pub enum Enrolment {
 
 impl Enrolment {
     /// Every kind of registration.
-    pub const ALL: [Enrolment; 5] =
-        [Self::AltEmail, Self::Mobile, Self::OfficePhone, Self::Questions, Self::Authenticator];
+    pub const ALL: [Enrolment; 6] =
+        [Self::Email, Self::AltEmail, Self::Mobile, Self::OfficePhone, Self::Questions, Self::Authenticator];
 
     /// The stable identifier in the store and the API.
     pub fn id(self) -> &'static str {
         match self {
+            Self::Email => "email",
             Self::AltEmail => "alt_email",
             Self::Mobile => "mobile",
             Self::OfficePhone => "office_phone",
@@ -129,6 +134,32 @@ impl Enrolment {
     /// Parses a stored identifier.
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|e| e.id() == id)
+    }
+}
+
+/// Where a registered datum came from: the admin pages show it, and data
+/// an administrator or a sync brings never silently replaces what the
+/// person proved themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// The person registered and verified it.
+    User,
+    /// An administrator imported it (`passdesk import`).
+    Import,
+}
+
+impl Source {
+    /// The stable identifier in the store.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Import => "import",
+        }
+    }
+
+    /// Parses a stored identifier.
+    pub fn from_id(id: &str) -> Option<Self> {
+        [Self::User, Self::Import].into_iter().find(|s| s.id() == id)
     }
 }
 

@@ -108,6 +108,9 @@ pub enum Error {
     /// The administrator turned unlock-without-reset off.
     #[error("unlocking without a new password is turned off")]
     UnlockDisabled,
+    /// An import file has rows that cannot be imported; nothing was.
+    #[error("{} row(s) cannot be imported; nothing was imported", .0.len())]
+    ImportRejected(Vec<crate::domain::import::RowProblem>),
     /// No directory server answered; nothing changed.
     #[error("the directory cannot be reached; try again in a few minutes")]
     DirectoryUnavailable,

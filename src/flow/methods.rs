@@ -52,6 +52,15 @@ fn registered(rows: &[EnrolmentRow], kind: Enrolment) -> Option<&EnrolmentRow> {
     rows.iter().find(|r| r.kind == kind)
 }
 
+/// The address e-mail codes go to: the one an administrator set for codes,
+/// else the directory's.
+fn email_address(rows: &[EnrolmentRow], account: &Account) -> Option<String> {
+    match registered(rows, Enrolment::Email) {
+        Some(row) => Some(row.value.clone()),
+        None => account.email.clone().filter(|e| e.contains('@')),
+    }
+}
+
 fn parse_answers(row: Option<&EnrolmentRow>) -> Vec<StoredAnswer> {
     row.and_then(|r| serde_json::from_str(&r.value).ok()).unwrap_or_default()
 }
@@ -68,8 +77,8 @@ impl Flows {
     ) -> Result<Vec<OfferedMethod>, Error> {
         let rows = self.store.enrolments(directory.to_owned(), account.id.0.clone()).await?;
         let mut methods = Vec::new();
-        if let Some(email) = account.email.as_deref().filter(|e| e.contains('@')) {
-            methods.push(OfferedMethod::new(MethodKind::Email, mask_email(email)));
+        if let Some(email) = email_address(&rows, account) {
+            methods.push(OfferedMethod::new(MethodKind::Email, mask_email(&email)));
         }
         if let Some(alt) = registered(&rows, Enrolment::AltEmail) {
             methods.push(OfferedMethod::new(MethodKind::AltEmail, mask_email(&alt.value)));
@@ -107,7 +116,7 @@ impl Flows {
         let Some(account) = account.filter(|a| !a.disabled) else { return Ok(None) };
         let rows = self.store.enrolments(flow.directory.clone(), id.clone()).await?;
         Ok(match kind {
-            MethodKind::Email => account.email,
+            MethodKind::Email => email_address(&rows, &account),
             MethodKind::AltEmail => registered(&rows, Enrolment::AltEmail).map(|r| r.value.clone()),
             MethodKind::MobileSms | MethodKind::MobileVoice => {
                 self.phone(&rows, Enrolment::Mobile, account.mobile.as_deref())

@@ -29,12 +29,12 @@ pub struct ReportView {
 }
 
 impl Flows {
-    /// Every address the person can be told on: the directory's e-mail and
-    /// a registered alternate address.
+    /// Every address the person can be told on: the directory's e-mail, the
+    /// address an administrator set for codes and an alternate address.
     async fn notice_addresses(&self, directory: &str, account: &Account) -> Result<Vec<String>, Error> {
         let mut to: Vec<String> = account.email.iter().filter(|e| e.contains('@')).cloned().collect();
         let rows = self.store.enrolments(directory.to_owned(), account.id.0.clone()).await?;
-        for row in rows.into_iter().filter(|r| r.kind == Enrolment::AltEmail) {
+        for row in rows.into_iter().filter(|r| matches!(r.kind, Enrolment::Email | Enrolment::AltEmail)) {
             if !to.iter().any(|t| t.eq_ignore_ascii_case(&row.value)) {
                 to.push(row.value);
             }

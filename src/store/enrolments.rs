@@ -1,9 +1,11 @@
 //! Registrations a person made with passdesk (alternate e-mail, phones,
-//! security questions, authenticator), keyed by directory and account.
+//! security questions, authenticator) and contact data an administrator
+//! imported, keyed by directory and account.
 
 use super::{Effects, Error, Store, apply_effects};
 use crate::domain::Enrolment;
-use rusqlite::params;
+use crate::domain::method::Source;
+use rusqlite::{OptionalExtension, params};
 
 /// One stored registration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +18,34 @@ pub struct EnrolmentRow {
     pub verified_at: i64,
     /// Authenticator: the newest step accepted.
     pub last_step: Option<i64>,
+    /// Who set it.
+    pub source: Source,
+}
+
+/// One datum an import sets for an account.
+#[derive(Debug, Clone)]
+pub struct ImportEntry {
+    /// Directory name.
+    pub directory: String,
+    /// The account in it.
+    pub account_id: String,
+    /// What it is (e-mail, alternate e-mail, mobile, office phone).
+    pub kind: Enrolment,
+    /// The address or E.164 number.
+    pub value: String,
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    /// Data the account did not have.
+    pub added: usize,
+    /// Data replaced by a different value.
+    pub changed: usize,
+    /// Data that already had this value.
+    pub unchanged: usize,
+    /// Data the person had verified themselves, kept (not overwritten).
+    pub kept_verified: usize,
 }
 
 impl Store {
@@ -23,18 +53,20 @@ impl Store {
     pub async fn enrolments(&self, directory: String, account_id: String) -> Result<Vec<EnrolmentRow>, Error> {
         self.run(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT kind, value, verified_at, last_step FROM enrolments WHERE directory = ?1 AND account_id = ?2",
+                "SELECT kind, value, verified_at, last_step, source FROM enrolments WHERE directory = ?1 AND account_id = ?2",
             )?;
             let rows = stmt.query_map(params![directory, account_id], |r| {
                 let kind: String = r.get(0)?;
-                Ok((kind, r.get(1)?, r.get(2)?, r.get(3)?))
+                let source: String = r.get(4)?;
+                Ok((kind, r.get(1)?, r.get(2)?, r.get(3)?, source))
             })?;
             let mut out = Vec::new();
             for row in rows {
-                let (kind, value, verified_at, last_step) = row?;
+                let (kind, value, verified_at, last_step, source) = row?;
+                let source = Source::from_id(&source).unwrap_or(Source::User);
                 // A kind this build does not know (written by a newer one) is skipped.
                 if let Some(kind) = Enrolment::from_id(&kind) {
-                    out.push(EnrolmentRow { kind, value, verified_at, last_step });
+                    out.push(EnrolmentRow { kind, value, verified_at, last_step, source });
                 }
             }
             Ok(out)
@@ -54,12 +86,54 @@ impl Store {
     ) -> Result<(), Error> {
         self.write(now, effects, move |tx| {
             tx.prepare_cached(
-                "INSERT INTO enrolments (directory, account_id, kind, value, verified_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (directory, account_id, kind)
-                 DO UPDATE SET value = excluded.value, verified_at = excluded.verified_at, last_step = NULL",
+                "INSERT INTO enrolments (directory, account_id, kind, value, verified_at, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'user')
+                 ON CONFLICT (directory, account_id, kind) DO UPDATE
+                 SET value = excluded.value, verified_at = excluded.verified_at, last_step = NULL, source = 'user'",
             )?
             .execute(params![directory, account_id, kind.id(), value, now])?;
             Ok(())
+        })
+        .await
+    }
+
+    /// Applies a whole import in one commit with its audit rows: every
+    /// datum is added or replaced, except that a value the person verified
+    /// themselves is kept unless `overwrite_verified`.
+    pub async fn import_enrolments(
+        &self,
+        entries: Vec<ImportEntry>,
+        overwrite_verified: bool,
+        now: i64,
+        effects: Effects,
+    ) -> Result<ImportCounts, Error> {
+        self.write(now, effects, move |tx| {
+            let mut counts = ImportCounts::default();
+            let mut read = tx.prepare_cached(
+                "SELECT value, source FROM enrolments WHERE directory = ?1 AND account_id = ?2 AND kind = ?3",
+            )?;
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO enrolments (directory, account_id, kind, value, verified_at, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'import')
+                 ON CONFLICT (directory, account_id, kind) DO UPDATE
+                 SET value = excluded.value, verified_at = excluded.verified_at, last_step = NULL, source = 'import'",
+            )?;
+            for e in &entries {
+                let key = params![e.directory, e.account_id, e.kind.id()];
+                let current: Option<(String, String)> =
+                    read.query_row(key, |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+                match current {
+                    Some((value, _)) if value == e.value => counts.unchanged += 1,
+                    Some((_, source)) if source == Source::User.id() && !overwrite_verified => {
+                        counts.kept_verified += 1
+                    }
+                    found => {
+                        upsert.execute(params![e.directory, e.account_id, e.kind.id(), e.value, now])?;
+                        if found.is_some() { counts.changed += 1 } else { counts.added += 1 }
+                    }
+                }
+            }
+            Ok(counts)
         })
         .await
     }

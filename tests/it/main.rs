@@ -14,6 +14,7 @@ mod delivery;
 mod directory_contract;
 mod enumeration;
 mod groups;
+mod import;
 mod layering;
 mod linked;
 mod methods;

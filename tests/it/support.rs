@@ -63,6 +63,11 @@ impl TestApp {
     }
 
     /// Adds a local user and returns its id.
+    /// The local directory's account id of a user.
+    pub async fn local_id(&self, login: &str) -> String {
+        self.local.find(login).await.unwrap().unwrap().id.0
+    }
+
     pub async fn user(&self, login: &str, email: Option<&str>, password: &str) -> AccountId {
         let user = NewLocalUser {
             login: login.into(),
