@@ -24,106 +24,12 @@
 mod common;
 
 use common::scale::{audit_cost, cpu_ticks, database_bytes, machine_ticks, pid_of, prefill_audit};
+use common::users::{connect, dn, env, fresh_password, prepare_users};
 use common::{client, env_n, free_port, percentile, rss_kib, spawn_with, wait_ready};
 use ldap3::exop::PasswordModify;
-use ldap3::{LdapConnAsync, LdapConnSettings, Mod};
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-fn env(key: &str) -> String {
-    std::env::var(format!("PASSDESK_TEST_LDAP_{key}"))
-        .unwrap_or_else(|_| panic!("PASSDESK_TEST_LDAP_{key} is not set: eval \"$(tests/bed/all.sh env)\""))
-}
-
-fn dn(i: usize) -> String {
-    format!("uid=load{i:05},{}", env("SCOPE"))
-}
-
-const WORDS: &[&str] = &[
-    "amber", "birch", "canal", "delta", "ember", "fjord", "glade", "harbor", "islet", "juniper", "kestrel", "lantern",
-    "meadow", "nectar", "orchid", "pebble", "quarry", "raven", "saffron", "tundra", "umber", "violet", "willow",
-    "yarrow", "zephyr", "copper", "granite", "heron", "indigo", "lagoon",
-];
-
-/// A fresh password every policy accepts: four random words and a number.
-fn fresh_password() -> String {
-    let w = |_| WORDS[rand::random_range(0..WORDS.len())];
-    let words: Vec<&str> = (0..4).map(w).collect();
-    format!("{} {}", words.join(" "), rand::random_range(1000..9999))
-}
-
-/// A new LDAPS connection with TCP_NODELAY (without it every new
-/// connection stalls about 40 ms on delayed ACKs; TESTBED.md §6).
-async fn connect() -> ldap3::Ldap {
-    static TLS: std::sync::OnceLock<Arc<rustls::ClientConfig>> = std::sync::OnceLock::new();
-    let tls = TLS.get_or_init(|| {
-        let path = env("CA");
-        Arc::new(passdesk::directory::ldap::tls_config(Some(std::path::Path::new(&path))).unwrap())
-    });
-    let url = url::Url::parse(&env("URL")).unwrap();
-    let tcp = tokio::net::TcpStream::connect((url.host_str().unwrap(), url.port().unwrap())).await.unwrap();
-    tcp.set_nodelay(true).unwrap();
-    let settings = LdapConnSettings::new()
-        .set_config(tls.clone())
-        .set_conn_timeout(Duration::from_secs(10))
-        .set_std_stream(ldap3::StdStream::Tcp(tcp.into_std().unwrap()));
-    let (conn, ldap) = LdapConnAsync::from_url_with_settings(settings, &url).await.unwrap();
-    ldap3::drive!(conn);
-    ldap
-}
-
-async fn admin() -> ldap3::Ldap {
-    let mut ldap = connect().await;
-    ldap.simple_bind(&env("ADMIN_DN"), &env("ADMIN_PASSWORD")).await.unwrap().success().unwrap();
-    ldap
-}
-
-/// Creates the missing load users and gives every one a known password.
-async fn prepare_users(n: usize) -> Arc<Vec<Mutex<String>>> {
-    let started = Instant::now();
-    let passwords: Arc<Vec<Mutex<String>>> = Arc::new((0..n).map(|_| Mutex::new(fresh_password())).collect());
-    let next = Arc::new(AtomicUsize::new(0));
-    let mut tasks = Vec::new();
-    for _ in 0..8 {
-        let (passwords, next) = (passwords.clone(), next.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut ldap = admin().await;
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= n {
-                    break;
-                }
-                let password = passwords[i].lock().unwrap().clone();
-                let replaced = ldap
-                    .modify(&dn(i), vec![Mod::Replace("userPassword", HashSet::from([password.as_str()]))])
-                    .await
-                    .unwrap();
-                if replaced.rc == 32 {
-                    let uid = format!("load{i:05}");
-                    let mail = format!("{uid}@example.test");
-                    let attrs = vec![
-                        ("objectClass", HashSet::from(["inetOrgPerson"])),
-                        ("uid", HashSet::from([uid.as_str()])),
-                        ("cn", HashSet::from([uid.as_str()])),
-                        ("sn", HashSet::from(["Load"])),
-                        ("mail", HashSet::from([mail.as_str()])),
-                        ("userPassword", HashSet::from([password.as_str()])),
-                    ];
-                    ldap.add(&dn(i), attrs).await.unwrap().success().unwrap();
-                } else {
-                    replaced.success().unwrap();
-                }
-            }
-        }));
-    }
-    for t in tasks {
-        t.await.unwrap();
-    }
-    eprintln!("prepared {n} users in {:.1} s", started.elapsed().as_secs_f64());
-    passwords
-}
 
 /// Latencies (ms) of each named step and the count of failed flows.
 #[derive(Default)]

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod scale;
+pub mod users;
 
 use rustls::pki_types::{CertificateDer, pem::PemObject};
 use std::path::Path;
