@@ -7,6 +7,7 @@ use super::ImportArgs;
 use crate::app::App;
 use crate::clock::SystemClock;
 use crate::domain::import::{ImportError, RowProblem, check_import};
+use crate::flow::import::{ImportJob, Origin};
 use crate::flow::{Client, Error};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -44,10 +45,8 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
     bar.set_message("finding the users");
     let client = Client { ip: None, request_id: Some("cli".into()) };
     let progress = |n: usize| bar.set_position(n as u64);
-    let result = app
-        .flows
-        .import_contacts(rows, problems, args.overwrite_verified, &super::policy_actor(), &client, &progress)
-        .await;
+    let job = ImportJob { rows, earlier: problems, overwrite_verified: args.overwrite_verified, origin: Origin::File };
+    let result = app.flows.import_contacts(job, &super::policy_actor(), &client, &progress).await;
     bar.finish_and_clear();
     let summary = match result {
         Ok(summary) => summary,

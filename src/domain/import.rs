@@ -105,7 +105,16 @@ pub fn check_import(
             problems.push(RowProblem { line, reason });
             continue;
         }
-        match check_row(&record, line, with_directory, directories, country) {
+        let field = |i: usize| record.get(i).map(str::trim).filter(|v| !v.is_empty());
+        let fields = Fields {
+            login: field(0).unwrap_or_default(),
+            email: field(1),
+            alt_email: field(2),
+            mobile: field(3),
+            office_phone: field(4),
+            directory: if with_directory { field(5) } else { None },
+        };
+        match check_fields(&fields, line, directories, country) {
             Ok(row) => {
                 let key = (row.directory.clone().unwrap_or_default(), row.login.as_str().to_lowercase());
                 if let Some(first) = seen.get(&key) {
@@ -123,21 +132,39 @@ pub fn check_import(
     Ok((rows, problems))
 }
 
-fn check_row(
-    record: &csv::StringRecord,
+/// One person's contact data as given (a file row or an API body), empty
+/// values already left out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fields<'a> {
+    /// User ID.
+    pub login: &'a str,
+    /// Address for e-mail codes.
+    pub email: Option<&'a str>,
+    /// Alternate address.
+    pub alt_email: Option<&'a str>,
+    /// Mobile number, any common notation.
+    pub mobile: Option<&'a str>,
+    /// Office number, any common notation.
+    pub office_phone: Option<&'a str>,
+    /// Directory name.
+    pub directory: Option<&'a str>,
+}
+
+/// Checks one person's data the way a file row is checked; the error says
+/// which field is wrong and how to fix it.
+pub fn check_fields(
+    f: &Fields<'_>,
     line: u64,
-    with_directory: bool,
     directories: &[&str],
     country: Option<&str>,
 ) -> Result<ImportRow, String> {
-    let field = |i: usize| record.get(i).map(str::trim).filter(|v| !v.is_empty());
-    let login = Login::parse(field(0).unwrap_or_default()).map_err(|e| format!("login: {e}"))?;
-    let email = field(1).map(check_email).transpose().map_err(|e| format!("email: {e}"))?;
-    let alt_email = field(2).map(check_email).transpose().map_err(|e| format!("alt_email: {e}"))?;
-    let mobile = field(3).map(|v| normalise_phone(v, country)).transpose().map_err(|e| format!("mobile: {e}"))?;
+    let login = Login::parse(f.login).map_err(|e| format!("login: {e}"))?;
+    let email = f.email.map(check_email).transpose().map_err(|e| format!("email: {e}"))?;
+    let alt_email = f.alt_email.map(check_email).transpose().map_err(|e| format!("alt_email: {e}"))?;
+    let mobile = f.mobile.map(|v| normalise_phone(v, country)).transpose().map_err(|e| format!("mobile: {e}"))?;
     let office_phone =
-        field(4).map(|v| normalise_phone(v, country)).transpose().map_err(|e| format!("office_phone: {e}"))?;
-    let directory = if with_directory { field(5).map(str::to_owned) } else { None };
+        f.office_phone.map(|v| normalise_phone(v, country)).transpose().map_err(|e| format!("office_phone: {e}"))?;
+    let directory = f.directory.map(str::to_owned);
     if let Some(d) = &directory
         && !directories.contains(&d.as_str())
     {

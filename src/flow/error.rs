@@ -108,6 +108,9 @@ pub enum Error {
     /// The administrator turned unlock-without-reset off.
     #[error("unlocking without a new password is turned off")]
     UnlockDisabled,
+    /// No directory has this user (said only to administrators).
+    #[error("no account {0:?} in any directory")]
+    UserNotFound(String),
     /// An import file has rows that cannot be imported; nothing was.
     #[error("{} row(s) cannot be imported; nothing was imported", .0.len())]
     ImportRejected(Vec<crate::domain::import::RowProblem>),

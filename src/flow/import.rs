@@ -9,7 +9,8 @@ use super::{Client, Error, Flows};
 use crate::directory::Directory;
 use crate::domain::Enrolment;
 use crate::domain::audit::AuditRecord;
-use crate::domain::import::{ImportRow, RowProblem};
+use crate::domain::import::{Fields, ImportRow, RowProblem, check_fields};
+use crate::domain::mask::{mask_email, mask_phone};
 use crate::domain::{Activity, AuditOutcome, Login};
 use crate::store::{Effects, ImportCounts, ImportEntry};
 use std::sync::Arc;
@@ -17,6 +18,29 @@ use std::sync::Arc;
 /// Directory look-ups in flight at once: enough to hide a directory's
 /// round trip, few enough not to weigh on it.
 const LOOKUPS_IN_FLIGHT: usize = 16;
+
+/// Where imported data came from, for the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A file (`passdesk import`).
+    File,
+    /// The admin API (`PUT /api/v1/admin/users/{login}/methods`).
+    AdminApi,
+}
+
+/// What to import: the rows that passed the file's checks, the file's
+/// problems (reported together with the directory's), and how.
+#[derive(Debug, Clone)]
+pub struct ImportJob {
+    /// Rows to look up and store.
+    pub rows: Vec<ImportRow>,
+    /// Problems already found in the file.
+    pub earlier: Vec<RowProblem>,
+    /// Replace values people verified themselves.
+    pub overwrite_verified: bool,
+    /// Where the data comes from.
+    pub origin: Origin,
+}
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,13 +59,12 @@ impl Flows {
     /// been looked up so far.
     pub async fn import_contacts(
         &self,
-        rows: Vec<ImportRow>,
-        earlier: Vec<RowProblem>,
-        overwrite_verified: bool,
+        job: ImportJob,
         actor: &str,
         client: &Client,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<ImportSummary, Error> {
+        let ImportJob { rows, earlier, overwrite_verified, origin } = job;
         let mut found = Vec::with_capacity(rows.len());
         let mut problems = earlier;
         let mut tasks = tokio::task::JoinSet::new();
@@ -94,7 +117,10 @@ impl Flows {
                     });
                 }
             }
-            let detail = format!("pre-populated by import (line {}): {}", row.line, given.join(", "));
+            let detail = match origin {
+                Origin::File => format!("pre-populated by import (line {}): {}", row.line, given.join(", ")),
+                Origin::AdminApi => format!("pre-populated through the admin API: {}", given.join(", ")),
+            };
             audit.push(self.import_audit(actor, row.login.as_str(), detail, client));
         }
         let counts = self
@@ -126,6 +152,130 @@ impl Flows {
         record.actor = actor.to_owned();
         record
     }
+}
+
+/// One thing a person can be reached or proven with, as an administrator
+/// sees it: the value masked, where it came from and since when.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MethodInfo {
+    /// `email`, `alt_email`, `mobile`, `office_phone`, `questions` or
+    /// `authenticator`.
+    pub kind: &'static str,
+    /// Masked address or number; the number of questions; empty for an
+    /// authenticator.
+    pub value: String,
+    /// `directory` (the account's own attribute), `user` (verified by the
+    /// person) or `import` (set by an administrator).
+    pub source: &'static str,
+    /// When it was set (Unix seconds), for registrations and imports.
+    pub set_at: Option<i64>,
+}
+
+/// A user's contact data and registrations, for the admin API.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UserMethods {
+    /// The user ID as asked.
+    pub login: String,
+    /// The directory that has the account.
+    pub directory: String,
+    /// Everything on file.
+    pub methods: Vec<MethodInfo>,
+}
+
+impl Flows {
+    /// What a user has on file (admin API), masked.
+    pub async fn user_methods(&self, user: &str) -> Result<UserMethods, Error> {
+        let (dir, account) = self.admin_target(user).await?;
+        let rows = self.store.enrolments(dir.name().to_owned(), account.id.0.clone()).await?;
+        let mut methods = Vec::new();
+        let own = [("email", &account.email), ("mobile", &account.mobile), ("office_phone", &account.office_phone)];
+        for (kind, value) in own {
+            if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+                methods.push(MethodInfo { kind, value: masked(kind, v), source: "directory", set_at: None });
+            }
+        }
+        for row in rows {
+            let value = match row.kind {
+                Enrolment::Questions => {
+                    let n = serde_json::from_str::<Vec<serde_json::Value>>(&row.value).map_or(0, |v| v.len());
+                    format!("{n} questions")
+                }
+                Enrolment::Authenticator => String::new(),
+                kind => masked(kind.id(), &row.value),
+            };
+            methods.push(MethodInfo {
+                kind: row.kind.id(),
+                value,
+                source: row.source.id(),
+                set_at: Some(row.verified_at),
+            });
+        }
+        Ok(UserMethods { login: user.trim().to_owned(), directory: dir.name().to_owned(), methods })
+    }
+
+    /// Sets contact data for one user (admin API), checked and stored like
+    /// an import row.
+    pub async fn put_user_methods(
+        &self,
+        fields: &Fields<'_>,
+        overwrite_verified: bool,
+        actor: &str,
+        client: &Client,
+    ) -> Result<ImportSummary, Error> {
+        let names: Vec<&str> = self.directories.iter().map(|d| d.name()).collect();
+        let row = check_fields(fields, 0, &names, self.settings.phone_country.as_deref()).map_err(|message| {
+            let field = message.split(':').next().and_then(field_name).unwrap_or("body");
+            Error::InvalidInput { field, message }
+        })?;
+        let login = row.login.as_str().to_owned();
+        let nobody = |_| ();
+        let job = ImportJob { rows: vec![row], earlier: Vec::new(), overwrite_verified, origin: Origin::AdminApi };
+        match self.import_contacts(job, actor, client, &nobody).await {
+            Err(Error::ImportRejected(_)) => Err(Error::UserNotFound(login)),
+            other => other,
+        }
+    }
+
+    /// Removes one kind of a user's registered or imported data, or all of
+    /// it (admin API); the directory's own attributes are not touched.
+    pub async fn remove_user_methods(
+        &self,
+        user: &str,
+        kind: Option<&str>,
+        actor: &str,
+        client: &Client,
+    ) -> Result<usize, Error> {
+        let kind = match kind {
+            Some(k) => Some(Enrolment::from_id(k).ok_or_else(|| Error::InvalidInput {
+                field: "kind",
+                message: "use email, alt_email, mobile, office_phone, questions or authenticator".into(),
+            })?),
+            None => None,
+        };
+        let (dir, account) = self.admin_target(user).await?;
+        let what = kind.map_or("all registered and imported data", Enrolment::id);
+        let audit =
+            self.import_audit(actor, account.login.as_str(), format!("removed by an administrator: {what}"), client);
+        let now = self.clock.now();
+        Ok(self
+            .store
+            .remove_enrolments(dir.name().to_owned(), account.id.0.clone(), kind, now, Effects::audited(vec![audit]))
+            .await?)
+    }
+
+    async fn admin_target(&self, user: &str) -> Result<(Arc<dyn Directory>, crate::directory::Account), Error> {
+        let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "login", message: e.to_string() })?;
+        self.find_account(&login).await?.ok_or_else(|| Error::UserNotFound(login.as_str().to_owned()))
+    }
+}
+
+fn masked(kind: &str, value: &str) -> String {
+    if kind.ends_with("email") { mask_email(value) } else { mask_phone(value) }
+}
+
+/// The field an import-check message names, as a static name.
+fn field_name(prefix: &str) -> Option<&'static str> {
+    ["login", "email", "alt_email", "mobile", "office_phone", "directory"].into_iter().find(|f| *f == prefix)
 }
 
 /// The first directory that has the login: (directory, account id).

@@ -41,6 +41,7 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, String) {
         Error::Blocked { until } => (StatusCode::TOO_MANY_REQUESTS, "blocked", format!("Self-service password reset is blocked for this account until {} (UTC) after too many failed attempts or messages. Contact your helpdesk if you need help sooner.", crate::clock::rfc3339(*until))),
         Error::PolicyInvalid(p) => (StatusCode::BAD_REQUEST, "invalid_policy", p.to_string()),
         Error::UnlockDisabled => (StatusCode::FORBIDDEN, "unlock_disabled", "Unlocking without a new password is turned off here: reset your password instead.".into()),
+        Error::UserNotFound(login) => (StatusCode::NOT_FOUND, "user_not_found", format!("No directory has a user {login:?} in the scope passdesk may reset.")),
         Error::ImportRejected(rows) => (StatusCode::UNPROCESSABLE_ENTITY, "import_rejected", format!("{} row(s) cannot be imported; nothing was imported.", rows.len())),
         Error::DirectoryUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "directory_unavailable", "The directory cannot be reached right now. Nothing has changed: try again in a few minutes.".into()),
         Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side. Nothing has changed: try again, or contact your helpdesk with the request id.".into()),

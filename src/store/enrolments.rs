@@ -138,6 +138,33 @@ impl Store {
         .await
     }
 
+    /// Removes an account's registrations of one kind, or all of them, with
+    /// the effects; returns how many were removed.
+    pub async fn remove_enrolments(
+        &self,
+        directory: String,
+        account_id: String,
+        kind: Option<Enrolment>,
+        now: i64,
+        effects: Effects,
+    ) -> Result<usize, Error> {
+        self.change(move |tx| {
+            let removed = match kind {
+                Some(kind) => tx
+                    .prepare_cached("DELETE FROM enrolments WHERE directory = ?1 AND account_id = ?2 AND kind = ?3")?
+                    .execute(params![directory, account_id, kind.id()])?,
+                None => tx
+                    .prepare_cached("DELETE FROM enrolments WHERE directory = ?1 AND account_id = ?2")?
+                    .execute(params![directory, account_id])?,
+            };
+            if removed > 0 {
+                apply_effects(tx, &effects, now)?;
+            }
+            Ok(removed)
+        })
+        .await
+    }
+
     /// Records an authenticator step as used, only if it is newer than the
     /// last one: false means the code was replayed (or raced), and nothing
     /// but the effects is written.

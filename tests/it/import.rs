@@ -14,7 +14,9 @@ fn client() -> Client {
 
 async fn import(t: &TestApp, csv: &str, overwrite: bool) -> Result<passdesk::flow::import::ImportSummary, Error> {
     let (rows, problems) = check_import(csv.as_bytes(), &["local"], Some("31")).unwrap();
-    t.app.flows.import_contacts(rows, problems, overwrite, "cli:admin", &client(), &|_| {}).await
+    use passdesk::flow::import::{ImportJob, Origin};
+    let job = ImportJob { rows, earlier: problems, overwrite_verified: overwrite, origin: Origin::File };
+    t.app.flows.import_contacts(job, "cli:admin", &client(), &|_| {}).await
 }
 
 async fn kinds(t: &TestApp, login: &str) -> Vec<(Enrolment, String)> {
@@ -125,4 +127,77 @@ async fn the_command_reports_bad_rows_with_their_lines_and_changes_nothing() {
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("Imported contact data for 1 people from") && text.contains("1 added"), "{text}");
     assert_eq!(kinds(&t, "ann").await, [(Enrolment::Mobile, "+31612345678".to_owned())]);
+}
+
+#[actix_web::test]
+async fn the_admin_api_reads_sets_and_removes_a_users_methods() {
+    use actix_web::http::StatusCode;
+    use actix_web::test::{self, TestRequest};
+    let t = TestApp::with_config("[organisation]\nphone_country_code = \"31\"\n");
+    t.user("ann", Some("ann@example.org"), "Old-Passw0rd-1234").await;
+    let token = t.app.flows.issue_admin_token("ops", &client()).await.unwrap().as_str().to_owned();
+    let bearer = ("authorization", format!("Bearer {token}"));
+    let svc = t.service().await;
+    let uri = "/api/v1/admin/users/ann/methods";
+    let call = |req: TestRequest| {
+        let svc = &svc;
+        async move {
+            let resp = test::call_service(svc, req.to_request()).await;
+            let status = resp.status();
+            (status, crate::support::json(resp).await)
+        }
+    };
+
+    let (status, _) = call(TestRequest::get().uri(uri)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) =
+        call(TestRequest::get().uri("/api/v1/admin/users/nobody/methods").insert_header(bearer.clone())).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("user_not_found")));
+    let (status, body) = call(TestRequest::get().uri(uri).insert_header(bearer.clone())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body["methods"],
+        serde_json::json!([{"kind": "email", "value": "an•••••@example.org", "source": "directory", "set_at": null}])
+    );
+
+    // Bad input: a precise 400 and nothing stored.
+    for (bad, field) in [
+        (serde_json::json!({"mobile": "06 12ab"}), "mobile"),
+        (serde_json::json!({"email": "ann@"}), "email"),
+        (serde_json::json!({}), "nothing to import"),
+        (serde_json::json!({"mobile": 612345678}), "mobile"),
+        (serde_json::json!({"phone": "+31612345678"}), "phone"),
+    ] {
+        let (status, body) = call(TestRequest::put().uri(uri).insert_header(bearer.clone()).set_json(&bad)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert!(body["error"]["message"].as_str().unwrap().contains(field), "{bad}: {body}");
+    }
+    assert!(kinds(&t, "ann").await.is_empty());
+
+    let put = serde_json::json!({"mobile": "06 1234 5678", "alt_email": "ann.home@example.net"});
+    let (status, body) = call(TestRequest::put().uri(uri).insert_header(bearer.clone()).set_json(&put)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!((body["added"].as_u64(), body["kept_verified"].as_u64()), (Some(2), Some(0)));
+    let sources: Vec<(&str, &str)> = body["methods"]["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["kind"].as_str().unwrap(), m["source"].as_str().unwrap()))
+        .collect();
+    assert_eq!(sources, [("email", "directory"), ("alt_email", "import"), ("mobile", "import")]);
+    assert_eq!(body["methods"]["methods"][2]["value"], "+•••••78");
+
+    let (status, body) =
+        call(TestRequest::delete().uri(&format!("{uri}?kind=bogus")).insert_header(bearer.clone())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) =
+        call(TestRequest::delete().uri(&format!("{uri}?kind=mobile")).insert_header(bearer.clone())).await;
+    assert_eq!((status, body["removed"].as_u64()), (StatusCode::OK, Some(1)));
+    assert_eq!(kinds(&t, "ann").await, [(Enrolment::AltEmail, "ann.home@example.net".to_owned())]);
+    let (status, body) = call(TestRequest::delete().uri(uri).insert_header(bearer.clone())).await;
+    assert_eq!((status, body["removed"].as_u64()), (StatusCode::OK, Some(1)));
+    assert!(kinds(&t, "ann").await.is_empty());
+    let audit = t.audit_activities().await;
+    assert!(audit.iter().any(|a| a.3 == "pre-populated through the admin API: alt_email, mobile"), "{audit:?}");
+    assert!(audit.iter().any(|a| a.3 == "removed by an administrator: mobile"), "{audit:?}");
 }

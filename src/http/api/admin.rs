@@ -63,3 +63,100 @@ pub(super) async fn policy_put(
         .map_err(|e| ApiError::from_flow(e, &rid.0))?;
     Ok(HttpResponse::Ok().json(policy))
 }
+
+/// `PUT /api/v1/admin/users/{login}/methods`: contact data to pre-populate
+/// (only the fields present; a value people verified themselves is kept
+/// unless `overwrite_verified`).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct MethodsBody {
+    email: Option<String>,
+    alt_email: Option<String>,
+    mobile: Option<String>,
+    office_phone: Option<String>,
+    directory: Option<String>,
+    #[serde(default)]
+    overwrite_verified: bool,
+}
+
+/// A body value that is there and not blank.
+fn present(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// `?kind=` of `DELETE /api/v1/admin/users/{login}/methods`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct KindQuery {
+    kind: Option<String>,
+}
+
+fn admin_client(req: &HttpRequest, rid: &RequestId) -> Client {
+    Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()) }
+}
+
+/// `GET /api/v1/admin/users/{login}/methods`: what the user has on file,
+/// masked, with where each came from.
+pub(super) async fn methods_get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    login: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    authorise(&state, &req, &rid).await?;
+    let methods = state.flows.user_methods(&login).await.map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(methods))
+}
+
+/// `PUT /api/v1/admin/users/{login}/methods`
+pub(super) async fn methods_put(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    login: web::Path<String>,
+    body: web::Json<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    let name = authorise(&state, &req, &rid).await?;
+    let client = admin_client(&req, &rid);
+    // Through serde_path_to_error, so a value of the wrong type is named.
+    let b: MethodsBody = serde_path_to_error::deserialize(body.into_inner()).map_err(|e| {
+        let message = format!("The JSON body is not valid: {}: {}.", e.path(), e.inner());
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_json", message, &rid.0)
+    })?;
+    let fields = crate::domain::import::Fields {
+        login: &login,
+        email: present(&b.email),
+        alt_email: present(&b.alt_email),
+        mobile: present(&b.mobile),
+        office_phone: present(&b.office_phone),
+        directory: present(&b.directory),
+    };
+    let actor = format!("token:{name}");
+    let fail = |e| ApiError::from_flow(e, &rid.0);
+    let summary = state.flows.put_user_methods(&fields, b.overwrite_verified, &actor, &client).await.map_err(fail)?;
+    let methods = state.flows.user_methods(&login).await.map_err(fail)?;
+    let c = summary.counts;
+    Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(serde_json::json!({
+        "added": c.added, "changed": c.changed, "unchanged": c.unchanged, "kept_verified": c.kept_verified,
+        "methods": methods,
+    })))
+}
+
+/// `DELETE /api/v1/admin/users/{login}/methods[?kind=…]`: removes one kind
+/// of registered or imported data, or all of it.
+pub(super) async fn methods_delete(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    login: web::Path<String>,
+    query: web::Query<KindQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let name = authorise(&state, &req, &rid).await?;
+    let client = admin_client(&req, &rid);
+    let removed = state
+        .flows
+        .remove_user_methods(&login, query.kind.as_deref(), &format!("token:{name}"), &client)
+        .await
+        .map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "removed": removed })))
+}

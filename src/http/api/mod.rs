@@ -22,7 +22,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/change", web::post().to(reset::change_post))
         .route("/password/check", web::post().to(reset::password_check_post))
         .route("/admin/policy", web::get().to(admin::policy_get))
-        .route("/admin/policy", web::put().to(admin::policy_put));
+        .route("/admin/policy", web::put().to(admin::policy_put))
+        .route("/admin/users/{login}/methods", web::get().to(admin::methods_get))
+        .route("/admin/users/{login}/methods", web::put().to(admin::methods_put))
+        .route("/admin/users/{login}/methods", web::delete().to(admin::methods_delete));
 }
 
 /// The JSON of a strength report, shared by the API and the portal's meter.
