@@ -12,7 +12,7 @@ use crate::domain::audit::AuditRecord;
 use crate::domain::import::{Fields, ImportRow, RowProblem, check_fields};
 use crate::domain::mask::{mask_email, mask_phone};
 use crate::domain::{Activity, AuditOutcome, Login};
-use crate::store::{Effects, ImportCounts, ImportEntry};
+use crate::store::{Effects, ImportCounts, ImportEntry, ImportPerson};
 use std::sync::Arc;
 
 /// Directory look-ups in flight at once: enough to hide a directory's
@@ -97,10 +97,10 @@ impl Flows {
         }
         found.sort_by_key(|f| f.0);
         let people = found.len();
-        let mut entries = Vec::new();
-        let mut audit = Vec::with_capacity(people);
+        let mut batch = Vec::with_capacity(people);
         for (_, row, directory, account_id) in found {
             let mut given = Vec::new();
+            let mut entries = Vec::new();
             for (kind, value) in [
                 (Enrolment::Email, row.email),
                 (Enrolment::AltEmail, row.alt_email),
@@ -121,12 +121,9 @@ impl Flows {
                 Origin::File => format!("pre-populated by import (line {}): {}", row.line, given.join(", ")),
                 Origin::AdminApi => format!("pre-populated through the admin API: {}", given.join(", ")),
             };
-            audit.push(self.import_audit(actor, row.login.as_str(), detail, client));
+            batch.push(ImportPerson { entries, audit: self.import_audit(actor, row.login.as_str(), detail, client) });
         }
-        let counts = self
-            .store
-            .import_enrolments(entries, overwrite_verified, self.clock.now(), Effects::audited(audit))
-            .await?;
+        let counts = self.store.import_enrolments(batch, overwrite_verified, self.clock.now()).await?;
         Ok(ImportSummary { people, counts })
     }
 

@@ -35,6 +35,16 @@ pub struct ImportEntry {
     pub value: String,
 }
 
+/// One person's imported data and the audit row it gets if it changes
+/// anything.
+#[derive(Debug, Clone)]
+pub struct ImportPerson {
+    /// The data.
+    pub entries: Vec<ImportEntry>,
+    /// "pre-populated by …", written only when something changed.
+    pub audit: crate::domain::audit::AuditRecord,
+}
+
 /// What an import changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportCounts {
@@ -97,17 +107,17 @@ impl Store {
         .await
     }
 
-    /// Applies a whole import in one commit with its audit rows: every
-    /// datum is added or replaced, except that a value the person verified
-    /// themselves is kept unless `overwrite_verified`.
+    /// Applies a whole import in one commit: every datum is added or
+    /// replaced, except that a value the person verified themselves is
+    /// kept unless `overwrite_verified`; a person's audit row is written
+    /// when something of theirs was added or replaced.
     pub async fn import_enrolments(
         &self,
-        entries: Vec<ImportEntry>,
+        people: Vec<ImportPerson>,
         overwrite_verified: bool,
         now: i64,
-        effects: Effects,
     ) -> Result<ImportCounts, Error> {
-        self.write(now, effects, move |tx| {
+        self.change(move |tx| {
             let mut counts = ImportCounts::default();
             let mut read = tx.prepare_cached(
                 "SELECT value, source FROM enrolments WHERE directory = ?1 AND account_id = ?2 AND kind = ?3",
@@ -118,19 +128,25 @@ impl Store {
                  ON CONFLICT (directory, account_id, kind) DO UPDATE
                  SET value = excluded.value, verified_at = excluded.verified_at, last_step = NULL, source = 'import'",
             )?;
-            for e in &entries {
-                let key = params![e.directory, e.account_id, e.kind.id()];
-                let current: Option<(String, String)> =
-                    read.query_row(key, |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-                match current {
-                    Some((value, _)) if value == e.value => counts.unchanged += 1,
-                    Some((_, source)) if source == Source::User.id() && !overwrite_verified => {
-                        counts.kept_verified += 1
+            for person in &people {
+                let before = counts.added + counts.changed;
+                for e in &person.entries {
+                    let key = params![e.directory, e.account_id, e.kind.id()];
+                    let current: Option<(String, String)> =
+                        read.query_row(key, |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+                    match current {
+                        Some((value, _)) if value == e.value => counts.unchanged += 1,
+                        Some((_, source)) if source == Source::User.id() && !overwrite_verified => {
+                            counts.kept_verified += 1
+                        }
+                        found => {
+                            upsert.execute(params![e.directory, e.account_id, e.kind.id(), e.value, now])?;
+                            if found.is_some() { counts.changed += 1 } else { counts.added += 1 }
+                        }
                     }
-                    found => {
-                        upsert.execute(params![e.directory, e.account_id, e.kind.id(), e.value, now])?;
-                        if found.is_some() { counts.changed += 1 } else { counts.added += 1 }
-                    }
+                }
+                if counts.added + counts.changed > before {
+                    super::audit::append(tx, &person.audit)?;
                 }
             }
             Ok(counts)

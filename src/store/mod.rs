@@ -17,7 +17,7 @@ mod writer;
 
 pub use audit::AuditRow;
 pub use defence::Counts;
-pub use enrolments::{EnrolmentRow, ImportCounts, ImportEntry};
+pub use enrolments::{EnrolmentRow, ImportCounts, ImportEntry, ImportPerson};
 pub use flows::{
     CodeRow, FinishedWrite, FlowKind, FlowRow, FlowState, Issued, LinkedAccount, NewCode, NewFlow, SendCount,
 };

@@ -84,6 +84,11 @@ async fn imported_data_serves_resets_at_once_and_keeps_what_people_verified() {
     assert_eq!((again.added, again.changed, again.unchanged, again.kept_verified), (0, 0, 4, 1));
     let forced = import(&t, csv, true).await.unwrap().counts;
     assert_eq!((forced.changed, forced.unchanged), (1, 4));
+    // Audit rows only for people whose data changed: the first import
+    // (both), none for the repeat, ann's for the forced one.
+    let rows = t.app.store.recent_audit(50).await.unwrap();
+    let imported = rows.iter().filter(|r| r.record.detail.starts_with("pre-populated by import")).count();
+    assert_eq!(imported, 3);
 
     // Day one: ann's codes go to the imported address, not the directory's.
     let svc = t.service().await;
