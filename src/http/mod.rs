@@ -5,6 +5,7 @@
 
 mod api;
 mod assets;
+mod body;
 mod csrf;
 mod error;
 mod health;

@@ -308,6 +308,19 @@ async fn malformed_requests_get_clear_4xx_json() {
         assert!(!body["error"]["message"].as_str().unwrap().is_empty());
         assert_eq!(body["error"]["request_id"].as_str().unwrap().len(), 16);
     }
+    // Every body error names what is wrong: the field of a wrong type, the
+    // missing field, the unknown one.
+    for (body, named) in [
+        (json!({"user": 42}), "user: invalid type: integer `42`, expected a string"),
+        (json!({"usr": "alice"}), "unknown field `usr`"),
+        (json!({"user": "a", "extra": 1}), "unknown field `extra`"),
+        (json!({}), "missing field `user`"),
+    ] {
+        let resp = test::call_service(&svc, post("/api/v1/reset/start", body.clone())).await;
+        let answer = json(resp).await;
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.contains(named), "{body}: {message}");
+    }
     assert!(t.outbox().await.is_empty());
     assert!(t.audit_activities().await.is_empty(), "bad input changes nothing");
 }

@@ -114,15 +114,11 @@ pub(super) async fn methods_put(
     req: HttpRequest,
     rid: RequestId,
     login: web::Path<String>,
-    body: web::Json<serde_json::Value>,
+    body: crate::http::body::Body<MethodsBody>,
 ) -> Result<HttpResponse, ApiError> {
     let name = authorise(&state, &req, &rid).await?;
     let client = admin_client(&req, &rid);
-    // Through serde_path_to_error, so a value of the wrong type is named.
-    let b: MethodsBody = serde_path_to_error::deserialize(body.into_inner()).map_err(|e| {
-        let message = format!("The JSON body is not valid: {}: {}.", e.path(), e.inner());
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_json", message, &rid.0)
-    })?;
+    let b = body.into_inner();
     let fields = crate::domain::import::Fields {
         login: &login,
         email: present(&b.email),

@@ -59,7 +59,7 @@ pub(super) async fn start_post(
     state: web::Data<AppState>,
     req: HttpRequest,
     rid: RequestId,
-    body: web::Json<StartBody>,
+    body: crate::http::body::Body<StartBody>,
 ) -> Result<HttpResponse, ApiError> {
     let started = state
         .flows
@@ -125,7 +125,7 @@ pub(super) async fn send_post(
     req: HttpRequest,
     rid: RequestId,
     flow: web::Path<String>,
-    body: web::Json<SendBody>,
+    body: crate::http::body::Body<SendBody>,
 ) -> Result<HttpResponse, ApiError> {
     let sent = state
         .flows
@@ -159,7 +159,7 @@ pub(super) async fn verify_post(
     req: HttpRequest,
     rid: RequestId,
     flow: web::Path<String>,
-    body: web::Json<VerifyBody>,
+    body: crate::http::body::Body<VerifyBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let proof = match (body.code, body.answers) {
@@ -193,7 +193,7 @@ pub(super) async fn password_post(
     req: HttpRequest,
     rid: RequestId,
     flow: web::Path<String>,
-    body: web::Json<PasswordBody>,
+    body: crate::http::body::Body<PasswordBody>,
 ) -> Result<HttpResponse, ApiError> {
     state
         .flows
@@ -226,7 +226,7 @@ pub(super) struct CheckBody {
 pub(super) async fn password_check_post(
     state: web::Data<AppState>,
     rid: RequestId,
-    body: web::Json<CheckBody>,
+    body: crate::http::body::Body<CheckBody>,
 ) -> Result<HttpResponse, ApiError> {
     use secrecy::ExposeSecret;
     let report = state
@@ -250,7 +250,7 @@ pub(super) async fn change_post(
     state: web::Data<AppState>,
     req: HttpRequest,
     rid: RequestId,
-    body: web::Json<ChangeBody>,
+    body: crate::http::body::Body<ChangeBody>,
 ) -> Result<HttpResponse, ApiError> {
     state
         .flows

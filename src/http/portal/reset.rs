@@ -306,7 +306,7 @@ async fn password_check_post(
     state: web::Data<AppState>,
     req: HttpRequest,
     rid: RequestId,
-    body: web::Json<CheckBody>,
+    body: crate::http::body::Body<CheckBody>,
 ) -> Result<HttpResponse, crate::http::error::ApiError> {
     use crate::http::error::ApiError;
     if csrf::check(&req, &state.site, &body.csrf).is_err() {
