@@ -10,7 +10,7 @@
 mod common;
 
 use common::env_n;
-use common::users::{env, prepare_users};
+use common::users::{prepare_users, slapd_config};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -19,23 +19,8 @@ async fn main() {
     let rows = env_n("BENCH_ROWS", 100_000);
     prepare_users(rows).await;
     let dir = tempfile::tempdir().unwrap();
-    let password_file = dir.path().join("bind-password");
-    std::fs::write(&password_file, env("BIND_PASSWORD")).unwrap();
     let config = dir.path().join("passdesk.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[store]\ndata_dir = \"{}\"\n[directories.corp]\nkind = \"openldap\"\nurls = [\"{}\"]\nca_file = \"{}\"\n\
-             bind_dn = \"{}\"\nbind_password_file = \"{}\"\nscope = [\"{}\"]\nlogin_attributes = [\"uid\"]\n",
-            dir.path().join("data").display(),
-            env("URL"),
-            env("CA"),
-            env("BIND_DN"),
-            password_file.display(),
-            env("SCOPE"),
-        ),
-    )
-    .unwrap();
+    std::fs::write(&config, slapd_config(dir.path(), &dir.path().join("data"))).unwrap();
     let csv = dir.path().join("staff.csv");
     let mut text = String::from("login,email,alt_email,mobile,office_phone\n");
     for i in 0..rows {

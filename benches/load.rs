@@ -24,7 +24,7 @@
 mod common;
 
 use common::scale::{audit_cost, cpu_ticks, database_bytes, machine_ticks, pid_of, prefill_audit};
-use common::users::{connect, dn, env, fresh_password, prepare_users};
+use common::users::{connect, dn, fresh_password, prepare_users, slapd_config};
 use common::{client, env_n, free_port, percentile, rss_kib, spawn_with, wait_ready};
 use ldap3::exop::PasswordModify;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -198,6 +198,27 @@ fn own_time(resp: &reqwest::Response) -> Option<(f64, f64, f64)> {
 }
 
 /// Records a passdesk answer's own and directory time under `step`.
+/// Records a request that must answer 200: its latency and passdesk's
+/// split of it, or a failure; false when it failed.
+fn answered(
+    tally: &mut Tally,
+    step: &'static str,
+    started: Instant,
+    resp: Result<reqwest::Response, reqwest::Error>,
+) -> bool {
+    match resp {
+        Ok(r) if r.status() == 200 => {
+            split(tally, step, &r);
+            tally.add(step, started.elapsed().as_secs_f64() * 1e3);
+            true
+        }
+        other => {
+            tally.fail(format!("{step}: {:?}", other.map(|r| r.status())));
+            false
+        }
+    }
+}
+
 fn split(tally: &mut Tally, step: &'static str, resp: &reqwest::Response) {
     if let Some((own, directory, store)) = own_time(resp) {
         tally.add(own_step(step), own);
@@ -276,14 +297,9 @@ async fn reset_worker(shared: Arc<Shared>, http: reqwest::Client, base: String, 
         let flow = started["flow"].as_str().unwrap().to_owned();
         let t = Instant::now();
         let sent = post(format!("/api/v1/reset/{flow}/send"), serde_json::json!({"method": "email"})).await;
-        if !sent.as_ref().is_ok_and(|r| r.status() == 200) {
-            tally.fail(format!("send: {:?}", sent.map(|r| r.status())));
+        if !answered(&mut tally, "POST reset/{flow}/send", t, sent) {
             continue;
         }
-        if let Ok(r) = &sent {
-            split(&mut tally, "POST reset/{flow}/send", r);
-        }
-        step(&mut tally, "POST reset/{flow}/send", t);
         let Some(code) = code_for(&db, &format!("{login}@example.test")) else {
             tally.fail("no code in the outbox".into());
             continue;
@@ -291,14 +307,9 @@ async fn reset_worker(shared: Arc<Shared>, http: reqwest::Client, base: String, 
         let t = Instant::now();
         let verified =
             post(format!("/api/v1/reset/{flow}/verify"), serde_json::json!({"method": "email", "code": code})).await;
-        if !verified.as_ref().is_ok_and(|r| r.status() == 200) {
-            tally.fail(format!("verify: {:?}", verified.map(|r| r.status())));
+        if !answered(&mut tally, "POST reset/{flow}/verify", t, verified) {
             continue;
         }
-        if let Ok(r) = &verified {
-            split(&mut tally, "POST reset/{flow}/verify", r);
-        }
-        step(&mut tally, "POST reset/{flow}/verify", t);
         let t = Instant::now();
         let written = post(format!("/api/v1/reset/{flow}/password"), serde_json::json!({"new_password": new})).await;
         match written {
@@ -437,20 +448,7 @@ async fn main() {
         notes.push(note);
     }
     let port = free_port();
-    let password_file = dir.path().join("bind-password");
-    std::fs::write(&password_file, env("BIND_PASSWORD")).unwrap();
-    let config = format!(
-        "[store]\ndata_dir = \"{}\"\n[directories.corp]\nkind = \"openldap\"\nurls = [\"{}\"]\nca_file = \"{}\"\n\
-         bind_dn = \"{}\"\nbind_password_file = \"{}\"\nscope = [\"{}\"]\nlogin_attributes = [\"uid\"]\n\
-         mail_domain = \"example.test\"\npolicy_dn = \"cn=default,ou=policies,{}\"\n",
-        dir.path().join("passdesk-data").display(),
-        env("URL"),
-        env("CA"),
-        env("BIND_DN"),
-        password_file.display(),
-        env("SCOPE"),
-        env("BASE"),
-    );
+    let config = slapd_config(dir.path(), &dir.path().join("passdesk-data"));
     let config_path = dir.path().join("passdesk.toml");
     std::fs::write(&config_path, config).unwrap();
     // BENCH_MIN_STRENGTH (default: passdesk's own, 2) sets the strength

@@ -99,3 +99,22 @@ pub async fn prepare_users(n: usize) -> Arc<Vec<Mutex<String>>> {
     eprintln!("prepared {n} users in {:.1} s", started.elapsed().as_secs_f64());
     passwords
 }
+
+/// A passdesk configuration for the bed's slapd with its data in
+/// `data_dir`; writes the service account's password file into `dir`.
+pub fn slapd_config(dir: &std::path::Path, data_dir: &std::path::Path) -> String {
+    let password_file = dir.join("bind-password");
+    std::fs::write(&password_file, env("BIND_PASSWORD")).unwrap();
+    format!(
+        "[store]\ndata_dir = \"{}\"\n[directories.corp]\nkind = \"openldap\"\nurls = [\"{}\"]\nca_file = \"{}\"\n\
+         bind_dn = \"{}\"\nbind_password_file = \"{}\"\nscope = [\"{}\"]\nlogin_attributes = [\"uid\"]\n\
+         mail_domain = \"example.test\"\npolicy_dn = \"cn=default,ou=policies,{}\"\n",
+        data_dir.display(),
+        env("URL"),
+        env("CA"),
+        env("BIND_DN"),
+        password_file.display(),
+        env("SCOPE"),
+        env("BASE"),
+    )
+}

@@ -6,9 +6,9 @@
 use super::ImportArgs;
 use crate::app::App;
 use crate::clock::SystemClock;
-use crate::domain::import::{ImportError, RowProblem, check_import};
+use crate::domain::import::{RowProblem, check_import};
+use crate::flow::Error;
 use crate::flow::import::{ImportJob, Origin};
-use crate::flow::{Client, Error};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -33,8 +33,8 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
     // directories do not know, in one pass.
     let (rows, problems) = match check_import(&bytes, &names, config.organisation.phone_country_code.as_deref()) {
         Ok(checked) => checked,
-        Err(ImportError::Header(why)) => anyhow::bail!("{file}, line 1: {why}. Nothing was imported."),
-        Err(ImportError::Rows(problems)) => anyhow::bail!(rejected(&file, &problems)),
+        // Only the header is refused here (a bad row is reported below).
+        Err(header) => anyhow::bail!("{file}, {header}. Nothing was imported."),
     };
     let app = App::build(config, Arc::new(SystemClock))?;
     let bar = indicatif::ProgressBar::new(rows.len() as u64);
@@ -43,10 +43,10 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<()> {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar.set_message("finding the users");
-    let client = Client { ip: None, request_id: Some("cli".into()) };
+    let client = super::cli_client();
     let progress = |n: usize| bar.set_position(n as u64);
     let job = ImportJob { rows, earlier: problems, overwrite_verified: args.overwrite_verified, origin: Origin::File };
-    let result = app.flows.import_contacts(job, &super::policy_actor(), &client, &progress).await;
+    let result = app.flows.import_contacts(job, &super::actor(), &client, &progress).await;
     bar.finish_and_clear();
     let summary = match result {
         Ok(summary) => summary,

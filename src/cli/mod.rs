@@ -234,11 +234,22 @@ pub use check::check;
 pub use import::import;
 pub use init::init;
 pub use outbox::outbox;
-use policy::actor as policy_actor;
 pub use policy::{admin, policy};
 
 /// Loads the configuration for a subcommand, or explains every problem.
 pub fn load_config(explicit: Option<PathBuf>) -> anyhow::Result<crate::config::Config> {
     let path = config_path(explicit);
     Ok(crate::config::load(path.as_deref())?)
+}
+
+/// The request context of a command-line action (no address; "cli" as the
+/// request id in the log and the audit trail).
+fn cli_client() -> crate::flow::Client {
+    crate::flow::Client { ip: None, request_id: Some("cli".into()) }
+}
+
+/// Who acts from the command line, for the audit trail.
+fn actor() -> String {
+    let user = std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
 }

@@ -3,20 +3,10 @@
 //! as the admin API (validated, audited).
 
 use super::{AdminAction, AdminArgs, PolicyAction, PolicyArgs};
+use super::{actor, cli_client};
 use crate::app::App;
 use crate::clock::SystemClock;
-use crate::flow::Client;
 use std::sync::Arc;
-
-fn cli_client() -> Client {
-    Client { ip: None, request_id: Some("cli".into()) }
-}
-
-/// Who acts from the command line, for the audit trail.
-pub(super) fn actor() -> String {
-    let user = std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "unknown".into());
-    format!("cli:{user}")
-}
 
 /// Runs `passdesk policy`.
 pub async fn policy(args: PolicyArgs) -> anyhow::Result<()> {

@@ -108,14 +108,20 @@ impl Flows {
         directory_value.and_then(|v| normalise_phone(v, self.settings.phone_country.as_deref()).ok())
     }
 
-    /// Where a code for `kind` goes for a real flow's account; `None` when
-    /// the account or the registration is gone (the flow then acts as a decoy).
-    pub(super) async fn destination(&self, flow: &FlowRow, kind: MethodKind) -> Result<Option<String>, Error> {
+    /// Where a code for `kind` goes for a real flow's account, with the
+    /// account as just read (so the caller need not read it again); `None`
+    /// when the account or the registration is gone (the flow then acts as
+    /// a decoy).
+    pub(super) async fn destination(
+        &self,
+        flow: &FlowRow,
+        kind: MethodKind,
+    ) -> Result<Option<(String, Account)>, Error> {
         let (Some(id), Some(dir)) = (&flow.account_id, self.directory(&flow.directory)) else { return Ok(None) };
         let account = dir.account(&AccountId(id.clone())).await.map_err(directory_error)?;
         let Some(account) = account.filter(|a| !a.disabled) else { return Ok(None) };
         let rows = self.store.enrolments(flow.directory.clone(), id.clone()).await?;
-        Ok(match kind {
+        let to = match kind {
             MethodKind::Email => email_address(&rows, &account),
             MethodKind::AltEmail => registered(&rows, Enrolment::AltEmail).map(|r| r.value.clone()),
             MethodKind::MobileSms | MethodKind::MobileVoice => {
@@ -123,7 +129,8 @@ impl Flows {
             }
             MethodKind::OfficeVoice => self.phone(&rows, Enrolment::OfficePhone, account.office_phone.as_deref()),
             MethodKind::Questions | MethodKind::Authenticator => None,
-        })
+        };
+        Ok(to.map(|to| (to, account)))
     }
 
     /// Draws the security questions for a flow (kept until a failure, so a

@@ -125,12 +125,6 @@ impl Flows {
         Ok((account, policy))
     }
 
-    /// Until when the directory will refuse a new password for the flow's
-    /// account, if that is still ahead (a password changed too recently).
-    pub(super) async fn too_young_until(&self, flow: &crate::store::FlowRow) -> Result<Option<i64>, Error> {
-        Ok(self.account_policy(flow).await?.1.too_young_until)
-    }
-
     /// Refuses a password found in the offline breached-password list.
     pub(super) fn check_breached(&self, normalised: &str) -> Result<(), Error> {
         match &self.settings.breached {

@@ -262,7 +262,8 @@ impl Flows {
         let code = OneTimeCode::generate();
         let expires_at = rules.expiry(now);
         let mut effects = Effects::default();
-        let destination = self.destination(&flow, offered.kind).await?;
+        let found = self.destination(&flow, offered.kind).await?;
+        let destination = found.as_ref().map(|(to, _)| to.clone());
         if offered.kind.style() == ProofStyle::PhoneCode {
             self.confirm_number(&flow, &key, destination.as_deref(), confirm, client).await?;
             self.ensure_phone_budget(&flow, client).await?;
@@ -271,8 +272,8 @@ impl Flows {
         // before any proof, in the message itself: the page looks as if a
         // code went out (DESIGN.md §6), and the stored MAC, like a decoy's,
         // can never be matched.
-        let too_soon = match (&destination, flow.kind) {
-            (Some(_), FlowKind::Reset) => self.too_young_until(&flow).await?,
+        let too_soon = match (&found, flow.kind, self.directory(&flow.directory)) {
+            (Some((_, account)), FlowKind::Reset, Some(dir)) => self.policy_for(&dir, account).await?.too_young_until,
             _ => None,
         };
         // A decoy still stores a code (its MAC can never be matched) so that
