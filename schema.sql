@@ -29,7 +29,7 @@ CREATE TABLE enrolments (
     directory   TEXT NOT NULL,
     account_id  TEXT NOT NULL,
     kind        TEXT NOT NULL
-                CHECK (kind IN ('email', 'alt_email', 'mobile', 'office_phone', 'questions', 'authenticator')),
+                CHECK (kind IN ('email', 'alt_email', 'mobile', 'office_phone', 'questions', 'authenticator', 'passkey')),
     value       TEXT NOT NULL,
     verified_at INTEGER NOT NULL,
     -- Who set it: the person ('user', verified by them) or an administrator's
@@ -65,6 +65,30 @@ CREATE TABLE flows (
     touched_at   INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX flows_touched ON flows (touched_at);
+
+-- Signed-in sessions of the registration portal: a person who proved their
+-- directory password. Only the SHA-256 of the token is stored. A session
+-- holds at most one registration waiting for its proof: an address or
+-- number with the MAC of the code sent there, or a new authenticator secret
+-- (sealed under the server key) until the app's first code confirms it.
+CREATE TABLE sessions (
+    id           INTEGER PRIMARY KEY,
+    token_hash   BLOB NOT NULL UNIQUE,
+    directory    TEXT NOT NULL,
+    account_id   TEXT NOT NULL,
+    login        TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    touched_at   INTEGER NOT NULL,
+    -- The person chose "skip for now" on the registration interrupt.
+    skipped      INTEGER NOT NULL DEFAULT 0 CHECK (skipped IN (0, 1)),
+    pending_kind TEXT,
+    pending_value TEXT,
+    pending_mac  BLOB,
+    pending_sent_at INTEGER,
+    pending_expires_at INTEGER,
+    pending_failures INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX sessions_touched ON sessions (touched_at);
 
 -- One-time codes, stored only as HMAC-SHA256 under the server key and bound
 -- to the flow and method that asked for them.

@@ -243,6 +243,9 @@ async fn purge_old_flows(
         if let Err(e) = store.purge_flows(before).await {
             tracing::warn!(error = %e, "purging old flows failed");
         }
+        if let Err(e) = state.flows.purge_sessions().await {
+            tracing::warn!(error = %e, "purging old registration sessions failed");
+        }
         tokio::time::sleep(std::time::Duration::from_secs(600)).await;
     }
 }

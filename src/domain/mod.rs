@@ -17,6 +17,7 @@ pub mod method;
 pub mod password;
 pub mod phone;
 pub mod policy;
+pub mod qr;
 pub mod questions;
 pub mod token;
 pub mod totp;

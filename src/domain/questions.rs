@@ -80,13 +80,19 @@ pub fn normalise_answer(answer: &str) -> Result<String, AnswerError> {
     if answer.chars().any(char::is_control) {
         return Err(AnswerError::ControlCharacters);
     }
-    let folded: String = answer.nfkc().collect::<String>().to_lowercase();
-    let normal = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+    let normal = fold(answer);
     match normal.chars().count() {
         n if n < ANSWER_MIN_CHARS => Err(AnswerError::TooShort),
         n if n > ANSWER_MAX_CHARS => Err(AnswerError::TooLong),
         _ => Ok(normal),
     }
+}
+
+/// Case, width and spacing folded away, so "Main  Street" and "main street"
+/// compare equal; answers are stored and compared in this form.
+pub fn fold(text: &str) -> String {
+    let folded: String = text.nfkc().collect::<String>().to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Checks an administrator's custom questions.

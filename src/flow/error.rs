@@ -114,6 +114,17 @@ pub enum Error {
     /// An import file has rows that cannot be imported; nothing was.
     #[error("{} row(s) cannot be imported; nothing was imported", .0.len())]
     ImportRejected(Vec<crate::domain::import::RowProblem>),
+    /// The registration session is missing, signed out or timed out.
+    #[error("sign in again: this session has ended")]
+    SignInNeeded,
+    /// Removing a method would leave fewer than the policy requires.
+    #[error("removing this would leave {left} of the {required} method(s) the policy requires")]
+    MethodNeeded {
+        /// Methods the policy requires.
+        required: u8,
+        /// Methods left after the removal.
+        left: usize,
+    },
     /// No directory server answered; nothing changed.
     #[error("the directory cannot be reached; try again in a few minutes")]
     DirectoryUnavailable,

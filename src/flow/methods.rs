@@ -76,32 +76,48 @@ impl Flows {
         questions_needed: u8,
     ) -> Result<Vec<OfferedMethod>, Error> {
         let rows = self.store.enrolments(directory.to_owned(), account.id.0.clone()).await?;
+        Ok(self.methods_from(&rows, account, questions_needed))
+    }
+
+    /// The methods `rows` and the directory's data give, so registration
+    /// can ask what would be left after removing one.
+    pub(super) fn methods_from(
+        &self,
+        rows: &[EnrolmentRow],
+        account: &Account,
+        questions_needed: u8,
+    ) -> Vec<OfferedMethod> {
         let mut methods = Vec::new();
-        if let Some(email) = email_address(&rows, account) {
+        if let Some(email) = email_address(rows, account) {
             methods.push(OfferedMethod::new(MethodKind::Email, mask_email(&email)));
         }
-        if let Some(alt) = registered(&rows, Enrolment::AltEmail) {
+        if let Some(alt) = registered(rows, Enrolment::AltEmail) {
             methods.push(OfferedMethod::new(MethodKind::AltEmail, mask_email(&alt.value)));
         }
-        if let Some(mobile) = self.phone(&rows, Enrolment::Mobile, account.mobile.as_deref()) {
+        if let Some(mobile) = self.phone(rows, Enrolment::Mobile, account.mobile.as_deref()) {
             methods.push(OfferedMethod::new(MethodKind::MobileSms, mask_phone(&mobile)));
             methods.push(OfferedMethod::new(MethodKind::MobileVoice, mask_phone(&mobile)));
         }
-        if let Some(office) = self.phone(&rows, Enrolment::OfficePhone, account.office_phone.as_deref()) {
+        if let Some(office) = self.phone(rows, Enrolment::OfficePhone, account.office_phone.as_deref()) {
             methods.push(OfferedMethod::new(MethodKind::OfficeVoice, mask_phone(&office)));
         }
-        if registered(&rows, Enrolment::Authenticator).is_some() {
+        if registered(rows, Enrolment::Authenticator).is_some() {
             methods.push(OfferedMethod::new(MethodKind::Authenticator, ""));
         }
-        if parse_answers(registered(&rows, Enrolment::Questions)).len() >= usize::from(questions_needed) {
+        if parse_answers(registered(rows, Enrolment::Questions)).len() >= usize::from(questions_needed) {
             methods.push(OfferedMethod::new(MethodKind::Questions, ""));
         }
-        Ok(methods)
+        methods
     }
 
     /// A usable E.164 number: the registered one, else the directory's when
     /// it normalises.
-    fn phone(&self, rows: &[EnrolmentRow], kind: Enrolment, directory_value: Option<&str>) -> Option<String> {
+    pub(super) fn phone(
+        &self,
+        rows: &[EnrolmentRow],
+        kind: Enrolment,
+        directory_value: Option<&str>,
+    ) -> Option<String> {
         if let Some(row) = registered(rows, kind) {
             return Some(row.value.clone());
         }

@@ -13,7 +13,7 @@ mod methods;
 pub mod notices;
 pub mod policy;
 pub mod reconcile;
-mod register;
+pub mod register;
 pub mod reset;
 mod settings;
 mod writeback;
@@ -80,6 +80,7 @@ pub struct Flows {
     outbox_signal: Arc<tokio::sync::Notify>,
     captcha_load: captcha::CaptchaLoad,
     policy_helpdesk: Arc<std::sync::RwLock<String>>,
+    guards: register::PasswordGuards,
 }
 
 impl Flows {
@@ -103,6 +104,7 @@ impl Flows {
             outbox_signal: Arc::new(tokio::sync::Notify::new()),
             captcha_load: captcha::CaptchaLoad::default(),
             policy_helpdesk: Arc::default(),
+            guards: register::PasswordGuards::default(),
         }
     }
 

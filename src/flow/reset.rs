@@ -335,6 +335,11 @@ impl Flows {
     /// Refuses text messages and calls once the organisation's daily
     /// budget is spent: people use another method until it recovers.
     async fn ensure_phone_budget(&self, flow: &FlowRow, client: &Client) -> Result<(), Error> {
+        self.ensure_phone_budget_for(&flow.login, client).await
+    }
+
+    /// Refuses a text or call once the organisation's daily budget is spent.
+    pub(super) async fn ensure_phone_budget_for(&self, login: &str, client: &Client) -> Result<(), Error> {
         let now = self.clock.now();
         let sent = self.store.phone_messages_since(now - 24 * 3600).await?;
         if sent < self.settings.phone_daily_budget {
@@ -342,7 +347,7 @@ impl Flows {
         }
         let detail = format!("organisation's daily budget of {} text messages and calls spent", sent);
         tracing::warn!("{detail}: phone methods paused (notify.phone_daily_budget)");
-        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
+        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, login, detail, client);
         self.store.record(now, Effects::audited(vec![audit])).await?;
         Err(Error::PhoneBudgetSpent)
     }
@@ -393,7 +398,7 @@ impl Flows {
     /// telling them apart would take thousands of tries per user ID, far
     /// beyond the send budget and the block after five failures
     /// (BENCHMARKS.md, "No enumeration by timing").
-    async fn padded<T>(&self, begun: tokio::time::Instant, answer: T) -> T {
+    pub(super) async fn padded<T>(&self, begun: tokio::time::Instant, answer: T) -> T {
         let floor = self.settings.response_floor;
         if floor.is_zero() {
             return answer;

@@ -206,3 +206,101 @@ pub struct ErrorPage<'a> {
     /// Where to start again, if useful.
     pub retry: Option<&'a str>,
 }
+
+/// `register_sign_in.html`: sign in to registration with the directory password.
+#[derive(Template)]
+#[template(path = "register_sign_in.html")]
+pub struct RegisterSignInPage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+    /// Anti-CSRF token.
+    pub csrf: &'a str,
+    /// What was typed, on a retry.
+    pub user: &'a str,
+    /// Problem to show, if any.
+    pub error: Option<&'a str>,
+}
+
+/// One row of the registration overview.
+pub struct RegisteredView {
+    /// Stable kind id (for the remove form).
+    pub kind: &'static str,
+    /// What it is.
+    pub label: &'static str,
+    /// Masked value.
+    pub hint: String,
+    /// "from the directory", "verified by you on …", "set by your administrator on …".
+    pub origin: String,
+    /// A remove button is shown.
+    pub removable: bool,
+}
+
+/// `register.html`: what is registered, what the policy asks, and the forms.
+#[derive(Template)]
+#[template(path = "register.html")]
+pub struct RegisterPage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+    /// Anti-CSRF token.
+    pub csrf: &'a str,
+    /// Name to greet.
+    pub display_name: &'a str,
+    /// What passdesk can use now.
+    pub items: Vec<RegisteredView>,
+    /// Methods the policy requires.
+    pub required: u8,
+    /// Methods the person has.
+    pub usable: usize,
+    /// The interrupt banner: register (or confirm) before going on.
+    pub interrupt: bool,
+    /// The data is older than the re-confirmation period.
+    pub stale: bool,
+    /// Register forms offered: alternate e-mail, mobile, office phone.
+    pub offer_alt_email: bool,
+    /// Mobile phone form.
+    pub offer_mobile: bool,
+    /// Office phone form.
+    pub offer_office: bool,
+    /// Security questions link.
+    pub offer_questions: bool,
+    /// Authenticator link.
+    pub offer_authenticator: bool,
+    /// A code is waiting: its label and masked destination.
+    pub pending: Option<(&'static str, String)>,
+    /// What just happened.
+    pub notice: Option<&'a str>,
+    /// Problem to show, if any.
+    pub error: Option<&'a str>,
+}
+
+/// `register_questions.html`: choose and answer security questions.
+#[derive(Template)]
+#[template(path = "register_questions.html")]
+pub struct RegisterQuestionsPage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+    /// Anti-CSRF token.
+    pub csrf: &'a str,
+    /// The list to choose from.
+    pub catalogue: &'a [Question],
+    /// Slots 1..=count.
+    pub slots: Vec<usize>,
+    /// Problem to show, if any.
+    pub error: Option<&'a str>,
+}
+
+/// `register_authenticator.html`: the QR code, the text secret and the first code.
+#[derive(Template)]
+#[template(path = "register_authenticator.html")]
+pub struct RegisterAuthenticatorPage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+    /// Anti-CSRF token.
+    pub csrf: &'a str,
+    /// `data:` URL of the QR code SVG.
+    pub qr: String,
+    /// The secret in groups of four, for typing by hand.
+    pub secret: String,
+    /// Problem to show, if any.
+    pub error: Option<&'a str>,
+}

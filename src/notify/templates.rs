@@ -37,6 +37,26 @@ pub fn verification_code(brand: &Brand, to: &str, code: &str, minutes: i64, expi
     }
 }
 
+/// The code that proves a new alternate address belongs to the person
+/// registering it: says what it is for, so a stranger's address that
+/// received it by a typo knows to ignore it.
+pub fn registration_code(brand: &Brand, to: &str, code: &str, minutes: i64, expires_at: i64) -> Message {
+    Message {
+        channel: Channel::Email,
+        recipient: to.to_owned(),
+        subject: format!("{} code to confirm your address: {code}", brand.organisation),
+        body: format!(
+            "Your code is: {code}\n\n\
+             Someone (we hope you) is adding this address to their {} account as a way to reset their \
+             password. Type the code on the security info page within {minutes} minutes to confirm it.\n\n\
+             If this was not you, ignore this message: the address will not be added.{}",
+            brand.organisation,
+            brand.footer()
+        ),
+        expires_at: Some(expires_at),
+    }
+}
+
 /// A verification code by text message: short, the code first, the
 /// organisation named so the person knows who sent it.
 pub fn sms_code(brand: &Brand, to: &str, code: &str, minutes: i64, expires_at: i64) -> Message {
@@ -110,6 +130,8 @@ pub enum Notice {
     Change,
     /// An unlock without a new password.
     Unlock,
+    /// Security info for password reset added, changed or removed.
+    Registration,
 }
 
 impl Notice {
@@ -119,6 +141,7 @@ impl Notice {
             Self::Reset => "reset",
             Self::Change => "change",
             Self::Unlock => "unlock",
+            Self::Registration => "registration",
         }
     }
 
@@ -127,6 +150,9 @@ impl Notice {
             Self::Reset => "The password of your account was reset through self-service password reset",
             Self::Change => "The password of your account was changed",
             Self::Unlock => "Your account was unlocked through self-service",
+            Self::Registration => {
+                "The security info used to verify your identity for a password reset was changed on your account"
+            }
         }
     }
 
@@ -135,6 +161,7 @@ impl Notice {
             Self::Reset => format!("Your {organisation} password was reset"),
             Self::Change => format!("Your {organisation} password was changed"),
             Self::Unlock => format!("Your {organisation} account was unlocked"),
+            Self::Registration => format!("Your {organisation} security info was changed"),
         }
     }
 }

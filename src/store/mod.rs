@@ -11,6 +11,7 @@ mod flows;
 mod migrate;
 mod outbox;
 mod reports;
+mod sessions;
 mod settings;
 mod writebacks;
 mod writer;
@@ -23,6 +24,7 @@ pub use flows::{
 };
 pub use outbox::{OutboxRow, OutboxState};
 pub use reports::{NewReport, ReportRow};
+pub use sessions::{Pending, Proven, SessionRow};
 pub use writebacks::{OpenWriteback, WritebackKind, WritebackOutcome};
 
 use crate::config::StoreConfig;

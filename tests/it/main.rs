@@ -23,6 +23,8 @@ mod outage;
 mod passwords;
 mod policy;
 mod reconcile;
+mod register;
+mod register_directories;
 mod reset_api;
 mod reset_portal;
 mod security;

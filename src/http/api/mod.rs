@@ -5,6 +5,7 @@
 
 mod admin;
 mod openapi;
+mod register;
 mod reset;
 
 use actix_web::web;
@@ -19,6 +20,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/reset/{flow}/verify", web::post().to(reset::verify_post))
         .route("/reset/{flow}/password", web::post().to(reset::password_post))
         .route("/reset/{flow}/unlock", web::post().to(reset::unlock_post))
+        .route("/register/session", web::post().to(register::sign_in_post))
+        .route("/register/{session}", web::get().to(register::view_get))
+        .route("/register/{session}", web::delete().to(register::sign_out_delete))
+        .route("/register/{session}/contact", web::post().to(register::contact_post))
+        .route("/register/{session}/contact", web::delete().to(register::contact_delete))
+        .route("/register/{session}/contact/verify", web::post().to(register::contact_verify_post))
+        .route("/register/{session}/questions", web::put().to(register::questions_put))
+        .route("/register/{session}/authenticator", web::post().to(register::authenticator_post))
+        .route("/register/{session}/authenticator/verify", web::post().to(register::authenticator_verify_post))
+        .route("/register/{session}/methods/{kind}", web::delete().to(register::method_delete))
+        .route("/register/{session}/skip", web::post().to(register::skip_post))
+        .route("/register/{session}/reconfirm", web::post().to(register::reconfirm_post))
         .route("/change", web::post().to(reset::change_post))
         .route("/password/check", web::post().to(reset::password_check_post))
         .route("/admin/policy", web::get().to(admin::policy_get))

@@ -17,8 +17,113 @@ fn flow_param() -> Value {
             "schema": { "type": "string", "pattern": "^[0-9a-f]{64}$" } })
 }
 
+fn session_param() -> Value {
+    json!({ "name": "session", "in": "path", "required": true, "description": "The session token returned by register/session (64 hex characters).",
+            "schema": { "type": "string", "pattern": "^[0-9a-f]{64}$" } })
+}
+
+fn registration_answer() -> Value {
+    json!({ "description": "The registration: {login, display_name, required, usable, enough, stale, interrupt, items: [{kind, label, hint (masked), origin: directory|you|imported, since, removable}], can_register, questions_to_register, questions: [{id, text}], pending: {kind, hint, expires_in} | null}",
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Registration" } } } })
+}
+
+/// A registration step: its summary, body schema (if any) and the errors it may answer.
+fn register_step(summary: &str, body: Option<&str>, errors: &[(&str, &str)]) -> Value {
+    let mut responses = json!({ "200": registration_answer(), "401": error_response("Session ended: sign in again (sign_in_needed)"),
+                                "503": error_response("Directory unreachable; nothing changed") });
+    for (status, what) in errors {
+        responses[*status] = error_response(what);
+    }
+    let mut op = json!({ "summary": summary, "parameters": [session_param()], "responses": responses });
+    if let Some(schema) = body {
+        op["requestBody"] = json_body(schema);
+    }
+    op
+}
+
+/// The `/api/v1/register/…` paths.
+fn register_paths() -> Value {
+    json!({
+        "/api/v1/register/session": { "post": {
+            "summary": "Sign in to registration with the directory password; answers a session token and the registration",
+            "requestBody": json_body("SignInRequest"),
+            "responses": { "200": { "description": "{session, registration}" },
+                           "400": error_response("Malformed body (invalid_input, naming the field)"),
+                           "401": error_response("User ID or password not correct (wrong_credentials)"),
+                           "403": error_response("Account locked (account_locked) or self-service not available (contact_helpdesk)"),
+                           "429": error_response("Blocked after too many failures (blocked)"),
+                           "503": error_response("Directory unreachable") } }},
+        "/api/v1/register/{session}": {
+            "get": register_step("What is registered, masked, and what the policy requires", None, &[]),
+            "delete": { "summary": "Sign out", "parameters": [session_param()], "responses": { "204": { "description": "Signed out" } } }
+        },
+        "/api/v1/register/{session}/contact": {
+            "post": register_step("Send a code to a new alternate e-mail (kind alt_email), mobile (text) or office phone (call); saved once the code is verified",
+                Some("ContactRequest"), &[("400", "Malformed address or number, or unknown kind (invalid_input)"),
+                ("429", "Asked again too soon (too_soon), message budget spent (blocked, phone_budget_spent)")]),
+            "delete": register_step("Cancel the registration waiting for its code", None, &[])
+        },
+        "/api/v1/register/{session}/contact/verify": {
+            "post": register_step("Check the code sent to the new address or number and save it", Some("CodeRequest"),
+                &[("400", "Wrong or expired code (code_wrong, code_expired)"), ("409", "No code sent (no_code_sent)"),
+                  ("429", "Too many wrong tries (code_used_up, blocked)")])
+        },
+        "/api/v1/register/{session}/questions": {
+            "put": register_step("Choose and answer security questions (the policy's number; answers distinct, not the question, not the password)",
+                Some("QuestionsRequest"), &[("400", "Wrong count, unknown or repeated question, or a bad answer (invalid_input)")])
+        },
+        "/api/v1/register/{session}/authenticator": {
+            "post": { "summary": "A new authenticator secret: {secret (base32), uri (otpauth://), qr_svg, expires_in}", "parameters": [session_param()],
+                      "responses": { "200": { "description": "The secret and its QR code" }, "401": error_response("Session ended (sign_in_needed)") } }
+        },
+        "/api/v1/register/{session}/authenticator/verify": {
+            "post": register_step("Confirm the authenticator with its first code and save it", Some("CodeRequest"),
+                &[("400", "Wrong code (authenticator_wrong)"), ("409", "No set-up started (wrong_step)")])
+        },
+        "/api/v1/register/{session}/methods/{kind}": {
+            "delete": { "summary": "Remove a registration, unless what is left would not meet the policy",
+                "parameters": [session_param(), { "name": "kind", "in": "path", "required": true, "schema": { "type": "string",
+                    "enum": ["email", "alt_email", "mobile", "office_phone", "questions", "authenticator"] } }],
+                "responses": { "200": registration_answer(), "400": error_response("Nothing of this kind registered (invalid_input)"),
+                               "401": error_response("Session ended (sign_in_needed)"),
+                               "409": error_response("The policy needs it (method_needed)") } }
+        },
+        "/api/v1/register/{session}/skip": { "post": register_step("Skip the registration interrupt for this session", None, &[]) },
+        "/api/v1/register/{session}/reconfirm": { "post": register_step("Confirm the registered data is still current", None, &[]) }
+    })
+}
+
+fn register_schemas() -> Value {
+    json!({
+        "SignInRequest": { "type": "object", "additionalProperties": false, "required": ["user", "password"],
+            "properties": { "user": { "type": "string", "maxLength": 256 }, "password": { "type": "string" } } },
+        "ContactRequest": { "type": "object", "additionalProperties": false, "required": ["kind", "value"],
+            "properties": { "kind": { "type": "string", "enum": ["alt_email", "mobile", "office_phone"] }, "value": { "type": "string" } } },
+        "CodeRequest": { "type": "object", "additionalProperties": false, "required": ["code"], "properties": { "code": { "type": "string" } } },
+        "QuestionsRequest": { "type": "object", "additionalProperties": false, "required": ["answers"],
+            "properties": { "answers": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["question", "answer"],
+                "properties": { "question": { "type": "string", "description": "A question id from the registration's questions" }, "answer": { "type": "string" } } } } } },
+        "Registration": { "type": "object", "required": ["login", "required", "usable", "enough", "items"],
+            "properties": { "login": { "type": "string" }, "display_name": { "type": "string" }, "required": { "type": "integer" },
+                "usable": { "type": "integer" }, "enough": { "type": "boolean" }, "stale": { "type": "boolean" }, "interrupt": { "type": "boolean" },
+                "items": { "type": "array" }, "can_register": { "type": "array", "items": { "type": "string" } },
+                "questions_to_register": { "type": "integer" }, "questions": { "type": "array" }, "pending": { "type": ["object", "null"] } } }
+    })
+}
+
 /// The OpenAPI 3.1 document.
 pub fn document() -> Value {
+    let mut doc = base_document();
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), register_paths()) {
+        paths.extend(more);
+    }
+    if let (Some(schemas), Value::Object(more)) = (doc["components"]["schemas"].as_object_mut(), register_schemas()) {
+        schemas.extend(more);
+    }
+    doc
+}
+
+fn base_document() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {

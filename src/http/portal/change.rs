@@ -3,7 +3,7 @@
 use super::{client, forged, page, see_other};
 use crate::flow::Error;
 use crate::http::AppState;
-use crate::http::csrf;
+use crate::http::csrf::{self, secure_cookie};
 use crate::http::error::{PageError, describe};
 use crate::http::middleware::RequestId;
 use crate::http::views::{ChangePage, MessagePage, render};
@@ -51,8 +51,18 @@ async fn change_post(
         return Ok(render(StatusCode::BAD_REQUEST, &change_page(&state, &form.csrf, &form.user, Some(message))));
     }
     let (old, new) = (SecretString::from(form.old_password), SecretString::from(form.new_password));
-    match state.flows.change_password(&form.user, &old, &new, &client(&req, &rid)).await {
-        Ok(()) => Ok(see_other("/change/done")),
+    let who = client(&req, &rid);
+    match state.flows.change_password(&form.user, &old, &new, &who).await {
+        Ok(()) => match state.flows.registration_due_after_change(&form.user, &new, &who).await {
+            // Registration at sign-in: the changed password signs the
+            // person in, and they are taken to registration.
+            Ok(Some(session)) => {
+                let mut res = see_other("/register?saved=changed");
+                res.add_cookie(&secure_cookie(super::register::SESSION_COOKIE, session.as_str().to_owned())).ok();
+                Ok(res)
+            }
+            Ok(None) | Err(_) => Ok(see_other("/change/done")),
+        },
         Err(e @ (Error::DirectoryUnavailable | Error::Internal(_))) => {
             Err(PageError::from_flow(e, &rid.0, &state.site))
         }

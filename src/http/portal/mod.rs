@@ -2,6 +2,7 @@
 //! form's CSRF token, calls one flow method and renders one page.
 
 mod change;
+mod register;
 mod report;
 mod reset;
 mod unlock;
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(reset::configure)
         .configure(unlock::configure)
         .configure(change::configure)
+        .configure(register::configure)
         .configure(report::configure);
 }
 

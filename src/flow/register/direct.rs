@@ -1,17 +1,13 @@
-//! Registering the proofs passdesk keeps itself: an alternate e-mail
-//! address, phone numbers, security questions and an authenticator app.
-//! The registration pages (sign-in first) and the administrator's
-//! pre-population both end here, so the rules are checked in one place.
+//! Registering without a session or a code, for the demo's seeded users
+//! and the tests' fixtures: the same checks of each value as the
+//! registration pages, minus the proof that the person holds it.
 
-use super::methods::StoredAnswer;
-use super::{Client, Error, Flows};
 use crate::directory::{Account, Directory};
 use crate::domain::phone::normalise_phone;
-use crate::domain::questions::{normalise_answer, question_catalogue};
 use crate::domain::totp::TotpSecret;
 use crate::domain::{Activity, AuditOutcome, Enrolment, Login};
+use crate::flow::{Client, Error, Flows};
 use crate::store::Effects;
-use secrecy::SecretString;
 use std::sync::Arc;
 
 fn invalid(field: &'static str, message: impl Into<String>) -> Error {
@@ -19,7 +15,7 @@ fn invalid(field: &'static str, message: impl Into<String>) -> Error {
 }
 
 impl Flows {
-    pub(super) async fn enrolee(&self, user: &str) -> Result<(Arc<dyn Directory>, Account), Error> {
+    pub(in crate::flow) async fn enrolee(&self, user: &str) -> Result<(Arc<dyn Directory>, Account), Error> {
         let login = Login::parse(user).map_err(|e| invalid("user", e.to_string()))?;
         self.find_account(&login)
             .await?
@@ -75,42 +71,9 @@ impl Flows {
         client: &Client,
     ) -> Result<(), Error> {
         let policy = self.store.reset_policy().await?;
-        let wanted = usize::from(policy.questions_to_register);
-        if answers.len() != wanted {
-            return Err(invalid(
-                "answers",
-                format!("answer exactly {wanted} questions (the policy's questions_to_register)"),
-            ));
-        }
-        let catalogue = question_catalogue(&policy.custom_questions);
-        let mut normals: Vec<String> = Vec::new();
-        let mut chosen: Vec<(crate::domain::questions::Question, String)> = Vec::new();
-        for (id, answer) in answers {
-            let question = catalogue.iter().find(|q| &q.id == id).ok_or_else(|| {
-                invalid("answers", format!("\"{id}\" is not a question on the list; choose from the list shown"))
-            })?;
-            if chosen.iter().any(|(q, _)| q.id == question.id) {
-                return Err(invalid(
-                    "answers",
-                    format!("\"{}\" is chosen twice; choose different questions", question.text),
-                ));
-            }
-            let normal =
-                normalise_answer(answer).map_err(|e| invalid("answers", format!("\"{}\": {e}", question.text)))?;
-            if normals.contains(&normal) {
-                return Err(invalid("answers", "give a different answer to each question"));
-            }
-            normals.push(normal.clone());
-            chosen.push((question.clone(), normal));
-        }
+        let chosen = super::questions::check_answers(&policy, answers)?;
         let (dir, account) = self.enrolee(user).await?;
-        let mut stored = Vec::new();
-        for (question, normal) in chosen {
-            let hash =
-                crate::argon::hash(&SecretString::from(normal)).await.map_err(|e| Error::Internal(e.to_string()))?;
-            stored.push(StoredAnswer { id: question.id, text: question.text, hash });
-        }
-        let value = serde_json::to_string(&stored).map_err(|e| Error::Internal(e.to_string()))?;
+        let value = super::questions::sealed(chosen).await?;
         self.save(&dir, &account, Enrolment::Questions, value, client).await
     }
 

@@ -1,0 +1,446 @@
+//! Registration pages (`/register`): sign in with the directory password,
+//! then see and change security info. Each handler checks the form's CSRF
+//! token, calls one flow method and redirects back to the overview (or
+//! renders the page again with the problem).
+
+use super::{client, forged, page, see_other};
+use crate::domain::Enrolment;
+use crate::flow::Error;
+use crate::flow::register::{Origin, Registration};
+use crate::http::AppState;
+use crate::http::csrf::{self, secure_cookie};
+use crate::http::error::{PageError, describe};
+use crate::http::middleware::RequestId;
+use crate::http::views::{
+    RegisterAuthenticatorPage, RegisterPage, RegisterQuestionsPage, RegisterSignInPage, RegisteredView,
+};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// Cookie that carries the registration session's token.
+pub(super) const SESSION_COOKIE: &str = "__Host-passdesk-session";
+
+/// Registers the registration routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/register", web::get().to(register_get))
+        .route("/register/sign-in", web::post().to(sign_in_post))
+        .route("/register/contact", web::post().to(contact_post))
+        .route("/register/code", web::post().to(code_post))
+        .route("/register/cancel", web::post().to(cancel_post))
+        .route("/register/questions", web::get().to(questions_get))
+        .route("/register/questions", web::post().to(questions_post))
+        .route("/register/authenticator", web::get().to(authenticator_get))
+        .route("/register/authenticator", web::post().to(authenticator_post))
+        .route("/register/remove", web::post().to(remove_post))
+        .route("/register/skip", web::post().to(skip_post))
+        .route("/register/reconfirm", web::post().to(reconfirm_post))
+        .route("/register/sign-out", web::post().to(sign_out_post));
+}
+
+fn session(req: &HttpRequest) -> String {
+    req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default()
+}
+
+/// The sign-in page, with the session cookie cleared.
+fn sign_in(state: &AppState, req: &HttpRequest, status: StatusCode, user: &str, error: Option<&str>) -> HttpResponse {
+    let (csrf, cookie) = csrf::token(req);
+    let mut res = page(status, &RegisterSignInPage { site: &state.site, csrf: &csrf, user, error }, cookie);
+    if req.cookie(SESSION_COOKIE).is_some() {
+        let mut gone = secure_cookie(SESSION_COOKIE, String::new());
+        gone.make_removal();
+        res.add_cookie(&gone).ok();
+    }
+    res
+}
+
+/// The person-facing line for where a datum came from.
+fn origin_text(origin: Origin, since: Option<&str>) -> String {
+    let day = since.map(|s| s.get(..10).unwrap_or(s)).unwrap_or_default();
+    match origin {
+        Origin::Directory => "from your organisation's directory".to_owned(),
+        Origin::You => format!("verified by you on {day}"),
+        Origin::Imported => format!("set by your administrator on {day}"),
+    }
+}
+
+fn overview(
+    state: &AppState,
+    req: &HttpRequest,
+    view: &Registration,
+    status: StatusCode,
+    notice: Option<&str>,
+    error: Option<&str>,
+) -> HttpResponse {
+    let (csrf, cookie) = csrf::token(req);
+    let items = view
+        .items
+        .iter()
+        .map(|i| RegisteredView {
+            kind: i.kind.id(),
+            label: i.kind.label(),
+            hint: i.hint.clone(),
+            origin: origin_text(i.origin, i.since.as_deref()),
+            removable: i.removable,
+        })
+        .collect();
+    let offers = |k: Enrolment| view.can_register.contains(&k);
+    let tpl = RegisterPage {
+        site: &state.site,
+        csrf: &csrf,
+        display_name: &view.display_name,
+        items,
+        required: view.required,
+        usable: view.usable,
+        interrupt: view.interrupt,
+        stale: view.stale,
+        offer_alt_email: offers(Enrolment::AltEmail),
+        offer_mobile: offers(Enrolment::Mobile),
+        offer_office: offers(Enrolment::OfficePhone),
+        offer_questions: offers(Enrolment::Questions),
+        offer_authenticator: offers(Enrolment::Authenticator),
+        pending: view
+            .pending
+            .as_ref()
+            .filter(|p| p.kind != Enrolment::Authenticator)
+            .map(|p| (p.kind.label(), p.hint.clone())),
+        notice,
+        error,
+    };
+    page(status, &tpl, cookie)
+}
+
+#[derive(Deserialize)]
+struct Notice {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn register_get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    query: web::Query<Notice>,
+) -> Result<HttpResponse, PageError> {
+    match state.flows.registration(&session(&req)).await {
+        Ok(view) => {
+            let notice = match query.saved.as_deref() {
+                Some("removed") => Some("Removed."),
+                Some("confirmed") => Some("Thank you: your security info is confirmed."),
+                Some("changed") => Some("Your password has been changed. Use the new one from now on."),
+                Some(_) => Some("Saved. We have told your other addresses about the change."),
+                None => None,
+            };
+            Ok(overview(&state, &req, &view, StatusCode::OK, notice, None))
+        }
+        Err(Error::SignInNeeded) => Ok(sign_in(&state, &req, StatusCode::OK, "", None)),
+        Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
+    }
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    csrf: String,
+    user: String,
+    password: String,
+}
+
+async fn sign_in_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<SignInForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    let form = form.into_inner();
+    let password = SecretString::from(form.password);
+    match state.flows.register_sign_in(&form.user, &password, &client(&req, &rid)).await {
+        Ok(signed) => {
+            let mut res = see_other("/register");
+            res.add_cookie(&secure_cookie(SESSION_COOKIE, signed.token.as_str().to_owned())).ok();
+            Ok(res)
+        }
+        Err(e @ (Error::DirectoryUnavailable | Error::Internal(_))) => {
+            Err(PageError::from_flow(e, &rid.0, &state.site))
+        }
+        Err(e) => {
+            let (status, _, message) = describe(&e);
+            Ok(sign_in(&state, &req, status, &form.user, Some(&message)))
+        }
+    }
+}
+
+/// After a registration step: back to the overview, or the overview with
+/// the problem, or the sign-in page when the session has ended.
+async fn answer(
+    state: &AppState,
+    req: &HttpRequest,
+    rid: &RequestId,
+    outcome: Result<(), Error>,
+    saved: &str,
+) -> Result<HttpResponse, PageError> {
+    let e = match outcome {
+        Ok(()) => return Ok(see_other(&format!("/register?saved={saved}"))),
+        Err(Error::SignInNeeded) => return Ok(see_other("/register")),
+        Err(e @ (Error::DirectoryUnavailable | Error::Internal(_))) => {
+            return Err(PageError::from_flow(e, &rid.0, &state.site));
+        }
+        Err(e) => e,
+    };
+    let (status, _, message) = describe(&e);
+    tracing::info!(request_id = %rid.0, error = %e, "registration step refused");
+    match state.flows.registration(&session(req)).await {
+        Ok(view) => Ok(overview(state, req, &view, status, None, Some(&message))),
+        Err(Error::SignInNeeded) => Ok(see_other("/register")),
+        Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
+    }
+}
+
+#[derive(Deserialize)]
+struct ContactForm {
+    csrf: String,
+    kind: String,
+    value: String,
+}
+
+fn contact_kind(id: &str) -> Result<Enrolment, Error> {
+    match Enrolment::from_id(id) {
+        Some(k @ (Enrolment::AltEmail | Enrolment::Mobile | Enrolment::OfficePhone)) => Ok(k),
+        _ => Err(Error::InvalidInput { field: "kind", message: "choose alt_email, mobile or office_phone".into() }),
+    }
+}
+
+async fn contact_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<ContactForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    let outcome = match contact_kind(&form.kind) {
+        Ok(kind) => state.flows.register_contact(&session(&req), kind, &form.value, &client(&req, &rid)).await,
+        Err(e) => Err(e),
+    };
+    if outcome.is_ok() {
+        return Ok(see_other("/register#code"));
+    }
+    answer(&state, &req, &rid, outcome, "").await
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    csrf: String,
+    code: String,
+}
+
+async fn code_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<CodeForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    let outcome = state.flows.register_confirm_code(&session(&req), &form.code, &client(&req, &rid)).await;
+    answer(&state, &req, &rid, outcome, "contact").await
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn cancel_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    let outcome = state.flows.register_cancel(&session(&req)).await;
+    if outcome.is_ok() {
+        return Ok(see_other("/register"));
+    }
+    answer(&state, &req, &rid, outcome, "").await
+}
+
+async fn questions_page(
+    state: &AppState,
+    req: &HttpRequest,
+    rid: &RequestId,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Result<HttpResponse, PageError> {
+    let view = match state.flows.registration(&session(req)).await {
+        Ok(view) => view,
+        Err(Error::SignInNeeded) => return Ok(see_other("/register")),
+        Err(e) => return Err(PageError::from_flow(e, &rid.0, &state.site)),
+    };
+    let (csrf, cookie) = csrf::token(req);
+    let slots = (1..=usize::from(view.questions_to_register)).collect();
+    let tpl = RegisterQuestionsPage { site: &state.site, csrf: &csrf, catalogue: &view.catalogue, slots, error };
+    Ok(page(status, &tpl, cookie))
+}
+
+async fn questions_get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+) -> Result<HttpResponse, PageError> {
+    questions_page(&state, &req, &rid, StatusCode::OK, None).await
+}
+
+/// The questions form: `csrf`, then `question`/`answer` pairs in order.
+async fn questions_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let fields = form.into_inner();
+    let csrf_sent = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
+    csrf::check(&req, &state.site, csrf_sent).map_err(|why| forged(&state, &rid, why))?;
+    let questions = fields.iter().filter(|(k, _)| k == "question").map(|(_, v)| v.clone());
+    let answers = fields.iter().filter(|(k, _)| k == "answer").map(|(_, v)| v.clone());
+    let pairs: Vec<(String, String)> = questions.zip(answers).collect();
+    match state.flows.register_questions(&session(&req), &pairs, &client(&req, &rid)).await {
+        Ok(()) => Ok(see_other("/register?saved=questions")),
+        Err(Error::SignInNeeded) => Ok(see_other("/register")),
+        Err(e @ (Error::DirectoryUnavailable | Error::Internal(_))) => {
+            Err(PageError::from_flow(e, &rid.0, &state.site))
+        }
+        Err(e) => {
+            let (status, _, message) = describe(&e);
+            questions_page(&state, &req, &rid, status, Some(&message)).await
+        }
+    }
+}
+
+/// `data:` URL for an SVG, percent-encoded (no base64 needed for text).
+fn svg_data_url(svg: &str) -> String {
+    let body = svg.find("<svg").map_or(svg, |at| &svg[at..]);
+    let mut out = String::from("data:image/svg+xml,");
+    for b in body.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b' ' | b'.' | b'-' | b'_' | b'=' | b'/' | b':' | b',' => {
+                out.push(char::from(b))
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+async fn authenticator_page(
+    state: &AppState,
+    req: &HttpRequest,
+    rid: &RequestId,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Result<HttpResponse, PageError> {
+    let setup = match state.flows.register_authenticator_start(&session(req)).await {
+        Ok(setup) => setup,
+        Err(Error::SignInNeeded) => return Ok(see_other("/register")),
+        Err(e) => return Err(PageError::from_flow(e, &rid.0, &state.site)),
+    };
+    let (csrf, cookie) = csrf::token(req);
+    let grouped: Vec<String> =
+        setup.secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+    let tpl = RegisterAuthenticatorPage {
+        site: &state.site,
+        csrf: &csrf,
+        qr: svg_data_url(&setup.qr_svg),
+        secret: grouped.join(" "),
+        error,
+    };
+    let mut res = page(status, &tpl, cookie);
+    res.headers_mut()
+        .insert(actix_web::http::header::CACHE_CONTROL, actix_web::http::header::HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+async fn authenticator_get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+) -> Result<HttpResponse, PageError> {
+    authenticator_page(&state, &req, &rid, StatusCode::OK, None).await
+}
+
+async fn authenticator_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<CodeForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    match state.flows.register_authenticator_confirm(&session(&req), &form.code, &client(&req, &rid)).await {
+        Ok(()) => Ok(see_other("/register?saved=authenticator")),
+        Err(Error::SignInNeeded) => Ok(see_other("/register")),
+        Err(e @ (Error::AuthenticatorWrong | Error::Blocked { .. } | Error::InvalidInput { .. })) => {
+            let (status, _, message) = describe(&e);
+            authenticator_page(&state, &req, &rid, status, Some(&message)).await
+        }
+        Err(e) => answer(&state, &req, &rid, Err(e), "").await,
+    }
+}
+
+#[derive(Deserialize)]
+struct RemoveForm {
+    csrf: String,
+    kind: String,
+}
+
+async fn remove_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<RemoveForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    let outcome = match Enrolment::from_id(&form.kind) {
+        Some(kind) => state.flows.register_remove(&session(&req), kind, &client(&req, &rid)).await,
+        None => Err(Error::InvalidInput { field: "kind", message: format!("{:?} is not a kind of method", form.kind) }),
+    };
+    answer(&state, &req, &rid, outcome, "removed").await
+}
+
+async fn skip_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    let outcome = state.flows.register_skip(&session(&req), &client(&req, &rid)).await;
+    if outcome.is_ok() {
+        return Ok(see_other("/register"));
+    }
+    answer(&state, &req, &rid, outcome, "").await
+}
+
+async fn reconfirm_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    let outcome = state.flows.register_reconfirm(&session(&req), &client(&req, &rid)).await;
+    answer(&state, &req, &rid, outcome, "confirmed").await
+}
+
+async fn sign_out_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    state.flows.register_sign_out(&session(&req)).await.map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
+    let mut res = see_other("/");
+    let mut gone = secure_cookie(SESSION_COOKIE, String::new());
+    gone.make_removal();
+    res.add_cookie(&gone).ok();
+    Ok(res)
+}
