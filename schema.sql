@@ -173,6 +173,22 @@ CREATE TABLE reports (
     used_at     INTEGER
 ) STRICT;
 
+-- One-time reset links an administrator sent to a person's pre-populated
+-- address (a new joiner's first password): opening one starts a reset with
+-- that proof passed. Single use, 24 hours; only the SHA-256 is stored.
+CREATE TABLE reset_links (
+    id          INTEGER PRIMARY KEY,
+    token_hash  BLOB NOT NULL UNIQUE,
+    directory   TEXT NOT NULL,
+    account_id  TEXT NOT NULL,
+    login       TEXT NOT NULL,
+    method      TEXT NOT NULL,
+    sent_by     TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER
+) STRICT;
+
 -- Proof-of-work challenges already used (each is accepted once); rows are
 -- purged after they could no longer be accepted anyway.
 CREATE TABLE captchas_used (

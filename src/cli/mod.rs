@@ -153,6 +153,15 @@ pub enum AdminAction {
         /// The user ID, as the person types it.
         user: String,
     },
+    /// Send a person a one-time link to choose their password (a new
+    /// joiner's first): by e-mail or text message to the address on file.
+    ResetLink {
+        /// The user ID.
+        user: String,
+        /// The channel: email or sms.
+        #[arg(long, value_parser = ["email", "sms"], default_value = "email")]
+        via: String,
+    },
 }
 
 /// `passdesk check`

@@ -49,6 +49,13 @@ pub async fn admin(args: AdminArgs) -> anyhow::Result<()> {
                 println!("{user} was not blocked; the failure counters were cleared.");
             }
         }
+        AdminAction::ResetLink { user, via } => {
+            let sent = app.flows.send_reset_link(&user, &via, &actor(), &cli_client()).await?;
+            let until = crate::clock::rfc3339(sent.expires_at);
+            println!("A one-time reset link to {} (by {via}) is queued; it works once, until {until} (UTC).", sent.to);
+            println!("passdesk serve delivers it (its console shows it when no mail or SMS transport is set).");
+            println!("Nobody but {user} will know the password chosen with it.");
+        }
     }
     Ok(())
 }

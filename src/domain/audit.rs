@@ -29,6 +29,8 @@ pub enum Activity {
     Registered,
     /// A person followed the "this wasn't me" link of a notice.
     ReportedNotMe,
+    /// An administrator sent a person a one-time reset link.
+    ResetLinkSent,
 }
 
 impl Activity {
@@ -47,6 +49,7 @@ impl Activity {
             Self::Unblocked => "Unblocked from self-service password reset (by admin)",
             Self::Registered => "User registered for self-service password reset",
             Self::ReportedNotMe => "User reported an unexpected password change (\"this wasn't me\")",
+            Self::ResetLinkSent => "One-time reset link sent (by admin)",
         }
     }
 }

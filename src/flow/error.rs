@@ -114,6 +114,9 @@ pub enum Error {
     /// An import file has rows that cannot be imported; nothing was.
     #[error("{} row(s) cannot be imported; nothing was imported", .0.len())]
     ImportRejected(Vec<crate::domain::import::RowProblem>),
+    /// A one-time reset link that does not exist, expired or was used.
+    #[error("this link does not work any more: it was used, or is more than 24 hours old")]
+    LinkNotFound,
     /// The registration session is missing, signed out or timed out.
     #[error("sign in again: this session has ended")]
     SignInNeeded,

@@ -54,7 +54,7 @@ fn registered(rows: &[EnrolmentRow], kind: Enrolment) -> Option<&EnrolmentRow> {
 
 /// The address e-mail codes go to: the one an administrator set for codes,
 /// else the directory's.
-fn email_address(rows: &[EnrolmentRow], account: &Account) -> Option<String> {
+pub(super) fn email_address(rows: &[EnrolmentRow], account: &Account) -> Option<String> {
     match registered(rows, Enrolment::Email) {
         Some(row) => Some(row.value.clone()),
         None => account.email.clone().filter(|e| e.contains('@')),

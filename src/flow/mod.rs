@@ -15,6 +15,7 @@ pub mod policy;
 pub mod reconcile;
 pub mod register;
 pub mod reset;
+pub mod reset_link;
 mod settings;
 mod writeback;
 

@@ -151,7 +151,7 @@ impl Flows {
     /// The methods an account may prove with and how many it must pass, or
     /// why it gets a decoy: outside the pilot group, or an administrator
     /// without the two methods the fixed administrator policy demands.
-    async fn eligible_methods(
+    pub(super) async fn eligible_methods(
         &self,
         dir: &Arc<dyn Directory>,
         account: &Account,

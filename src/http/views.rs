@@ -304,3 +304,15 @@ pub struct RegisterAuthenticatorPage<'a> {
     /// Problem to show, if any.
     pub error: Option<&'a str>,
 }
+
+/// `reset_link.html`: "choose your password" behind an administrator's link.
+#[derive(Template)]
+#[template(path = "reset_link.html")]
+pub struct ResetLinkPage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+    /// Anti-CSRF token.
+    pub csrf: &'a str,
+    /// Where the button posts.
+    pub action: &'a str,
+}

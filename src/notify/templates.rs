@@ -57,6 +57,37 @@ pub fn registration_code(brand: &Brand, to: &str, code: &str, minutes: i64, expi
     }
 }
 
+/// An administrator's one-time link to set a password (a new joiner's
+/// first, or after the helpdesk checked who called). Never a password.
+pub fn reset_link_email(brand: &Brand, to: &str, display_name: &str, link: &str) -> Message {
+    Message {
+        channel: Channel::Email,
+        recipient: to.to_owned(),
+        subject: format!("Set your {} password", brand.organisation),
+        body: format!(
+            "Hello {display_name},\n\n\
+             Your administrator sent you this link to choose your {} password yourself:\n{link}\n\n\
+             It works once, within 24 hours. You may be asked for one more proof that it is you. Nobody else \
+             will ever know the password you choose: your administrator never sees it.\n\n\
+             If you did not expect this message, do not open the link; tell your helpdesk.{}",
+            brand.organisation,
+            brand.footer()
+        ),
+        expires_at: None,
+    }
+}
+
+/// The same link by text message, short.
+pub fn reset_link_sms(brand: &Brand, to: &str, link: &str) -> Message {
+    Message {
+        channel: Channel::Sms,
+        recipient: to.to_owned(),
+        subject: String::new(),
+        body: format!("{}: choose your password here (once, within 24 h): {link}", brand.organisation),
+        expires_at: None,
+    }
+}
+
 /// A verification code by text message: short, the code first, the
 /// organisation named so the person knows who sent it.
 pub fn sms_code(brand: &Brand, to: &str, code: &str, minutes: i64, expires_at: i64) -> Message {

@@ -8,6 +8,7 @@ mod audit;
 mod defence;
 mod enrolments;
 mod flows;
+mod links;
 mod migrate;
 mod outbox;
 mod reports;
@@ -22,6 +23,7 @@ pub use enrolments::{EnrolmentRow, ImportCounts, ImportEntry, ImportPerson};
 pub use flows::{
     CodeRow, FinishedWrite, FlowKind, FlowRow, FlowState, Issued, LinkedAccount, NewCode, NewFlow, SendCount,
 };
+pub use links::{NewResetLink, UsedResetLink};
 pub use outbox::{OutboxRow, OutboxState};
 pub use reports::{NewReport, ReportRow};
 pub use sessions::{Pending, Proven, SessionRow};

@@ -285,3 +285,23 @@ fn breached_build_and_lookup() {
     assert_eq!(code, 1);
     assert!(stderr.contains("ordered by hash"), "{stderr}");
 }
+
+#[test]
+fn admin_reset_link_names_what_stops_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("passdesk.toml");
+    let data = dir.path().join("data");
+    let (code, _, err) =
+        run(passdesk().args(["init", "--admin", "root", "--config"]).arg(&config).arg("--data-dir").arg(&data));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(passdesk().args(["admin", "reset-link", "root", "--via", "fax", "--config"]).arg(&config));
+    assert_eq!(code, 2, "a usage error: {err}");
+    assert!(err.contains("fax") && err.contains("email") && err.contains("sms"), "{err}");
+    let (code, _, err) = run(passdesk().args(["admin", "reset-link", "nobody", "--config"]).arg(&config));
+    assert_eq!(code, 1);
+    assert!(err.contains("nobody"), "{err}");
+    // The local administrator has no address on file: nothing to send the link to.
+    let (code, _, err) = run(passdesk().args(["admin", "reset-link", "root", "--config"]).arg(&config));
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot use self-service password reset: no usable method"), "{err}");
+}

@@ -26,6 +26,7 @@ mod reconcile;
 mod register;
 mod register_directories;
 mod reset_api;
+mod reset_link;
 mod reset_portal;
 mod security;
 mod support;

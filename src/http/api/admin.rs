@@ -156,3 +156,32 @@ pub(super) async fn methods_delete(
         .map_err(|e| ApiError::from_flow(e, &rid.0))?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "removed": removed })))
 }
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ResetLinkBody {
+    /// "email" or "sms".
+    via: String,
+}
+
+/// `POST /api/v1/admin/users/{login}/reset-link`: send the person a
+/// one-time link that opens a reset (never a password).
+pub(super) async fn reset_link_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    login: web::Path<String>,
+    body: crate::http::body::Body<ResetLinkBody>,
+) -> Result<HttpResponse, ApiError> {
+    let name = authorise(&state, &req, &rid).await?;
+    let client = admin_client(&req, &rid);
+    let sent = state
+        .flows
+        .send_reset_link(&login, &body.via, &format!("token:{name}"), &client)
+        .await
+        .map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "sent_to": sent.to,
+        "expires_at": crate::clock::rfc3339(sent.expires_at),
+    })))
+}

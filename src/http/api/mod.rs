@@ -15,6 +15,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/openapi.json", web::get().to(openapi::openapi_get))
         .route("/captcha", web::get().to(reset::captcha_get))
         .route("/reset/start", web::post().to(reset::start_post))
+        .route("/reset/link", web::post().to(reset::link_post))
         .route("/reset/{flow}", web::get().to(reset::flow_get))
         .route("/reset/{flow}/send", web::post().to(reset::send_post))
         .route("/reset/{flow}/verify", web::post().to(reset::verify_post))
@@ -38,7 +39,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/policy", web::put().to(admin::policy_put))
         .route("/admin/users/{login}/methods", web::get().to(admin::methods_get))
         .route("/admin/users/{login}/methods", web::put().to(admin::methods_put))
-        .route("/admin/users/{login}/methods", web::delete().to(admin::methods_delete));
+        .route("/admin/users/{login}/methods", web::delete().to(admin::methods_delete))
+        .route("/admin/users/{login}/reset-link", web::post().to(admin::reset_link_post));
 }
 
 /// The JSON of a strength report, shared by the API and the portal's meter.

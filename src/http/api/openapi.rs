@@ -88,6 +88,24 @@ fn register_paths() -> Value {
                                "401": error_response("Session ended (sign_in_needed)"),
                                "409": error_response("The policy needs it (method_needed)") } }
         },
+        "/api/v1/reset/link": { "post": {
+            "summary": "Open an administrator's one-time reset link: starts a reset with the link's proof passed (single use, 24 hours)",
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false,
+                "required": ["link"], "properties": { "link": { "type": "string", "description": "The token: the last segment of the link" } } } } } },
+            "responses": { "200": { "description": "{flow, methods, required}, with the link's method already proven" },
+                           "400": error_response("Malformed body"),
+                           "403": error_response("Self-service not available for the account now (contact_helpdesk)"),
+                           "410": error_response("Link used, expired or unknown (link_not_found)") } }},
+        "/api/v1/admin/users/{login}/reset-link": { "post": {
+            "summary": "Send a user a one-time reset link by e-mail or text message to the address on file (admin bearer token; audited; never a password)",
+            "security": [{ "bearer": [] }],
+            "parameters": [{ "name": "login", "in": "path", "required": true, "schema": { "type": "string" } }],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false,
+                "required": ["via"], "properties": { "via": { "type": "string", "enum": ["email", "sms"] } } } } } },
+            "responses": { "200": { "description": "{sent_to (masked), expires_at}" },
+                           "400": error_response("Unknown channel, no such destination, or the user cannot use self-service (invalid_input)"),
+                           "401": error_response("No valid admin token"),
+                           "404": error_response("No directory has this user (user_not_found)") } }},
         "/api/v1/register/{session}/skip": { "post": register_step("Skip the registration interrupt for this session", None, &[]) },
         "/api/v1/register/{session}/reconfirm": { "post": register_step("Confirm the registered data is still current", None, &[]) }
     })

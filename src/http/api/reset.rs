@@ -78,6 +78,33 @@ pub(super) async fn start_post(
     }))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LinkBody {
+    /// The token from an administrator's one-time link (the last path segment).
+    link: String,
+}
+
+/// `POST /api/v1/reset/link`: open a one-time reset link; the flow starts
+/// with the link's proof passed.
+pub(super) async fn link_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    body: crate::http::body::Body<LinkBody>,
+) -> Result<HttpResponse, ApiError> {
+    let started = state
+        .flows
+        .open_reset_link(&body.link, &client(&req, &rid))
+        .await
+        .map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(HttpResponse::Ok().json(StartAnswer {
+        flow: started.token.as_str(),
+        methods: &started.methods,
+        required: started.required,
+    }))
+}
+
 /// `GET /api/v1/reset/{flow}`
 pub(super) async fn flow_get(
     state: web::Data<AppState>,

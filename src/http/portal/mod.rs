@@ -5,6 +5,7 @@ mod change;
 mod register;
 mod report;
 mod reset;
+mod reset_link;
 mod unlock;
 
 use super::AppState;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(unlock::configure)
         .configure(change::configure)
         .configure(register::configure)
+        .configure(reset_link::configure)
         .configure(report::configure);
 }
 
