@@ -88,6 +88,9 @@ fn register_paths() -> Value {
                                "401": error_response("Session ended (sign_in_needed)"),
                                "409": error_response("The policy needs it (method_needed)") } }
         },
+        "/api/v1/openapi.json": { "get": {
+            "summary": "This document",
+            "responses": { "200": { "description": "The OpenAPI 3.1 description of the API" } } }},
         "/api/v1/reset/link": { "post": {
             "summary": "Open an administrator's one-time reset link: starts a reset with the link's proof passed (single use, 24 hours)",
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false,
