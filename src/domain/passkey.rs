@@ -239,3 +239,5 @@ fn decode(text: &str, field: &'static str) -> Result<Vec<u8>, PasskeyError> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod vectors;
