@@ -26,6 +26,7 @@ const TRANSPORTS: [&str; 6] = ["ble", "hybrid", "internal", "nfc", "smart-card",
 
 /// 32 random bytes the authenticator signs, so an answer cannot be
 /// replayed: the flow issues one per ceremony and forgets it once used.
+#[derive(Debug, Clone)]
 pub struct Challenge([u8; 32]);
 
 impl Challenge {
@@ -90,6 +91,7 @@ impl UserHandle {
 }
 
 /// Who a new passkey is for, as the authenticator will show it.
+#[derive(Debug, Clone, Copy)]
 pub struct PasskeyUser<'a> {
     /// The opaque handle.
     pub handle: &'a UserHandle,
@@ -199,9 +201,10 @@ pub fn verify_registration(
     })
 }
 
-/// Checks a sign-in with `passkey` (WebAuthn §7.2) and returns the signature
-/// counter to store. A counter that does not move forward is refused, as
-/// §7.2 step 22 allows: it is the one sign of a cloned authenticator.
+/// Checks a sign-in with `passkey` (WebAuthn §7.2), which the flow picks by
+/// `rawId` among the identified person's passkeys, and returns the signature
+/// counter to store. When either counter is non-zero the new one must be
+/// higher (§7.2 step 22): anything else hints at a cloned authenticator.
 pub fn verify_authentication(
     rp: &RelyingParty,
     expected_challenge: &Challenge,
@@ -223,8 +226,7 @@ pub fn verify_authentication(
     client_data::check(&client_data, client_data::GET, expected_challenge, rp)?;
     let auth = AuthData::check(&authenticator_data, rp, require_user_verification)?;
     let algorithm = Algorithm::from_cose(passkey.algorithm)?;
-    let mut signed = authenticator_data.clone();
-    signed.extend_from_slice(digest(&SHA256, &client_data).as_ref());
+    let signed = [authenticator_data.as_slice(), digest(&SHA256, &client_data).as_ref()].concat();
     key::verify(algorithm, &passkey.public_key, &signed, &signature)?;
     let (stored, received) = (passkey.sign_count, auth.sign_count);
     if (stored != 0 || received != 0) && received <= stored {
