@@ -14,6 +14,7 @@ pub mod login;
 pub mod mask;
 pub mod message;
 pub mod method;
+pub mod passkey;
 pub mod password;
 pub mod phone;
 pub mod policy;
