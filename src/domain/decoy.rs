@@ -49,6 +49,7 @@ pub fn decoy_methods(
         MethodKind::AltEmail,
         MethodKind::OfficeVoice,
         MethodKind::MobileVoice,
+        MethodKind::Passkey,
     ];
     let offers = |k: MethodKind| offered.iter().any(|m| m == k.id());
     for (n, kind) in preference.into_iter().enumerate() {

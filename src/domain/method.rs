@@ -23,16 +23,19 @@ pub enum MethodKind {
     Questions,
     /// A code from an authenticator app (TOTP).
     Authenticator,
+    /// A passkey (WebAuthn) the person registered.
+    Passkey,
 }
 
 /// Every kind, in the order the pages list them.
-pub const ALL_METHODS: [MethodKind; 7] = [
+pub const ALL_METHODS: [MethodKind; 8] = [
     MethodKind::Email,
     MethodKind::AltEmail,
     MethodKind::MobileSms,
     MethodKind::MobileVoice,
     MethodKind::OfficeVoice,
     MethodKind::Authenticator,
+    MethodKind::Passkey,
     MethodKind::Questions,
 ];
 
@@ -47,6 +50,8 @@ pub enum ProofStyle {
     Answers,
     /// The person types a code their own device computed.
     DeviceCode,
+    /// The browser signs a challenge with a passkey.
+    Passkey,
 }
 
 impl MethodKind {
@@ -60,6 +65,7 @@ impl MethodKind {
             Self::OfficeVoice => "office_voice",
             Self::Questions => "questions",
             Self::Authenticator => "authenticator",
+            Self::Passkey => "passkey",
         }
     }
 
@@ -75,6 +81,7 @@ impl MethodKind {
             Self::MobileSms | Self::MobileVoice | Self::OfficeVoice => ProofStyle::PhoneCode,
             Self::Questions => ProofStyle::Answers,
             Self::Authenticator => ProofStyle::DeviceCode,
+            Self::Passkey => ProofStyle::Passkey,
         }
     }
 
@@ -88,6 +95,7 @@ impl MethodKind {
             Self::OfficeVoice => "Voice call to your office phone",
             Self::Questions => "Security questions",
             Self::Authenticator => "Authenticator app",
+            Self::Passkey => "Passkey",
         }
     }
 }
@@ -112,12 +120,21 @@ pub enum Enrolment {
     Questions,
     /// An authenticator secret, sealed under the server key.
     Authenticator,
+    /// Passkeys (WebAuthn public keys), a JSON list.
+    Passkey,
 }
 
 impl Enrolment {
     /// Every kind of registration.
-    pub const ALL: [Enrolment; 6] =
-        [Self::Email, Self::AltEmail, Self::Mobile, Self::OfficePhone, Self::Questions, Self::Authenticator];
+    pub const ALL: [Enrolment; 7] = [
+        Self::Email,
+        Self::AltEmail,
+        Self::Mobile,
+        Self::OfficePhone,
+        Self::Questions,
+        Self::Authenticator,
+        Self::Passkey,
+    ];
 
     /// The stable identifier in the store and the API.
     pub fn id(self) -> &'static str {
@@ -128,6 +145,7 @@ impl Enrolment {
             Self::OfficePhone => "office_phone",
             Self::Questions => "questions",
             Self::Authenticator => "authenticator",
+            Self::Passkey => "passkey",
         }
     }
 
@@ -174,6 +192,7 @@ impl MethodKind {
             Self::OfficeVoice => Some(Enrolment::OfficePhone),
             Self::Questions => Some(Enrolment::Questions),
             Self::Authenticator => Some(Enrolment::Authenticator),
+            Self::Passkey => Some(Enrolment::Passkey),
         }
     }
 }

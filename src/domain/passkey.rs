@@ -51,6 +51,12 @@ impl Challenge {
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
+
+    /// A challenge kept as raw bytes (the flow's code row); `None` for any
+    /// other length.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        bytes.try_into().ok().map(Self)
+    }
 }
 
 /// This server as WebAuthn sees it. Passkeys are bound to `id`, so changing
@@ -233,6 +239,12 @@ pub fn verify_authentication(
         return Err(PasskeyError::CounterRegression { stored, received });
     }
     Ok(received)
+}
+
+/// The credential an authentication answer is for, so the flow can pick
+/// the stored passkey it must be checked against.
+pub fn credential_id_of(response: &AuthenticationResponse) -> Result<Vec<u8>, PasskeyError> {
+    decode(&response.raw_id, "rawId")
 }
 
 fn decode(text: &str, field: &'static str) -> Result<Vec<u8>, PasskeyError> {

@@ -21,11 +21,11 @@ pub enum Enabled {
 
 /// Identifiers of the methods a policy may offer.
 pub const METHOD_NAMES: &[&str] =
-    &["email", "alt_email", "mobile_sms", "mobile_voice", "office_voice", "questions", "authenticator"];
+    &["email", "alt_email", "mobile_sms", "mobile_voice", "office_voice", "questions", "authenticator", "passkey"];
 
 /// The administrator policy's allowed methods: never security questions.
 pub const ADMIN_METHODS: &[&str] =
-    &["email", "alt_email", "mobile_sms", "mobile_voice", "office_voice", "authenticator"];
+    &["email", "alt_email", "mobile_sms", "mobile_voice", "office_voice", "authenticator", "passkey"];
 
 /// The editable reset policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

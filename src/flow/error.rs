@@ -114,6 +114,9 @@ pub enum Error {
     /// An import file has rows that cannot be imported; nothing was.
     #[error("{} row(s) cannot be imported; nothing was imported", .0.len())]
     ImportRejected(Vec<crate::domain::import::RowProblem>),
+    /// A passkey answer was refused (wrong site, bad signature, replay…).
+    #[error("the passkey was not accepted: {0}")]
+    PasskeyRefused(String),
     /// A one-time reset link that does not exist, expired or was used.
     #[error("this link does not work any more: it was used, or is more than 24 hours old")]
     LinkNotFound,

@@ -104,6 +104,9 @@ impl Flows {
         if registered(rows, Enrolment::Authenticator).is_some() {
             methods.push(OfferedMethod::new(MethodKind::Authenticator, ""));
         }
+        if !super::passkeys::stored_passkeys(rows).is_empty() {
+            methods.push(OfferedMethod::new(MethodKind::Passkey, ""));
+        }
         if parse_answers(registered(rows, Enrolment::Questions)).len() >= usize::from(questions_needed) {
             methods.push(OfferedMethod::new(MethodKind::Questions, ""));
         }
@@ -144,7 +147,7 @@ impl Flows {
                 self.phone(&rows, Enrolment::Mobile, account.mobile.as_deref())
             }
             MethodKind::OfficeVoice => self.phone(&rows, Enrolment::OfficePhone, account.office_phone.as_deref()),
-            MethodKind::Questions | MethodKind::Authenticator => None,
+            MethodKind::Questions | MethodKind::Authenticator | MethodKind::Passkey => None,
         };
         Ok(to.map(|to| (to, account)))
     }

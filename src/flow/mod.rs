@@ -11,6 +11,7 @@ mod error;
 pub mod import;
 mod methods;
 pub mod notices;
+mod passkeys;
 pub mod policy;
 pub mod reconcile;
 pub mod register;

@@ -59,6 +59,8 @@ pub struct Sent {
     pub valid_for: i64,
     /// The questions to answer, for the questions method.
     pub questions: Vec<Question>,
+    /// Options for `navigator.credentials.get()`, for the passkey method.
+    pub passkey: Option<serde_json::Value>,
 }
 
 /// What the person offers as proof.
@@ -68,6 +70,8 @@ pub enum Proof {
     Code(String),
     /// Answers to the drawn questions, by question id.
     Answers(BTreeMap<String, String>),
+    /// A passkey's answer to the flow's challenge.
+    Passkey(crate::domain::passkey::AuthenticationResponse),
 }
 
 /// Answer to `verify`.
@@ -244,10 +248,15 @@ impl Flows {
         match offered.kind.style() {
             ProofStyle::Answers => {
                 let questions = self.draw_questions(&flow, client).await?;
-                return Ok(Sent { resend_after: 0, valid_for: 0, questions });
+                return Ok(Sent { resend_after: 0, valid_for: 0, questions, passkey: None });
             }
             ProofStyle::DeviceCode => {
                 return Err(Error::WrongStep("nothing is sent for an authenticator app: type the code it shows"));
+            }
+            ProofStyle::Passkey => {
+                let options = self.passkey_challenge(&flow, &offered, &key, client).await?;
+                let valid_for = i64::try_from(crate::domain::passkey::TIMEOUT_MS / 1000).unwrap_or(300);
+                return Ok(Sent { resend_after: 0, valid_for, questions: Vec::new(), passkey: Some(options) });
             }
             ProofStyle::SentCode | ProofStyle::PhoneCode => {}
         }
@@ -329,7 +338,12 @@ impl Flows {
             return Err(self.over_budget(counts, &key, &flow.login, client).await);
         }
         self.outbox_signal.notify_one();
-        Ok(Sent { resend_after: rules.resend_wait_secs, valid_for: rules.lifetime_secs, questions: Vec::new() })
+        Ok(Sent {
+            resend_after: rules.resend_wait_secs,
+            valid_for: rules.lifetime_secs,
+            questions: Vec::new(),
+            passkey: None,
+        })
     }
 
     /// Refuses text messages and calls once the organisation's daily
@@ -428,6 +442,21 @@ impl Flows {
         self.ensure_not_blocked(&key).await?;
         let style = offered.kind.style();
         let code = match (style, proof) {
+            (ProofStyle::Passkey, Proof::Passkey(response)) => {
+                return self.verify_passkey(&flow, &offered, &key, response, client).await;
+            }
+            (ProofStyle::Passkey, _) => {
+                return Err(Error::InvalidInput {
+                    field: "credential",
+                    message: "send the passkey's answer (credential) to the challenge from send".to_owned(),
+                });
+            }
+            (_, Proof::Passkey(_)) => {
+                return Err(Error::InvalidInput {
+                    field: "credential",
+                    message: "this method takes no passkey".to_owned(),
+                });
+            }
             (ProofStyle::Answers, Proof::Answers(answers)) => {
                 return self.verify_without_code(&flow, &offered, &key, Proof::Answers(answers), client).await;
             }
@@ -489,6 +518,7 @@ impl Flows {
         client: &Client,
     ) -> Result<Verified, Error> {
         let (passed, wrong) = match &proof {
+            Proof::Passkey(_) => return Err(Error::UnknownMethod),
             Proof::Answers(answers) => (self.check_answers(flow, answers).await?, Error::AnswersWrong),
             Proof::Code(code) => {
                 let digits: String = code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();

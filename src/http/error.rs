@@ -43,6 +43,7 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, String) {
         Error::UnlockDisabled => (StatusCode::FORBIDDEN, "unlock_disabled", "Unlocking without a new password is turned off here: reset your password instead.".into()),
         Error::UserNotFound(login) => (StatusCode::NOT_FOUND, "user_not_found", format!("No directory has a user {login:?} in the scope passdesk may reset.")),
         Error::ImportRejected(rows) => (StatusCode::UNPROCESSABLE_ENTITY, "import_rejected", format!("{} row(s) cannot be imported; nothing was imported.", rows.len())),
+        Error::PasskeyRefused(why) => (StatusCode::BAD_REQUEST, "passkey_refused", format!("The passkey was not accepted: {why}. Try again, or choose another method.")),
         Error::LinkNotFound => (StatusCode::GONE, "link_not_found", "This link does not work any more: it was already used, or it is more than 24 hours old. Ask your administrator or helpdesk for a new one, or reset your password from the start page.".into()),
         Error::SignInNeeded => (StatusCode::UNAUTHORIZED, "sign_in_needed", "Your session has ended (signed out, or idle too long). Sign in again.".into()),
         Error::MethodNeeded { required, left } => (StatusCode::CONFLICT, "method_needed", format!("This cannot be removed: your organisation requires {required} method(s) and you would have {left} left. Add another method first, then remove this one.")),

@@ -153,6 +153,7 @@ impl MethodView {
                     ProofStyle::PhoneCode => (format!("{} ({})", m.kind.label(), m.hint), "phone"),
                     ProofStyle::Answers => (m.kind.label().to_owned(), "questions"),
                     ProofStyle::DeviceCode => (m.kind.label().to_owned(), "app"),
+                    ProofStyle::Passkey => ("Use a passkey".to_owned(), "passkey"),
                 };
                 let questions = if style == "questions" { questions.to_vec() } else { Vec::new() };
                 Self { id: m.id.clone(), hint: m.hint.clone(), proven: proven.contains(&m.id), title, style, questions }
@@ -265,6 +266,8 @@ pub struct RegisterPage<'a> {
     pub offer_questions: bool,
     /// Authenticator link.
     pub offer_authenticator: bool,
+    /// Passkey link.
+    pub offer_passkey: bool,
     /// A code is waiting: its label and masked destination.
     pub pending: Option<(&'static str, String)>,
     /// What just happened.
@@ -315,4 +318,31 @@ pub struct ResetLinkPage<'a> {
     pub csrf: &'a str,
     /// Where the button posts.
     pub action: &'a str,
+}
+
+/// `passkey.html`: one WebAuthn ceremony (register a passkey, or prove
+/// identity with one); the options ride in a data attribute for the script.
+#[derive(Template)]
+#[template(path = "passkey.html")]
+pub struct PasskeyPage<'a> {
+    /// Branding.
+    pub site: &'a Site,
+    /// Anti-CSRF token.
+    pub csrf: &'a str,
+    /// "create" or "get".
+    pub ceremony: &'static str,
+    /// The options as JSON text.
+    pub options: String,
+    /// Where the answer is posted.
+    pub action: &'static str,
+    /// Heading.
+    pub heading: &'static str,
+    /// The sentence under it.
+    pub intro: &'static str,
+    /// The button's label.
+    pub button: &'static str,
+    /// Where "Back" goes.
+    pub back: &'static str,
+    /// Problem to show, if any.
+    pub error: Option<&'a str>,
 }

@@ -107,6 +107,25 @@ impl Store {
         .await
     }
 
+    /// Replaces the value of one registration without touching when or by
+    /// whom it was verified (a passkey's signature counter after a reset).
+    pub async fn update_enrolment_value(
+        &self,
+        directory: String,
+        account_id: String,
+        kind: Enrolment,
+        value: String,
+    ) -> Result<(), Error> {
+        self.change(move |tx| {
+            tx.prepare_cached(
+                "UPDATE enrolments SET value = ?4 WHERE directory = ?1 AND account_id = ?2 AND kind = ?3",
+            )?
+            .execute(params![directory, account_id, kind.id(), value])?;
+            Ok(())
+        })
+        .await
+    }
+
     /// Applies a whole import in one commit: every datum is added or
     /// replaced, except that a value the person verified themselves is
     /// kept unless `overwrite_verified`; a person's audit row is written

@@ -20,6 +20,7 @@ mod linked;
 mod methods;
 mod notices;
 mod outage;
+mod passkeys;
 mod passwords;
 mod policy;
 mod reconcile;

@@ -182,6 +182,7 @@ impl Enrolment {
             Self::OfficePhone => "Office phone",
             Self::Questions => "Security questions",
             Self::Authenticator => "Authenticator app",
+            Self::Passkey => "Passkeys",
         }
     }
 }
@@ -340,6 +341,7 @@ impl Flows {
             Enrolment::OfficePhone,
             Enrolment::Questions,
             Enrolment::Authenticator,
+            Enrolment::Passkey,
         ]
         .into_iter()
         .filter(|k| offered(&allowed, *k))
@@ -388,6 +390,10 @@ impl Flows {
                     Enrolment::Email | Enrolment::AltEmail => mask_email(&row.value),
                     Enrolment::Mobile | Enrolment::OfficePhone => mask_phone(&row.value),
                     Enrolment::Questions | Enrolment::Authenticator => String::new(),
+                    Enrolment::Passkey => match super::passkeys::stored_passkeys(rows).len() {
+                        1 => "1 passkey".to_owned(),
+                        n => format!("{n} passkeys"),
+                    },
                 };
                 let origin = if row.source == Source::User { Origin::You } else { Origin::Imported };
                 let since = Some(crate::clock::rfc3339(row.verified_at));

@@ -30,6 +30,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/register/{session}/questions", web::put().to(register::questions_put))
         .route("/register/{session}/authenticator", web::post().to(register::authenticator_post))
         .route("/register/{session}/authenticator/verify", web::post().to(register::authenticator_verify_post))
+        .route("/register/{session}/passkey", web::post().to(register::passkey_post))
+        .route("/register/{session}/passkey/verify", web::post().to(register::passkey_verify_post))
         .route("/register/{session}/methods/{kind}", web::delete().to(register::method_delete))
         .route("/register/{session}/skip", web::post().to(register::skip_post))
         .route("/register/{session}/reconfirm", web::post().to(register::reconfirm_post))

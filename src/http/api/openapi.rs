@@ -80,10 +80,20 @@ fn register_paths() -> Value {
             "post": register_step("Confirm the authenticator with its first code and save it", Some("CodeRequest"),
                 &[("400", "Wrong code (authenticator_wrong)"), ("409", "No set-up started (wrong_step)")])
         },
+        "/api/v1/register/{session}/passkey": {
+            "post": { "summary": "Options for navigator.credentials.create(): {publicKey: PublicKeyCredentialCreationOptionsJSON} (binary fields base64url); the challenge works once, for 5 minutes",
+                      "parameters": [session_param()],
+                      "responses": { "200": { "description": "The creation options" }, "401": error_response("Session ended (sign_in_needed)") } }
+        },
+        "/api/v1/register/{session}/passkey/verify": {
+            "post": register_step("Register the passkey the browser created (attestation none)", Some("PasskeyRegistration"),
+                &[("400", "Refused: wrong site or challenge, replay, unsupported key (passkey_refused), or a malformed body"),
+                  ("409", "No passkey request waiting, or it expired (wrong_step)")])
+        },
         "/api/v1/register/{session}/methods/{kind}": {
             "delete": { "summary": "Remove a registration, unless what is left would not meet the policy",
                 "parameters": [session_param(), { "name": "kind", "in": "path", "required": true, "schema": { "type": "string",
-                    "enum": ["email", "alt_email", "mobile", "office_phone", "questions", "authenticator"] } }],
+                    "enum": ["email", "alt_email", "mobile", "office_phone", "questions", "authenticator", "passkey"] } }],
                 "responses": { "200": registration_answer(), "400": error_response("Nothing of this kind registered (invalid_input)"),
                                "401": error_response("Session ended (sign_in_needed)"),
                                "409": error_response("The policy needs it (method_needed)") } }
@@ -121,6 +131,10 @@ fn register_schemas() -> Value {
         "ContactRequest": { "type": "object", "additionalProperties": false, "required": ["kind", "value"],
             "properties": { "kind": { "type": "string", "enum": ["alt_email", "mobile", "office_phone"] }, "value": { "type": "string" } } },
         "CodeRequest": { "type": "object", "additionalProperties": false, "required": ["code"], "properties": { "code": { "type": "string" } } },
+        "PasskeyRegistration": { "type": "object", "required": ["clientDataJSON", "authenticatorData", "publicKey", "publicKeyAlgorithm", "rawId"],
+            "description": "From the PublicKeyCredential: response.clientDataJSON, response.getAuthenticatorData(), response.getPublicKey() (SPKI DER), response.getPublicKeyAlgorithm(), rawId, response.getTransports(); binary fields base64url",
+            "properties": { "clientDataJSON": { "type": "string" }, "authenticatorData": { "type": "string" }, "publicKey": { "type": "string" },
+                "publicKeyAlgorithm": { "type": "integer" }, "rawId": { "type": "string" }, "transports": { "type": "array", "items": { "type": "string" } } } },
         "QuestionsRequest": { "type": "object", "additionalProperties": false, "required": ["answers"],
             "properties": { "answers": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["question", "answer"],
                 "properties": { "question": { "type": "string", "description": "A question id from the registration's questions" }, "answer": { "type": "string" } } } } } },
@@ -175,7 +189,7 @@ fn base_document() -> Value {
                                "404": error_response("No such flow"), "410": error_response("Flow expired") }
             }},
             "/api/v1/reset/{flow}/send": { "post": {
-                "summary": "Send a one-time code for a method (phone methods: only after confirm matches the full number); for questions, draw the questions to answer",
+                "summary": "Send a one-time code for a method (phone methods: only after confirm matches the full number); for questions, draw the questions to answer; for a passkey, {sent:false, passkey: request options for navigator.credentials.get()}",
                 "parameters": [flow_param()],
                 "requestBody": json_body("SendRequest"),
                 "responses": {
@@ -244,7 +258,7 @@ fn base_document() -> Value {
                 "delete": { "summary": "Remove one kind (?kind=) or all of a user's registered and imported data (audited)", "security": [{ "bearer": [] }],
                          "parameters": [{ "name": "login", "in": "path", "required": true, "schema": { "type": "string" } },
                                         { "name": "kind", "in": "query", "required": false, "schema": { "type": "string",
-                                          "enum": ["email", "alt_email", "mobile", "office_phone", "questions", "authenticator"] } }],
+                                          "enum": ["email", "alt_email", "mobile", "office_phone", "questions", "authenticator", "passkey"] } }],
                          "responses": { "200": { "description": "{removed}" },
                                         "400": error_response("Unknown kind (invalid_input)"),
                                         "401": error_response("No valid admin token"),
@@ -284,7 +298,7 @@ fn base_document() -> Value {
                 "properties": { "user": { "type": "string", "maxLength": 256 },
                     "captcha": { "type": "object", "additionalProperties": false, "required": ["challenge", "solution"],
                         "properties": { "challenge": { "type": "string" }, "solution": { "type": "string", "maxLength": 32 } } } } },
-            "Method": { "type": "object", "properties": { "id": { "type": "string" }, "kind": { "type": "string", "enum": ["email", "alt_email", "mobile_sms", "mobile_voice", "office_voice", "questions", "authenticator"] }, "hint": { "type": "string" } } },
+            "Method": { "type": "object", "properties": { "id": { "type": "string" }, "kind": { "type": "string", "enum": ["email", "alt_email", "mobile_sms", "mobile_voice", "office_voice", "questions", "authenticator", "passkey"] }, "hint": { "type": "string" } } },
             "StartAnswer": { "type": "object", "properties": { "flow": { "type": "string" },
                 "methods": { "type": "array", "items": { "$ref": "#/components/schemas/Method" } }, "required": { "type": "integer" } } },
             "SendRequest": { "type": "object", "additionalProperties": false, "required": ["method"], "properties": { "method": { "type": "string" },
@@ -292,6 +306,7 @@ fn base_document() -> Value {
             "VerifyRequest": { "type": "object", "additionalProperties": false, "required": ["method"],
                 "properties": { "method": { "type": "string" },
                     "code": { "type": "string", "description": "8 digits (sent codes) or 6 (authenticator); spaces and dashes ignored" },
+                    "credential": { "type": "object", "description": "Passkey method: {clientDataJSON, authenticatorData, signature, rawId, userHandle} from navigator.credentials.get(), binary fields base64url" },
                     "answers": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Questions method: answer by question id, every drawn question" } } },
             "CheckRequest": { "type": "object", "additionalProperties": false, "required": ["flow", "password"],
                 "properties": { "flow": { "type": "string" }, "password": { "type": "string" } } },

@@ -207,6 +207,28 @@ pub(super) async fn authenticator_verify_post(
     answer(&state, &rid, &session, done).await
 }
 
+/// `POST /api/v1/register/{session}/passkey`: options for `navigator.credentials.create()`.
+pub(super) async fn passkey_post(
+    state: web::Data<AppState>,
+    rid: RequestId,
+    session: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let options = state.flows.register_passkey_start(&session).await.map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(json!({ "publicKey": options })))
+}
+
+/// `POST /api/v1/register/{session}/passkey/verify`: the browser's answer.
+pub(super) async fn passkey_verify_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    session: web::Path<String>,
+    body: Body<crate::domain::passkey::RegistrationResponse>,
+) -> Result<HttpResponse, ApiError> {
+    let done = state.flows.register_passkey_finish(&session, body.into_inner(), &client(&req, &rid)).await;
+    answer(&state, &rid, &session, done).await
+}
+
 /// `DELETE /api/v1/register/{session}/methods/{kind}`
 pub(super) async fn method_delete(
     state: web::Data<AppState>,

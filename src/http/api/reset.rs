@@ -162,6 +162,11 @@ pub(super) async fn send_post(
     if !sent.questions.is_empty() {
         return Ok(HttpResponse::Ok().json(serde_json::json!({ "sent": false, "questions": sent.questions })));
     }
+    if let Some(options) = sent.passkey {
+        return Ok(HttpResponse::Ok()
+            .insert_header(("cache-control", "no-store"))
+            .json(serde_json::json!({ "sent": false, "passkey": options, "valid_for": sent.valid_for })));
+    }
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "sent": true,
         "resend_after": sent.resend_after,
@@ -178,6 +183,9 @@ pub(super) struct VerifyBody {
     /// Answers by question id, for the questions method.
     #[serde(default)]
     answers: Option<BTreeMap<String, String>>,
+    /// The passkey's answer, for the passkey method.
+    #[serde(default)]
+    credential: Option<crate::domain::passkey::AuthenticationResponse>,
 }
 
 /// `POST /api/v1/reset/{flow}/verify`
@@ -189,13 +197,16 @@ pub(super) async fn verify_post(
     body: crate::http::body::Body<VerifyBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let proof = match (body.code, body.answers) {
-        (Some(code), None) => Proof::Code(code),
-        (None, Some(answers)) => Proof::Answers(answers),
+    let proof = match (body.code, body.answers, body.credential) {
+        (Some(code), None, None) => Proof::Code(code),
+        (None, Some(answers), None) => Proof::Answers(answers),
+        (None, None, Some(credential)) => Proof::Passkey(credential),
         _ => {
             let e = FlowError::InvalidInput {
                 field: "code",
-                message: "give either \"code\" (codes) or \"answers\" (security questions), not both".to_owned(),
+                message:
+                    "give exactly one of \"code\" (codes), \"answers\" (security questions) or \"credential\" (passkey)"
+                        .to_owned(),
             };
             return Err(ApiError::from_flow(e, &rid.0));
         }

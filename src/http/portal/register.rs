@@ -12,7 +12,7 @@ use crate::http::csrf::{self, secure_cookie};
 use crate::http::error::{PageError, describe};
 use crate::http::middleware::RequestId;
 use crate::http::views::{
-    RegisterAuthenticatorPage, RegisterPage, RegisterQuestionsPage, RegisterSignInPage, RegisteredView,
+    PasskeyPage, RegisterAuthenticatorPage, RegisterPage, RegisterQuestionsPage, RegisterSignInPage, RegisteredView,
 };
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -33,6 +33,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/register/questions", web::post().to(questions_post))
         .route("/register/authenticator", web::get().to(authenticator_get))
         .route("/register/authenticator", web::post().to(authenticator_post))
+        .route("/register/passkey", web::get().to(passkey_get))
+        .route("/register/passkey", web::post().to(passkey_post))
         .route("/register/remove", web::post().to(remove_post))
         .route("/register/skip", web::post().to(skip_post))
         .route("/register/reconfirm", web::post().to(reconfirm_post))
@@ -100,10 +102,11 @@ fn overview(
         offer_office: offers(Enrolment::OfficePhone),
         offer_questions: offers(Enrolment::Questions),
         offer_authenticator: offers(Enrolment::Authenticator),
+        offer_passkey: offers(Enrolment::Passkey),
         pending: view
             .pending
             .as_ref()
-            .filter(|p| p.kind != Enrolment::Authenticator)
+            .filter(|p| matches!(p.kind, Enrolment::AltEmail | Enrolment::Mobile | Enrolment::OfficePhone))
             .map(|p| (p.kind.label(), p.hint.clone())),
         notice,
         error,
@@ -380,6 +383,73 @@ async fn authenticator_post(
         Err(e @ (Error::AuthenticatorWrong | Error::Blocked { .. } | Error::InvalidInput { .. })) => {
             let (status, _, message) = describe(&e);
             authenticator_page(&state, &req, &rid, status, Some(&message)).await
+        }
+        Err(e) => answer(&state, &req, &rid, Err(e), "").await,
+    }
+}
+
+async fn passkey_page(
+    state: &AppState,
+    req: &HttpRequest,
+    rid: &RequestId,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Result<HttpResponse, PageError> {
+    let options = match state.flows.register_passkey_start(&session(req)).await {
+        Ok(options) => options,
+        Err(Error::SignInNeeded) => return Ok(see_other("/register")),
+        Err(e) => return Err(PageError::from_flow(e, &rid.0, &state.site)),
+    };
+    let (csrf, cookie) = csrf::token(req);
+    let tpl = PasskeyPage {
+        site: &state.site,
+        csrf: &csrf,
+        ceremony: "create",
+        options: options.to_string(),
+        action: "/register/passkey",
+        heading: "Add a passkey",
+        intro: "A passkey lets you prove it is you with this device's screen lock, a phone, or a security key. \
+                Press the button and follow your browser.",
+        button: "Create a passkey",
+        back: "/register",
+        error,
+    };
+    let mut res = page(status, &tpl, cookie);
+    res.headers_mut()
+        .insert(actix_web::http::header::CACHE_CONTROL, actix_web::http::header::HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+async fn passkey_get(state: web::Data<AppState>, req: HttpRequest, rid: RequestId) -> Result<HttpResponse, PageError> {
+    passkey_page(&state, &req, &rid, StatusCode::OK, None).await
+}
+
+#[derive(Deserialize)]
+struct CredentialForm {
+    csrf: String,
+    credential: String,
+}
+
+async fn passkey_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    form: web::Form<CredentialForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    let outcome = match serde_json::from_str::<crate::domain::passkey::RegistrationResponse>(&form.credential) {
+        Ok(answer) => state.flows.register_passkey_finish(&session(&req), answer, &client(&req, &rid)).await,
+        Err(e) => Err(Error::InvalidInput {
+            field: "credential",
+            message: format!("the browser's answer is not readable: {e}"),
+        }),
+    };
+    match outcome {
+        Ok(()) => Ok(see_other("/register?saved=passkey")),
+        Err(Error::SignInNeeded) => Ok(see_other("/register")),
+        Err(e @ (Error::PasskeyRefused(_) | Error::InvalidInput { .. } | Error::WrongStep(_))) => {
+            let (status, _, message) = describe(&e);
+            passkey_page(&state, &req, &rid, status, Some(&message)).await
         }
         Err(e) => answer(&state, &req, &rid, Err(e), "").await,
     }

@@ -9,7 +9,7 @@ use crate::http::AppState;
 use crate::http::csrf::{self, secure_cookie};
 use crate::http::error::{PageError, describe};
 use crate::http::middleware::RequestId;
-use crate::http::views::{DonePage, IndexPage, MethodView, PasswordPage, VerifyPage, render};
+use crate::http::views::{DonePage, IndexPage, MethodView, PasskeyPage, PasswordPage, VerifyPage, render};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::SecretString;
@@ -155,6 +155,22 @@ async fn send_post(
     let (token, who) = (flow_token(&req), client(&req, &rid));
     match state.flows.reset_send(&token, &form.method, form.confirm.as_deref(), &who).await {
         Ok(sent) if !sent.questions.is_empty() => Ok(see_other("/reset/verify")),
+        Ok(sent) if sent.passkey.is_some() => {
+            let (csrf, cookie) = csrf::token(&req);
+            let tpl = PasskeyPage {
+                site: &state.site,
+                csrf: &csrf,
+                ceremony: "get",
+                options: sent.passkey.map(|o| o.to_string()).unwrap_or_default(),
+                action: "/reset/verify",
+                heading: "Use your passkey",
+                intro: "Press the button and follow your browser: it asks for your screen lock, phone or security key.",
+                button: "Use my passkey",
+                back: "/reset/verify",
+                error: None,
+            };
+            Ok(page(StatusCode::OK, &tpl, cookie))
+        }
         Ok(_) => Ok(see_other(&format!(
             "/reset/verify?sent={}",
             form.method.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "")
@@ -181,6 +197,8 @@ async fn recoverable(
         | Error::PhoneBudgetSpent
         | Error::AnswersWrong
         | Error::AuthenticatorWrong
+        | Error::PasskeyRefused(_)
+        | Error::WrongStep(_)
         | Error::InvalidInput { .. }
         | Error::UnknownMethod => {
             let (status, _, message) = describe(&e);
@@ -205,9 +223,17 @@ async fn verify_post(
     let method = field("method").unwrap_or_default();
     let answers: BTreeMap<String, String> =
         form.iter().filter_map(|(k, v)| k.strip_prefix("answer-").map(|id| (id.to_owned(), v.clone()))).collect();
-    let proof = match field("code") {
-        Some(code) => Proof::Code(code),
-        None => Proof::Answers(answers),
+    let proof = match (field("code"), field("credential")) {
+        (Some(code), _) => Proof::Code(code),
+        (None, Some(credential)) => match serde_json::from_str(&credential) {
+            Ok(answer) => Proof::Passkey(answer),
+            Err(e) => {
+                let message = format!("the browser's answer is not readable: {e}");
+                let e = Error::InvalidInput { field: "credential", message };
+                return recoverable(&state, &req, &rid, e).await;
+            }
+        },
+        (None, None) => Proof::Answers(answers),
     };
     match state.flows.reset_verify(&flow_token(&req), &method, proof, &client(&req, &rid)).await {
         Ok(v) if v.complete => {
