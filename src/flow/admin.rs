@@ -41,7 +41,7 @@ impl Flows {
     pub async fn seed_demo(&self) -> Result<Vec<DemoUser>, Error> {
         let local = self.local.clone().ok_or(Error::WrongStep("--demo needs a local directory"))?;
         if self.store.reset_policy().await? == crate::domain::policy::ResetPolicy::default() {
-            let methods = "email,alt_email,mobile_sms,mobile_voice,authenticator,questions";
+            let methods = "email,alt_email,mobile_sms,mobile_voice,authenticator,passkey,questions";
             self.set_policy("methods", methods, "serve --demo", &Client::default()).await?;
         }
         let mut users = Vec::new();

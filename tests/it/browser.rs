@@ -86,7 +86,7 @@ fn find_tools() -> Result<(PathBuf, PathBuf), String> {
 }
 
 /// Owns everything the test starts; stops it all even when an assertion fails.
-struct Guard {
+pub struct Guard {
     dir: PathBuf,
     passdesk: Option<Child>,
     chromedriver: Option<Child>,
@@ -169,10 +169,15 @@ fn http_client() -> reqwest::Client {
     reqwest::Client::builder().tls_backend_preconfigured(tls).timeout(Duration::from_secs(30)).build().unwrap()
 }
 
-/// Starts `serve --demo` and waits for its ready lines.
-fn start_passdesk(guard: &mut Guard, port: u16) {
+/// Starts `serve --demo` (with `env` added) and waits for its ready lines,
+/// which it returns (they name the demo users' passwords).
+fn start_passdesk(guard: &mut Guard, port: u16, env: &[(&str, String)]) -> Vec<String> {
     let log = std::fs::File::create(guard.dir.join("serve.log")).unwrap();
-    let mut child = passdesk()
+    let mut cmd = passdesk();
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
         .args(["serve", "--demo"])
         .env("PASSDESK_SERVER__LISTEN", format!("127.0.0.1:{port}"))
         .env("PASSDESK_LOG__LEVEL", "warn")
@@ -200,6 +205,7 @@ fn start_passdesk(guard: &mut Guard, port: u16) {
             ),
         }
     }
+    lines
 }
 
 /// Starts chromedriver in its own process group and waits until `/status` says ready.
@@ -236,13 +242,13 @@ async fn start_chromedriver(guard: &mut Guard, http: &reqwest::Client, driver: &
 }
 
 /// A W3C WebDriver session.
-struct Browser {
+pub struct Browser {
     http: reqwest::Client,
     base: String,
 }
 
 impl Browser {
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value, String> {
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value, String> {
         let mut req = self.http.request(method.clone(), format!("{}{path}", self.base));
         if let Some(body) = body {
             req = req.json(&body);
@@ -256,16 +262,16 @@ impl Browser {
         Ok(v["value"].clone())
     }
 
-    async fn post(&self, path: &str, body: Value) -> Value {
+    pub async fn post(&self, path: &str, body: Value) -> Value {
         self.call(reqwest::Method::POST, path, Some(body)).await.unwrap()
     }
 
-    async fn get(&self, path: &str) -> Value {
+    pub async fn get(&self, path: &str) -> Value {
         self.call(reqwest::Method::GET, path, None).await.unwrap()
     }
 
     /// The element matching a CSS selector (the session's implicit wait applies).
-    async fn find(&self, css: &str) -> String {
+    pub async fn find(&self, css: &str) -> String {
         let found = self
             .call(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css})))
             .await
@@ -273,23 +279,23 @@ impl Browser {
         found[ELEMENT].as_str().unwrap().to_string()
     }
 
-    async fn click(&self, css: &str) {
+    pub async fn click(&self, css: &str) {
         let id = self.find(css).await;
         self.post(&format!("/element/{id}/click"), json!({})).await;
     }
 
-    async fn type_into(&self, css: &str, text: &str) {
+    pub async fn type_into(&self, css: &str, text: &str) {
         let id = self.find(css).await;
         self.post(&format!("/element/{id}/clear"), json!({})).await;
         self.post(&format!("/element/{id}/value"), json!({"text": text})).await;
     }
 
-    async fn url(&self) -> String {
+    pub async fn url(&self) -> String {
         self.get("/url").await.as_str().unwrap_or_default().to_string()
     }
 
     /// Waits (at most 10 s) until the visible page text contains `needle`.
-    async fn wait_for_text(&self, needle: &str) -> String {
+    pub async fn wait_for_text(&self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             // The page may be mid-navigation (stale body); that only means "not yet".
@@ -322,7 +328,7 @@ impl Browser {
         }
     }
 
-    async fn screenshot(&self, file: &Path) {
+    pub async fn screenshot(&self, file: &Path) {
         let b64 = self.get("/screenshot").await;
         let png = base64_decode(b64.as_str().unwrap()).expect("the screenshot is base64");
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "the screenshot is a PNG");
@@ -385,51 +391,60 @@ async fn code_for(dir: &Path, to: &str) -> String {
     }
 }
 
-#[tokio::test]
-async fn a_person_resets_a_password_in_chromium() {
-    let (driver, chromium) = match find_tools() {
-        Ok(tools) => tools,
-        Err(missing) => {
-            assert!(
-                std::env::var("PASSDESK_REQUIRE_SERVERS").as_deref() != Ok("1"),
-                "browser suite: {missing}; PASSDESK_REQUIRE_SERVERS=1 forbids skipping. \
-                 Run `bash tests/bed/chromium.sh install` (as root) first."
-            );
-            eprintln!("{SKIP}");
-            return;
-        }
-    };
-    let started = Instant::now();
-    let tmp = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut guard = Guard {
-        dir: tmp.path().to_path_buf(),
-        passdesk: None,
-        chromedriver: None,
-        driver_port: free_port(),
-        session: None,
-    };
-    let http = http_client();
-    start_passdesk(&mut guard, port);
-    let t_passdesk = started.elapsed();
-    start_chromedriver(&mut guard, &http, &driver).await;
-    let t_driver = started.elapsed();
+/// What [`launch`] started.
+pub struct Launched {
+    /// Stops everything when dropped.
+    pub guard: Guard,
+    /// The WebDriver session.
+    pub browser: Browser,
+    /// `serve --demo`'s ready lines.
+    pub lines: Vec<String>,
+    /// Seconds until passdesk, chromedriver and the session were ready.
+    pub times: [Duration; 3],
+}
 
-    let profile = tmp.path().join("chromium-profile");
+/// Starts `serve --demo` on `port` (with `env`), chromedriver and a
+/// headless Chromium session (with `args` added).
+pub async fn launch(
+    dir: &Path,
+    chromium: &Path,
+    driver: &Path,
+    port: u16,
+    env: &[(&str, String)],
+    args: &[&str],
+) -> Launched {
+    let started = Instant::now();
+    let mut guard =
+        Guard { dir: dir.to_path_buf(), passdesk: None, chromedriver: None, driver_port: free_port(), session: None };
+    let http = http_client();
+    let lines = start_passdesk(&mut guard, port, env);
+    let t_passdesk = started.elapsed();
+    start_chromedriver(&mut guard, &http, driver).await;
+    let t_driver = started.elapsed();
+    let profile = dir.join("chromium-profile");
     std::fs::create_dir_all(&profile).unwrap();
+    let mut chrome_args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1000,800",
+    ]
+    .iter()
+    .map(|a| (*a).to_owned())
+    .collect();
+    chrome_args.push(format!("--user-data-dir={}", profile.display()));
+    chrome_args.extend(args.iter().map(|a| (*a).to_owned()));
     let capabilities = json!({"capabilities": {"alwaysMatch": {
         "browserName": "chrome",
         "acceptInsecureCerts": true,
         "pageLoadStrategy": "normal",
         "timeouts": {"implicit": 5000, "pageLoad": 20000, "script": 10000},
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1000,800", format!("--user-data-dir={}", profile.display()),
-            ],
-        },
+        "goog:chromeOptions": { "binary": chromium, "args": chrome_args },
     }}});
     let driver_base = format!("http://127.0.0.1:{}", guard.driver_port);
     let created = http.post(format!("{driver_base}/session")).json(&capabilities).send().await.unwrap();
@@ -441,7 +456,36 @@ async fn a_person_resets_a_password_in_chromium() {
         .to_string();
     guard.session = Some(session.clone());
     let t_session = started.elapsed();
-    let b = Browser { http: http.clone(), base: format!("{driver_base}/session/{session}") };
+    let browser = Browser { http, base: format!("{driver_base}/session/{session}") };
+    Launched { guard, browser, lines, times: [t_passdesk, t_driver, t_session] }
+}
+
+/// chromedriver and the browser, or `None` after saying why the suite is
+/// skipped (a failure when `PASSDESK_REQUIRE_SERVERS=1`).
+pub fn tools_or_skip() -> Option<(PathBuf, PathBuf)> {
+    match find_tools() {
+        Ok(tools) => Some(tools),
+        Err(missing) => {
+            assert!(
+                std::env::var("PASSDESK_REQUIRE_SERVERS").as_deref() != Ok("1"),
+                "browser suite: {missing}; PASSDESK_REQUIRE_SERVERS=1 forbids skipping. \
+                 Run `bash tests/bed/chromium.sh install` (as root) first."
+            );
+            eprintln!("{SKIP}");
+            None
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_person_resets_a_password_in_chromium() {
+    let Some((driver, chromium)) = tools_or_skip() else { return };
+    let started = Instant::now();
+    let tmp = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let launched = launch(tmp.path(), &chromium, &driver, port, &[], &[]).await;
+    let (guard, b) = (launched.guard, launched.browser);
+    let (t_passdesk, t_driver, t_session) = (launched.times[0], launched.times[1], launched.times[2]);
 
     // The landing page: "I forgot my password".
     let site = format!("https://127.0.0.1:{port}");

@@ -5,6 +5,7 @@
 //! with a fixed clock and the local directory.
 
 mod browser;
+mod browser_passkey;
 mod captcha;
 mod change_unlock;
 mod check;
