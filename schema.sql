@@ -189,6 +189,15 @@ CREATE TABLE reset_links (
     used_at     INTEGER
 ) STRICT;
 
+-- When each account was last reminded to register, so reminders go out at
+-- most once per the policy's reminder_days.
+CREATE TABLE reminders (
+    directory   TEXT NOT NULL,
+    account_id  TEXT NOT NULL,
+    sent_at     INTEGER NOT NULL,
+    PRIMARY KEY (directory, account_id)
+) STRICT;
+
 -- Proof-of-work challenges already used (each is accepted once); rows are
 -- purged after they could no longer be accepted anyway.
 CREATE TABLE captchas_used (

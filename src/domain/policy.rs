@@ -45,6 +45,9 @@ pub struct ResetPolicy {
     pub require_registration: bool,
     /// Days before registered data must be confirmed again (0 = never, up to 730).
     pub reconfirm_days: u16,
+    /// Days between e-mails reminding people in scope who have not
+    /// registered enough to do so (0 = no reminders, up to 365).
+    pub reminder_days: u16,
     /// Let a locked-out person unlock without choosing a new password.
     pub allow_unlock: bool,
     /// Tell the person after a reset.
@@ -67,6 +70,7 @@ impl Default for ResetPolicy {
             questions_to_reset: 3,
             require_registration: false,
             reconfirm_days: 180,
+            reminder_days: 0,
             allow_unlock: true,
             notify_user_on_reset: true,
             notify_admins_on_admin_reset: true,
@@ -112,6 +116,7 @@ impl ResetPolicy {
         "questions_to_reset",
         "require_registration",
         "reconfirm_days",
+        "reminder_days",
         "allow_unlock",
         "notify_user_on_reset",
         "notify_admins_on_admin_reset",
@@ -154,6 +159,9 @@ impl ResetPolicy {
         if self.reconfirm_days > 730 {
             return Err(problem("reconfirm_days", "use 0 (never) to 730 days"));
         }
+        if self.reminder_days > 365 {
+            return Err(problem("reminder_days", "use 0 (no reminders) to 365 days"));
+        }
         validate_custom_questions(&self.custom_questions).map_err(|m| problem("custom_questions", m))?;
         let h = &self.helpdesk;
         if !(h.is_empty() || h.starts_with("https://") || h.starts_with("mailto:")) || h.contains(char::is_whitespace) {
@@ -183,6 +191,7 @@ impl ResetPolicy {
             "questions_to_reset" => next.questions_to_reset = number(key, value, "3, 4 or 5")?,
             "require_registration" => next.require_registration = boolean(key, value)?,
             "reconfirm_days" => next.reconfirm_days = number(key, value, "0 to 730")?,
+            "reminder_days" => next.reminder_days = number(key, value, "0 to 365")?,
             "allow_unlock" => next.allow_unlock = boolean(key, value)?,
             "notify_user_on_reset" => next.notify_user_on_reset = boolean(key, value)?,
             "notify_admins_on_admin_reset" => next.notify_admins_on_admin_reset = boolean(key, value)?,

@@ -77,6 +77,26 @@ pub fn reset_link_email(brand: &Brand, to: &str, display_name: &str, link: &str)
     }
 }
 
+/// Reminds a person in scope who has not registered enough methods to
+/// reset their password themselves. Carries no code and no secret.
+pub fn registration_reminder(brand: &Brand, to: &str, display_name: &str, link: &str, required: u8) -> Message {
+    Message {
+        channel: Channel::Email,
+        recipient: to.to_owned(),
+        subject: format!("Set up your {} security info", brand.organisation),
+        body: format!(
+            "Hello {display_name},\n\n\
+             If you forget your password, you can reset it yourself, without calling the helpdesk, once you have \
+             registered {required} way(s) to prove who you are (a mobile phone, a private e-mail address, an \
+             authenticator app, a passkey or security questions).\n\n\
+             It takes two minutes: sign in here with your current password:\n{link}\n\n\
+             We will remind you again later until you have.{}",
+            brand.footer()
+        ),
+        expires_at: None,
+    }
+}
+
 /// The same link by text message, short.
 pub fn reset_link_sms(brand: &Brand, to: &str, link: &str) -> Message {
     Message {

@@ -11,6 +11,7 @@ mod flows;
 mod links;
 mod migrate;
 mod outbox;
+mod reminders;
 mod reports;
 mod sessions;
 mod settings;

@@ -27,6 +27,9 @@ fn each_key_is_set_from_text_and_checked() {
     );
     assert!(p.with("reconfirm_days", "731").is_err());
     assert_eq!(p.with("reconfirm_days", "0").unwrap().reconfirm_days, 0);
+    assert!(p.with("reminder_days", "366").is_err());
+    assert!(p.with("reminder_days", "weekly").unwrap_err().message.contains("0 to 365"));
+    assert_eq!(p.with("reminder_days", "14").unwrap().reminder_days, 14);
     assert!(!p.with("allow_unlock", "no").unwrap().allow_unlock);
     assert!(p.with("allow_unlock", "maybe").unwrap_err().message.contains("true or false"));
     assert!(p.with("helpdesk", "ftp://x").is_err());
