@@ -70,6 +70,17 @@ impl LocalDirectory {
         .await
     }
 
+    /// Every local account, for the jobs that go through all people in
+    /// scope (registration reminders).
+    pub async fn accounts(&self) -> Result<Vec<Account>, Error> {
+        self.run(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT * FROM local_users ORDER BY id").map_err(sql)?;
+            let rows = stmt.query_map([], account_from_row).map_err(sql)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(sql)
+        })
+        .await
+    }
+
     /// Disables or enables an account.
     pub async fn set_disabled(&self, id: &AccountId, disabled: bool) -> Result<(), Error> {
         let id = row_id(id)?;

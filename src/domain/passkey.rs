@@ -52,6 +52,11 @@ impl Challenge {
         &self.0
     }
 
+    /// The raw bytes as an array (the flow's code row has room for 32).
+    pub fn as_array(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     /// A challenge kept as raw bytes (the flow's code row); `None` for any
     /// other length.
     pub fn from_bytes(bytes: &[u8]) -> Option<Self> {

@@ -95,6 +95,8 @@ impl Flows {
         effects.audit.push(done);
         self.store.finish_writeback(intent, WritebackOutcome::Written, String::new(), now, effects).await?;
         self.outbox_signal.notify_one();
+        // Registration sessions opened with the old password end with it.
+        self.store.end_account_sessions(dir.name().to_owned(), account.id.0.clone()).await?;
         Ok(())
     }
 

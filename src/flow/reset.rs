@@ -254,8 +254,8 @@ impl Flows {
                 return Err(Error::WrongStep("nothing is sent for an authenticator app: type the code it shows"));
             }
             ProofStyle::Passkey => {
-                let options = self.passkey_challenge(&flow, &offered, &key, client).await?;
-                let valid_for = i64::try_from(crate::domain::passkey::TIMEOUT_MS / 1000).unwrap_or(300);
+                let options = self.passkey_challenge(&flow, &offered, &key).await?;
+                let valid_for = super::passkeys::CHALLENGE_SECS;
                 return Ok(Sent { resend_after: 0, valid_for, questions: Vec::new(), passkey: Some(options) });
             }
             ProofStyle::SentCode | ProofStyle::PhoneCode => {}
@@ -481,6 +481,11 @@ impl Flows {
         if now >= stored.expires_at {
             return Err(Error::CodeExpired);
         }
+        // The try is counted before the comparison, so parallel guesses
+        // share the code's tries instead of each getting their own.
+        let Some(tries) = self.store.claim_code_try(stored.id, rules.max_failures).await? else {
+            return Err(Error::CodeUsedUp);
+        };
         let real = flow.account_id.is_some();
         if real && code_matches(&self.key, flow.id, &offered.id, code, &stored.mac) {
             let mut proven = flow.proven.clone();
@@ -497,13 +502,12 @@ impl Flows {
         }
         let detail = format!("wrong code for {}", offered.id);
         let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
-        let effects = Effects::audited(vec![audit]);
+        self.store.record(now, Effects::audited(vec![audit])).await?;
         self.note_failure(&key, &flow.login, client).await?;
-        match self.store.record_code_failure(stored.id, rules.max_failures, now, effects).await? {
-            Some(failures) if failures < rules.max_failures => {
-                Err(Error::CodeWrong { remaining: rules.max_failures - failures })
-            }
-            _ => Err(Error::CodeUsedUp),
+        if tries < rules.max_failures {
+            Err(Error::CodeWrong { remaining: rules.max_failures - tries })
+        } else {
+            Err(Error::CodeUsedUp)
         }
     }
 

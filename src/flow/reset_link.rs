@@ -80,6 +80,8 @@ impl Flows {
             }
             _ => (templates::reset_link_sms(brand, &to, &link), mask_phone(&to)),
         };
+        // Never delivered after the link died.
+        let message = crate::domain::Message { expires_at: Some(expires_at), ..message };
         let detail = format!("one-time reset link sent by {field_hint} to {masked}, valid 24 hours");
         let mut audit = self.audit(Activity::ResetLinkSent, AuditOutcome::Success, &account.login, detail, client);
         audit.actor = actor.to_owned();
@@ -101,7 +103,7 @@ impl Flows {
     /// a mail scanner that fetches links does not spend it).
     pub async fn reset_link_live(&self, token: &str) -> Result<bool, Error> {
         let Some(token) = FlowToken::parse(token) else { return Ok(false) };
-        Ok(self.store.reset_link_live(token.digest(), self.clock.now()).await?)
+        Ok(self.store.live_reset_link(token.digest(), self.clock.now()).await?.is_some())
     }
 
     /// Uses a link: starts a reset flow for its account with the link's
@@ -109,7 +111,9 @@ impl Flows {
     pub async fn open_reset_link(&self, token: &str, client: &Client) -> Result<Started, Error> {
         let link_token = FlowToken::parse(token).ok_or(Error::LinkNotFound)?;
         let now = self.clock.now();
-        let link = self.store.use_reset_link(link_token.digest(), now).await?.ok_or(Error::LinkNotFound)?;
+        // Everything is checked before the link is spent: a directory
+        // outage or a policy change leaves it usable.
+        let link = self.store.live_reset_link(link_token.digest(), now).await?.ok_or(Error::LinkNotFound)?;
         let dir = self.directory(&link.directory).ok_or(Error::LinkNotFound)?;
         let account = dir.account(&AccountId(link.account_id.clone())).await.map_err(directory_error)?;
         let account = account.ok_or(Error::LinkNotFound)?;
@@ -120,6 +124,9 @@ impl Flows {
             return Err(Error::AccountNotEligible(format!("the link's method {} is no longer offered", link.method)));
         }
         let linked = self.linked_accounts(&dir, &account).await?;
+        if self.store.use_reset_link(link_token.digest(), now).await?.is_none() {
+            return Err(Error::LinkNotFound);
+        }
         let token = FlowToken::generate();
         let flow = NewFlow {
             token_hash: token.digest(),

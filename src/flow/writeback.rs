@@ -135,6 +135,10 @@ impl Flows {
         // same commit that ends the flow.
         self.store.complete_flow(flow.id, written, self.flow_key(&flow), finished, now, effects).await?;
         self.outbox_signal.notify_one();
+        // Registration sessions opened with the old password end with it.
+        if let Some(id) = &flow.account_id {
+            self.store.end_account_sessions(flow.directory.clone(), id.clone()).await?;
+        }
         Ok(())
     }
 

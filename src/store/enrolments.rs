@@ -107,21 +107,40 @@ impl Store {
         .await
     }
 
-    /// Replaces the value of one registration without touching when or by
-    /// whom it was verified (a passkey's signature counter after a reset).
-    pub async fn update_enrolment_value(
+    /// Moves one passkey's signature counter from `seen` to `count`, only
+    /// if it is still `seen` (two sign-ins racing with one counter value,
+    /// as a cloned authenticator would, cannot both pass). Returns whether
+    /// it moved.
+    pub async fn advance_passkey_count(
         &self,
         directory: String,
         account_id: String,
-        kind: Enrolment,
-        value: String,
-    ) -> Result<(), Error> {
+        credential_id: Vec<u8>,
+        seen: u32,
+        count: u32,
+    ) -> Result<bool, Error> {
+        use crate::domain::passkey::Passkey;
         self.change(move |tx| {
+            let stored: Option<String> = tx
+                .prepare_cached(
+                    "SELECT value FROM enrolments WHERE directory = ?1 AND account_id = ?2 AND kind = 'passkey'",
+                )?
+                .query_row(params![directory, account_id], |r| r.get(0))
+                .optional()?;
+            let Some(mut list) = stored.and_then(|v| serde_json::from_str::<Vec<Passkey>>(&v).ok()) else {
+                return Ok(false);
+            };
+            let Some(passkey) = list.iter_mut().find(|p| p.credential_id == credential_id) else { return Ok(false) };
+            if passkey.sign_count != seen {
+                return Ok(false);
+            }
+            passkey.sign_count = count;
+            let value = serde_json::to_string(&list).unwrap_or_default();
             tx.prepare_cached(
-                "UPDATE enrolments SET value = ?4 WHERE directory = ?1 AND account_id = ?2 AND kind = ?3",
+                "UPDATE enrolments SET value = ?3 WHERE directory = ?1 AND account_id = ?2 AND kind = 'passkey'",
             )?
-            .execute(params![directory, account_id, kind.id(), value])?;
-            Ok(())
+            .execute(params![directory, account_id, value])?;
+            Ok(true)
         })
         .await
     }

@@ -304,28 +304,20 @@ impl Store {
         .await
     }
 
-    /// Counts a wrong try; returns the failures after this one, or `None`
-    /// when the code was already dead or used (a concurrent request won).
-    pub async fn record_code_failure(
-        &self,
-        code_id: i64,
-        max_failures: u32,
-        now: i64,
-        effects: Effects,
-    ) -> Result<Option<u32>, Error> {
+    /// Claims one try of a code before it is compared, so a burst of
+    /// parallel guesses gets no more tries than one guesser: returns the
+    /// tries so far including this one, or `None` when the code is used or
+    /// out of tries (a concurrent request won).
+    pub async fn claim_code_try(&self, code_id: i64, max_tries: u32) -> Result<Option<u32>, Error> {
         self.change(move |tx| {
-            let changed = tx
+            let tries = tx
                 .prepare_cached(
-                    "UPDATE codes SET failures = failures + 1 WHERE id = ?1 AND failures < ?2 AND used_at IS NULL",
+                    "UPDATE codes SET failures = failures + 1 WHERE id = ?1 AND failures < ?2 AND used_at IS NULL
+                     RETURNING failures",
                 )?
-                .execute(params![code_id, max_failures])?;
-            let failures = if changed == 1 {
-                Some(tx.query_row("SELECT failures FROM codes WHERE id = ?1", [code_id], |r| r.get(0))?)
-            } else {
-                None
-            };
-            apply_effects(tx, &effects, now)?;
-            Ok(failures)
+                .query_row(params![code_id, max_tries], |r| r.get(0))
+                .optional()?;
+            Ok(tries)
         })
         .await
     }

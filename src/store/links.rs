@@ -22,7 +22,7 @@ pub struct NewResetLink {
     pub expires_at: i64,
 }
 
-/// A link that was just used.
+/// A link's account and the proof it gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsedResetLink {
     /// Directory name.
@@ -36,9 +36,14 @@ pub struct UsedResetLink {
 }
 
 impl Store {
-    /// Stores a link together with its message and audit row.
+    /// Stores a link together with its message and audit row; the
+    /// account's earlier unused links stop working (only the newest counts).
     pub async fn create_reset_link(&self, link: NewResetLink, now: i64, effects: Effects) -> Result<(), Error> {
         self.write(now, effects, move |tx| {
+            tx.prepare_cached(
+                "UPDATE reset_links SET used_at = ?3 WHERE directory = ?1 AND account_id = ?2 AND used_at IS NULL",
+            )?
+            .execute(params![link.directory, link.account_id, now])?;
             tx.prepare_cached(
                 "INSERT INTO reset_links (token_hash, directory, account_id, login, method, sent_by, created_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -82,14 +87,24 @@ impl Store {
         .await
     }
 
-    /// Whether a link is live (for the page that asks before using it).
-    pub async fn reset_link_live(&self, token_hash: [u8; 32], now: i64) -> Result<bool, Error> {
+    /// A live link, without using it: the page asks before using it, and
+    /// the flow checks the account before spending it.
+    pub async fn live_reset_link(&self, token_hash: [u8; 32], now: i64) -> Result<Option<UsedResetLink>, Error> {
         self.run(move |conn| {
             Ok(conn
                 .prepare_cached(
-                    "SELECT 1 FROM reset_links WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+                    "SELECT directory, account_id, login, method FROM reset_links
+                     WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
                 )?
-                .exists(params![&token_hash[..], now])?)
+                .query_row(params![&token_hash[..], now], |r| {
+                    Ok(UsedResetLink {
+                        directory: r.get(0)?,
+                        account_id: r.get(1)?,
+                        login: r.get(2)?,
+                        method: r.get(3)?,
+                    })
+                })
+                .optional()?)
         })
         .await
     }

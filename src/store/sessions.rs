@@ -178,24 +178,36 @@ impl Store {
         .await
     }
 
-    /// Counts a wrong code; at `max_failures` the waiting registration is
-    /// dropped. Returns the failures so far.
-    pub async fn pending_failure(
+    /// Claims one try at the waiting registration of `kind` before its
+    /// proof is checked, so parallel guesses share its tries: returns it
+    /// with the tries so far (this one included), or `None` when nothing of
+    /// that kind waits, it expired, or its tries are spent.
+    pub async fn claim_pending_try(
         &self,
         session_id: i64,
-        max_failures: u32,
+        kind: Enrolment,
+        max_tries: u32,
         now: i64,
-        effects: Effects,
-    ) -> Result<u32, Error> {
-        self.write(now, effects, move |tx| {
-            tx.prepare_cached("UPDATE sessions SET pending_failures = pending_failures + 1 WHERE id = ?1")?
-                .execute([session_id])?;
-            let failures: u32 =
-                tx.query_row("SELECT pending_failures FROM sessions WHERE id = ?1", [session_id], |r| r.get(0))?;
-            if failures >= max_failures {
-                clear_pending(tx, session_id)?;
-            }
-            Ok(failures)
+    ) -> Result<Option<Pending>, Error> {
+        self.change(move |tx| {
+            let found = tx
+                .prepare_cached(
+                    "UPDATE sessions SET pending_failures = pending_failures + 1, touched_at = ?5
+                     WHERE id = ?1 AND pending_kind = ?2 AND pending_failures < ?3 AND pending_expires_at > ?4
+                     RETURNING pending_value, pending_mac, pending_sent_at, pending_expires_at, pending_failures",
+                )?
+                .query_row(params![session_id, kind.id(), max_tries, now, now], |r| {
+                    Ok(Pending {
+                        kind,
+                        value: r.get(0)?,
+                        mac: r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_default(),
+                        sent_at: r.get(2)?,
+                        expires_at: r.get(3)?,
+                        failures: r.get(4)?,
+                    })
+                })
+                .optional()?;
+            Ok(found)
         })
         .await
     }
@@ -213,16 +225,32 @@ impl Store {
 
     /// Stores what the person proved as theirs (replacing what they or an
     /// administrator had of that kind) and clears the waiting registration,
-    /// with the audit row and confirmations, in one commit.
+    /// with the audit row and confirmations, in one commit; only while that
+    /// registration still waits (`waited`, the value it holds for its kind),
+    /// so of two parallel proofs one saves; `None` for what needs no waiting
+    /// proof (security questions). Returns whether it saved.
     pub async fn save_proven(
         &self,
         directory: String,
         account_id: String,
         proven: Proven,
+        waited: Option<String>,
         now: i64,
         effects: Effects,
-    ) -> Result<(), Error> {
-        self.write(now, effects, move |tx| {
+    ) -> Result<bool, Error> {
+        self.change(move |tx| {
+            if let Some(waited) = waited {
+                let cleared = tx
+                    .prepare_cached(
+                        "UPDATE sessions SET pending_kind = NULL, pending_value = NULL, pending_mac = NULL,
+                         pending_sent_at = NULL, pending_expires_at = NULL, pending_failures = 0, touched_at = ?4
+                         WHERE id = ?1 AND pending_kind = ?2 AND pending_value = ?3",
+                    )?
+                    .execute(params![proven.session_id, proven.kind.id(), waited, now])?;
+                if cleared != 1 {
+                    return Ok(false);
+                }
+            }
             tx.prepare_cached(
                 "INSERT INTO enrolments (directory, account_id, kind, value, verified_at, source, last_step)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'user', ?6)
@@ -238,10 +266,8 @@ impl Store {
                 now,
                 proven.last_step
             ])?;
-            clear_pending(tx, proven.session_id)?;
-            tx.prepare_cached("UPDATE sessions SET touched_at = ?2 WHERE id = ?1")?
-                .execute(params![proven.session_id, now])?;
-            Ok(())
+            apply_effects(tx, &effects, now)?;
+            Ok(true)
         })
         .await
     }
@@ -261,6 +287,17 @@ impl Store {
                     "UPDATE enrolments SET verified_at = ?3 WHERE directory = ?1 AND account_id = ?2 AND source = 'user'",
                 )?
                 .execute(params![directory, account_id, now])?)
+        })
+        .await
+    }
+
+    /// Ends every session of an account (its password was reset or
+    /// changed, or its owner reported a change as not theirs).
+    pub async fn end_account_sessions(&self, directory: String, account_id: String) -> Result<usize, Error> {
+        self.change(move |tx| {
+            Ok(tx
+                .prepare_cached("DELETE FROM sessions WHERE directory = ?1 AND account_id = ?2")?
+                .execute(params![directory, account_id])?)
         })
         .await
     }

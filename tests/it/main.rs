@@ -27,6 +27,7 @@ mod policy;
 mod reconcile;
 mod register;
 mod register_directories;
+mod register_guards;
 mod reset_api;
 mod reset_link;
 mod reset_portal;

@@ -164,8 +164,12 @@ async fn a_passkey_is_registered_then_proves_a_reset_and_no_answer_works_twice()
     // The same authenticator again is refused (excluded, and checked).
     let (_, options) = call(post(&format!("{base}/passkey"), json!({}))).await;
     assert_eq!(options["publicKey"]["excludeCredentials"].as_array().unwrap().len(), 1);
-    let (status, _) = call(post(&format!("{base}/passkey/verify"), key.create(&options["publicKey"], None))).await;
+    let (status, body) = call(post(&format!("{base}/passkey/verify"), key.create(&options["publicKey"], None))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"]["message"].as_str().unwrap().contains("registered already"), "{body}");
+    let view = call(TestRequest::get().uri(&base).to_request()).await.1;
+    let item = view["items"].as_array().unwrap().iter().find(|i| i["kind"] == "passkey").unwrap().clone();
+    assert_eq!(item["hint"], "1 passkey");
 
     // A reset with the passkey.
     let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": "pat"}))).await).await;
@@ -193,8 +197,16 @@ async fn a_passkey_is_registered_then_proves_a_reset_and_no_answer_works_twice()
     let cloned = key.get(&sent["passkey"], 1);
     let (status, body) =
         call(post(&format!("/api/v1/reset/{flow2}/verify"), json!({"method": "passkey", "credential": cloned}))).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body["error"]["message"].as_str().unwrap().contains("counter"), "{body}");
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("passkey_refused")));
+    let audit = t.audit_activities().await;
+    assert!(audit.iter().any(|a| a.3.contains("passkey refused") && a.3.contains("counter")), "the audit says why");
+    // A refused answer sent again in the same flow finds its challenge spent.
+    let (status, body) = call(post(
+        &format!("/api/v1/reset/{flow2}/verify"),
+        json!({"method": "passkey", "credential": key.get(&sent["passkey"], 9)}),
+    ))
+    .await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("wrong_step")), "{body}");
     let (_, sent) = call(post(&format!("/api/v1/reset/{flow2}/send"), json!({"method": "passkey"}))).await;
     let next = key.get(&sent["passkey"], 2);
     let (status, _) =
@@ -223,10 +235,53 @@ async fn a_stranger_is_offered_passkey_options_that_look_real() {
         .await;
         let allowed = sent["passkey"]["allowCredentials"].as_array().unwrap();
         assert_eq!(allowed.len(), 1, "{sent}");
-        assert_eq!(unb64(allowed[0]["id"].as_str().unwrap()).len(), 16);
+        assert!([16, 32].contains(&unb64(allowed[0]["id"].as_str().unwrap()).len()));
         break;
     }
     assert!(seen, "decoys offer passkeys too, when the policy does");
+}
+
+#[actix_web::test]
+async fn a_refused_passkey_reads_the_same_for_a_real_account_and_a_stranger() {
+    let (t, key) = setup("pat").await;
+    let svc = t.service().await;
+    // pat registers a passkey.
+    let signed_in = post("/api/v1/register/session", json!({"user": "pat", "password": PASSWORD}));
+    let session = json(test::call_service(&svc, signed_in).await).await["session"].as_str().unwrap().to_owned();
+    let options =
+        json(test::call_service(&svc, post(&format!("/api/v1/register/{session}/passkey"), json!({}))).await).await;
+    let answer = key.create(&options["publicKey"], None);
+    test::call_service(&svc, post(&format!("/api/v1/register/{session}/passkey/verify"), answer)).await;
+    // A junk answer that names the listed credential, for pat and for a stranger offered a passkey.
+    let mut bodies = Vec::new();
+    for n in 0..60 {
+        let user = if n == 0 { "pat".to_owned() } else { format!("ghost{n}") };
+        let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": user}))).await).await;
+        if !started["methods"].as_array().unwrap().iter().any(|m| m["id"] == "passkey") {
+            continue;
+        }
+        let flow = started["flow"].as_str().unwrap();
+        let sent = json(
+            test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "passkey"}))).await,
+        )
+        .await;
+        let listed = sent["passkey"]["allowCredentials"][0]["id"].as_str().unwrap().to_owned();
+        let junk = json!({"clientDataJSON": "e30", "authenticatorData": "AAAA", "signature": "AAAA", "rawId": listed});
+        let resp = test::call_service(
+            &svc,
+            post(&format!("/api/v1/reset/{flow}/verify"), json!({"method": "passkey", "credential": junk})),
+        )
+        .await;
+        let status = resp.status();
+        let mut body = json(resp).await;
+        body["error"]["request_id"] = Value::Null;
+        bodies.push((status, body));
+        if bodies.len() == 2 {
+            break;
+        }
+    }
+    assert_eq!(bodies.len(), 2, "a stranger was offered a passkey");
+    assert_eq!(bodies[0], bodies[1]);
 }
 
 #[actix_web::test]

@@ -4,8 +4,8 @@
 //! holds it. That code can never be used again for a reset.
 
 use super::{Error, Flows};
+use crate::domain::Enrolment;
 use crate::domain::totp::TotpSecret;
-use crate::domain::{Activity, AuditOutcome, Enrolment};
 use crate::flow::Client;
 use crate::store::{Effects, Pending};
 
@@ -28,7 +28,9 @@ impl Flows {
     /// Starts (or shows again) an authenticator set-up for the session.
     pub async fn register_authenticator_start(&self, token: &str) -> Result<AuthenticatorSetup, Error> {
         let s = self.signed(token).await?;
+        self.ensure_offered(&s, Enrolment::Authenticator).await?;
         let now = self.clock.now();
+        self.ensure_no_code_waiting(&s, now)?;
         let waiting = s
             .row
             .pending
@@ -61,21 +63,27 @@ impl Flows {
     pub async fn register_authenticator_confirm(&self, token: &str, code: &str, client: &Client) -> Result<(), Error> {
         let s = self.signed(token).await?;
         let now = self.clock.now();
-        let Some(p) = s.row.pending.clone().filter(|p| p.kind == Enrolment::Authenticator && p.expires_at > now) else {
-            return Err(Error::WrongStep("start the authenticator set-up first: the QR code page makes a new secret"));
+        let max = self.settings.codes.max_failures;
+        let Some(p) = self.store.claim_pending_try(s.row.id, Enrolment::Authenticator, max, now).await? else {
+            return Err(Error::WrongStep(
+                "no authenticator set-up is waiting (it expired, or too many wrong codes): open the set-up page \
+                 again and scan the new QR code",
+            ));
         };
         let secret = TotpSecret::unseal(&self.key, &p.value).ok_or(Error::SignInNeeded)?;
-        let key = self.defence_key(&s.row.directory, Some(&s.row.account_id), &s.row.login);
-        self.ensure_not_blocked(&key).await?;
         let Some(step) = secret.verify(code, now, None) else {
             let detail = "registration: wrong first code from the authenticator app".to_owned();
-            let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &s.row.login, detail, client);
-            let max = self.settings.codes.max_failures;
-            self.store.pending_failure(s.row.id, max, now, Effects::audited(vec![audit])).await?;
-            self.note_failure(&key, &s.row.login, client).await?;
+            self.registration_failure(&s, detail, client).await?;
+            if p.failures >= max {
+                self.store.drop_pending(s.row.id, now).await?;
+                return Err(Error::WrongStep(
+                    "too many wrong codes: this set-up is cancelled; open the set-up page again and scan the new QR code",
+                ));
+            }
             return Err(Error::AuthenticatorWrong);
         };
         let detail = "registered authenticator app, confirmed by its first code".to_owned();
-        self.save_proven(&s, Enrolment::Authenticator, p.value, Some(step), detail, client).await
+        self.save_proven(&s, Some(&p.value), Enrolment::Authenticator, p.value.clone(), Some(step), detail, client)
+            .await
     }
 }

@@ -46,6 +46,7 @@ impl Flows {
             _ => return Err(invalid("kind", "send a code only for alt_email, mobile or office_phone")),
         };
         let s = self.signed(token).await?;
+        self.ensure_offered(&s, kind).await?;
         if kind == Enrolment::AltEmail
             && s.account.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&destination))
         {
@@ -99,35 +100,34 @@ impl Flows {
     /// address or number it proved.
     pub async fn register_confirm_code(&self, token: &str, typed: &str, client: &Client) -> Result<(), Error> {
         let s = self.signed(token).await?;
-        let Some(p) = s.row.pending.clone().filter(|p| !p.mac.is_empty()) else {
+        let Some(waiting) = s.row.pending.clone().filter(|p| !p.mac.is_empty()) else {
             return Err(Error::NoCodeSent);
         };
         let now = self.clock.now();
-        if p.expires_at <= now {
+        if waiting.expires_at <= now {
             self.store.drop_pending(s.row.id, now).await?;
             return Err(Error::CodeExpired);
         }
-        let key = self.defence_key(&s.row.directory, Some(&s.row.account_id), &s.row.login);
-        self.ensure_not_blocked(&key).await?;
         let digits = normalise_typed_code(typed)
             .ok_or_else(|| invalid("code", "type the 8-digit code from the message (spaces are fine)"))?;
+        let max = self.settings.codes.max_failures;
+        // The try is claimed before the comparison: parallel guesses share the tries.
+        let Some(p) = self.store.claim_pending_try(s.row.id, waiting.kind, max, now).await? else {
+            return Err(Error::CodeUsedUp);
+        };
         if !code_matches(&self.key, s.row.id, &method_label(p.kind), &digits, &p.mac) {
-            let max = self.settings.codes.max_failures;
-            let detail = format!("registration: wrong code for new {}", p.kind.id());
-            let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &s.row.login, detail, client);
-            let failures = self.store.pending_failure(s.row.id, max, now, Effects::audited(vec![audit])).await?;
-            self.note_failure(&key, &s.row.login, client).await?;
-            return Err(if failures >= max {
-                Error::CodeUsedUp
-            } else {
-                Error::CodeWrong { remaining: max - failures }
-            });
+            self.registration_failure(&s, format!("registration: wrong code for new {}", p.kind.id()), client).await?;
+            if p.failures >= max {
+                self.store.drop_pending(s.row.id, now).await?;
+                return Err(Error::CodeUsedUp);
+            }
+            return Err(Error::CodeWrong { remaining: max - p.failures });
         }
         let masked = match p.kind {
             Enrolment::AltEmail => mask_email(&p.value),
             _ => mask_phone(&p.value),
         };
         let detail = format!("registered {} {masked}, verified by code", p.kind.id());
-        self.save_proven(&s, p.kind, p.value, None, detail, client).await
+        self.save_proven(&s, Some(&p.value), p.kind, p.value.clone(), None, detail, client).await
     }
 }

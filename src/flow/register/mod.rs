@@ -212,11 +212,20 @@ impl Flows {
         client: &Client,
     ) -> Result<SignedIn, Error> {
         let begun = tokio::time::Instant::now();
-        let answer = self.sign_in_unpadded(user, password, client).await;
+        let answer = self.sign_in_unpadded(user, password, true, client).await;
         self.padded(begun, answer).await
     }
 
-    async fn sign_in_unpadded(&self, user: &str, password: &SecretString, client: &Client) -> Result<SignedIn, Error> {
+    /// Signs in; `counted` says whether a wrong password counts towards the
+    /// sign-in block (not for the sign-in passdesk makes itself right after
+    /// a change, where a directory replica may not know the new password yet).
+    async fn sign_in_unpadded(
+        &self,
+        user: &str,
+        password: &SecretString,
+        counted: bool,
+        client: &Client,
+    ) -> Result<SignedIn, Error> {
         let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
         if password.expose_secret().is_empty() {
             return Err(Error::InvalidInput { field: "password", message: "enter your password".into() });
@@ -226,7 +235,13 @@ impl Flows {
             Some((dir, account)) => (dir.name().to_owned(), Some(account.id.0.as_str())),
             None => (String::new(), None),
         };
+        // A reset block (failed proofs, "this wasn't me") stops sign-in too;
+        // failed sign-ins count under their own key, so a stranger who
+        // types wrong passwords for someone's user ID blocks only sign-in
+        // to registration, never their password reset.
         let key = self.defence_key(&directory, account_id, login.as_str());
+        self.ensure_not_blocked(&key).await?;
+        let key = format!("signin:{key}");
         self.ensure_not_blocked(&key).await?;
         let fail = |why: &str| {
             let detail = format!("registration sign-in: {why}");
@@ -234,19 +249,26 @@ impl Flows {
         };
         let Some((dir, account)) = found else {
             self.store.record(self.clock.now(), crate::store::Effects::audited(vec![fail("no such user")])).await?;
-            self.note_failure(&key, login.as_str(), client).await?;
+            if counted {
+                self.note_failure(&key, login.as_str(), client).await?;
+            }
             return Err(Error::WrongCredentials);
         };
         if let Err(e) = dir.authenticate(&account.id, password).await {
             let audit = fail(&e.to_string());
             self.store.record(self.clock.now(), crate::store::Effects::audited(vec![audit])).await?;
             return Err(match e {
-                crate::directory::Error::InvalidCredentials => {
-                    self.note_failure(&key, login.as_str(), client).await?;
+                // A locked or disabled account answers like a wrong password
+                // (Active Directory says "locked" whatever the password, which
+                // would tell a stranger the account exists).
+                crate::directory::Error::InvalidCredentials
+                | crate::directory::Error::AccountLockedOut
+                | crate::directory::Error::AccountDisabled => {
+                    if counted {
+                        self.note_failure(&key, login.as_str(), client).await?;
+                    }
                     Error::WrongCredentials
                 }
-                crate::directory::Error::AccountLockedOut => Error::AccountLocked,
-                crate::directory::Error::AccountDisabled => Error::WrongCredentials,
                 other => directory_error(other),
             });
         }
@@ -313,6 +335,10 @@ impl Flows {
             self.store.end_session(row.id, now, crate::store::Effects::default()).await?;
             return Err(Error::SignInNeeded);
         };
+        // A block (too many failures, or a "this wasn't me" report) also
+        // stops a session that was open before it.
+        let key = self.defence_key(&row.directory, Some(&row.account_id), &row.login);
+        self.ensure_not_blocked(&key).await?;
         self.store.touch_session(row.id, false, now).await?;
         Ok(Signed { row, dir, account })
     }
@@ -497,7 +523,7 @@ impl Flows {
         if !self.store.reset_policy().await?.require_registration {
             return Ok(None);
         }
-        let Ok(signed) = self.sign_in_unpadded(user, new, client).await else { return Ok(None) };
+        let Ok(signed) = self.sign_in_unpadded(user, new, false, client).await else { return Ok(None) };
         if signed.view.interrupt {
             return Ok(Some(signed.token));
         }
@@ -524,10 +550,13 @@ impl Flows {
 
     /// Saves a proven registration with its audit row and the confirmation
     /// to the person's other addresses (read before the save, so a new
-    /// address is not told about itself).
+    /// address is not told about itself), while the registration `waited`
+    /// for is still the session's (of two parallel proofs, one saves).
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn save_proven(
         &self,
         s: &Signed,
+        waited: Option<&str>,
         kind: Enrolment,
         value: String,
         last_step: Option<i64>,
@@ -538,8 +567,46 @@ impl Flows {
         effects.audit.push(self.audit(Activity::Registered, AuditOutcome::Success, &s.row.login, detail, client));
         let proven = crate::store::Proven { session_id: s.row.id, kind, value, last_step };
         let (d, a) = (s.row.directory.clone(), s.row.account_id.clone());
-        self.store.save_proven(d, a, proven, self.clock.now(), effects).await?;
+        let waited = waited.map(str::to_owned);
+        if !self.store.save_proven(d, a, proven, waited, self.clock.now(), effects).await? {
+            return Err(Error::WrongStep("this registration was already saved or cancelled"));
+        }
         self.outbox_signal.notify_one();
         Ok(())
+    }
+
+    /// Refuses to start an app or passkey set-up while a code sent to a new
+    /// address waits (the session keeps one registration at a time).
+    pub(super) fn ensure_no_code_waiting(&self, s: &Signed, now: i64) -> Result<(), Error> {
+        match &s.row.pending {
+            Some(p) if !p.mac.is_empty() && p.expires_at > now => {
+                Err(Error::WrongStep("a code sent to a new address or number is waiting: type it (or cancel it) first"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Refuses a registration of a kind the person's policy does not offer
+    /// (the pages hide it; a program could still ask).
+    pub(super) async fn ensure_offered(&self, s: &Signed, kind: Enrolment) -> Result<(), Error> {
+        let policy = self.store.reset_policy().await?;
+        let standing = s.dir.standing(&s.account.id).await.map_err(directory_error)?;
+        let (_, allowed) = policy.for_person(standing.admin);
+        if offered(&allowed, kind) {
+            return Ok(());
+        }
+        Err(Error::InvalidInput {
+            field: "kind",
+            message: format!("your organisation does not use {} for password reset; choose another method", kind.id()),
+        })
+    }
+
+    /// Counts a failed proof in a registration: audited, and towards the
+    /// account's block like a failed reset proof.
+    pub(super) async fn registration_failure(&self, s: &Signed, detail: String, client: &Client) -> Result<(), Error> {
+        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &s.row.login, detail, client);
+        self.store.record(self.clock.now(), crate::store::Effects::audited(vec![audit])).await?;
+        let key = self.defence_key(&s.row.directory, Some(&s.row.account_id), &s.row.login);
+        self.note_failure(&key, &s.row.login, client).await
     }
 }

@@ -66,6 +66,7 @@ impl Flows {
         client: &Client,
     ) -> Result<(), Error> {
         let s = self.signed(token).await?;
+        self.ensure_offered(&s, Enrolment::Questions).await?;
         let policy = self.store.reset_policy().await?;
         let chosen = check_answers(&policy, answers)?;
         for (question, normal) in &chosen {
@@ -74,13 +75,17 @@ impl Flows {
                 Some(true) => {
                     return Err(invalid(format!("\"{}\": the answer cannot be your password", question.text)));
                 }
-                // Restarted since sign-in: the password is not known here.
-                None => return Err(Error::SignInNeeded),
+                // Restarted since sign-in: the password is not known here,
+                // so the session ends and the person signs in again.
+                None => {
+                    self.register_sign_out(token).await?;
+                    return Err(Error::SignInNeeded);
+                }
             }
         }
         let ids: Vec<&str> = chosen.iter().map(|(q, _)| q.id.as_str()).collect();
         let detail = format!("registered questions ({})", ids.join(", "));
         let value = sealed(chosen).await?;
-        self.save_proven(&s, Enrolment::Questions, value, None, detail, client).await
+        self.save_proven(&s, None, Enrolment::Questions, value, None, detail, client).await
     }
 }
