@@ -2,7 +2,7 @@
 //! code typed back saves it, so nobody registers a destination they do not
 //! hold (and a typo never becomes the only way back in).
 
-use super::{Error, Flows};
+use super::{Error, Flows, invalid};
 use crate::domain::code::{OneTimeCode, code_matches, normalise_typed_code};
 use crate::domain::email::check_email;
 use crate::domain::mask::{mask_email, mask_phone};
@@ -15,10 +15,6 @@ use crate::store::{Effects, Issued, Pending};
 /// The MAC domain of registration codes, apart from reset codes.
 fn method_label(kind: Enrolment) -> String {
     format!("register/{}", kind.id())
-}
-
-fn invalid(field: &'static str, message: impl Into<String>) -> Error {
-    Error::InvalidInput { field, message: message.into() }
 }
 
 impl Flows {

@@ -2,6 +2,7 @@
 //! and the tests' fixtures: the same checks of each value as the
 //! registration pages, minus the proof that the person holds it.
 
+use super::invalid;
 use crate::directory::{Account, Directory};
 use crate::domain::phone::normalise_phone;
 use crate::domain::totp::TotpSecret;
@@ -9,10 +10,6 @@ use crate::domain::{Activity, AuditOutcome, Enrolment, Login};
 use crate::flow::{Client, Error, Flows};
 use crate::store::Effects;
 use std::sync::Arc;
-
-fn invalid(field: &'static str, message: impl Into<String>) -> Error {
-    Error::InvalidInput { field, message: message.into() }
-}
 
 impl Flows {
     pub(in crate::flow) async fn enrolee(&self, user: &str) -> Result<(Arc<dyn Directory>, Account), Error> {

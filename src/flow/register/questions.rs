@@ -12,7 +12,7 @@ use crate::flow::methods::StoredAnswer;
 use secrecy::SecretString;
 
 fn invalid(message: impl Into<String>) -> Error {
-    Error::InvalidInput { field: "answers", message: message.into() }
+    super::invalid("answers", message)
 }
 
 /// Checks chosen questions and answers against the policy; returns each

@@ -45,6 +45,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{login}/reset-link", web::post().to(admin::reset_link_post));
 }
 
+/// Who is asking, for the audit trail.
+fn client(req: &actix_web::HttpRequest, rid: &crate::http::middleware::RequestId) -> crate::flow::Client {
+    crate::flow::Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()) }
+}
+
 /// The JSON of a strength report, shared by the API and the portal's meter.
 pub(crate) fn password_report_json(report: &crate::flow::policy::PasswordReport) -> actix_web::HttpResponse {
     actix_web::HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(serde_json::json!({

@@ -3,8 +3,8 @@
 //! carry as the `{session}` path segment (no cookies, as for reset flows).
 
 use crate::domain::Enrolment;
+use crate::flow::Error as FlowError;
 use crate::flow::register::Registration;
-use crate::flow::{Client, Error as FlowError};
 use crate::http::AppState;
 use crate::http::body::Body;
 use crate::http::error::ApiError;
@@ -14,9 +14,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-fn client(req: &HttpRequest, rid: &RequestId) -> Client {
-    Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()) }
-}
+use super::client;
 
 /// The registration as JSON (also the answer of every step).
 fn view_json(view: &Registration) -> Value {

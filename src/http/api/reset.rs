@@ -3,7 +3,7 @@
 
 use crate::domain::OfferedMethod;
 use crate::flow::reset::Proof;
-use crate::flow::{Client, Error as FlowError, FlowKind};
+use crate::flow::{Error as FlowError, FlowKind};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::middleware::RequestId;
@@ -12,9 +12,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-fn client(req: &HttpRequest, rid: &RequestId) -> Client {
-    Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()) }
-}
+use super::client;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

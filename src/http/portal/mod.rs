@@ -78,6 +78,13 @@ pub(super) fn page<T: askama::Template>(status: StatusCode, tpl: &T, cookie: Opt
     res
 }
 
+/// Marks a page that shows a secret (a QR code, a WebAuthn challenge) as
+/// never to be stored by the browser or a proxy.
+pub(super) fn no_store(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    res
+}
+
 pub(super) fn flow_token(req: &HttpRequest) -> String {
     req.cookie(FLOW_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default()
 }

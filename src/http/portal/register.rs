@@ -3,7 +3,7 @@
 //! token, calls one flow method and redirects back to the overview (or
 //! renders the page again with the problem).
 
-use super::{client, forged, page, see_other};
+use super::{client, forged, no_store, page, see_other};
 use crate::domain::Enrolment;
 use crate::flow::Error;
 use crate::flow::register::{Origin, Registration};
@@ -356,10 +356,7 @@ async fn authenticator_page(
         secret: grouped.join(" "),
         error,
     };
-    let mut res = page(status, &tpl, cookie);
-    res.headers_mut()
-        .insert(actix_web::http::header::CACHE_CONTROL, actix_web::http::header::HeaderValue::from_static("no-store"));
-    Ok(res)
+    Ok(no_store(page(status, &tpl, cookie)))
 }
 
 async fn authenticator_get(
@@ -414,10 +411,7 @@ async fn passkey_page(
         back: "/register",
         error,
     };
-    let mut res = page(status, &tpl, cookie);
-    res.headers_mut()
-        .insert(actix_web::http::header::CACHE_CONTROL, actix_web::http::header::HeaderValue::from_static("no-store"));
-    Ok(res)
+    Ok(no_store(page(status, &tpl, cookie)))
 }
 
 async fn passkey_get(state: web::Data<AppState>, req: HttpRequest, rid: RequestId) -> Result<HttpResponse, PageError> {

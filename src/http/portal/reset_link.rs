@@ -2,7 +2,7 @@
 //! only asks (mail scanners fetch links, and must not spend them); the
 //! button's POST opens the reset with the link's proof passed.
 
-use super::{FLOW_COOKIE, client, forged, page, see_other};
+use super::{FLOW_COOKIE, client, forged, no_store, page, see_other};
 use crate::http::AppState;
 use crate::http::csrf::{self, secure_cookie};
 use crate::http::error::PageError;
@@ -29,10 +29,7 @@ async fn link_get(
     }
     let (csrf, cookie) = csrf::token(&req);
     let action = format!("/reset/link/{token}");
-    let mut res = page(StatusCode::OK, &ResetLinkPage { site: &state.site, csrf: &csrf, action: &action }, cookie);
-    res.headers_mut()
-        .insert(actix_web::http::header::CACHE_CONTROL, actix_web::http::header::HeaderValue::from_static("no-store"));
-    Ok(res)
+    Ok(no_store(page(StatusCode::OK, &ResetLinkPage { site: &state.site, csrf: &csrf, action: &action }, cookie)))
 }
 
 #[derive(Deserialize)]
