@@ -34,7 +34,7 @@ CREATE TABLE enrolments (
     verified_at INTEGER NOT NULL,
     -- Who set it: the person ('user', verified by them) or an administrator's
     -- import ('import'), which never silently replaces the person's own.
-    source      TEXT NOT NULL DEFAULT 'user' CHECK (source IN ('user', 'import')),
+    source      TEXT NOT NULL DEFAULT 'user' CHECK (source IN ('user', 'import', 'sync')),
     -- Authenticator: the newest time step accepted, so no code is used twice.
     last_step   INTEGER,
     UNIQUE (directory, account_id, kind)

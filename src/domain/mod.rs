@@ -18,6 +18,7 @@ pub mod password;
 pub mod phone;
 pub mod policy;
 pub mod questions;
+pub mod sync;
 pub mod token;
 pub mod totp;
 

@@ -16,6 +16,7 @@ pub mod reconcile;
 mod register;
 pub mod reset;
 mod settings;
+pub mod sync;
 mod writeback;
 
 pub use crate::directory::PolicyReason;

@@ -12,6 +12,7 @@ mod migrate;
 mod outbox;
 mod reports;
 mod settings;
+mod sync;
 mod writebacks;
 mod writer;
 
@@ -23,6 +24,7 @@ pub use flows::{
 };
 pub use outbox::{OutboxRow, OutboxState};
 pub use reports::{NewReport, ReportRow};
+pub use sync::SyncWrite;
 pub use writebacks::{OpenWriteback, WritebackKind, WritebackOutcome};
 
 use crate::config::StoreConfig;
