@@ -1,6 +1,7 @@
 //! Import benchmark (issue 6): `passdesk import` of a 100,000-row file
 //! against the test bed's slapd holding the same 100,000 users, through the
-//! real release binary: wall time, peak memory, and the split between the
+//! real release binary (bound as the directory administrator, see
+//! `slapd_reader_config`): wall time, peak memory, and the split between the
 //! directory look-ups and the one commit.
 //!
 //! Run: `tests/bed/all.sh start && eval "$(tests/bed/all.sh env)" &&
@@ -10,7 +11,7 @@
 mod common;
 
 use common::env_n;
-use common::users::{prepare_users, slapd_config};
+use common::users::{prepare_users, slapd_reader_config};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -20,7 +21,7 @@ async fn main() {
     prepare_users(rows).await;
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("passdesk.toml");
-    std::fs::write(&config, slapd_config(dir.path(), &dir.path().join("data"))).unwrap();
+    std::fs::write(&config, slapd_reader_config(dir.path(), &dir.path().join("data"))).unwrap();
     let csv = dir.path().join("staff.csv");
     let mut text = String::from("login,email,alt_email,mobile,office_phone\n");
     for i in 0..rows {

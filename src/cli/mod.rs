@@ -12,7 +12,7 @@ Examples:
   passdesk check --config /etc/passdesk/passdesk.toml   prove the service account's rights
   passdesk policy set methods_required 2   change the reset policy (audited)
   passdesk import staff.csv             pre-populate e-mail and phones (login,email,alt_email,mobile,office_phone)
-  passdesk sync --dry-run                what syncing contact data from the directories would change
+  passdesk sync --dry-run               what syncing contact data from the directories would change
   passdesk admin token --name ops       a bearer token for /api/v1/admin/...
   passdesk outbox --follow              watch messages (codes) as they are queued
   passdesk outbox --json | jq .         the outbox for scripts, one JSON object per line

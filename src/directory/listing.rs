@@ -26,6 +26,16 @@ pub struct Listed {
     pub values: Vec<Option<String>>,
 }
 
+/// Why a read stopped at a server limit, and how the administrator lifts it.
+fn limited(base: &str, read: usize, rc: u32) -> Error {
+    let which = if rc == 3 { "time" } else { "size" };
+    Error::Other(format!(
+        "the directory stopped reading {base} at its {which} limit after {read} accounts: allow the service \
+         account to read the whole scope (slapd: limits dn.exact=\"<bind_dn>\" size.prtotal=unlimited \
+         time=unlimited; Active Directory pages without a total limit)"
+    ))
+}
+
 type Adapters<'a> = Vec<Box<dyn Adapter<'a, String, Vec<String>> + 'a>>;
 
 impl LdapPool {
@@ -56,9 +66,15 @@ impl LdapPool {
                     page.push(self.listed(schema, &entry, attributes));
                     seen(listed.len() + page.len());
                 }
-                search.finish().await.success()?;
-                Ok(page)
-            })?;
+                let done = search.finish().await;
+                // 3 and 4: the server's time or size limit for this account
+                // cut the read short; a partial read must never count as whole.
+                if matches!(done.rc, 3 | 4) {
+                    return Ok(Err(limited(base, page.len(), done.rc)));
+                }
+                done.success()?;
+                Ok(Ok(page))
+            })??;
             listed.extend(page);
         }
         Ok(listed)

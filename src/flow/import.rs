@@ -167,8 +167,17 @@ impl Flows {
                 continue;
             }
             let seen = |n: usize| progress(n.min(total) / 2);
-            if let Some(listed) = dir.list(&[], &seen).await.map_err(directory_error)? {
-                indexes.insert(dir.name().to_owned(), LoginIndex::new(&listed));
+            match dir.list(&[], &seen).await {
+                Ok(Some(listed)) => {
+                    indexes.insert(dir.name().to_owned(), LoginIndex::new(&listed));
+                }
+                Ok(None) => {}
+                // A directory that will not hand over its whole scope (a
+                // size limit) is still asked row by row: slower, but whole.
+                Err(crate::directory::Error::Other(why)) => {
+                    tracing::warn!(directory = dir.name(), %why, "reading the whole scope failed; looking up row by row");
+                }
+                Err(e) => return Err(directory_error(e)),
             }
         }
         let mut out = Vec::with_capacity(total);

@@ -27,4 +27,5 @@ mod reset_api;
 mod reset_portal;
 mod security;
 mod support;
+mod sync;
 mod writeback_flows;
