@@ -23,6 +23,12 @@ pub async fn sync(args: SyncArgs) -> anyhow::Result<()> {
                 let names: Vec<&str> = config.directories.iter().map(|d| d.name.as_str()).collect();
                 anyhow::bail!("no directory is named {name:?}; use one of {}", names.join(", "));
             };
+            if dir.kind == crate::config::DirectoryKind::Local {
+                anyhow::bail!(
+                    "directory {name} is passdesk's own (kind = \"local\"): its contact data is kept by passdesk \
+                     itself, so there is nothing to sync"
+                );
+            }
             vec![(dir.name.clone(), dir.sync.clone())]
         }
         None => {
@@ -55,7 +61,11 @@ pub async fn sync(args: SyncArgs) -> anyhow::Result<()> {
         match result {
             Ok(report) => print_report(&report),
             Err(e) => {
-                eprintln!("{name}: {e}. Nothing was changed in {name}.");
+                let why = match e {
+                    crate::flow::Error::InvalidInput { message, .. } => message,
+                    other => other.to_string(),
+                };
+                eprintln!("{name}: {why}. Nothing was changed in {name}.");
                 failed.push(name);
             }
         }

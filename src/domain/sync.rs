@@ -7,7 +7,7 @@
 
 use super::email::check_email;
 use super::method::{Enrolment, Source};
-use super::phone::normalise_phone;
+use super::phone::{PhoneError, normalise_phone};
 use std::collections::{HashMap, HashSet};
 
 /// One stored contact datum (or any registration, for accounts that are gone).
@@ -105,10 +105,21 @@ pub struct SyncPlan {
 /// A raw attribute value as stored contact data: addresses checked, phone
 /// numbers in E.164 (national ones completed with `country`).
 pub fn normalise(kind: Enrolment, raw: &str, country: Option<&str>) -> Result<String, String> {
-    match kind {
-        Enrolment::Email | Enrolment::AltEmail => check_email(raw).map_err(|e| e.to_string()),
-        _ => normalise_phone(raw, country).map_err(|e| e.to_string()),
-    }
+    let problem = match kind {
+        Enrolment::Email | Enrolment::AltEmail => match check_email(raw) {
+            Ok(address) => return Ok(address),
+            Err(e) => e.to_string(),
+        },
+        _ => match normalise_phone(raw, country) {
+            Ok(number) => return Ok(number),
+            Err(PhoneError::NoCountryCode) => format!(
+                "{}, or set organisation.phone_country_code to complete national numbers",
+                PhoneError::NoCountryCode
+            ),
+            Err(e) => e.to_string(),
+        },
+    };
+    Err(format!("{raw:?}: {problem}"))
 }
 
 /// Compares the directory with the store. `stored` holds every stored row

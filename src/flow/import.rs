@@ -235,7 +235,8 @@ pub struct MethodInfo {
     /// authenticator.
     pub value: String,
     /// `directory` (the account's own attribute), `user` (verified by the
-    /// person) or `import` (set by an administrator).
+    /// person), `import` (set by an administrator) or `sync` (copied from
+    /// the directory's attributes by directory sync).
     pub source: &'static str,
     /// When it was set (Unix seconds), for registrations and imports.
     pub set_at: Option<i64>,

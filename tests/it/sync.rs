@@ -283,10 +283,11 @@ async fn the_command_prints_a_summary_and_explains_a_missing_section() {
         dir.path().join("data").display().to_string(),
         directory_toml("corp", "openldap", &bed, "[\"uid\"]")
     );
-    let run = |text: &str| {
+    let run_with = |text: &str, extra: &[&str]| {
         std::fs::write(&config, text).unwrap();
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_passdesk"))
             .args(["sync", "--config", config.to_str().unwrap()])
+            .args(extra)
             .env_remove("PASSDESK_CONFIG")
             .output()
             .unwrap();
@@ -296,13 +297,21 @@ async fn the_command_prints_a_summary_and_explains_a_missing_section() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
+    let run = |text: &str| run_with(text, &[]);
     let (code, _, err) = run(&base);
     assert_eq!(code, Some(1));
     assert!(err.contains("no directory has sync turned on: add [directories.NAME.sync] with enabled = true"), "{err}");
-    let (code, out, err) = run(&format!("{base}[directories.corp.sync]\nenabled = true\n"));
+    let enabled = format!("{base}[directories.corp.sync]\nenabled = true\n[directories.local]\nkind = \"local\"\n");
+    let (code, out, err) = run(&enabled);
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(out.contains("corp: synced 1 accounts."), "{out}");
     assert!(out.contains("1 added, 0 changed, 0 removed, 0 already so"), "{out}");
     assert!(out.contains("1 value(s) skipped") && out.contains(&format!("{user} mobile: ")), "{out}");
+    let (code, _, err) = run_with(&enabled, &["--directory", "local"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("directory local is passdesk's own"), "{err}");
+    let (code, _, err) = run_with(&enabled, &["--directory", "nope"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("no directory is named \"nope\"; use one of corp, local"), "{err}");
     delete(&bed, &[&dn, &bed.scope]).await;
 }

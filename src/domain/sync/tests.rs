@@ -82,6 +82,8 @@ fn bad_values_are_skipped_and_gone_accounts_lose_everything() {
     assert_eq!(plan.counts.skipped, 2);
     assert!(plan.people.is_empty(), "a bad value leaves the stored one as it was");
     assert_eq!(plan.skipped[0].login, "b");
-    assert!(plan.skipped[0].reason.contains("digits"), "{:?}", plan.skipped);
+    assert!(plan.skipped[0].reason.starts_with("\"call me\": a phone number holds only digits"), "{:?}", plan.skipped);
+    let national = normalise(Enrolment::Mobile, "06 1234 5678", None).unwrap_err();
+    assert!(national.ends_with("or set organisation.phone_country_code to complete national numbers"), "{national}");
     assert_eq!(plan.gone, [("uid=gone,o=x".to_owned(), 2)]);
 }
