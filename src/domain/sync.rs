@@ -122,12 +122,16 @@ pub fn normalise(kind: Enrolment, raw: &str, country: Option<&str>) -> Result<St
     Err(format!("{raw:?}: {problem}"))
 }
 
+/// A directory's stored rows by lower-cased account id: the stored
+/// spelling of the id, and the rows by kind.
+type ByAccount<'a> = HashMap<String, (&'a str, HashMap<Enrolment, &'a Stored>)>;
+
 /// Compares the directory with the store. `stored` holds every stored row
 /// of the directory (all kinds and sources); account ids match without
 /// regard to case (DNs).
 pub fn plan(stored: &[Stored], wanted: &[Wanted], overwrite_verified: bool, country: Option<&str>) -> SyncPlan {
     let mut out = SyncPlan::default();
-    let mut by_account: HashMap<String, (&str, HashMap<Enrolment, &Stored>)> = HashMap::new();
+    let mut by_account: ByAccount<'_> = HashMap::new();
     for row in stored {
         let entry =
             by_account.entry(row.account_id.to_lowercase()).or_insert_with(|| (&row.account_id, HashMap::new()));
@@ -136,45 +140,19 @@ pub fn plan(stored: &[Stored], wanted: &[Wanted], overwrite_verified: bool, coun
     let mut present = HashSet::with_capacity(wanted.len());
     for person in wanted {
         let key = person.account_id.to_lowercase();
-        present.insert(key.clone());
         let (account_id, current) = match by_account.get(&key) {
             Some((id, rows)) => ((*id).to_owned(), Some(rows)),
             None => (person.account_id.clone(), None),
         };
+        present.insert(key);
         let mut changes = Vec::new();
         let mut said = Vec::new();
         for (kind, raw) in &person.values {
             let have = current.and_then(|rows| rows.get(kind)).copied();
-            let want = match raw.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-                None => None,
-                Some(raw) => match normalise(*kind, raw, country) {
-                    Ok(v) => Some(v),
-                    Err(reason) => {
-                        out.skipped.push(Skipped { login: person.login.clone(), kind: *kind, reason });
-                        out.counts.skipped += 1;
-                        continue;
-                    }
-                },
-            };
-            match (want, have) {
-                (Some(v), None) => {
-                    out.counts.added += 1;
-                    said.push(format!("{} added", kind.id()));
-                    changes.push(Change::Put(*kind, v));
-                }
-                (Some(v), Some(h)) if h.value == v => out.counts.unchanged += 1,
-                (Some(_), Some(h)) if h.source == Source::User && !overwrite_verified => out.counts.kept_verified += 1,
-                (Some(v), Some(_)) => {
-                    out.counts.changed += 1;
-                    said.push(format!("{} changed", kind.id()));
-                    changes.push(Change::Put(*kind, v));
-                }
-                (None, Some(h)) if h.source == Source::Sync => {
-                    out.counts.removed += 1;
-                    said.push(format!("{} removed (empty in the directory)", kind.id()));
-                    changes.push(Change::Remove(*kind));
-                }
-                (None, _) => {}
+            let Some(want) = out.usable(person, *kind, raw.as_deref(), country) else { continue };
+            if let Some((change, what)) = out.compare(*kind, want, have, overwrite_verified) {
+                changes.push(change);
+                said.push(format!("{} {what}", kind.id()));
             }
         }
         if !changes.is_empty() {
@@ -190,6 +168,64 @@ pub fn plan(stored: &[Stored], wanted: &[Wanted], overwrite_verified: bool, coun
     out.gone.sort();
     out.counts.gone = out.gone.len();
     out
+}
+
+impl SyncPlan {
+    /// The value a raw attribute gives: `Some(None)` for an empty
+    /// attribute, `None` for a value that cannot be used (recorded as
+    /// skipped, so the stored value stays as it is).
+    fn usable(
+        &mut self,
+        person: &Wanted,
+        kind: Enrolment,
+        raw: Option<&str>,
+        country: Option<&str>,
+    ) -> Option<Option<String>> {
+        let Some(raw) = raw.map(str::trim).filter(|v| !v.is_empty()) else { return Some(None) };
+        match normalise(kind, raw, country) {
+            Ok(value) => Some(Some(value)),
+            Err(reason) => {
+                self.skipped.push(Skipped { login: person.login.clone(), kind, reason });
+                self.counts.skipped += 1;
+                None
+            }
+        }
+    }
+
+    /// Counts one kind of one person and says what to write, if anything,
+    /// with the word for the audit row.
+    fn compare(
+        &mut self,
+        kind: Enrolment,
+        want: Option<String>,
+        have: Option<&Stored>,
+        overwrite_verified: bool,
+    ) -> Option<(Change, &'static str)> {
+        let c = &mut self.counts;
+        match (want, have) {
+            (Some(v), None) => {
+                c.added += 1;
+                Some((Change::Put(kind, v), "added"))
+            }
+            (Some(v), Some(h)) if h.value == v => {
+                c.unchanged += 1;
+                None
+            }
+            (Some(_), Some(h)) if h.source == Source::User && !overwrite_verified => {
+                c.kept_verified += 1;
+                None
+            }
+            (Some(v), Some(_)) => {
+                c.changed += 1;
+                Some((Change::Put(kind, v), "changed"))
+            }
+            (None, Some(h)) if h.source == Source::Sync => {
+                c.removed += 1;
+                Some((Change::Remove(kind), "removed (empty in the directory)"))
+            }
+            (None, _) => None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use super::reset::directory_error;
 use super::{Client, Error, Flows};
 use crate::config::SyncConfig;
 use crate::domain::audit::AuditRecord;
-use crate::domain::sync::{Skipped, SyncCounts, Wanted, plan};
+use crate::domain::sync::{Skipped, SyncCounts, SyncPlan, Wanted, plan};
 use crate::domain::{Activity, AuditOutcome};
 use crate::store::SyncWrite;
 
@@ -56,6 +56,40 @@ impl Flows {
         options: SyncOptions,
         progress: &(dyn Fn(SyncStage) + Sync),
     ) -> Result<SyncReport, Error> {
+        let wanted = self.read_scope(name, config, progress).await?;
+        progress(SyncStage::Writing);
+        let stored = self.store.directory_enrolments(name.to_owned()).await?;
+        if wanted.is_empty() && !stored.is_empty() {
+            // An empty read is far likelier a wrong scope or a lost read
+            // right than everyone leaving at once; removing all would be
+            // irreversible.
+            return Err(Error::InvalidInput {
+                field: "directory",
+                message: format!(
+                    "directory {name} returned no accounts, but {} registrations are stored for it; \
+                     check its scope and the service account's read access. Nothing was changed",
+                    stored.len()
+                ),
+            });
+        }
+        let overwrite_verified = options.overwrite_verified || config.overwrite_verified;
+        let mut plan = plan(&stored, &wanted, overwrite_verified, self.settings.phone_country.as_deref());
+        let skipped = std::mem::take(&mut plan.skipped);
+        let report = SyncReport { directory: name.to_owned(), counts: plan.counts, skipped, dry_run: options.dry_run };
+        let nothing_to_write = plan.people.is_empty() && plan.gone.is_empty();
+        if !options.dry_run && !nothing_to_write {
+            self.write_plan(name, plan, overwrite_verified).await?;
+        }
+        Ok(report)
+    }
+
+    /// Every account in the directory's scope with its synced attributes.
+    async fn read_scope(
+        &self,
+        name: &str,
+        config: &SyncConfig,
+        progress: &(dyn Fn(SyncStage) + Sync),
+    ) -> Result<Vec<Wanted>, Error> {
         let Some(directory) = self.directory(name) else {
             let names: Vec<&str> = self.directories.iter().map(|d| d.name()).collect();
             return Err(Error::InvalidInput {
@@ -79,67 +113,33 @@ impl Flows {
                 ),
             });
         };
-        progress(SyncStage::Writing);
-        let stored = self.store.directory_enrolments(name.to_owned()).await?;
-        if listed.is_empty() && !stored.is_empty() {
-            // An empty read is far likelier a wrong scope or a lost read
-            // right than everyone leaving at once; removing all would be
-            // irreversible.
-            return Err(Error::InvalidInput {
-                field: "directory",
-                message: format!(
-                    "directory {name} returned no accounts, but {} registrations are stored for it; \
-                     check its scope and the service account's read access. Nothing was changed",
-                    stored.len()
-                ),
-            });
-        }
-        let wanted: Vec<Wanted> = listed
+        Ok(listed
             .into_iter()
             .map(|account| Wanted {
                 account_id: account.id.0,
                 login: account.login,
                 values: config.mapping.iter().map(|(kind, _)| *kind).zip(account.values).collect(),
             })
-            .collect();
-        let overwrite_verified = options.overwrite_verified || config.overwrite_verified;
-        let country = self.settings.phone_country.as_deref();
-        let plan = plan(&stored, &wanted, overwrite_verified, country);
-        let report = SyncReport {
-            directory: name.to_owned(),
-            counts: plan.counts,
-            skipped: plan.skipped,
-            dry_run: options.dry_run,
-        };
-        if options.dry_run || (plan.people.is_empty() && plan.gone.is_empty()) {
-            return Ok(report);
-        }
+            .collect())
+    }
+
+    /// Writes a plan in one commit, with an audit row per changed person
+    /// and per account gone.
+    async fn write_plan(&self, name: &str, plan: SyncPlan, overwrite_verified: bool) -> Result<(), Error> {
         let client = Client { ip: None, request_id: Some("sync".into()) };
-        let write = SyncWrite {
-            people: plan
-                .people
-                .into_iter()
-                .map(|p| {
-                    let detail = format!("synced from directory {name}: {}", p.summary);
-                    let audit = self.sync_audit(&p.login, detail, &client);
-                    (p.account_id, p.changes, audit)
-                })
-                .collect(),
-            gone: plan
-                .gone
-                .into_iter()
-                .map(|(account_id, count)| {
-                    let detail = format!(
-                        "removed by sync: the account is no longer in directory {name}'s scope ({count} registration(s))"
-                    );
-                    let audit = self.sync_audit(&account_id, detail, &client);
-                    (account_id, audit)
-                })
-                .collect(),
-            overwrite_verified,
-        };
-        self.store.apply_sync(name.to_owned(), write, self.clock.now()).await?;
-        Ok(report)
+        let people = plan.people.into_iter().map(|p| {
+            let audit = self.sync_audit(&p.login, format!("synced from directory {name}: {}", p.summary), &client);
+            (p.account_id, p.changes, audit)
+        });
+        let gone = plan.gone.into_iter().map(|(account_id, count)| {
+            let detail = format!(
+                "removed by sync: the account is no longer in directory {name}'s scope ({count} registration(s))"
+            );
+            let audit = self.sync_audit(&account_id, detail, &client);
+            (account_id, audit)
+        });
+        let write = SyncWrite { people: people.collect(), gone: gone.collect(), overwrite_verified };
+        Ok(self.store.apply_sync(name.to_owned(), write, self.clock.now()).await?)
     }
 
     fn sync_audit(&self, target: &str, detail: String, client: &Client) -> AuditRecord {
