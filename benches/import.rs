@@ -10,10 +10,9 @@
 
 mod common;
 
+use common::command::run_measured;
 use common::env_n;
 use common::users::{prepare_users, slapd_reader_config};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 #[tokio::main]
 async fn main() {
@@ -35,27 +34,11 @@ async fn main() {
         text.len() as f64 / 1_048_576.0
     );
     for run in ["first (all added)", "again (all unchanged)"] {
-        let started = Instant::now();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_passdesk"))
-            .args(["import", "--config", config.to_str().unwrap(), csv.to_str().unwrap()])
-            .env("PASSDESK_LOG__LEVEL", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let pid = child.id();
-        let mut peak = 0;
-        while child.try_wait().unwrap().is_none() {
-            peak = peak.max(common::rss_kib(pid, "VmHWM:"));
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        let secs = started.elapsed().as_secs_f64();
-        let out = child.wait_with_output().unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-        let result = stdout.lines().nth(1).unwrap_or_default().trim().to_owned();
-        eprintln!("{run}: {secs:.1} s, peak {:.1} MiB: {result}", peak as f64 / 1024.0);
-        report.push_str(&format!("| {run} | {secs:.1} | {:.1} | {result} |\n", peak as f64 / 1024.0));
+        let m = run_measured(&["import", "--config", config.to_str().unwrap(), csv.to_str().unwrap()]).await;
+        let result = m.stdout.lines().nth(1).unwrap_or_default().trim().to_owned();
+        let (secs, peak) = (m.secs, m.peak_mib);
+        eprintln!("{run}: {secs:.1} s, peak {peak:.1} MiB: {result}");
+        report.push_str(&format!("| {run} | {secs:.1} | {peak:.1} | {result} |\n"));
     }
     println!("{report}");
 }
