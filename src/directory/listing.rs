@@ -72,7 +72,15 @@ impl LdapPool {
                 if matches!(done.rc, 3 | 4) {
                     return Ok(Err(limited(base, page.len(), done.rc)));
                 }
-                done.success()?;
+                if done.rc != 0 {
+                    let why = format!(
+                        "reading {base} failed with LDAP result {}: {}; check the scope and the service \
+                         account's read access",
+                        done.rc,
+                        done.text.trim()
+                    );
+                    return Ok(Err(Error::Other(why)));
+                }
                 Ok(Ok(page))
             })??;
             listed.extend(page);

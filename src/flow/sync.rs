@@ -4,7 +4,6 @@
 //! one commit, with an audit row (actor "sync") only for people whose data
 //! changed. Nothing is written when the directory cannot be read in full.
 
-use super::reset::directory_error;
 use super::{Client, Error, Flows};
 use crate::config::SyncConfig;
 use crate::domain::audit::AuditRecord;
@@ -105,7 +104,10 @@ impl Flows {
         }
         let attributes: Vec<String> = config.mapping.iter().map(|(_, a)| a.clone()).collect();
         let seen = |n: usize| progress(SyncStage::Reading(n));
-        let Some(listed) = directory.list(&attributes, &seen).await.map_err(directory_error)? else {
+        // The administrator runs sync, so the directory's own words are shown.
+        let read_failed =
+            |e| Error::InvalidInput { field: "directory", message: format!("reading directory {name} failed: {e}") };
+        let Some(listed) = directory.list(&attributes, &seen).await.map_err(read_failed)? else {
             return Err(Error::InvalidInput {
                 field: "directory",
                 message: format!(

@@ -53,6 +53,19 @@ async fn own_scope(f: &Flavour, suite: &str) -> Option<Bed> {
     Some(bed)
 }
 
+fn copy(bed: &Bed) -> Bed {
+    Bed {
+        url: bed.url.clone(),
+        ca: bed.ca.clone(),
+        bind_dn: bed.bind_dn.clone(),
+        bind_password: bed.bind_password.clone(),
+        scope: bed.scope.clone(),
+        base: bed.base.clone(),
+        admin_dn: bed.admin_dn.clone(),
+        admin_password: bed.admin_password.clone(),
+    }
+}
+
 /// Adds a person with the given attributes; returns the DN.
 async fn add_person(f: &Flavour, bed: &Bed, login: &str, attrs: &[(&str, &str)]) -> String {
     let dn = format!("{}={login},{}", f.person_rdn, bed.scope);
@@ -202,9 +215,10 @@ async fn sync_adds_changes_and_removes_users_from_samba_ad() {
 }
 
 /// A scope that reads as empty while data is stored is refused, not taken
-/// as "everybody left"; a directory without sync turned on is refused too.
+/// as "everybody left"; a scope base that cannot be read is named with the
+/// directory's answer; a directory without sync turned on is refused too.
 #[tokio::test]
-async fn an_empty_read_or_a_disabled_directory_changes_nothing() {
+async fn an_empty_or_failed_read_or_a_disabled_directory_changes_nothing() {
     let Some(bed) = own_scope(&SLAPD, "empty sync scope on OpenLDAP").await else { return };
     let t = app(&SLAPD, &bed, "");
     let (now, effects) = (crate::support::START, passdesk::store::Effects::default());
@@ -218,6 +232,12 @@ async fn an_empty_read_or_a_disabled_directory_changes_nothing() {
     let err = t.app.flows.sync_directory("corp", &config, SyncOptions::default(), &|_| {}).await.unwrap_err();
     assert!(err.to_string().contains("returned no accounts, but 1 registrations are stored"), "{err}");
     assert_eq!(stored(&t, &dn).await.len(), 1);
+    // A scope base that does not exist is named with the directory's answer.
+    let missing = Bed { scope: format!("ou=missing,{}", bed.scope), ..copy(&bed) };
+    let missing = app(&SLAPD, &missing, "");
+    let err = missing.app.flows.sync_directory("corp", &config, SyncOptions::default(), &|_| {}).await.unwrap_err();
+    assert!(err.to_string().contains("failed with LDAP result 32"), "{err}");
+    assert!(err.to_string().contains("check the scope"), "{err}");
     let off = passdesk::config::SyncConfig { enabled: false, ..config };
     let err = t.app.flows.sync_directory("corp", &off, SyncOptions::default(), &|_| {}).await.unwrap_err();
     assert!(err.to_string().contains("set enabled = true in [directories.corp.sync]"), "{err}");
