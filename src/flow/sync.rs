@@ -151,10 +151,10 @@ impl Flows {
     }
 }
 
-/// Seconds after start-up before the first scheduled sync: the server is
+/// Time after start-up before the first scheduled sync: the server is
 /// answering by then, and a restart does not postpone sync by a whole
 /// interval.
-const FIRST_RUN_DELAY: std::time::Duration = std::time::Duration::from_secs(30);
+pub const FIRST_RUN_DELAY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Starts one background task per directory whose sync has an interval
 /// (`serve`); each logs its summary and carries on after a failure.

@@ -335,3 +335,20 @@ async fn the_command_prints_a_summary_and_explains_a_missing_section() {
     assert!(err.contains("no directory is named \"nope\"; use one of corp, local"), "{err}");
     delete(&bed, &[&dn, &bed.scope]).await;
 }
+
+/// `serve` runs sync on its schedule: the first run comes shortly after
+/// start-up, without anyone running `passdesk sync`.
+#[tokio::test]
+async fn serve_syncs_on_its_schedule() {
+    let Some(bed) = own_scope(&SLAPD, "scheduled sync on OpenLDAP").await else { return };
+    let dn = add_person(&SLAPD, &bed, &unique("ssch"), &[("mail", "scheduled@example.test")]).await;
+    let t = app(&SLAPD, &bed, "interval_minutes = 60\n");
+    passdesk::flow::sync::schedule(&t.app.flows, &t.app.config.directories);
+    let deadline = std::time::Instant::now() + passdesk::flow::sync::FIRST_RUN_DELAY * 3;
+    while stored(&t, &dn).await.is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(stored(&t, &dn).await, [(Enrolment::Email, "scheduled@example.test".to_owned(), Source::Sync)]);
+    assert_eq!(sync_rows(&t).await.len(), 1);
+    delete(&bed, &[&dn, &bed.scope]).await;
+}
