@@ -175,6 +175,9 @@ async fn added_changed_removed(f: &Flavour, suite: &str) {
     );
     let audited = sync_rows(&t).await;
     assert_eq!(audited.len(), 3, "one row per person whose data changed: {audited:?}");
+    // Administrators see where the data came from.
+    let methods = t.app.flows.user_methods(&ben).await.unwrap().methods;
+    assert!(methods.iter().any(|m| m.kind == "office_phone" && m.source == "sync"), "{methods:?}");
 
     // Nothing changed in the directory: nothing written, no audit rows.
     let again = sync(&t, SyncOptions::default()).await;
