@@ -19,11 +19,12 @@ CREATE TABLE local_users (
 ) STRICT;
 
 -- What a person registered with passdesk itself (or an administrator
--- imported), per directory account: an e-mail address for codes (import
--- only), an alternate e-mail address, phone numbers (E.164), security questions
--- (JSON with argon2id hashes of the normalised answers) or an authenticator
--- secret sealed under the server key. The directory's own mail, mobile and
--- office number need no row here.
+-- imported, or directory sync copied), per directory account: an e-mail
+-- address for codes (import and sync only), an alternate e-mail address,
+-- phone numbers (E.164), security questions (JSON with argon2id hashes of the
+-- normalised answers), an authenticator secret sealed under the server key,
+-- or passkeys (JSON list of public keys). The directory's own mail, mobile
+-- and office number need no row here.
 CREATE TABLE enrolments (
     id          INTEGER PRIMARY KEY,
     directory   TEXT NOT NULL,
@@ -32,9 +33,10 @@ CREATE TABLE enrolments (
                 CHECK (kind IN ('email', 'alt_email', 'mobile', 'office_phone', 'questions', 'authenticator', 'passkey')),
     value       TEXT NOT NULL,
     verified_at INTEGER NOT NULL,
-    -- Who set it: the person ('user', verified by them) or an administrator's
-    -- import ('import'), which never silently replaces the person's own.
-    source      TEXT NOT NULL DEFAULT 'user' CHECK (source IN ('user', 'import')),
+    -- Who set it: the person ('user', verified by them), an administrator's
+    -- import ('import') or directory sync ('sync'); neither of the last two
+    -- silently replaces the person's own.
+    source      TEXT NOT NULL DEFAULT 'user' CHECK (source IN ('user', 'import', 'sync')),
     -- Authenticator: the newest time step accepted, so no code is used twice.
     last_step   INTEGER,
     UNIQUE (directory, account_id, kind)
@@ -244,4 +246,4 @@ BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;

@@ -196,6 +196,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     tokio::spawn(delivery.run(signal));
     tokio::spawn(purge_old_flows(app.store.clone(), app.clock.clone(), app.config.reset.session_secs, app.state()));
     tokio::spawn(refresh_policy_view(app.flows.clone()));
+    crate::flow::sync::schedule(&app.flows, &app.config.directories);
     let origin = match listen.ip() {
         ip if ip.is_unspecified() => format!("https://localhost:{}", listen.port()),
         std::net::IpAddr::V6(ip) => format!("https://[{ip}]:{}", listen.port()),

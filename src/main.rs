@@ -20,6 +20,7 @@ async fn main() -> ExitCode {
         Command::Admin(args) => cli::admin(args).await,
         Command::Breached(args) => cli::breached(args),
         Command::Import(args) => cli::import(args).await,
+        Command::Sync(args) => cli::sync(args).await,
         Command::Check(args) => match cli::check(args).await {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::FAILURE,

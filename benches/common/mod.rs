@@ -3,6 +3,7 @@
 //! /proc, and percentiles.
 #![allow(dead_code)]
 
+pub mod command;
 pub mod scale;
 pub mod users;
 

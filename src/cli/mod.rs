@@ -12,6 +12,7 @@ Examples:
   passdesk check --config /etc/passdesk/passdesk.toml   prove the service account's rights
   passdesk policy set methods_required 2   change the reset policy (audited)
   passdesk import staff.csv             pre-populate e-mail and phones (login,email,alt_email,mobile,office_phone)
+  passdesk sync --dry-run               what syncing contact data from the directories would change
   passdesk admin token --name ops       a bearer token for /api/v1/admin/...
   passdesk outbox --follow              watch messages (codes) as they are queued
   passdesk outbox --json | jq .         the outbox for scripts, one JSON object per line
@@ -50,6 +51,10 @@ pub enum Command {
     /// reset without registering. Every row is checked first; all rows are
     /// imported in one go, or none.
     Import(ImportArgs),
+    /// Copy contact data (mail, otherMailbox, mobile, telephoneNumber…)
+    /// from each directory with [directories.NAME.sync] enabled; data of
+    /// accounts gone from the scope is removed.
+    Sync(SyncArgs),
     /// Administrator tools: API tokens.
     Admin(AdminArgs),
     /// The offline breached-password list: build one from your own list,
@@ -97,6 +102,24 @@ pub struct ImportArgs {
     /// kept, and counted in the summary).
     #[arg(long)]
     pub overwrite_verified: bool,
+}
+
+/// `passdesk sync`
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Configuration file.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Only this directory (its sync must be enabled).
+    #[arg(long, value_name = "NAME")]
+    pub directory: Option<String>,
+    /// Also replace values people verified themselves (by default they are
+    /// kept, and counted in the summary).
+    #[arg(long)]
+    pub overwrite_verified: bool,
+    /// Compare and print the summary, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `passdesk policy`
@@ -237,6 +260,7 @@ mod import;
 mod init;
 mod outbox;
 mod policy;
+mod sync;
 
 pub use breached::breached;
 pub use check::check;
@@ -244,6 +268,7 @@ pub use import::import;
 pub use init::init;
 pub use outbox::outbox;
 pub use policy::{admin, policy};
+pub use sync::sync;
 
 /// Loads the configuration for a subcommand, or explains every problem.
 pub fn load_config(explicit: Option<PathBuf>) -> anyhow::Result<crate::config::Config> {

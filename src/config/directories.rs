@@ -41,6 +41,7 @@ fn embedded_default() -> DirectoryConfig {
         kind: DirectoryKind::Local,
         mail_domain: "example.org".to_owned(),
         ldap: None,
+        sync: super::sync::sync(&mut Vec::new(), "local", DirectoryKind::Local, Default::default()),
     }
 }
 
@@ -51,7 +52,7 @@ pub(super) fn directories(problems: &mut Vec<Problem>, raw: BTreeMap<String, Raw
     raw.into_iter().map(|(name, dir)| directory(problems, name, dir)).collect()
 }
 
-fn directory(problems: &mut Vec<Problem>, name: String, dir: RawDirectory) -> DirectoryConfig {
+fn directory(problems: &mut Vec<Problem>, name: String, mut dir: RawDirectory) -> DirectoryConfig {
     let mut s = Section { name: &name, problems };
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || name.len() > 32 {
         s.problems.push(Problem {
@@ -76,6 +77,7 @@ fn directory(problems: &mut Vec<Problem>, name: String, dir: RawDirectory) -> Di
     if mail_domain.is_empty() || mail_domain.contains('@') || mail_domain.contains(char::is_whitespace) {
         s.add("mail_domain", "give a bare domain such as \"example.org\"");
     }
+    let sync = super::sync::sync(s.problems, &name, kind, std::mem::take(&mut dir.sync));
     let ldap = match kind {
         DirectoryKind::Local => {
             let stray = [
@@ -102,7 +104,7 @@ fn directory(problems: &mut Vec<Problem>, name: String, dir: RawDirectory) -> Di
         }
         _ => Some(ldap(&mut s, kind, dir)),
     };
-    DirectoryConfig { name, kind, mail_domain, ldap }
+    DirectoryConfig { name, kind, mail_domain, ldap, sync }
 }
 
 fn ldap(s: &mut Section<'_>, kind: DirectoryKind, dir: RawDirectory) -> LdapConfig {

@@ -7,6 +7,7 @@
 mod directories;
 pub(crate) mod load;
 pub mod raw;
+mod sync;
 mod validate;
 
 pub use load::{load, load_str};
@@ -159,6 +160,22 @@ pub struct DirectoryConfig {
     pub mail_domain: String,
     /// Connection settings for "ad" and "openldap"; `None` for "local".
     pub ldap: Option<LdapConfig>,
+    /// Directory sync (`[directories.NAME.sync]`); off when absent.
+    pub sync: SyncConfig,
+}
+
+/// `[directories.NAME.sync]`: which attributes `passdesk sync` copies into
+/// contact data, and how often `serve` does it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncConfig {
+    /// Sync runs for this directory at all.
+    pub enabled: bool,
+    /// Time between runs in `serve`; `None` = no schedule.
+    pub interval: Option<std::time::Duration>,
+    /// Replace values people verified themselves.
+    pub overwrite_verified: bool,
+    /// Each synced kind and the attribute it is read from.
+    pub mapping: Vec<(crate::domain::Enrolment, String)>,
 }
 
 /// `[reset]`

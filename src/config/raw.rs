@@ -109,6 +109,30 @@ pub struct RawDirectory {
     /// Mail domain shown on masked hints for unknown users, so they look
     /// like this directory's real ones.
     pub mail_domain: Option<String>,
+    /// `[directories.NAME.sync]`: copying contact data from attributes
+    /// (not an `Option`, so an unknown key in it is named by its plain path).
+    #[serde(default)]
+    pub sync: RawSync,
+}
+
+/// `[directories.NAME.sync]`: directory sync (`passdesk sync`, and on a
+/// schedule in `serve`).
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct RawSync {
+    /// Sync this directory at all (default false: sync removes data).
+    pub enabled: Option<bool>,
+    /// Minutes between runs in `serve`; 0 or absent = no schedule.
+    pub interval_minutes: Option<i64>,
+    /// Replace values people verified themselves (default false).
+    pub overwrite_verified: Option<bool>,
+    /// Attribute synced as the address for codes ("" = none).
+    pub email: Option<String>,
+    /// Attribute synced as the alternate address ("" = none).
+    pub alt_email: Option<String>,
+    /// Attribute synced as the mobile number ("" = none).
+    pub mobile: Option<String>,
+    /// Attribute synced as the office number ("" = none).
+    pub office_phone: Option<String>,
 }
 
 /// `[reset]`: the numbers of the self-service reset flow.

@@ -327,6 +327,14 @@ impl Directory for ActiveDirectory {
         modify_result(rc, &text, "write lockoutTime")
     }
 
+    async fn list(
+        &self,
+        attributes: &[String],
+        seen: &(dyn Fn(usize) + Sync),
+    ) -> Result<Option<Vec<super::Listed>>, Error> {
+        self.pool.list_accounts(&SCHEMA, attributes, seen).await.map(Some)
+    }
+
     async fn standing(&self, id: &AccountId) -> Result<super::Standing, Error> {
         self.pool.standing(&id.0, true).await
     }

@@ -8,12 +8,14 @@ mod ad_check;
 mod ad_codes;
 pub mod check;
 pub mod ldap;
+pub mod listing;
 pub mod local;
 pub mod openldap;
 mod openldap_check;
 pub mod timed;
 
 use async_trait::async_trait;
+pub use listing::Listed;
 use secrecy::SecretString;
 
 /// Identifies an account inside one directory (a DN for LDAP, a row id for
@@ -168,6 +170,14 @@ pub trait Directory: Send + Sync {
     /// The account whose `link_attribute` equals `value` (another
     /// directory's account of the same person), if linking is configured.
     async fn find_linked(&self, _value: &str) -> Result<Option<Account>, Error> {
+        Ok(None)
+    }
+
+    /// Every account in scope with the first value of each of
+    /// `attributes`, read at once (directory sync, large imports); `seen`
+    /// is told how many have arrived. `None`: this directory does not list
+    /// its accounts (the local directory, whose data passdesk keeps itself).
+    async fn list(&self, _attributes: &[String], _seen: &(dyn Fn(usize) + Sync)) -> Result<Option<Vec<Listed>>, Error> {
         Ok(None)
     }
 

@@ -260,6 +260,14 @@ impl Directory for OpenLdap {
         write_result(rc, &text, None, "write pwdAccountLockedTime")
     }
 
+    async fn list(
+        &self,
+        attributes: &[String],
+        seen: &(dyn Fn(usize) + Sync),
+    ) -> Result<Option<Vec<super::Listed>>, Error> {
+        self.pool.list_accounts(&SCHEMA, attributes, seen).await.map(Some)
+    }
+
     async fn standing(&self, id: &AccountId) -> Result<super::Standing, Error> {
         self.pool.standing(&id.0, false).await
     }

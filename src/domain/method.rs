@@ -164,6 +164,8 @@ pub enum Source {
     User,
     /// An administrator imported it (`passdesk import`).
     Import,
+    /// Copied from the directory's attributes by `passdesk sync`.
+    Sync,
 }
 
 impl Source {
@@ -172,12 +174,13 @@ impl Source {
         match self {
             Self::User => "user",
             Self::Import => "import",
+            Self::Sync => "sync",
         }
     }
 
     /// Parses a stored identifier.
     pub fn from_id(id: &str) -> Option<Self> {
-        [Self::User, Self::Import].into_iter().find(|s| s.id() == id)
+        [Self::User, Self::Import, Self::Sync].into_iter().find(|s| s.id() == id)
     }
 }
 

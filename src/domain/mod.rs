@@ -20,6 +20,7 @@ pub mod phone;
 pub mod policy;
 pub mod qr;
 pub mod questions;
+pub mod sync;
 pub mod token;
 pub mod totp;
 

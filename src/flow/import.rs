@@ -4,7 +4,6 @@
 //! its directory, and then everything is stored in one commit, with an
 //! audit row per person, or nothing is.
 
-use super::reset::directory_error;
 use super::{Client, Error, Flows};
 use crate::directory::Directory;
 use crate::domain::Enrolment;
@@ -13,11 +12,10 @@ use crate::domain::import::{Fields, ImportRow, RowProblem, check_fields};
 use crate::domain::mask::{mask_email, mask_phone};
 use crate::domain::{Activity, AuditOutcome, Login};
 use crate::store::{Effects, ImportCounts, ImportEntry, ImportPerson};
+use lookup::BULK_ROWS;
 use std::sync::Arc;
 
-/// Directory look-ups in flight at once: enough to hide a directory's
-/// round trip, few enough not to weigh on it.
-const LOOKUPS_IN_FLIGHT: usize = 16;
+mod lookup;
 
 /// Where imported data came from, for the audit trail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,25 +63,15 @@ impl Flows {
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<ImportSummary, Error> {
         let ImportJob { rows, earlier, overwrite_verified, origin } = job;
-        let mut found = Vec::with_capacity(rows.len());
         let mut problems = earlier;
-        let mut tasks = tokio::task::JoinSet::new();
-        let mut pending = rows.into_iter().enumerate();
-        let mut looked_up = 0;
-        loop {
-            while tasks.len() < LOOKUPS_IN_FLIGHT {
-                let Some((index, row)) = pending.next() else { break };
-                let dirs = self.lookup_targets(&row)?;
-                tasks.spawn(async move {
-                    let result = find_in(&dirs, &row.login).await;
-                    (index, row, result)
-                });
-            }
-            let Some(done) = tasks.join_next().await else { break };
-            let (index, row, result) = done.map_err(|e| Error::Internal(format!("import look-up: {e}")))?;
-            looked_up += 1;
-            progress(looked_up);
-            match result.map_err(directory_error)? {
+        let lookups = if rows.len() >= BULK_ROWS {
+            self.find_rows_in_bulk(rows, progress).await?
+        } else {
+            self.find_rows_one_by_one(rows, progress).await?
+        };
+        let mut found = Vec::with_capacity(lookups.len());
+        for (index, row, result) in lookups {
+            match result {
                 Some((directory, account_id)) => found.push((index, row, directory, account_id)),
                 None => problems.push(RowProblem {
                     line: row.line,
@@ -127,16 +115,6 @@ impl Flows {
         Ok(ImportSummary { people, counts })
     }
 
-    fn lookup_targets(&self, row: &ImportRow) -> Result<Vec<Arc<dyn Directory>>, Error> {
-        match &row.directory {
-            Some(name) => self.directory(name).map(|d| vec![d]).ok_or_else(|| Error::InvalidInput {
-                field: "directory",
-                message: format!("line {}: no directory is named {name:?}", row.line),
-            }),
-            None => Ok(self.directories.clone()),
-        }
-    }
-
     fn not_found(&self, row: &ImportRow) -> String {
         match &row.directory {
             Some(name) => format!("not found in directory {name} (or outside the scope passdesk may reset)"),
@@ -162,7 +140,8 @@ pub struct MethodInfo {
     /// authenticator.
     pub value: String,
     /// `directory` (the account's own attribute), `user` (verified by the
-    /// person) or `import` (set by an administrator).
+    /// person), `import` (set by an administrator) or `sync` (copied from
+    /// the directory's attributes by directory sync).
     pub source: &'static str,
     /// When it was set (Unix seconds), for registrations and imports.
     pub set_at: Option<i64>,
@@ -273,17 +252,4 @@ fn masked(kind: &str, value: &str) -> String {
 /// The field an import-check message names, as a static name.
 fn field_name(prefix: &str) -> Option<&'static str> {
     ["login", "email", "alt_email", "mobile", "office_phone", "directory"].into_iter().find(|f| *f == prefix)
-}
-
-/// The first directory that has the login: (directory, account id).
-async fn find_in(
-    dirs: &[Arc<dyn Directory>],
-    login: &Login,
-) -> Result<Option<(String, String)>, crate::directory::Error> {
-    for dir in dirs {
-        if let Some(account) = dir.find(login.as_str()).await? {
-            return Ok(Some((dir.name().to_owned(), account.id.0)));
-        }
-    }
-    Ok(None)
 }

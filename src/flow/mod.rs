@@ -18,6 +18,7 @@ pub mod register;
 pub mod reset;
 pub mod reset_link;
 mod settings;
+pub mod sync;
 mod writeback;
 
 pub use crate::directory::PolicyReason;

@@ -9,9 +9,8 @@ use std::path::Path;
 /// The whole current schema.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
-/// Migrations from version N-1 to N, as (N, SQL). Empty until the first
-/// schema change after release.
-pub const MIGRATIONS: &[(i64, &str)] = &[];
+/// Migrations from version N-1 to N, as (N, SQL), in order.
+pub const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("../../migrations/0002_registration.sql"))];
 
 /// Schema version this build writes (the `user_version` at the end of schema.sql).
 pub fn current_version() -> i64 {
@@ -41,4 +40,66 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// Every object's definition, comments and spacing folded away, so a
+    /// rebuilt table compares equal to the one schema.sql creates.
+    fn shape(conn: &Connection) -> Vec<(String, String)> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            )
+            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap();
+        rows.map(|r| {
+            let (name, sql) = r.unwrap();
+            let text: String = sql
+                .lines()
+                .map(|l| l.split("--").next().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace('"', "");
+            (name, text.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(").replace(" )", ")"))
+        })
+        .collect()
+    }
+
+    #[test]
+    fn the_baseline_and_every_migration_give_exactly_the_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        let mut old = Connection::open(&path).unwrap();
+        old.execute_batch(include_str!("../../migrations/0001_baseline.sql")).unwrap();
+        old.execute(
+            "INSERT INTO enrolments (directory, account_id, kind, value, verified_at, source) VALUES ('d', 'a', 'mobile', '+31600000000', 5, 'import')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut old, &path).unwrap();
+        let mut fresh = Connection::open_in_memory().unwrap();
+        migrate(&mut fresh, Path::new(":memory:")).unwrap();
+        assert_eq!(shape(&old), shape(&fresh));
+        let version = |c: &Connection| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!((version(&old), version(&fresh)), (current_version(), current_version()));
+        // The data came along, and a backup of version 1 was made first.
+        let kept: String = old.query_row("SELECT value FROM enrolments", [], |r| r.get(0)).unwrap();
+        assert_eq!(kept, "+31600000000");
+        assert!(path.with_extension("v1.bak").exists());
+        old.execute(
+            "INSERT INTO enrolments (directory, account_id, kind, value, verified_at, source) VALUES ('d', 'b', 'passkey', '[]', 5, 'sync')",
+            [],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn the_schema_ends_with_the_version_this_build_writes() {
+        let last = SCHEMA.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+        assert_eq!(last.trim(), format!("PRAGMA user_version = {};", current_version()));
+    }
 }

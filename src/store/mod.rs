@@ -15,6 +15,7 @@ mod reminders;
 mod reports;
 mod sessions;
 mod settings;
+mod sync;
 mod writebacks;
 mod writer;
 
@@ -28,6 +29,7 @@ pub use links::{NewResetLink, UsedResetLink};
 pub use outbox::{OutboxRow, OutboxState};
 pub use reports::{NewReport, ReportRow};
 pub use sessions::{Pending, Proven, SessionRow};
+pub use sync::SyncWrite;
 pub use writebacks::{OpenWriteback, WritebackKind, WritebackOutcome};
 
 use crate::config::StoreConfig;

@@ -101,6 +101,7 @@ database mdb
 suffix "$SUFFIX"
 rootdn "$ADMIN_DN"
 rootpw $(hash_pw "$ADMIN_PASS")
+limits dn.exact="$SVC_DN" size.prtotal=unlimited
 directory $DATA
 maxsize 1073741824
 $nosync

@@ -33,4 +33,5 @@ mod reset_link;
 mod reset_portal;
 mod security;
 mod support;
+mod sync;
 mod writeback_flows;

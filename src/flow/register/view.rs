@@ -22,6 +22,8 @@ pub enum Origin {
     You,
     /// An administrator imported it.
     Imported,
+    /// Copied from the directory by sync.
+    Synced,
 }
 
 impl Origin {
@@ -31,6 +33,7 @@ impl Origin {
             Self::Directory => "directory",
             Self::You => "you",
             Self::Imported => "imported",
+            Self::Synced => "synced",
         }
     }
 }
@@ -191,7 +194,11 @@ impl Flows {
                         n => format!("{n} passkeys"),
                     },
                 };
-                let origin = if row.source == Source::User { Origin::You } else { Origin::Imported };
+                let origin = match row.source {
+                    Source::User => Origin::You,
+                    Source::Import => Origin::Imported,
+                    Source::Sync => Origin::Synced,
+                };
                 let since = Some(crate::clock::rfc3339(row.verified_at));
                 items.push(Item { kind, hint, origin, since, removable: true });
                 continue;

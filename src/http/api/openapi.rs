@@ -23,7 +23,7 @@ fn session_param() -> Value {
 }
 
 fn registration_answer() -> Value {
-    json!({ "description": "The registration: {login, display_name, required, usable, enough, stale, interrupt, items: [{kind, label, hint (masked), origin: directory|you|imported, since, removable}], can_register, questions_to_register, questions: [{id, text}], pending: {kind, hint, expires_in} | null}",
+    json!({ "description": "The registration: {login, display_name, required, usable, enough, stale, interrupt, items: [{kind, label, hint (masked), origin: directory|you|imported|synced, since, removable}], can_register, questions_to_register, questions: [{id, text}], pending: {kind, hint, expires_in} | null}",
             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Registration" } } } })
 }
 

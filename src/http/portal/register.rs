@@ -64,6 +64,7 @@ fn origin_text(origin: Origin, since: Option<&str>) -> String {
         Origin::Directory => "from your organisation's directory".to_owned(),
         Origin::You => format!("verified by you on {day}"),
         Origin::Imported => format!("set by your administrator on {day}"),
+        Origin::Synced => format!("copied from your organisation's directory on {day}"),
     }
 }
 
