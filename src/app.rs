@@ -197,6 +197,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     tokio::spawn(purge_old_flows(app.store.clone(), app.clock.clone(), app.config.reset.session_secs, app.state()));
     tokio::spawn(refresh_policy_view(app.flows.clone()));
     crate::flow::sync::schedule(&app.flows, &app.config.directories);
+    tokio::spawn(remind_now_and_then(app.flows.clone()));
     let origin = match listen.ip() {
         ip if ip.is_unspecified() => format!("https://localhost:{}", listen.port()),
         std::net::IpAddr::V6(ip) => format!("https://[{ip}]:{}", listen.port()),
@@ -258,6 +259,21 @@ fn public_base(server: &crate::config::ServerConfig) -> String {
         Some(url) => url.as_str().trim_end_matches('/').to_owned(),
         None if server.listen.ip().is_unspecified() => format!("https://localhost:{}", server.listen.port()),
         None => format!("https://{}", server.listen),
+    }
+}
+
+/// Reminds people who have not registered enough, once an hour (each
+/// person at most once per the policy's `reminder_days`; nothing while it
+/// is 0). The first run waits a minute, so start-up stays quick.
+async fn remind_now_and_then(flows: Arc<Flows>) {
+    tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    loop {
+        match flows.send_reminders().await {
+            Ok(s) if s.sent > 0 => tracing::info!(sent = s.sent, checked = s.checked, "registration reminders queued"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "registration reminders failed; trying again in an hour"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
     }
 }
 

@@ -24,6 +24,9 @@ pub struct Listed {
     pub logins: Vec<String>,
     /// The first value of each attribute asked for, in the order asked.
     pub values: Vec<Option<String>>,
+    /// The account as a look-up would have read it (contact data, disabled,
+    /// protected), for jobs that go through everyone (reminders).
+    pub account: super::Account,
 }
 
 /// Why a read stopped at a server limit, and how the administrator lifts it.
@@ -97,6 +100,6 @@ impl LdapPool {
             .flat_map(|(_, values)| values.iter().cloned())
             .collect();
         let values = attributes.iter().map(|a| attr(entry, a).map(str::to_owned)).collect();
-        Listed { id: account.id, login: account.login, logins, values }
+        Listed { id: account.id.clone(), login: account.login.clone(), logins, values, account }
     }
 }

@@ -31,6 +31,8 @@ pub enum Activity {
     ReportedNotMe,
     /// An administrator sent a person a one-time reset link.
     ResetLinkSent,
+    /// A person who has not registered enough was reminded to.
+    ReminderSent,
 }
 
 impl Activity {
@@ -50,6 +52,7 @@ impl Activity {
             Self::Registered => "User registered for self-service password reset",
             Self::ReportedNotMe => "User reported an unexpected password change (\"this wasn't me\")",
             Self::ResetLinkSent => "One-time reset link sent (by admin)",
+            Self::ReminderSent => "Registration reminder sent",
         }
     }
 }

@@ -15,6 +15,7 @@ mod passkeys;
 pub mod policy;
 pub mod reconcile;
 pub mod register;
+pub mod reminders;
 pub mod reset;
 pub mod reset_link;
 mod settings;

@@ -1,10 +1,41 @@
 //! When people were last reminded to register.
 
-use super::{Effects, Error, Store};
+use super::{Effects, EnrolmentRow, Error, Store};
+use crate::domain::Enrolment;
+use crate::domain::method::Source;
 use rusqlite::params;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 impl Store {
+    /// Every registration of a directory's accounts, by account, read at
+    /// once for the jobs that go through everyone in scope.
+    pub async fn directory_rows(&self, directory: String) -> Result<HashMap<String, Vec<EnrolmentRow>>, Error> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT account_id, kind, value, verified_at, last_step, source FROM enrolments WHERE directory = ?1",
+            )?;
+            let rows = stmt.query_map(params![directory], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })?;
+            let mut out: HashMap<String, Vec<EnrolmentRow>> = HashMap::new();
+            for row in rows {
+                let (account, kind, value, verified_at, last_step, source) = row?;
+                let Some(kind) = Enrolment::from_id(&kind) else { continue };
+                let source = Source::from_id(&source).unwrap_or(Source::User);
+                out.entry(account).or_default().push(EnrolmentRow { kind, value, verified_at, last_step, source });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     /// Accounts of `directory` reminded at or after `since`.
     pub async fn reminded_since(&self, directory: String, since: i64) -> Result<HashSet<String>, Error> {
         self.run(move |conn| {

@@ -14,7 +14,7 @@ use passdesk::flow::sync::{SyncOptions, SyncReport};
 use std::collections::HashSet;
 
 /// One bed flavour: how its people look and which attributes it syncs.
-struct Flavour {
+pub(crate) struct Flavour {
     kind: &'static str,
     prefix: &'static str,
     ou_rdn: &'static str,
@@ -23,7 +23,7 @@ struct Flavour {
     alt_email: bool,
 }
 
-const SLAPD: Flavour = Flavour {
+pub(crate) const SLAPD: Flavour = Flavour {
     kind: "openldap",
     prefix: "LDAP",
     ou_rdn: "ou",
@@ -41,7 +41,7 @@ const SAMBA: Flavour = Flavour {
 };
 
 /// The bed with its scope narrowed to a new OU of this run's own.
-async fn own_scope(f: &Flavour, suite: &str) -> Option<Bed> {
+pub(crate) async fn own_scope(f: &Flavour, suite: &str) -> Option<Bed> {
     let mut bed = bed(f.prefix, suite)?;
     let ou = format!("{}={},{}", f.ou_rdn, unique("sync"), bed.scope);
     let mut ldap = admin(&bed).await;
@@ -67,7 +67,7 @@ fn copy(bed: &Bed) -> Bed {
 }
 
 /// Adds a person with the given attributes; returns the DN.
-async fn add_person(f: &Flavour, bed: &Bed, login: &str, attrs: &[(&str, &str)]) -> String {
+pub(crate) async fn add_person(f: &Flavour, bed: &Bed, login: &str, attrs: &[(&str, &str)]) -> String {
     let dn = format!("{}={login},{}", f.person_rdn, bed.scope);
     let mut all: Vec<(Vec<u8>, HashSet<Vec<u8>>)> = Vec::new();
     let mut put = |k: &str, v: Vec<u8>| all.push((k.as_bytes().to_vec(), HashSet::from([v])));
@@ -93,7 +93,7 @@ async fn modify(bed: &Bed, dn: &str, mods: Vec<ldap3::Mod<&str>>) {
     admin(bed).await.modify(dn, mods).await.unwrap().success().unwrap();
 }
 
-async fn delete(bed: &Bed, dns: &[&str]) {
+pub(crate) async fn delete(bed: &Bed, dns: &[&str]) {
     let mut ldap = admin(bed).await;
     for dn in dns {
         let _ = ldap.delete(dn).await;

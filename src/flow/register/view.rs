@@ -165,7 +165,7 @@ impl Flows {
     }
 
     /// Independent methods the policy accepts from these rows.
-    pub(super) fn usable(
+    pub(in crate::flow) fn usable(
         &self,
         rows: &[EnrolmentRow],
         account: &Account,
