@@ -17,6 +17,8 @@ CREATE TABLE local_users (
     password_set_at INTEGER NOT NULL,
     created_at    INTEGER NOT NULL
 ) STRICT;
+-- People may type their e-mail address instead of their user ID.
+CREATE INDEX local_users_email ON local_users (email COLLATE NOCASE);
 
 -- What a person registered with passdesk itself (or an administrator
 -- imported, or directory sync copied), per directory account: an e-mail

@@ -1,6 +1,10 @@
 -- Version 2: registration sessions, one-time reset links, enrolment
--- reminders; enrolments gain the 'passkey' kind and the 'sync' source.
+-- reminders; enrolments gain the 'passkey' kind and the 'sync' source;
+-- local accounts are found by e-mail through an index.
 -- SQLite cannot change a CHECK constraint, so enrolments is rebuilt.
+
+-- People may type their e-mail address instead of their user ID.
+CREATE INDEX local_users_email ON local_users (email COLLATE NOCASE);
 
 -- What a person registered with passdesk itself (or an administrator
 -- imported, or directory sync copied), per directory account: an e-mail

@@ -206,3 +206,45 @@ async fn the_admin_api_reads_sets_and_removes_a_users_methods() {
     assert!(audit.iter().any(|a| a.3 == "pre-populated through the admin API: alt_email, mobile"), "{audit:?}");
     assert!(audit.iter().any(|a| a.3 == "removed by an administrator: mobile"), "{audit:?}");
 }
+
+/// 100,000 local accounts written straight into the store (hashing 100,000
+/// passwords would take minutes and prove nothing here).
+fn many_local_users(t: &TestApp, count: u32) {
+    let mut conn = t.app.store.pool().get().unwrap();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut add = tx
+            .prepare(
+                "INSERT INTO local_users (login, display_name, password_hash, password_set_at, created_at)
+                 VALUES (?1, ?1, 'x', 0, 0)",
+            )
+            .unwrap();
+        for i in 0..count {
+            add.execute([format!("u{i}")]).unwrap();
+        }
+    }
+    tx.commit().unwrap();
+}
+
+#[actix_web::test]
+async fn a_hundred_thousand_rows_with_one_unknown_login_at_line_99_999_import_nothing() {
+    let t = TestApp::new();
+    many_local_users(&t, 100_000);
+    let mut csv = String::from("login,email,alt_email,mobile,office_phone\n");
+    for i in 0..100_000u32 {
+        // Line numbers: the header is line 1, so user i is on line i + 2.
+        let login = if i + 2 == 99_999 { "nobody-here".to_owned() } else { format!("u{i}") };
+        csv.push_str(&format!("{login},{login}@example.org,,,\n"));
+    }
+    let err = import(&t, &csv, false).await.unwrap_err();
+    let Error::ImportRejected(problems) = err else { panic!("{err:?}") };
+    assert_eq!(problems.len(), 1, "{:?}", &problems[..problems.len().min(3)]);
+    assert_eq!(problems[0].line, 99_999);
+    let count: i64 =
+        t.app.store.pool().get().unwrap().query_row("SELECT count(*) FROM enrolments", [], |r| r.get(0)).unwrap();
+    assert_eq!(count, 0, "nothing was stored");
+    // Fixed, the whole file goes in, in one commit.
+    let fixed = csv.replace("nobody-here,nobody-here@example.org", "u99997,u99997@example.org");
+    let summary = import(&t, &fixed, false).await.unwrap();
+    assert_eq!((summary.people, summary.counts.added), (100_000, 100_000));
+}

@@ -28,6 +28,7 @@ mod reconcile;
 mod register;
 mod register_directories;
 mod register_guards;
+mod register_pages;
 mod reminders;
 mod reset_api;
 mod reset_link;

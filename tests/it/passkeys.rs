@@ -39,7 +39,7 @@ fn unb64(text: &str) -> Vec<u8> {
 }
 
 /// A software passkey: what a platform authenticator does, in a few lines.
-struct SoftKey {
+pub struct SoftKey {
     pair: EcdsaKeyPair,
     id: Vec<u8>,
     rp_id: String,
@@ -47,7 +47,7 @@ struct SoftKey {
 }
 
 impl SoftKey {
-    fn new(origin: &str) -> Self {
+    pub fn new(origin: &str) -> Self {
         let rng = SystemRandom::new();
         let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng).unwrap();
         let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &rng).unwrap();
@@ -79,7 +79,7 @@ impl SoftKey {
     }
 
     /// The answer to `navigator.credentials.create()`.
-    fn create(&self, options: &Value, origin: Option<&str>) -> Value {
+    pub fn create(&self, options: &Value, origin: Option<&str>) -> Value {
         let challenge = options["challenge"].as_str().unwrap();
         let mut spki = hex::decode("3059301306072a8648ce3d020106082a8648ce3d030107034200").unwrap();
         spki.extend(self.pair.public_key().as_ref());

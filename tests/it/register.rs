@@ -13,7 +13,7 @@ use passdesk::domain::totp::{STEP_SECS, TotpSecret};
 use passdesk::flow::Client;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "Old-Passw0rd-1234";
+pub const PASSWORD: &str = "Old-Passw0rd-1234";
 
 fn post(uri: &str, body: Value) -> actix_http::Request {
     TestRequest::post().uri(uri).set_json(body).to_request()
@@ -30,7 +30,7 @@ where
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
-async fn policy(t: &TestApp, key: &str, value: &str) {
+pub async fn policy(t: &TestApp, key: &str, value: &str) {
     t.app.flows.set_policy(key, value, "test", &Client::default()).await.unwrap();
 }
 
@@ -54,7 +54,7 @@ fn kinds(view: &Value) -> Vec<(String, String)> {
 }
 
 /// The 8-digit code in the newest message to `to`.
-async fn code_to(t: &TestApp, to: &str) -> String {
+pub async fn code_to(t: &TestApp, to: &str) -> String {
     let rows = t.outbox().await;
     let row = rows.iter().rev().find(|r| r.recipient == to).unwrap_or_else(|| panic!("no message to {to}"));
     row.body.chars().filter(char::is_ascii_digit).take(8).collect()
@@ -367,131 +367,4 @@ async fn a_wrong_code_five_times_blocks_and_kills_the_waiting_registration() {
     let (status, _) = call(&svc, post(&format!("{base}/contact/verify"), json!({"code": code}))).await;
     assert_ne!(status, StatusCode::OK, "the right code no longer works");
     assert!(stored(&t, "gus").await.is_empty());
-}
-
-mod pages {
-    use super::{PASSWORD, policy};
-    use crate::reset_portal::{Jar, form, get};
-    use crate::support::{TestApp, text};
-    use actix_web::http::StatusCode;
-    use actix_web::test;
-
-    fn location<B>(resp: &actix_web::dev::ServiceResponse<B>) -> String {
-        resp.headers().get("location").unwrap().to_str().unwrap().to_owned()
-    }
-
-    #[actix_web::test]
-    async fn a_person_registers_in_the_pages_and_an_authenticator_shows_its_qr_code() {
-        let t = TestApp::new();
-        t.user("ivy", Some("ivy@example.org"), PASSWORD).await;
-        policy(&t, "methods", "email,alt_email,questions,authenticator").await;
-        let svc = t.service().await;
-        let mut jar = Jar::default();
-        let resp = test::call_service(&svc, get("/register", &jar)).await;
-        jar.take(&resp);
-        let page = text(resp).await;
-        assert!(page.contains("action=\"/register/sign-in\""), "{page}");
-        let csrf = jar.get("__Host-passdesk-csrf").unwrap();
-
-        // A wrong password re-renders the form with the user ID kept.
-        let wrong = [("csrf", csrf.as_str()), ("user", "ivy"), ("password", "nope")];
-        let resp = test::call_service(&svc, form("/register/sign-in", &jar, &wrong)).await;
-        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
-        assert!(text(resp).await.contains("value=\"ivy\""));
-        // No CSRF token: refused.
-        let resp =
-            test::call_service(&svc, form("/register/sign-in", &jar, &[("user", "ivy"), ("password", PASSWORD)])).await;
-        assert!(resp.status().is_client_error());
-
-        let good = [("csrf", csrf.as_str()), ("user", "ivy"), ("password", PASSWORD)];
-        let resp = test::call_service(&svc, form("/register/sign-in", &jar, &good)).await;
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        jar.take(&resp);
-        let cookie = resp.response().cookies().find(|c| c.name() == "__Host-passdesk-session").unwrap();
-        assert!(cookie.secure().unwrap_or(false) && cookie.http_only().unwrap_or(false));
-        let page = text(test::call_service(&svc, get("/register", &jar)).await).await;
-        assert!(page.contains("Hello ivy test") && page.contains("from your organisation&#39;s directory"), "{page}");
-
-        // Alternate e-mail: code, then saved.
-        let fields = [("csrf", csrf.as_str()), ("kind", "alt_email"), ("value", "ivy@example.net")];
-        let resp = test::call_service(&svc, form("/register/contact", &jar, &fields)).await;
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        let page = text(test::call_service(&svc, get("/register", &jar)).await).await;
-        assert!(page.contains("We sent a code to iv•••••@example.net"), "{page}");
-        let code = super::code_to(&t, "ivy@example.net").await;
-        let resp = test::call_service(&svc, form("/register/code", &jar, &[("csrf", &csrf), ("code", &code)])).await;
-        assert_eq!(location(&resp), "/register?saved=contact");
-        let page = text(test::call_service(&svc, get("/register?saved=contact", &jar)).await).await;
-        assert!(page.contains("Saved.") && page.contains("verified by you on 2027-01-15"), "{page}");
-
-        // Questions through the form: three pairs in order.
-        let page = text(test::call_service(&svc, get("/register/questions", &jar)).await).await;
-        assert_eq!(page.matches("name=\"question\"").count(), 3);
-        let pairs = [
-            ("csrf", csrf.as_str()),
-            ("question", "p01"),
-            ("answer", "Rex"),
-            ("question", "p04"),
-            ("answer", "Rex"),
-            ("question", "p08"),
-            ("answer", "Oak"),
-        ];
-        let resp = test::call_service(&svc, form("/register/questions", &jar, &pairs)).await;
-        assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
-        assert!(text(resp).await.contains("different answer"));
-
-        // The authenticator page: a QR code drawn as SVG in the page itself.
-        let page = text(test::call_service(&svc, get("/register/authenticator", &jar)).await).await;
-        assert!(page.contains("src=\"data:image/svg+xml,%3Csvg"), "{page}");
-        assert!(page.contains("alt=\"QR code for your authenticator app"));
-        let resp =
-            test::call_service(&svc, form("/register/authenticator", &jar, &[("csrf", &csrf), ("code", "000000")]))
-                .await;
-        assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
-
-        // Sign out: the session is gone.
-        let resp = test::call_service(&svc, form("/register/sign-out", &jar, &[("csrf", &csrf)])).await;
-        jar.take(&resp);
-        let page = text(test::call_service(&svc, get("/register", &jar)).await).await;
-        assert!(page.contains("action=\"/register/sign-in\""));
-    }
-
-    #[actix_web::test]
-    async fn a_change_takes_an_unregistered_person_to_registration_when_the_policy_says_so() {
-        let t = TestApp::new();
-        t.user("jon", None, PASSWORD).await;
-        policy(&t, "methods", "alt_email").await;
-        let svc = t.service().await;
-        let mut jar = Jar::default();
-        let resp = test::call_service(&svc, get("/change", &jar)).await;
-        jar.take(&resp);
-        let csrf = jar.get("__Host-passdesk-csrf").unwrap();
-        let change = |old: &'static str, new: &'static str| {
-            [
-                ("csrf", csrf.clone()),
-                ("user", "jon".to_owned()),
-                ("old_password", old.to_owned()),
-                ("new_password", new.to_owned()),
-                ("confirm", new.to_owned()),
-            ]
-        };
-        let fields = change(PASSWORD, "Harbour lantern maple 73");
-        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let resp = test::call_service(&svc, form("/change", &jar, &fields)).await;
-        assert_eq!(location(&resp), "/change/done", "no interrupt without the policy switch");
-
-        policy(&t, "require_registration", "true").await;
-        let fields = change("Harbour lantern maple 73", "Copper window garden 58");
-        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let resp = test::call_service(&svc, form("/change", &jar, &fields)).await;
-        assert_eq!(location(&resp), "/register?saved=changed");
-        jar.take(&resp);
-        let page = text(test::call_service(&svc, get("/register?saved=changed", &jar)).await).await;
-        assert!(page.contains("Your password has been changed"), "{page}");
-        assert!(page.contains("Your organisation asks you to register 1 method(s)"), "{page}");
-        let resp = test::call_service(&svc, form("/register/skip", &jar, &[("csrf", &csrf)])).await;
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        let page = text(test::call_service(&svc, get("/register", &jar)).await).await;
-        assert!(!page.contains("Skip for now"), "skipped for this sign-in");
-    }
 }
