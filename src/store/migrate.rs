@@ -33,10 +33,17 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Error> {
         let backup = path.with_extension(format!("v{found}.bak"));
         conn.execute("VACUUM INTO ?1", [backup.display().to_string()])?;
         for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
+            let failed = |e: rusqlite::Error| Error::Migration {
+                path: path.to_owned(),
+                from: found,
+                to: *version,
+                reason: e.to_string(),
+                backup: backup.clone(),
+            };
             let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", version)?;
-            tx.commit()?;
+            tx.execute_batch(sql).map_err(failed)?;
+            tx.pragma_update(None, "user_version", version).map_err(failed)?;
+            tx.commit().map_err(failed)?;
         }
     }
     Ok(())
@@ -95,6 +102,28 @@ mod tests {
             [],
         )
         .unwrap();
+    }
+
+    #[test]
+    fn a_migration_that_fails_changes_nothing_and_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("odd.sqlite");
+        let mut odd = Connection::open(&path).unwrap();
+        odd.execute_batch(include_str!("../../migrations/0001_baseline.sql")).unwrap();
+        // A development build's table in the way of the migration.
+        odd.execute_batch("CREATE TABLE reminders (x INTEGER)").unwrap();
+        let err = migrate(&mut odd, &path).unwrap_err().to_string();
+        assert!(
+            err.contains("from schema version 1 to 2")
+                && err.contains("v1.bak")
+                && err.contains("move the data folder aside"),
+            "{err}"
+        );
+        let version: i64 = odd.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, 1, "rolled back");
+        let kinds: i64 =
+            odd.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'sessions'", [], |r| r.get(0)).unwrap();
+        assert_eq!(kinds, 0);
     }
 
     #[test]

@@ -58,6 +58,25 @@ pub enum Error {
         /// Newest version this build knows.
         supported: i64,
     },
+    /// A migration failed; it was rolled back and a copy made before it
+    /// is kept.
+    #[error(
+        "cannot upgrade the database {path} from schema version {from} to {to}: {reason}. Nothing was changed, \
+         and a copy from before the upgrade is at {backup}. A database made by a development build of passdesk \
+         may not upgrade: move the data folder aside and start again, or restore a backup"
+    )]
+    Migration {
+        /// Database file.
+        path: PathBuf,
+        /// Version found.
+        from: i64,
+        /// Version the failed migration leads to.
+        to: i64,
+        /// SQLite's reason.
+        reason: String,
+        /// The copy made before migrating.
+        backup: PathBuf,
+    },
     /// The data folder or database file could not be created or opened.
     #[error("cannot prepare {path}: {reason}")]
     Open {
