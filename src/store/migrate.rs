@@ -30,7 +30,17 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Error> {
         return Ok(());
     }
     if found < supported {
-        let backup = path.with_extension(format!("v{found}.bak"));
+        // A copy from an earlier attempt is kept: the next free name is used.
+        let backup = (1..)
+            .map(|n| {
+                if n == 1 {
+                    path.with_extension(format!("v{found}.bak"))
+                } else {
+                    path.with_extension(format!("v{found}-{n}.bak"))
+                }
+            })
+            .find(|p| !p.exists())
+            .unwrap_or_else(|| path.with_extension("bak"));
         conn.execute("VACUUM INTO ?1", [backup.display().to_string()])?;
         for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
             let failed = |e: rusqlite::Error| Error::Migration {
@@ -121,6 +131,9 @@ mod tests {
         );
         let version: i64 = odd.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(version, 1, "rolled back");
+        // A second attempt keeps the first copy and makes another.
+        let again = migrate(&mut odd, &path).unwrap_err().to_string();
+        assert!(again.contains("v1-2.bak"), "{again}");
         let kinds: i64 =
             odd.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'sessions'", [], |r| r.get(0)).unwrap();
         assert_eq!(kinds, 0);
