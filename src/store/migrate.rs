@@ -47,7 +47,7 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Error> {
                 path: path.to_owned(),
                 from: found,
                 to: *version,
-                reason: e.to_string(),
+                reason: e.to_string().lines().next().unwrap_or_default().trim_end_matches(" in").to_owned(),
                 backup: backup.clone(),
             };
             let tx = conn.transaction()?;
