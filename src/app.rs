@@ -268,7 +268,8 @@ fn public_base(server: &crate::config::ServerConfig) -> String {
 async fn remind_now_and_then(flows: Arc<Flows>) {
     tokio::time::sleep(std::time::Duration::from_secs(60)).await;
     loop {
-        match flows.send_reminders().await {
+        let run = tokio::time::timeout(std::time::Duration::from_secs(30 * 60), flows.send_reminders());
+        match run.await.unwrap_or(Err(crate::flow::Error::DirectoryUnavailable)) {
             Ok(s) if s.sent > 0 => tracing::info!(sent = s.sent, checked = s.checked, "registration reminders queued"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "registration reminders failed; trying again in an hour"),

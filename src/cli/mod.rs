@@ -120,6 +120,10 @@ pub struct SyncArgs {
     /// Compare and print the summary, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Remove the data of every account gone from the scope, even more than
+    /// the 10 (or 2%) passdesk removes on its own.
+    #[arg(long)]
+    pub allow_removals: bool,
 }
 
 /// `passdesk policy`

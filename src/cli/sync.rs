@@ -42,7 +42,11 @@ pub async fn sync(args: SyncArgs) -> anyhow::Result<()> {
         );
     }
     let app = App::build(config, Arc::new(SystemClock))?;
-    let options = SyncOptions { overwrite_verified: args.overwrite_verified, dry_run: args.dry_run };
+    let options = SyncOptions {
+        overwrite_verified: args.overwrite_verified,
+        dry_run: args.dry_run,
+        allow_removals: args.allow_removals,
+    };
     let mut failed = Vec::new();
     for (name, sync) in chosen {
         let bar = indicatif::ProgressBar::new_spinner();

@@ -88,6 +88,10 @@ impl LdapPool {
             })??;
             listed.extend(page);
         }
+        // Overlapping scope bases (ou=people and ou=staff,ou=people) list
+        // an entry once per base: each account counts once.
+        let mut seen_dns = std::collections::HashSet::new();
+        listed.retain(|l: &Listed| seen_dns.insert(l.id.0.to_lowercase()));
         Ok(listed)
     }
 

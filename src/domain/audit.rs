@@ -33,6 +33,8 @@ pub enum Activity {
     ResetLinkSent,
     /// A person who has not registered enough was reminded to.
     ReminderSent,
+    /// Directory sync added, changed or removed a person's contact data.
+    Synced,
 }
 
 impl Activity {
@@ -53,6 +55,7 @@ impl Activity {
             Self::ReportedNotMe => "User reported an unexpected password change (\"this wasn't me\")",
             Self::ResetLinkSent => "One-time reset link sent (by admin)",
             Self::ReminderSent => "Registration reminder sent",
+            Self::Synced => "Contact data synced from the directory",
         }
     }
 }

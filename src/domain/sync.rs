@@ -211,7 +211,10 @@ impl SyncPlan {
                 c.unchanged += 1;
                 None
             }
-            (Some(_), Some(h)) if h.source == Source::User && !overwrite_verified => {
+            // What the person verified, and what an administrator imported
+            // (a new joiner's private address), is not replaced by sync
+            // unless the administrator says so.
+            (Some(_), Some(h)) if h.source != Source::Sync && !overwrite_verified => {
                 c.kept_verified += 1;
                 None
             }

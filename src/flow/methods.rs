@@ -53,11 +53,14 @@ fn registered(rows: &[EnrolmentRow], kind: Enrolment) -> Option<&EnrolmentRow> {
 }
 
 /// The address e-mail codes go to: the one an administrator set for codes,
-/// else the directory's.
+/// else the directory's. A copy made by sync never wins over the directory's
+/// live value (it may be a sync behind).
 pub(super) fn email_address(rows: &[EnrolmentRow], account: &Account) -> Option<String> {
+    let live = || account.email.clone().filter(|e| e.contains('@'));
     match registered(rows, Enrolment::Email) {
+        Some(row) if row.source == crate::domain::method::Source::Sync => live().or_else(|| Some(row.value.clone())),
         Some(row) => Some(row.value.clone()),
-        None => account.email.clone().filter(|e| e.contains('@')),
+        None => live(),
     }
 }
 

@@ -85,6 +85,8 @@ pub struct Flows {
     captcha_load: captcha::CaptchaLoad,
     policy_helpdesk: Arc<std::sync::RwLock<String>>,
     guards: register::PasswordGuards,
+    /// One lock per account key while a question or app proof is checked.
+    proof_locks: std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Flows {
@@ -109,6 +111,7 @@ impl Flows {
             captcha_load: captcha::CaptchaLoad::default(),
             policy_helpdesk: Arc::default(),
             guards: register::PasswordGuards::default(),
+            proof_locks: std::sync::Mutex::default(),
         }
     }
 

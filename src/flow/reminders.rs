@@ -41,7 +41,15 @@ impl Flows {
         let now = self.clock.now();
         let since = now - i64::from(policy.reminder_days) * 86_400;
         for dir in self.directories.clone() {
-            let Some(accounts) = self.scope_accounts(&dir).await? else { continue };
+            // One directory that cannot be read does not hold up the others.
+            let accounts = match self.scope_accounts(&dir).await {
+                Ok(Some(accounts)) => accounts,
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::warn!(directory = dir.name(), error = %e, "reminders: the scope could not be read; skipped this time");
+                    continue;
+                }
+            };
             let rows = self.store.directory_rows(dir.name().to_owned()).await?;
             let recent = self.store.reminded_since(dir.name().to_owned(), since).await?;
             let mut due: Vec<(String, Message, AuditRecord)> = Vec::new();
@@ -52,7 +60,7 @@ impl Flows {
                 if usable >= usize::from(policy.methods_required) {
                     continue;
                 }
-                if policy.enabled == Enabled::Group && !self.in_pilot(&dir, account).await? {
+                if policy.enabled == Enabled::Group && !self.in_pilot(&dir, account).await.unwrap_or(false) {
                     continue;
                 }
                 if recent.contains(&account.id.0) {
@@ -100,7 +108,9 @@ impl Flows {
         if let Some(local) = self.local.as_ref().filter(|l| l.name() == dir.name()) {
             return Ok(Some(local.accounts().await.map_err(super::reset::directory_error)?));
         }
-        let listed = dir.list(&[], &|_| {}).await.map_err(super::reset::directory_error)?;
+        // The directory's own words, for the administrator's log.
+        let listed =
+            dir.list(&[], &|_| {}).await.map_err(|e| Error::Internal(format!("listing {}: {e}", dir.name())))?;
         Ok(listed.map(|all| all.into_iter().map(|l| l.account).collect()))
     }
 

@@ -458,10 +458,10 @@ impl Flows {
                 });
             }
             (ProofStyle::Answers, Proof::Answers(answers)) => {
-                return self.verify_without_code(&flow, &offered, &key, Proof::Answers(answers), client).await;
+                return self.one_proof_at_a_time(&flow, &offered, &key, Proof::Answers(answers), client).await;
             }
             (ProofStyle::DeviceCode, Proof::Code(code)) => {
-                return self.verify_without_code(&flow, &offered, &key, Proof::Code(code), client).await;
+                return self.one_proof_at_a_time(&flow, &offered, &key, Proof::Code(code), client).await;
             }
             (ProofStyle::Answers, Proof::Code(_)) => {
                 return Err(Error::InvalidInput { field: "answers", message: "answer the questions shown".to_owned() });
@@ -509,6 +509,28 @@ impl Flows {
         } else {
             Err(Error::CodeUsedUp)
         }
+    }
+
+    /// Questions and authenticator codes have no stored code whose tries
+    /// could be claimed, so the account's proofs of this kind are checked
+    /// one at a time: a burst of parallel guesses waits in line, and each
+    /// sees the block the failures before it caused.
+    async fn one_proof_at_a_time(
+        &self,
+        flow: &FlowRow,
+        offered: &OfferedMethod,
+        key: &str,
+        proof: Proof,
+        client: &Client,
+    ) -> Result<Verified, Error> {
+        let lock = {
+            let mut locks = self.proof_locks.lock().map_err(|_| Error::Internal("proof locks poisoned".into()))?;
+            locks.retain(|_, l| std::sync::Arc::strong_count(l) > 1);
+            locks.entry(key.to_owned()).or_default().clone()
+        };
+        let _turn = lock.lock().await;
+        self.ensure_not_blocked(key).await?;
+        self.verify_without_code(flow, offered, key, proof, client).await
     }
 
     /// Questions and authenticator codes: no stored code, so no per-code

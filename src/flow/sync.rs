@@ -22,7 +22,17 @@ pub struct SyncOptions {
     pub overwrite_verified: bool,
     /// Compare and report, write nothing.
     pub dry_run: bool,
+    /// Remove the data of more accounts gone from the scope than passdesk
+    /// removes on its own (see [`MAX_SILENT_REMOVALS`]).
+    pub allow_removals: bool,
 }
+
+/// Accounts with stored data that a sync removes on its own when they are
+/// gone from the scope: at most this many, or 2% of those stored, whichever
+/// is more. Beyond it, a partial read (a lost read right on one OU, a scope
+/// typo, a lagging replica) is likelier than people leaving, and removal
+/// cannot be undone, so the administrator must confirm.
+pub const MAX_SILENT_REMOVALS: usize = 10;
 
 /// Where a sync is, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,9 +65,11 @@ impl Flows {
         options: SyncOptions,
         progress: &(dyn Fn(SyncStage) + Sync),
     ) -> Result<SyncReport, Error> {
+        // The store is read first: data set while the directory is read
+        // (an import for a new account) is never taken for a gone account's.
+        let stored = self.store.directory_enrolments(name.to_owned()).await?;
         let wanted = self.read_scope(name, config, progress).await?;
         progress(SyncStage::Writing);
-        let stored = self.store.directory_enrolments(name.to_owned()).await?;
         if wanted.is_empty() && !stored.is_empty() {
             // An empty read is far likelier a wrong scope or a lost read
             // right than everyone leaving at once; removing all would be
@@ -73,6 +85,20 @@ impl Flows {
         }
         let overwrite_verified = options.overwrite_verified || config.overwrite_verified;
         let mut plan = plan(&stored, &wanted, overwrite_verified, self.settings.phone_country.as_deref());
+        let accounts: std::collections::HashSet<&str> = stored.iter().map(|s| s.account_id.as_str()).collect();
+        let limit = MAX_SILENT_REMOVALS.max(accounts.len() / 50);
+        if plan.gone.len() > limit && !options.allow_removals {
+            return Err(Error::InvalidInput {
+                field: "directory",
+                message: format!(
+                    "{} accounts with data stored for directory {name} are no longer in its scope, more than the \
+                     {limit} passdesk removes on its own. If they really left, run passdesk sync --directory {name} \
+                     --allow-removals; otherwise check the scope and the service account's read rights. Nothing \
+                     was changed",
+                    plan.gone.len()
+                ),
+            });
+        }
         let skipped = std::mem::take(&mut plan.skipped);
         let report = SyncReport { directory: name.to_owned(), counts: plan.counts, skipped, dry_run: options.dry_run };
         let nothing_to_write = plan.people.is_empty() && plan.gone.is_empty();
@@ -145,7 +171,7 @@ impl Flows {
     }
 
     fn sync_audit(&self, target: &str, detail: String, client: &Client) -> AuditRecord {
-        let mut record = self.audit(Activity::Registered, AuditOutcome::Success, target, detail, client);
+        let mut record = self.audit(Activity::Synced, AuditOutcome::Success, target, detail, client);
         record.actor = ACTOR.to_owned();
         record
     }
@@ -156,6 +182,10 @@ impl Flows {
 /// interval.
 pub const FIRST_RUN_DELAY: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// The longest one scheduled sync may take before it is given up (and
+/// tried again at the next interval).
+const RUN_LIMIT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
 /// Starts one background task per directory whose sync has an interval
 /// (`serve`); each logs its summary and carries on after a failure.
 pub fn schedule(flows: &std::sync::Arc<Flows>, directories: &[crate::config::DirectoryConfig]) {
@@ -165,7 +195,16 @@ pub fn schedule(flows: &std::sync::Arc<Flows>, directories: &[crate::config::Dir
         tokio::spawn(async move {
             tokio::time::sleep(FIRST_RUN_DELAY).await;
             loop {
-                match flows.sync_directory(&name, &config, SyncOptions::default(), &|_| {}).await {
+                // A directory that stops answering mid-read must not stall
+                // the schedule for good.
+                let run = flows.sync_directory(&name, &config, SyncOptions::default(), &|_| {});
+                let outcome = tokio::time::timeout(RUN_LIMIT, run).await.unwrap_or_else(|_| {
+                    Err(Error::InvalidInput {
+                        field: "directory",
+                        message: format!("no answer within {} minutes", RUN_LIMIT.as_secs() / 60),
+                    })
+                });
+                match outcome {
                     Ok(r) => tracing::info!(
                         directory = %name,
                         accounts = r.counts.accounts,

@@ -181,7 +181,7 @@ pub struct CodeRow {
     pub created_at: i64,
     /// When it stops working.
     pub expires_at: i64,
-    /// Wrong tries so far.
+    /// Tries claimed so far (each is claimed before it is compared).
     pub failures: u32,
     /// When it was used, if it was.
     pub used_at: Option<i64>,

@@ -40,8 +40,16 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Error> {
                 }
             })
             .find(|p| !p.exists())
-            .unwrap_or_else(|| path.with_extension("bak"));
-        conn.execute("VACUUM INTO ?1", [backup.display().to_string()])?;
+            .unwrap_or_default();
+        // The copy holds what the database holds: private like it.
+        super::create_private_file(&backup)?;
+        conn.execute("VACUUM INTO ?1", [backup.display().to_string()]).map_err(|e| Error::Migration {
+            path: path.to_owned(),
+            from: found,
+            to: supported,
+            reason: format!("the copy before the upgrade could not be written: {e}"),
+            backup: backup.clone(),
+        })?;
         for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
             let failed = |e: rusqlite::Error| Error::Migration {
                 path: path.to_owned(),
@@ -104,9 +112,19 @@ mod tests {
         let version = |c: &Connection| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!((version(&old), version(&fresh)), (current_version(), current_version()));
         // The data came along, and a backup of version 1 was made first.
-        let kept: String = old.query_row("SELECT value FROM enrolments", [], |r| r.get(0)).unwrap();
-        assert_eq!(kept, "+31600000000");
-        assert!(path.with_extension("v1.bak").exists());
+        let kept: (i64, String, String, i64, String, Option<i64>) = old
+            .query_row("SELECT id, account_id, value, verified_at, source, last_step FROM enrolments", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })
+            .unwrap();
+        assert_eq!(kept, (1, "a".to_owned(), "+31600000000".to_owned(), 5, "import".to_owned(), None));
+        let backup = path.with_extension("v1.bak");
+        assert!(backup.exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777, 0o600);
+        }
         old.execute(
             "INSERT INTO enrolments (directory, account_id, kind, value, verified_at, source) VALUES ('d', 'b', 'passkey', '[]', 5, 'sync')",
             [],

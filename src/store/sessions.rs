@@ -40,7 +40,7 @@ pub struct Pending {
     pub sent_at: i64,
     /// When it stops working.
     pub expires_at: i64,
-    /// Wrong codes typed so far.
+    /// Tries claimed so far (each is claimed before it is compared).
     pub failures: u32,
 }
 

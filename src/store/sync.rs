@@ -53,14 +53,15 @@ impl Store {
     /// Applies a sync plan in one commit.
     pub async fn apply_sync(&self, directory: String, write: SyncWrite, now: i64) -> Result<(), Error> {
         self.change(move |tx| {
-            // A value the person verified is replaced only when the
-            // administrator said so, even if they verified it just now.
+            // A value the person verified (or an administrator imported) is
+            // replaced only when the administrator said so, even if it was
+            // set just now.
             let mut put = tx.prepare_cached(
                 "INSERT INTO enrolments (directory, account_id, kind, value, verified_at, source)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'sync')
                  ON CONFLICT (directory, account_id, kind) DO UPDATE
                  SET value = excluded.value, verified_at = excluded.verified_at, last_step = NULL, source = 'sync'
-                 WHERE enrolments.source <> 'user' OR ?6",
+                 WHERE enrolments.source = 'sync' OR ?6",
             )?;
             let mut remove = tx.prepare_cached(
                 "DELETE FROM enrolments WHERE directory = ?1 AND account_id = ?2 AND kind = ?3 AND source = 'sync'",

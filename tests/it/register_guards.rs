@@ -147,3 +147,36 @@ async fn wrong_passwords_at_sign_in_never_block_the_password_reset() {
     assert_eq!(locked["error"]["code"], nobody["error"]["code"]);
     assert_eq!(locked["error"]["message"], nobody["error"]["message"]);
 }
+
+#[actix_web::test]
+async fn parallel_wrong_answers_to_the_questions_stop_at_the_block() {
+    let t = TestApp::new();
+    t.user("ray", Some("ray@example.org"), PASSWORD).await;
+    policy(&t, "methods", "email,questions").await;
+    let answers = [("p01", "Rex"), ("p04", "Main Street"), ("p08", "Oak Primary")];
+    let answers: Vec<(String, String)> = answers.iter().map(|(q, a)| ((*q).into(), (*a).into())).collect();
+    t.app.flows.enrol_questions("ray", &answers, &Client::default()).await.unwrap();
+    let svc = t.service().await;
+    let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": "ray"}))).await).await;
+    let flow = started["flow"].as_str().unwrap().to_owned();
+    let sent = json(
+        test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "questions"}))).await,
+    )
+    .await;
+    let ids: Vec<String> =
+        sent["questions"].as_array().unwrap().iter().map(|q| q["id"].as_str().unwrap().to_owned()).collect();
+    let guesses = (0..9).map(|n| {
+        let uri = format!("/api/v1/reset/{flow}/verify");
+        let wrong: serde_json::Map<String, Value> =
+            ids.iter().map(|id| (id.clone(), json!(format!("wrong {n}")))).collect();
+        let svc = &svc;
+        async move {
+            let resp = test::call_service(svc, post(&uri, json!({"method": "questions", "answers": wrong}))).await;
+            json(resp).await["error"]["code"].as_str().unwrap_or_default().to_owned()
+        }
+    });
+    let codes = futures_join(guesses).await;
+    let checked = codes.iter().filter(|c| *c == "answers_wrong").count();
+    assert!(checked <= 5, "the block stops the burst after five checked guesses: {codes:?}");
+    assert!(codes.iter().any(|c| c == "blocked"), "{codes:?}");
+}

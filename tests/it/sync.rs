@@ -200,7 +200,7 @@ async fn added_changed_removed(f: &Flavour, suite: &str) {
     assert!(audited.iter().any(|(_, d)| d.contains("mobile changed, office_phone removed (empty in the directory)")));
 
     // The administrator may replace what people verified.
-    let forced = sync(&t, SyncOptions { overwrite_verified: true, dry_run: false }).await;
+    let forced = sync(&t, SyncOptions { overwrite_verified: true, ..SyncOptions::default() }).await;
     assert_eq!(forced.counts.changed, 1);
     assert!(stored(&t, &ann_dn).await.contains(&(Enrolment::Mobile, "+31612345678".to_owned(), Source::Sync)));
 
@@ -354,4 +354,33 @@ async fn serve_syncs_on_its_schedule() {
     assert_eq!(stored(&t, &dn).await, [(Enrolment::Email, "scheduled@example.test".to_owned(), Source::Sync)]);
     assert_eq!(sync_rows(&t).await.len(), 1);
     delete(&bed, &[&dn, &bed.scope]).await;
+}
+
+/// More accounts gone than a sync removes on its own: refused until the
+/// administrator confirms (a partial read is likelier than a mass exodus).
+#[tokio::test]
+async fn many_accounts_gone_at_once_need_the_administrators_word() {
+    let Some(bed) = own_scope(&SLAPD, "mass removal on OpenLDAP").await else { return };
+    let mut dns = Vec::new();
+    for _ in 0..13 {
+        let login = unique("mg");
+        let mail = format!("{login}@example.test");
+        dns.push(add_person(&SLAPD, &bed, &login, &[("mail", mail.as_str())]).await);
+    }
+    let t = app(&SLAPD, &bed, "");
+    assert_eq!(sync(&t, SyncOptions::default()).await.counts.added, 13);
+    let leaving: Vec<&str> = dns[1..].iter().map(String::as_str).collect();
+    delete(&bed, &leaving).await;
+    let config = t.app.config.directories[0].sync.clone();
+    let err = t.app.flows.sync_directory("corp", &config, SyncOptions::default(), &|_| {}).await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("12 accounts") && text.contains("--allow-removals") && text.contains("Nothing was changed"),
+        "{text}"
+    );
+    assert_eq!(t.app.store.directory_enrolments("corp".into()).await.unwrap().len(), 13, "nothing removed");
+    let confirmed = sync(&t, SyncOptions { allow_removals: true, ..SyncOptions::default() }).await;
+    assert_eq!(confirmed.counts.gone, 12);
+    assert_eq!(t.app.store.directory_enrolments("corp".into()).await.unwrap().len(), 1);
+    delete(&bed, &[&dns[0], &bed.scope]).await;
 }
