@@ -16,7 +16,7 @@ use crate::flow::delivery::Delivery;
 use crate::flow::{Flows, Settings};
 use crate::http::{self, AppState, Site};
 use crate::notify::templates::Brand;
-use crate::notify::{ConsoleNotifier, Notifier};
+use crate::notify::{ConsoleNotifier, Notifier, SmtpNotifier};
 use crate::store::Store;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -110,11 +110,14 @@ impl App {
     }
 
     /// The outbox worker for the configured transport.
-    pub fn delivery(&self) -> Delivery {
-        let notifier: Arc<dyn Notifier> = match self.config.notify.transport {
+    pub fn delivery(&self) -> anyhow::Result<Delivery> {
+        let notifier: Arc<dyn Notifier> = match &self.config.notify.transport {
             Transport::Outbox => Arc::new(ConsoleNotifier),
+            Transport::Smtp(smtp) => Arc::new(
+                SmtpNotifier::new(smtp, &self.config.notify.from).context("while setting up the SMTP transport")?,
+            ),
         };
-        Delivery::new(self.store.clone(), notifier, self.clock.clone())
+        Ok(Delivery::new(self.store.clone(), notifier, self.clock.clone()))
     }
 }
 
@@ -191,7 +194,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("while listening on {listen}"))?
         .shutdown_timeout(10)
         .run();
-    let delivery = app.delivery();
+    let delivery = app.delivery()?;
     let signal = app.flows.outbox_signal();
     tokio::spawn(delivery.run(signal));
     tokio::spawn(purge_old_flows(app.store.clone(), app.clock.clone(), app.config.reset.session_secs, app.state()));

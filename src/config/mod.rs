@@ -7,10 +7,12 @@
 mod directories;
 pub(crate) mod load;
 pub mod raw;
+mod smtp;
 mod sync;
 mod validate;
 
 pub use load::{load, load_str};
+pub use smtp::{SmtpAuth, SmtpConfig, SmtpSecurity};
 
 use crate::domain::{CodeRules, PasswordPolicy};
 use std::net::SocketAddr;
@@ -192,10 +194,12 @@ pub struct ResetConfig {
 }
 
 /// How messages leave passdesk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Transport {
     /// Kept in the outbox and printed to the console.
     Outbox,
+    /// E-mail sent through a mail server (`[notify.smtp]`).
+    Smtp(SmtpConfig),
 }
 
 /// `[notify]`

@@ -166,7 +166,8 @@ pub struct RawPassword {
 /// `[notify]`: how messages leave passdesk.
 #[derive(Debug, Default, Deserialize)]
 pub struct RawNotify {
-    /// "outbox": keep messages in the outbox and print them to the console.
+    /// "outbox": keep messages in the outbox and print them to the console;
+    /// "smtp": send e-mail through `[notify.smtp]`.
     pub transport: Option<String>,
     /// Sender shown on e-mail messages.
     pub from: Option<String>,
@@ -174,6 +175,31 @@ pub struct RawNotify {
     pub phone_daily_budget: Option<i64>,
     /// Addresses that receive security alerts for administrators.
     pub admin_alerts: Option<Vec<String>>,
+    /// `[notify.smtp]`: the mail server, for `transport = "smtp"` (not an
+    /// `Option`, so an unknown key in it is named by its plain path).
+    #[serde(default)]
+    pub smtp: RawSmtp,
+}
+
+/// `[notify.smtp]`: how passdesk reaches its mail server.
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct RawSmtp {
+    /// Mail server name or address.
+    pub host: Option<String>,
+    /// TCP port (default 587 for starttls, 465 for tls, 25 for plain).
+    pub port: Option<i64>,
+    /// "starttls" (default), "tls" (implicit) or "plain".
+    pub security: Option<String>,
+    /// AUTH user name; absent = no authentication.
+    pub username: Option<String>,
+    /// AUTH password (or `password_file`).
+    pub password: Option<String>,
+    /// Address answers go to, when not the sender.
+    pub reply_to: Option<String>,
+    /// Seconds to wait for the connection and for each SMTP reply.
+    pub timeout_secs: Option<i64>,
+    /// PEM file of the CA(s) that sign the mail server's certificate.
+    pub ca_file: Option<String>,
 }
 
 /// `[organisation]`: what people see.

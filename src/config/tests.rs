@@ -187,3 +187,109 @@ fn password_strength_and_organisation_words() {
     let err = load_str("[password]\nmin_strength = 5\norganisation_words = [\"\"]\n", "t", &[]).unwrap_err();
     assert_eq!(keys(&err), vec!["password.min_strength", "password.organisation_words"]);
 }
+
+fn smtp(text: &str) -> SmtpConfig {
+    match load_str(text, "t", &[]).unwrap().notify.transport {
+        Transport::Smtp(smtp) => smtp,
+        Transport::Outbox => panic!("not smtp"),
+    }
+}
+
+#[test]
+fn smtp_defaults_to_starttls_on_587_without_auth() {
+    let s =
+        smtp("[notify]\ntransport = \"smtp\"\nfrom = \"h@example.org\"\n[notify.smtp]\nhost = \"mail.example.org\"\n");
+    assert_eq!((s.host.as_str(), s.port, s.security), ("mail.example.org", 587, SmtpSecurity::StartTls));
+    assert!(s.auth.is_none() && s.ca_file.is_none() && s.reply_to.is_none());
+    assert_eq!(s.timeout.as_secs(), 30);
+    let tls = smtp(
+        "[notify]\ntransport = \"smtp\"\nfrom = \"h@example.org\"\n[notify.smtp]\nhost = \"m\"\nsecurity = \"tls\"\n",
+    );
+    assert_eq!((tls.port, tls.security), (465, SmtpSecurity::Tls));
+    let plain = smtp(
+        "[notify]\ntransport = \"smtp\"\nfrom = \"h@example.org\"\n[notify.smtp]\nhost = \"m\"\nsecurity = \"plain\"\nport = 2525\n",
+    );
+    assert_eq!((plain.port, plain.security), (2525, SmtpSecurity::Plain));
+}
+
+#[test]
+fn smtp_password_comes_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("smtp-pw");
+    std::fs::write(&file, "Mail-Secret\n").unwrap();
+    let s = smtp(&format!(
+        "[notify]\ntransport = \"smtp\"\nfrom = \"h@example.org\"\n[notify.smtp]\nhost = \"m\"\nusername = \"passdesk\"\npassword_file = {:?}\n\
+         reply_to = \"Helpdesk <help@example.org>\"\n",
+        file.display().to_string()
+    ));
+    use secrecy::ExposeSecret;
+    let auth = s.auth.unwrap();
+    assert_eq!((auth.username.as_str(), auth.password.expose_secret()), ("passdesk", "Mail-Secret"));
+    assert_eq!(s.reply_to.as_deref(), Some("Helpdesk <help@example.org>"));
+}
+
+#[test]
+fn smtp_bad_values_name_key_and_fix() {
+    let err = load_str(
+        "[notify]\ntransport = \"smtp\"\nfrom = \"x@\"\n[notify.smtp]\nhost = \"smtp://mail\"\nport = 70000\n\
+         security = \"ssl\"\nusername = \"u\"\ntimeout_secs = 0\nreply_to = \"nobody\"\nca_file = \"/no/such/ca.pem\"\n",
+        "t",
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(
+        keys(&err),
+        vec![
+            "notify.from",
+            "notify.smtp.ca_file",
+            "notify.smtp.host",
+            "notify.smtp.password",
+            "notify.smtp.port",
+            "notify.smtp.reply_to",
+            "notify.smtp.security",
+            "notify.smtp.timeout_secs",
+        ]
+    );
+    let text = err.to_string();
+    for fix in ["no smtp://", "1 to 65535", "\"starttls\"", "password_file", "1 to 300", "cannot read"] {
+        assert!(text.contains(fix), "{fix} missing in {text}");
+    }
+}
+
+#[test]
+fn smtp_never_sends_a_password_in_the_clear_and_needs_its_section() {
+    let err = load_str(
+        "[notify]\ntransport = \"smtp\"\nfrom = \"h@example.org\"\n[notify.smtp]\nhost = \"m\"\nsecurity = \"plain\"\nusername = \"u\"\npassword = \"p\"\n",
+        "t",
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(keys(&err), vec!["notify.smtp.security"]);
+    assert!(err.to_string().contains("unencrypted"), "{err}");
+    let err = load_str("[notify]\ntransport = \"smtp\"\n", "t", &[]).unwrap_err();
+    assert_eq!(keys(&err), vec!["notify.from", "notify.smtp.host"]);
+    assert!(err.to_string().contains("placeholder"), "{err}");
+    let err = load_str("[notify.smtp]\nhost = \"m\"\n", "t", &[]).unwrap_err();
+    assert_eq!(keys(&err), vec!["notify.smtp"]);
+    assert!(err.to_string().contains("transport = \"smtp\""), "{err}");
+    let err = load_str("[notify.smtp]\nhots = \"m\"\n", "t", &[]).unwrap_err();
+    assert!(keys(&err).contains(&"notify.smtp.hots".to_string()), "{err}");
+}
+
+#[test]
+fn smtp_ca_file_must_hold_a_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ca.pem");
+    std::fs::write(&file, "not a certificate\n").unwrap();
+    let err = load_str(
+        &format!(
+            "[notify]\ntransport = \"smtp\"\nfrom = \"h@example.org\"\n[notify.smtp]\nhost = \"m\"\nca_file = {:?}\n",
+            file.display().to_string()
+        ),
+        "t",
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(keys(&err), vec!["notify.smtp.ca_file"]);
+    assert!(err.to_string().contains("no certificate"), "{err}");
+}

@@ -163,17 +163,23 @@ fn password(p: &mut Problems, raw: RawPassword) -> PasswordPolicy {
 }
 
 fn notify(p: &mut Problems, raw: RawNotify) -> NotifyConfig {
-    let transport = match raw.transport.as_deref() {
-        None | Some("outbox") => Transport::Outbox,
-        Some(other) => {
-            p.add("notify.transport", format!("\"{other}\" is not a transport: use \"outbox\""));
-            Transport::Outbox
-        }
-    };
     let from = raw.from.unwrap_or_else(|| "passdesk <passdesk@localhost>".to_owned());
     if !from.contains('@') || from.contains(['\r', '\n']) {
         p.add("notify.from", "give a sender address, e.g. \"IT Helpdesk <helpdesk@example.org>\"");
     }
+    let transport = match raw.transport.as_deref() {
+        None | Some("outbox") => {
+            if raw.smtp != RawSmtp::default() {
+                p.add("notify.smtp", "is set but unused: set notify.transport = \"smtp\", or remove [notify.smtp]");
+            }
+            Transport::Outbox
+        }
+        Some("smtp") => Transport::Smtp(super::smtp::smtp(&mut p.0, raw.smtp, &from)),
+        Some(other) => {
+            p.add("notify.transport", format!("\"{other}\" is not a transport: use \"outbox\" or \"smtp\""));
+            Transport::Outbox
+        }
+    };
     let phone_daily_budget = p.int_in("notify.phone_daily_budget", raw.phone_daily_budget, 1..=1_000_000, 500) as u32;
     let admin_alerts = raw.admin_alerts.unwrap_or_default();
     if admin_alerts.iter().any(|a| !a.contains('@') || a.contains(char::is_whitespace) || a.len() > 254) {

@@ -3,9 +3,11 @@
 //! live in `templates`. Nothing here reads or writes the store.
 
 pub mod console;
+pub mod smtp;
 pub mod templates;
 
 pub use console::ConsoleNotifier;
+pub use smtp::SmtpNotifier;
 
 use crate::domain::Message;
 use async_trait::async_trait;

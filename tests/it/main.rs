@@ -34,6 +34,7 @@ mod reset_api;
 mod reset_link;
 mod reset_portal;
 mod security;
+mod smtp;
 mod support;
 mod sync;
 mod writeback_flows;

@@ -1,0 +1,207 @@
+//! E-mail through a mail server: lettre on tokio with rustls, never
+//! OpenSSL. STARTTLS is the default and must succeed (a server that does
+//! not offer it gets nothing); implicit TLS and plain SMTP are opt-in, plain
+//! only by `security = "plain"`. AUTH PLAIN or LOGIN, only over TLS.
+//! Each message is multipart/alternative: the plain text and the same text
+//! HTML-escaped. A body (it holds codes) is never logged.
+
+use super::{Error, Notifier};
+use crate::config::{SmtpConfig, SmtpSecurity};
+use crate::domain::{Channel, Message};
+use async_trait::async_trait;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use secrecy::ExposeSecret;
+use std::time::Duration;
+
+/// Replies that are permanent (5xx) for the SMTP protocol but are about
+/// passdesk's own setup (authentication required, STARTTLS required,
+/// credentials refused), not the message: they are retried, so fixing the
+/// configuration delivers the queue instead of dead-lettering it.
+const SETUP_REPLIES: [u16; 4] = [530, 534, 535, 538];
+
+/// Sends e-mail messages through one mail server.
+pub struct SmtpNotifier {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    reply_to: Option<Mailbox>,
+    /// Domain of Message-IDs: the sender's, as mail filters expect.
+    id_domain: String,
+    /// Limit for a whole conversation, so one stuck server cannot hold the
+    /// outbox worker (lettre's timeout applies to each step only).
+    deadline: Duration,
+}
+
+impl SmtpNotifier {
+    /// Builds the transport from `[notify.smtp]` and `notify.from`; no
+    /// connection is made yet. Fails (permanently: it needs a config fix)
+    /// when an address or the CA file cannot be used.
+    pub fn new(config: &SmtpConfig, from: &str) -> Result<Self, Error> {
+        let setup = |what: &str, e: &dyn std::fmt::Display| Error::Permanent(format!("{what}: {e}"));
+        let from: Mailbox = from.parse().map_err(|e| setup("notify.from", &e))?;
+        let reply_to = match &config.reply_to {
+            Some(text) => Some(text.parse().map_err(|e| setup("notify.smtp.reply_to", &e))?),
+            None => None,
+        };
+        let tls = match config.security {
+            SmtpSecurity::StartTls => Tls::Required(tls_parameters(config)?),
+            SmtpSecurity::Tls => Tls::Wrapper(tls_parameters(config)?),
+            SmtpSecurity::Plain => {
+                tracing::warn!(host = %config.host, port = config.port, "notify.smtp.security is \"plain\": e-mail, codes included, crosses the network unencrypted");
+                Tls::None
+            }
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(config.host.as_str())
+            .port(config.port)
+            .tls(tls)
+            .timeout(Some(config.timeout));
+        if let Some(auth) = &config.auth {
+            let credentials = Credentials::new(auth.username.clone(), auth.password.expose_secret().to_owned());
+            builder = builder.credentials(credentials).authentication(vec![Mechanism::Plain, Mechanism::Login]);
+        }
+        let id_domain = from.email.domain().to_owned();
+        Ok(Self { transport: builder.build(), from, reply_to, id_domain, deadline: config.timeout * 5 })
+    }
+
+    fn email(&self, message: &Message) -> Result<lettre::Message, Error> {
+        let to: Mailbox = message
+            .recipient
+            .parse()
+            .map_err(|e| Error::Permanent(format!("\"{}\" is not an e-mail address: {e}", message.recipient)))?;
+        let id = format!("<{}@{}>", hex::encode(rand::random::<[u8; 16]>()), self.id_domain);
+        let mut builder =
+            lettre::Message::builder().from(self.from.clone()).to(to).subject(&message.subject).message_id(Some(id));
+        if let Some(reply_to) = &self.reply_to {
+            builder = builder.reply_to(reply_to.clone());
+        }
+        builder
+            .multipart(MultiPart::alternative_plain_html(message.body.clone(), html_alternative(&message.body)))
+            .map_err(|e| Error::Permanent(format!("cannot build the e-mail: {e}")))
+    }
+}
+
+#[async_trait]
+impl Notifier for SmtpNotifier {
+    fn name(&self) -> &'static str {
+        "smtp"
+    }
+
+    /// SMS and voice messages are refused (permanently, so they show as
+    /// dead letters to admins) rather than printed: with a real transport
+    /// configured, codes must never land in a console log.
+    async fn deliver(&self, message: &Message) -> Result<(), Error> {
+        if message.channel != Channel::Email {
+            return Err(Error::Permanent(format!(
+                "a {} message is not an e-mail: the SMTP transport sends e-mail only",
+                message.channel.as_str()
+            )));
+        }
+        let email = self.email(message)?;
+        match tokio::time::timeout(self.deadline, self.transport.send(email)).await {
+            Err(_) => {
+                Err(Error::Temporary(format!("the mail server did not finish within {} s", self.deadline.as_secs())))
+            }
+            Ok(Err(e)) => Err(classify(&e)),
+            Ok(Ok(_)) => {
+                tracing::info!(channel = message.channel.as_str(), "message handed to the mail server");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Trust the CA file alone when one is configured (a private server's
+/// certificate must not be vouched for by any public CA), else the system's.
+fn tls_parameters(config: &SmtpConfig) -> Result<TlsParameters, Error> {
+    let setup = |e: &dyn std::fmt::Display| Error::Permanent(format!("notify.smtp TLS setup: {e}"));
+    let mut builder = TlsParameters::builder(config.host.clone());
+    if let Some(path) = &config.ca_file {
+        let pem = std::fs::read(path).map_err(|e| setup(&format!("cannot read {}: {e}", path.display())))?;
+        let ca = Certificate::from_pem(&pem).map_err(|e| setup(&e))?;
+        builder = builder.certificate_store(CertificateStore::None).add_root_certificate(ca);
+    }
+    builder.build_rustls().map_err(|e| setup(&e))
+}
+
+/// 5xx about the message or recipient is permanent; 4xx, network, TLS and
+/// timeouts are temporary, and so are the setup replies above.
+fn classify(e: &lettre::transport::smtp::Error) -> Error {
+    let mut text = e.to_string();
+    let mut untrusted = false;
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        let more = inner.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        untrusted |= is_certificate_error(inner);
+        source = inner.source();
+    }
+    if untrusted {
+        text.push_str(" (is notify.smtp.ca_file the CA that signed the server's certificate?)");
+    }
+    match e.status().map(u16::from) {
+        Some(code) if e.is_permanent() && !SETUP_REPLIES.contains(&code) => Error::Permanent(text),
+        _ => Error::Temporary(text),
+    }
+}
+
+/// rustls refused the server's certificate (lettre reports it as a
+/// connection error, wrapped in an I/O error).
+fn is_certificate_error(e: &(dyn std::error::Error + 'static)) -> bool {
+    let rustls = e.downcast_ref::<rustls::Error>().or_else(|| {
+        e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()).and_then(|i| i.downcast_ref::<rustls::Error>())
+    });
+    matches!(rustls, Some(rustls::Error::InvalidCertificate(_)))
+}
+
+/// The plain text as simple HTML: escaped, blank lines make paragraphs,
+/// single newlines make line breaks. No markup from the text survives.
+pub fn html_alternative(text: &str) -> String {
+    let paragraphs: Vec<String> = text
+        .replace("\r\n", "\n")
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("<p>{}</p>", p.lines().map(escape).collect::<Vec<_>>().join("<br>\n")))
+        .collect();
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n{}\n</body></html>\n",
+        paragraphs.join("\n")
+    )
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_escaped_paragraphs() {
+        let html = html_alternative("Hello <b>you</b> & co\nline two\n\nYour code is: 12345678\n");
+        assert!(html.contains("<p>Hello &lt;b&gt;you&lt;/b&gt; &amp; co<br>\nline two</p>"), "{html}");
+        assert!(html.contains("<p>Your code is: 12345678</p>"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+    }
+
+    #[test]
+    fn quotes_cannot_break_out_of_attributes() {
+        assert_eq!(escape("\"'"), "&quot;&#39;");
+    }
+}
