@@ -4,10 +4,11 @@
 //! users, disabled accounts and accounts without a usable method get a decoy
 //! flow with the same shape, so a stranger learns nothing from the answers.
 
+mod verify;
+
 use super::methods::{families, family_proven};
 use super::{Client, Error, Flows};
 use crate::directory::{self, Account, Directory};
-use crate::domain::code::code_matches;
 use crate::domain::decoy::decoy_methods;
 use crate::domain::phone::normalise_phone;
 use crate::domain::policy::{Enabled, ResetPolicy};
@@ -392,18 +393,6 @@ impl Flows {
         Err(Error::NumberMismatch)
     }
 
-    /// Checks a proof given by the person: a code, or answers.
-    pub async fn reset_verify(
-        &self,
-        token: &str,
-        method: &str,
-        proof: Proof,
-        client: &Client,
-    ) -> Result<Verified, Error> {
-        let begun = tokio::time::Instant::now();
-        self.padded(begun, self.verify_unpadded(token, method, proof, client).await).await
-    }
-
     /// Holds an answer until the response floor, plus a random jitter of
     /// up to a tenth of it, has passed since `begun`, so how long identify,
     /// send and verify take does not tell a real account from a decoy (or
@@ -421,151 +410,6 @@ impl Flows {
         let jitter = std::time::Duration::from_micros(rand::random_range(0..=jitter_us));
         tokio::time::sleep_until(begun + floor + jitter).await;
         answer
-    }
-
-    async fn verify_unpadded(
-        &self,
-        token: &str,
-        method: &str,
-        proof: Proof,
-        client: &Client,
-    ) -> Result<Verified, Error> {
-        let flow = self.live_flow(token).await?;
-        let offered = offered(&flow, method)?;
-        if flow.state != FlowState::Proving {
-            return Err(Error::WrongStep("the proofs are already complete"));
-        }
-        if family_proven(&flow, offered.kind) {
-            return Err(Error::WrongStep("this method has already been verified"));
-        }
-        let key = self.flow_key(&flow);
-        self.ensure_not_blocked(&key).await?;
-        let style = offered.kind.style();
-        let code = match (style, proof) {
-            (ProofStyle::Passkey, Proof::Passkey(response)) => {
-                return self.verify_passkey(&flow, &offered, &key, response, client).await;
-            }
-            (ProofStyle::Passkey, _) => {
-                return Err(Error::InvalidInput {
-                    field: "credential",
-                    message: "send the passkey's answer (credential) to the challenge from send".to_owned(),
-                });
-            }
-            (_, Proof::Passkey(_)) => {
-                return Err(Error::InvalidInput {
-                    field: "credential",
-                    message: "this method takes no passkey".to_owned(),
-                });
-            }
-            (ProofStyle::Answers, Proof::Answers(answers)) => {
-                return self.one_proof_at_a_time(&flow, &offered, &key, Proof::Answers(answers), client).await;
-            }
-            (ProofStyle::DeviceCode, Proof::Code(code)) => {
-                return self.one_proof_at_a_time(&flow, &offered, &key, Proof::Code(code), client).await;
-            }
-            (ProofStyle::Answers, Proof::Code(_)) => {
-                return Err(Error::InvalidInput { field: "answers", message: "answer the questions shown".to_owned() });
-            }
-            (_, Proof::Answers(_)) => {
-                return Err(Error::InvalidInput { field: "code", message: "type the code you received".to_owned() });
-            }
-            (_, Proof::Code(code)) => code,
-        };
-        let code = code.as_str();
-        let now = self.clock.now();
-        let rules = self.settings.codes;
-        let stored = self.store.latest_code(flow.id, offered.id.clone()).await?.ok_or(Error::NoCodeSent)?;
-        if stored.used_at.is_some() || stored.failures >= rules.max_failures {
-            return Err(Error::CodeUsedUp);
-        }
-        if now >= stored.expires_at {
-            return Err(Error::CodeExpired);
-        }
-        // The try is counted before the comparison, so parallel guesses
-        // share the code's tries instead of each getting their own.
-        let Some(tries) = self.store.claim_code_try(stored.id, rules.max_failures).await? else {
-            return Err(Error::CodeUsedUp);
-        };
-        let real = flow.account_id.is_some();
-        if real && code_matches(&self.key, flow.id, &offered.id, code, &stored.mac) {
-            let mut proven = flow.proven.clone();
-            proven.push(offered.id.clone());
-            let complete = proven.len() >= usize::from(flow.required);
-            let state = if complete { FlowState::Proven } else { FlowState::Proving };
-            let detail = format!("verified {}", offered.id);
-            let audit = self.audit(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, client);
-            let effects = Effects::audited(vec![audit]);
-            if !self.store.accept_code(stored.id, flow.id, proven, state, now, effects).await? {
-                return Err(Error::CodeUsedUp);
-            }
-            return Ok(Verified { complete });
-        }
-        let detail = format!("wrong code for {}", offered.id);
-        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
-        self.store.record(now, Effects::audited(vec![audit])).await?;
-        self.note_failure(&key, &flow.login, client).await?;
-        if tries < rules.max_failures {
-            Err(Error::CodeWrong { remaining: rules.max_failures - tries })
-        } else {
-            Err(Error::CodeUsedUp)
-        }
-    }
-
-    /// Questions and authenticator codes have no stored code whose tries
-    /// could be claimed, so the account's proofs of this kind are checked
-    /// one at a time: a burst of parallel guesses waits in line, and each
-    /// sees the block the failures before it caused.
-    async fn one_proof_at_a_time(
-        &self,
-        flow: &FlowRow,
-        offered: &OfferedMethod,
-        key: &str,
-        proof: Proof,
-        client: &Client,
-    ) -> Result<Verified, Error> {
-        let lock = {
-            let mut locks = self.proof_locks.lock().map_err(|_| Error::Internal("proof locks poisoned".into()))?;
-            locks.retain(|_, l| std::sync::Arc::strong_count(l) > 1);
-            locks.entry(key.to_owned()).or_default().clone()
-        };
-        let _turn = lock.lock().await;
-        self.ensure_not_blocked(key).await?;
-        self.verify_without_code(flow, offered, key, proof, client).await
-    }
-
-    /// Questions and authenticator codes: no stored code, so no per-code
-    /// tries; every failure counts towards the account's block instead.
-    async fn verify_without_code(
-        &self,
-        flow: &FlowRow,
-        offered: &OfferedMethod,
-        key: &str,
-        proof: Proof,
-        client: &Client,
-    ) -> Result<Verified, Error> {
-        let (passed, wrong) = match &proof {
-            Proof::Passkey(_) => return Err(Error::UnknownMethod),
-            Proof::Answers(answers) => (self.check_answers(flow, answers).await?, Error::AnswersWrong),
-            Proof::Code(code) => {
-                let digits: String = code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
-                if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(Error::InvalidInput {
-                        field: "code",
-                        message: "type the 6-digit code your authenticator app shows".to_owned(),
-                    });
-                }
-                (self.check_authenticator(flow, code).await?, Error::AuthenticatorWrong)
-            }
-        };
-        if passed {
-            let complete = self.record_proof(flow, &offered.id, client).await?;
-            return Ok(Verified { complete });
-        }
-        let detail = format!("wrong {}", offered.id);
-        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
-        self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
-        self.note_failure(key, &flow.login, client).await?;
-        Err(wrong)
     }
 
     pub(super) async fn live_flow(&self, token: &str) -> Result<FlowRow, Error> {
