@@ -121,7 +121,17 @@ impl Flows {
             )
             .await?;
         self.guards.remember(id, password);
-        let row = self.store.session_by_token(token.digest()).await?.ok_or(Error::SignInNeeded)?;
+        // The row just written, without reading it back.
+        let row = SessionRow {
+            id,
+            directory: dir.name().to_owned(),
+            account_id: account.id.0.clone(),
+            login: account.login.clone(),
+            created_at: now,
+            touched_at: now,
+            skipped: false,
+            pending: None,
+        };
         let view = self.registration_of(&Signed { row, dir, account }, &policy).await?;
         Ok(SignedIn { token, view })
     }

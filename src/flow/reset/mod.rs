@@ -276,7 +276,7 @@ impl Flows {
         let destination = found.as_ref().map(|(to, _)| to.clone());
         if offered.kind.style() == ProofStyle::PhoneCode {
             self.confirm_number(&flow, &key, destination.as_deref(), confirm, client).await?;
-            self.ensure_phone_budget(&flow, client).await?;
+            self.ensure_phone_budget_for(&flow.login, client).await?;
         }
         // A password too young for the directory to replace is refused
         // before any proof, in the message itself: the page looks as if a
@@ -349,10 +349,6 @@ impl Flows {
 
     /// Refuses text messages and calls once the organisation's daily
     /// budget is spent: people use another method until it recovers.
-    async fn ensure_phone_budget(&self, flow: &FlowRow, client: &Client) -> Result<(), Error> {
-        self.ensure_phone_budget_for(&flow.login, client).await
-    }
-
     /// Refuses a text or call once the organisation's daily budget is spent.
     pub(super) async fn ensure_phone_budget_for(&self, login: &str, client: &Client) -> Result<(), Error> {
         let now = self.clock.now();

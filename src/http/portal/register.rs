@@ -182,10 +182,10 @@ async fn answer(
     req: &HttpRequest,
     rid: &RequestId,
     outcome: Result<(), Error>,
-    saved: &str,
+    done: &str,
 ) -> Result<HttpResponse, PageError> {
     let e = match outcome {
-        Ok(()) => return Ok(see_other(&format!("/register?saved={saved}"))),
+        Ok(()) => return Ok(see_other(done)),
         Err(Error::SignInNeeded) => return Ok(see_other("/register")),
         Err(e @ (Error::DirectoryUnavailable | Error::Internal(_))) => {
             return Err(PageError::from_flow(e, &rid.0, &state.site));
@@ -226,10 +226,7 @@ async fn contact_post(
         Ok(kind) => state.flows.register_contact(&session(&req), kind, &form.value, &client(&req, &rid)).await,
         Err(e) => Err(e),
     };
-    if outcome.is_ok() {
-        return Ok(see_other("/register#code"));
-    }
-    answer(&state, &req, &rid, outcome, "").await
+    answer(&state, &req, &rid, outcome, "/register#code").await
 }
 
 #[derive(Deserialize)]
@@ -246,7 +243,7 @@ async fn code_post(
 ) -> Result<HttpResponse, PageError> {
     csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
     let outcome = state.flows.register_confirm_code(&session(&req), &form.code, &client(&req, &rid)).await;
-    answer(&state, &req, &rid, outcome, "contact").await
+    answer(&state, &req, &rid, outcome, "/register?saved=contact").await
 }
 
 #[derive(Deserialize)]
@@ -262,10 +259,7 @@ async fn cancel_post(
 ) -> Result<HttpResponse, PageError> {
     csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
     let outcome = state.flows.register_cancel(&session(&req)).await;
-    if outcome.is_ok() {
-        return Ok(see_other("/register"));
-    }
-    answer(&state, &req, &rid, outcome, "").await
+    answer(&state, &req, &rid, outcome, "/register").await
 }
 
 async fn questions_page(
@@ -382,7 +376,7 @@ async fn authenticator_post(
             let (status, _, message) = describe(&e);
             authenticator_page(&state, &req, &rid, status, Some(&message)).await
         }
-        Err(e) => answer(&state, &req, &rid, Err(e), "").await,
+        Err(e) => answer(&state, &req, &rid, Err(e), "/register").await,
     }
 }
 
@@ -446,7 +440,7 @@ async fn passkey_post(
             let (status, _, message) = describe(&e);
             passkey_page(&state, &req, &rid, status, Some(&message)).await
         }
-        Err(e) => answer(&state, &req, &rid, Err(e), "").await,
+        Err(e) => answer(&state, &req, &rid, Err(e), "/register").await,
     }
 }
 
@@ -467,7 +461,7 @@ async fn remove_post(
         Some(kind) => state.flows.register_remove(&session(&req), kind, &client(&req, &rid)).await,
         None => Err(Error::InvalidInput { field: "kind", message: format!("{:?} is not a kind of method", form.kind) }),
     };
-    answer(&state, &req, &rid, outcome, "removed").await
+    answer(&state, &req, &rid, outcome, "/register?saved=removed").await
 }
 
 async fn skip_post(
@@ -478,10 +472,7 @@ async fn skip_post(
 ) -> Result<HttpResponse, PageError> {
     csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
     let outcome = state.flows.register_skip(&session(&req), &client(&req, &rid)).await;
-    if outcome.is_ok() {
-        return Ok(see_other("/register"));
-    }
-    answer(&state, &req, &rid, outcome, "").await
+    answer(&state, &req, &rid, outcome, "/register").await
 }
 
 async fn reconfirm_post(
@@ -492,7 +483,7 @@ async fn reconfirm_post(
 ) -> Result<HttpResponse, PageError> {
     csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
     let outcome = state.flows.register_reconfirm(&session(&req), &client(&req, &rid)).await;
-    answer(&state, &req, &rid, outcome, "confirmed").await
+    answer(&state, &req, &rid, outcome, "/register?saved=confirmed").await
 }
 
 async fn sign_out_post(
