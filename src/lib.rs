@@ -8,6 +8,7 @@
 //! - [`notify`]: getting messages to people ([`notify::Notifier`]).
 //! - [`flow`]: the use cases, the only code that orchestrates the three above.
 //! - [`http`]: the portal and the JSON API; they only call [`flow`].
+//! - [`i18n`]: the Fluent catalogue (English, Dutch) every layer names sentences from.
 //! - [`app`]: the composition root; [`config`], [`cli`], [`tls`], [`clock`].
 //!
 //! # The layer rule
@@ -36,6 +37,7 @@ pub mod directory;
 pub mod domain;
 pub mod flow;
 pub mod http;
+pub mod i18n;
 pub mod notify;
 pub mod store;
 pub mod telemetry;

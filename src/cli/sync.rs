@@ -66,7 +66,7 @@ pub async fn sync(args: SyncArgs) -> anyhow::Result<()> {
             Ok(report) => print_report(&report),
             Err(e) => {
                 let why = match e {
-                    crate::flow::Error::InvalidInput { message, .. } => message,
+                    crate::flow::Error::InvalidInput { message, .. } => message.to_string(),
                     other => other.to_string(),
                 };
                 eprintln!("{name}: {why}. Nothing was changed in {name}.");

@@ -30,18 +30,27 @@ pub struct Challenge {
 }
 
 /// Why a captcha answer was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaptchaError {
     /// Not a challenge this server issued (or altered).
-    #[error("the anti-robot check is not one this server issued; reload the page and try again")]
     Forged,
     /// Past its lifetime.
-    #[error("the anti-robot check has expired; reload the page and try again")]
     Expired,
     /// The solution does not have the required zero bits.
-    #[error("the anti-robot check was not solved; let the page finish its check, or reload it")]
     Unsolved,
 }
+
+impl CaptchaError {
+    /// The sentence for the person whose check failed.
+    pub fn msg(&self) -> crate::i18n::Msg {
+        crate::i18n::Msg::new(match self {
+            Self::Forged => "captcha-forged",
+            Self::Expired => "captcha-expired",
+            Self::Unsolved => "captcha-unsolved",
+        })
+    }
+}
+crate::i18n::localised_error!(CaptchaError);
 
 fn mac_of(key: &ServerKey, difficulty: u8, expires_at: i64, nonce: &str) -> [u8; 32] {
     key.mac("passdesk/captcha/v1", &[&[difficulty], &expires_at.to_be_bytes(), nonce.as_bytes()])

@@ -4,9 +4,16 @@
 //! Whether mail arrives is proven by a code, not by this check.
 
 /// Why an address cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("give one e-mail address such as name@example.org")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailError;
+
+impl EmailError {
+    /// The sentence for the person who typed it.
+    pub fn msg(&self) -> crate::i18n::Msg {
+        crate::i18n::Msg::new("email-invalid")
+    }
+}
+crate::i18n::localised_error!(EmailError);
 
 /// The address trimmed, when it has the shape of one.
 pub fn check_email(address: &str) -> Result<String, EmailError> {

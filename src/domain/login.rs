@@ -13,18 +13,28 @@ pub const MAX_LOGIN_CHARS: usize = 256;
 pub struct Login(String);
 
 /// Why a typed user ID was not accepted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginError {
     /// Nothing but spaces.
-    #[error("enter your user ID")]
     Empty,
     /// Longer than [`MAX_LOGIN_CHARS`].
-    #[error("a user ID has at most {MAX_LOGIN_CHARS} characters")]
     TooLong,
     /// Contains a control character (newline, NUL, …).
-    #[error("a user ID cannot contain control characters")]
     ControlCharacter,
 }
+
+impl LoginError {
+    /// The sentence for the person who typed it.
+    pub fn msg(&self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            Self::Empty => Msg::new("login-empty"),
+            Self::TooLong => Msg::new("login-too-long").arg("max", MAX_LOGIN_CHARS),
+            Self::ControlCharacter => Msg::new("login-control"),
+        }
+    }
+}
+crate::i18n::localised_error!(LoginError);
 
 impl Login {
     /// Parses what the person typed.

@@ -36,45 +36,56 @@ impl Default for PasswordPolicy {
 }
 
 /// Why a new password was refused, phrased for the person choosing it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PasswordProblem {
     /// Shorter than the minimum.
-    #[error("use at least {min} characters (15 or more is better)")]
     TooShort {
         /// The minimum in force.
         min: usize,
     },
     /// Longer than the maximum.
-    #[error("use at most {max} characters")]
     TooLong {
         /// The maximum in force.
         max: usize,
     },
     /// Found in the list of commonly used passwords.
-    #[error("this password is one of the most commonly used passwords; choose another")]
     Common,
     /// Contains the user ID.
-    #[error("the password must not contain your user ID")]
     ContainsLogin,
     /// Contains the person's name.
-    #[error("the password must not contain your name")]
     ContainsName,
     /// Contains a word of the organisation.
-    #[error("the password must not contain the name of the organisation or its products")]
     ContainsOrganisationWord,
     /// Too easy to guess (zxcvbn below the configured score).
-    #[error("this password is too easy to guess{hint}")]
     TooWeak {
         /// zxcvbn's advice, starting with ": ", or empty.
         hint: String,
     },
     /// The directory demands a mix of character kinds.
-    #[error("mix at least three of: upper-case letters, lower-case letters, digits, symbols")]
     NotComplex,
     /// Found in the offline list of passwords exposed in data breaches.
-    #[error("this password has appeared in a data breach, so attackers try it first; choose another")]
     Breached,
 }
+
+impl PasswordProblem {
+    /// The sentence for the person choosing the password. zxcvbn's own
+    /// advice is English only, so it is not part of the sentence.
+    pub fn msg(&self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            Self::TooShort { min } => Msg::new("password-too-short").arg("min", *min),
+            Self::TooLong { max } => Msg::new("password-too-long").arg("max", *max),
+            Self::Common => Msg::new("password-common"),
+            Self::ContainsLogin => Msg::new("password-contains-login"),
+            Self::ContainsName => Msg::new("password-contains-name"),
+            Self::ContainsOrganisationWord => Msg::new("password-contains-organisation"),
+            Self::TooWeak { .. } => Msg::new("password-too-weak"),
+            Self::NotComplex => Msg::new("password-not-complex"),
+            Self::Breached => Msg::new("password-breached"),
+        }
+    }
+}
+crate::i18n::localised_error!(PasswordProblem);
 
 /// Every rule a password misses and how hard it is to guess, for the live
 /// strength meter: the person sees all that is wrong at once.

@@ -5,21 +5,31 @@
 use unicode_normalization::UnicodeNormalization;
 
 /// Why a number cannot be used, said so the person can fix it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhoneError {
     /// Nothing typed.
-    #[error("type the phone number, with its country code (for example +31 6 1234 5678)")]
     Empty,
     /// Letters or symbols other than spacing.
-    #[error("a phone number holds only digits, spaces, dashes, dots, brackets and a leading +")]
     BadCharacters,
     /// A national number and no default country to complete it.
-    #[error("start the number with + and its country code (for example +31 6 1234 5678)")]
     NoCountryCode,
     /// Too short or too long for E.164.
-    #[error("a phone number with its country code has 8 to 15 digits")]
     BadLength,
 }
+
+impl PhoneError {
+    /// The sentence for the person who typed it.
+    pub fn msg(&self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        Msg::new(match self {
+            Self::Empty => "phone-empty",
+            Self::BadCharacters => "phone-characters",
+            Self::NoCountryCode => "phone-country-code",
+            Self::BadLength => "phone-length",
+        })
+    }
+}
+crate::i18n::localised_error!(PhoneError);
 
 /// Normalises a number to E.164. A national number (leading 0) is completed
 /// with `default_country` (a calling code such as "31") when one is set.

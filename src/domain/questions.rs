@@ -61,18 +61,28 @@ pub fn question_catalogue(custom: &[String]) -> Vec<Question> {
 }
 
 /// Why an answer cannot be registered.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnswerError {
     /// Shorter than [`ANSWER_MIN_CHARS`] once normalised.
-    #[error("an answer needs at least {ANSWER_MIN_CHARS} characters")]
     TooShort,
     /// Longer than [`ANSWER_MAX_CHARS`] once normalised.
-    #[error("an answer has at most {ANSWER_MAX_CHARS} characters")]
     TooLong,
     /// Control characters cannot be typed back reliably.
-    #[error("an answer cannot contain control characters")]
     ControlCharacters,
 }
+
+impl AnswerError {
+    /// The sentence for the person who typed it.
+    pub fn msg(&self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            Self::TooShort => Msg::new("answer-too-short").arg("min", ANSWER_MIN_CHARS),
+            Self::TooLong => Msg::new("answer-too-long").arg("max", ANSWER_MAX_CHARS),
+            Self::ControlCharacters => Msg::new("answer-control"),
+        }
+    }
+}
+crate::i18n::localised_error!(AnswerError);
 
 /// The form an answer is hashed in: NFKC, lower case, single spaces, no
 /// leading or trailing space.

@@ -1,6 +1,7 @@
 //! Administrative actions that the CLI (and later the admin pages) run:
 //! creating local administrators and seeding the demo users.
 
+use crate::i18n::Msg;
 use super::{Client, Error, Flows};
 use crate::directory::local::NewLocalUser;
 use crate::domain::password::generate_password;
@@ -110,7 +111,7 @@ impl Flows {
     pub async fn add_local_admin(&self, login: &str, client: &Client) -> Result<SecretString, Error> {
         let local = self.local.clone().ok_or(Error::WrongStep("local administrators need a local directory"))?;
         let login = crate::domain::Login::parse(login)
-            .map_err(|e| Error::InvalidInput { field: "login", message: e.to_string() })?;
+            .map_err(|e| Error::InvalidInput { field: "login", message: e.msg() })?;
         let password = SecretString::from(generate_password());
         let user = NewLocalUser {
             login: login.as_str().to_owned(),
@@ -123,7 +124,7 @@ impl Flows {
         if !created {
             return Err(Error::InvalidInput {
                 field: "login",
-                message: format!("a local account \"{login}\" already exists: choose another name"),
+                message: Msg::admin(format!("a local account \"{login}\" already exists: choose another name")),
             });
         }
         let audit = self.audit(

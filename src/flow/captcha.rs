@@ -2,6 +2,7 @@
 //! with a difficulty that rises when one address asks for many, and
 //! accepted once. The portal's script and API clients solve them.
 
+use crate::i18n::Msg;
 use super::{Client, Error, Flows};
 use crate::domain::captcha::{self, CHALLENGE_SECS, Challenge, MAX_DIFFICULTY};
 use std::collections::HashMap;
@@ -66,7 +67,7 @@ impl Flows {
         let Some((challenge, solution)) = answer.filter(|(c, _)| !c.is_empty()) else {
             return Err(Error::InvalidInput {
                 field: "captcha",
-                message: "solve the anti-robot check first (GET /api/v1/captcha); in the portal, let the page finish its check".to_owned(),
+                message: Msg::new("input-captcha-missing"),
             });
         };
         let now = self.clock.now();

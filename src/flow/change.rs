@@ -3,6 +3,7 @@
 //! proof flow needed). Unlock: a reset flow whose proofs are complete may
 //! clear a lockout without changing the password (DESIGN.md §6).
 
+use crate::i18n::Msg;
 use super::reset::directory_error;
 use super::{Client, Error, Flows};
 use crate::directory::{self, AccountId};
@@ -21,15 +22,15 @@ impl Flows {
         new: &SecretString,
         client: &Client,
     ) -> Result<(), Error> {
-        let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
+        let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.msg() })?;
         if old.expose_secret().is_empty() {
-            return Err(Error::InvalidInput { field: "old_password", message: "enter your current password".into() });
+            return Err(Error::InvalidInput { field: "old_password", message: Msg::new("input-current-password") });
         }
         let normal = SecretString::from(PasswordPolicy::normalise(new.expose_secret()));
         if normal.expose_secret() == PasswordPolicy::normalise(old.expose_secret()) {
             return Err(Error::InvalidInput {
                 field: "new_password",
-                message: "the new password must differ from the current one".into(),
+                message: Msg::new("input-password-unchanged"),
             });
         }
         // Unknown users get the same answer as a wrong password.

@@ -4,6 +4,7 @@
 
 use crate::directory::PolicyReason;
 use crate::domain::PasswordProblem;
+use crate::i18n::Msg;
 
 /// A flow's refusal or failure.
 #[derive(Debug, thiserror::Error)]
@@ -13,8 +14,8 @@ pub enum Error {
     InvalidInput {
         /// The field, as named in the form and the API.
         field: &'static str,
-        /// What is wrong and how to fix it.
-        message: String,
+        /// What is wrong and how to fix it, in the catalogue's words.
+        message: Msg,
     },
     /// No flow has this token (never issued, purged, or finished).
     #[error("this reset session does not exist or has ended")]

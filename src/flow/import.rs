@@ -4,6 +4,7 @@
 //! its directory, and then everything is stored in one commit, with an
 //! audit row per person, or nothing is.
 
+use crate::i18n::Msg;
 use super::{Client, Error, Flows};
 use crate::directory::Directory;
 use crate::domain::Enrolment;
@@ -201,7 +202,7 @@ impl Flows {
         let names: Vec<&str> = self.directories.iter().map(|d| d.name()).collect();
         let row = check_fields(fields, 0, &names, self.settings.phone_country.as_deref()).map_err(|message| {
             let field = message.split(':').next().and_then(field_name).unwrap_or("body");
-            Error::InvalidInput { field, message }
+            Error::InvalidInput { field, message: Msg::admin(message) }
         })?;
         let login = row.login.as_str().to_owned();
         let nobody = |_| ();
@@ -224,7 +225,7 @@ impl Flows {
         let kind = match kind {
             Some(k) => Some(Enrolment::from_id(k).ok_or_else(|| Error::InvalidInput {
                 field: "kind",
-                message: "use email, alt_email, mobile, office_phone, questions or authenticator".into(),
+                message: Msg::admin("use email, alt_email, mobile, office_phone, questions or authenticator"),
             })?),
             None => None,
         };
@@ -240,7 +241,7 @@ impl Flows {
     }
 
     async fn admin_target(&self, user: &str) -> Result<(Arc<dyn Directory>, crate::directory::Account), Error> {
-        let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "login", message: e.to_string() })?;
+        let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "login", message: e.msg() })?;
         self.find_account(&login).await?.ok_or_else(|| Error::UserNotFound(login.as_str().to_owned()))
     }
 }

@@ -3,6 +3,7 @@
 //! registrations, the destinations codes go to, security questions drawn
 //! and checked, and authenticator codes checked against replay.
 
+use crate::i18n::Msg;
 use super::reset::directory_error;
 use super::{Client, Error, Flows};
 use crate::directory::{Account, AccountId};
@@ -207,16 +208,16 @@ impl Flows {
         for question in &flow.challenge {
             let answer = answers.get(&question.id).ok_or_else(|| Error::InvalidInput {
                 field: "answers",
-                message: format!("answer every question shown; \"{}\" has no answer", question.text),
+                message: Msg::new("input-answer-missing").arg("question", &question.text),
             })?;
             let normal = normalise_answer(answer)
-                .map_err(|e| Error::InvalidInput { field: "answers", message: format!("{e}; try again") })?;
+                .map_err(|e| Error::InvalidInput { field: "answers", message: e.msg() })?;
             typed.push((question.id.clone(), normal));
         }
         if let Some(extra) = answers.keys().find(|k| !flow.challenge.iter().any(|q| &q.id == *k)) {
             return Err(Error::InvalidInput {
                 field: "answers",
-                message: format!("\"{extra}\" is not one of the questions shown; answer only those"),
+                message: Msg::new("input-answer-unknown").arg("id", extra.as_str()),
             });
         }
         let stored = self.stored_answers(flow).await?;

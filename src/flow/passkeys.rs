@@ -4,6 +4,7 @@
 //! flow's code row (the raw challenge, which is no secret: only the
 //! authenticator's private key can answer it). Either is used once.
 
+use crate::i18n::Msg;
 use super::reset::Verified;
 use super::{Client, Error, Flows};
 use crate::domain::passkey::{
@@ -64,7 +65,7 @@ impl Flows {
         if existing.len() >= MAX_PASSKEYS {
             return Err(Error::InvalidInput {
                 field: "passkey",
-                message: format!("you have {MAX_PASSKEYS} passkeys, the most passdesk keeps: remove one first"),
+                message: Msg::new("input-passkeys-full").arg("max", MAX_PASSKEYS),
             });
         }
         let rp = self.relying_party()?;

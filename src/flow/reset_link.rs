@@ -5,6 +5,7 @@
 //! never sees or chooses a password (ASVS 5 §6.4.6). Links work once, for
 //! 24 hours, and only their hash is stored.
 
+use crate::i18n::Msg;
 use super::reset::{Started, directory_error};
 use super::{Client, Error, Flows};
 use crate::directory::AccountId;
@@ -40,27 +41,27 @@ impl Flows {
             other => {
                 return Err(Error::InvalidInput {
                     field: "via",
-                    message: format!("{other:?} is not a channel: use email or sms"),
+                    message: Msg::admin(format!("{other:?} is not a channel: use email or sms")),
                 });
             }
         };
-        let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
+        let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.msg() })?;
         let (dir, account) =
             self.find_account(&login).await?.ok_or_else(|| Error::UserNotFound(login.as_str().to_owned()))?;
         let policy = self.store.reset_policy().await?;
         let (methods, _) =
             self.eligible_methods(&dir, &account, &policy).await?.map_err(|why| Error::InvalidInput {
                 field: "user",
-                message: format!("{} cannot use self-service password reset: {why}", account.login),
+                message: Msg::admin(format!("{} cannot use self-service password reset: {why}", account.login)),
             })?;
         if !methods.iter().any(|m| m.kind == kind) {
             return Err(Error::InvalidInput {
                 field: "via",
-                message: format!(
+                message: Msg::admin(format!(
                     "{} has no {field_hint} destination the reset policy accepts; import one first \
                      (passdesk import, or PUT /api/v1/admin/users/{{login}}/methods) or choose the other channel",
                     account.login
-                ),
+                )),
             });
         }
         let rows = self.store.enrolments(dir.name().to_owned(), account.id.0.clone()).await?;

@@ -3,6 +3,7 @@
 //! password reset policy changes" with old and new values, and takes effect
 //! on the next request.
 
+use crate::i18n::Msg;
 use super::{Client, Error, Flows};
 use crate::domain::policy::ResetPolicy;
 use crate::domain::{Activity, AuditOutcome, FlowToken};
@@ -100,7 +101,7 @@ impl Flows {
         if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
             return Err(Error::InvalidInput {
                 field: "name",
-                message: "give a short name for the token (1 to 64 characters)".into(),
+                message: Msg::admin("give a short name for the token (1 to 64 characters)"),
             });
         }
         let token = FlowToken::generate();

@@ -4,6 +4,7 @@
 //! one commit, with an audit row (actor "sync") only for people whose data
 //! changed. Nothing is written when the directory cannot be read in full.
 
+use crate::i18n::Msg;
 use super::{Client, Error, Flows};
 use crate::config::SyncConfig;
 use crate::domain::audit::AuditRecord;
@@ -76,11 +77,11 @@ impl Flows {
             // irreversible.
             return Err(Error::InvalidInput {
                 field: "directory",
-                message: format!(
+                message: Msg::admin(format!(
                     "directory {name} returned no accounts, but {} registrations are stored for it; \
                      check its scope and the service account's read access. Nothing was changed",
                     stored.len()
-                ),
+                )),
             });
         }
         let overwrite_verified = options.overwrite_verified || config.overwrite_verified;
@@ -90,13 +91,13 @@ impl Flows {
         if plan.gone.len() > limit && !options.allow_removals {
             return Err(Error::InvalidInput {
                 field: "directory",
-                message: format!(
+                message: Msg::admin(format!(
                     "{} accounts with data stored for directory {name} are no longer in its scope, more than the \
                      {limit} passdesk removes on its own. If they really left, run passdesk sync --directory {name} \
                      --allow-removals; otherwise check the scope and the service account's read rights. Nothing \
                      was changed",
                     plan.gone.len()
-                ),
+                )),
             });
         }
         let skipped = std::mem::take(&mut plan.skipped);
@@ -119,26 +120,26 @@ impl Flows {
             let names: Vec<&str> = self.directories.iter().map(|d| d.name()).collect();
             return Err(Error::InvalidInput {
                 field: "directory",
-                message: format!("no directory is named {name:?}; use one of {}", names.join(", ")),
+                message: Msg::admin(format!("no directory is named {name:?}; use one of {}", names.join(", "))),
             });
         };
         if !config.enabled {
             return Err(Error::InvalidInput {
                 field: "directory",
-                message: format!("sync is off for directory {name}: set enabled = true in [directories.{name}.sync]"),
+                message: Msg::admin(format!("sync is off for directory {name}: set enabled = true in [directories.{name}.sync]")),
             });
         }
         let attributes: Vec<String> = config.mapping.iter().map(|(_, a)| a.clone()).collect();
         let seen = |n: usize| progress(SyncStage::Reading(n));
         // The administrator runs sync, so the directory's own words are shown.
         let read_failed =
-            |e| Error::InvalidInput { field: "directory", message: format!("reading directory {name} failed: {e}") };
+            |e| Error::InvalidInput { field: "directory", message: Msg::admin(format!("reading directory {name} failed: {e}")) };
         let Some(listed) = directory.list(&attributes, &seen).await.map_err(read_failed)? else {
             return Err(Error::InvalidInput {
                 field: "directory",
-                message: format!(
+                message: Msg::admin(format!(
                     "directory {name} keeps its contact data in passdesk itself: there is nothing to sync"
-                ),
+                )),
             });
         };
         Ok(listed
@@ -201,7 +202,7 @@ pub fn schedule(flows: &std::sync::Arc<Flows>, directories: &[crate::config::Dir
                 let outcome = tokio::time::timeout(RUN_LIMIT, run).await.unwrap_or_else(|_| {
                     Err(Error::InvalidInput {
                         field: "directory",
-                        message: format!("no answer within {} minutes", RUN_LIMIT.as_secs() / 60),
+                        message: Msg::admin(format!("no answer within {} minutes", RUN_LIMIT.as_secs() / 60)),
                     })
                 });
                 match outcome {

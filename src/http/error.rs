@@ -7,62 +7,88 @@ use super::views::ErrorPage;
 use super::{AppState, Site};
 use crate::flow::Error;
 use crate::flow::PolicyReason;
+use crate::i18n::{Lang, Msg};
 use actix_web::error::{JsonPayloadError, PathError, UrlencodedError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
-/// Status, stable code and sentence for a flow error.
-pub fn describe(e: &Error) -> (StatusCode, &'static str, String) {
+/// Status, stable code and sentence for a flow error. The sentence is a
+/// catalogue key (`error-<code>`), so each face shows it in its language.
+pub fn describe(e: &Error) -> (StatusCode, &'static str, Msg) {
+    use StatusCode as S;
+    let plain = |status, code, key| (status, code, Msg::new(key));
     match e {
-        Error::InvalidInput { .. } => (StatusCode::BAD_REQUEST, "invalid_input", e.to_string()),
-        Error::FlowNotFound => (StatusCode::NOT_FOUND, "flow_not_found", "This reset session does not exist or has ended. Start again.".into()),
-        Error::FlowExpired => (StatusCode::GONE, "flow_expired", "This reset session has expired. Start again.".into()),
-        Error::WrongStep(why) => (StatusCode::CONFLICT, "wrong_step", format!("This step is not possible now: {why}.")),
-        Error::UnknownMethod => (StatusCode::BAD_REQUEST, "unknown_method", "method: choose one of the methods offered for this session.".into()),
-        Error::TooSoon { retry_after } => (StatusCode::TOO_MANY_REQUESTS, "too_soon", format!("A code was sent moments ago. Wait {retry_after} seconds before asking for another.")),
-        Error::NoCodeSent => (StatusCode::CONFLICT, "no_code_sent", "No code has been sent for this method yet: ask for one first.".into()),
-        Error::CodeExpired => (StatusCode::BAD_REQUEST, "code_expired", "This code has expired. Ask for a new code.".into()),
-        Error::CodeWrong { remaining } => (StatusCode::BAD_REQUEST, "code_wrong", format!("The code is not correct. {remaining} tries left for this code.")),
-        Error::Captcha(c) => (StatusCode::BAD_REQUEST, "captcha_invalid", format!("captcha: {c}.")),
-        Error::CaptchaUsed => (StatusCode::BAD_REQUEST, "captcha_used", "captcha: this anti-robot check was already used. Reload the page, or get a new challenge from GET /api/v1/captcha.".into()),
-        Error::PhoneBudgetSpent => (StatusCode::TOO_MANY_REQUESTS, "phone_budget_spent", "Text messages and calls are paused for now because many were sent today. Choose another method, or try again later.".into()),
-        Error::ReportNotFound => (StatusCode::NOT_FOUND, "report_not_found", "This link does not exist or has expired (links work for 7 days). Contact your helpdesk directly.".into()),
-        Error::NumberMismatch => (StatusCode::BAD_REQUEST, "number_mismatch", "That is not the number on file. Type your full phone number, the one the hint ends with, including its country code.".into()),
-        Error::AnswersWrong => (StatusCode::BAD_REQUEST, "answers_wrong", "The answers are not correct. New questions are shown: answer those.".into()),
-        Error::AuthenticatorWrong => (StatusCode::BAD_REQUEST, "authenticator_wrong", "The authenticator code is not correct or was already used. Wait for the next code and type it.".into()),
-        Error::CodeUsedUp => (StatusCode::TOO_MANY_REQUESTS, "code_used_up", "This code can no longer be used. Ask for a new code.".into()),
-        Error::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong_credentials", "The user ID or the current password is not correct.".into()),
-        Error::AccountLocked => (StatusCode::FORBIDDEN, "account_locked", "Your account is locked after too many wrong passwords. Unlock it with a code (Unlock my account), or wait and try again.".into()),
-        Error::PasswordRejected(p) => (StatusCode::UNPROCESSABLE_ENTITY, "password_rejected", format!("Choose another password: {p}.")),
-        Error::DirectoryPolicy(reason) => (StatusCode::UNPROCESSABLE_ENTITY, "directory_policy", policy_sentence(reason).into()),
-        Error::AccountNotEligible(_) => (StatusCode::FORBIDDEN, "contact_helpdesk", "Your account cannot be reset here. Contact your helpdesk.".into()),
-        Error::PartialWriteback { written, failed, .. } => (StatusCode::SERVICE_UNAVAILABLE, "partial_writeback", format!("Your new password is now active in {} but could not be written to {failed} yet. Try again in a few minutes with the same new password to finish; until then, use the new password for {} and your old one for {failed}.", written.join(", "), written.join(", "))),
-        Error::Blocked { until } => (StatusCode::TOO_MANY_REQUESTS, "blocked", format!("Self-service password reset is blocked for this account until {} (UTC) after too many failed attempts or messages. Contact your helpdesk if you need help sooner.", crate::clock::rfc3339(*until))),
-        Error::PolicyInvalid(p) => (StatusCode::BAD_REQUEST, "invalid_policy", p.to_string()),
-        Error::UnlockDisabled => (StatusCode::FORBIDDEN, "unlock_disabled", "Unlocking without a new password is turned off here: reset your password instead.".into()),
-        Error::UserNotFound(login) => (StatusCode::NOT_FOUND, "user_not_found", format!("No directory has a user {login:?} in the scope passdesk may reset.")),
-        Error::ImportRejected(rows) => (StatusCode::UNPROCESSABLE_ENTITY, "import_rejected", format!("{} row(s) cannot be imported; nothing was imported.", rows.len())),
-        Error::PasskeyRefused(why) => (StatusCode::BAD_REQUEST, "passkey_refused", format!("The passkey was not accepted: {why}. Try again, or choose another method.")),
-        Error::LinkNotFound => (StatusCode::GONE, "link_not_found", "This link does not work any more: it was already used, or it is more than 24 hours old. Ask your administrator or helpdesk for a new one, or reset your password from the start page.".into()),
-        Error::SignInNeeded => (StatusCode::UNAUTHORIZED, "sign_in_needed", "Your session has ended (signed out, or idle too long). Sign in again.".into()),
-        Error::MethodNeeded { required, left } => (StatusCode::CONFLICT, "method_needed", format!("This cannot be removed: your organisation requires {required} method(s) and you would have {left} left. Add another method first, then remove this one.")),
-        Error::DirectoryUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "directory_unavailable", "The directory cannot be reached right now. Nothing has changed: try again in a few minutes.".into()),
-        Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side. Nothing has changed: try again, or contact your helpdesk with the request id.".into()),
+        Error::InvalidInput { field, message } => {
+            (S::BAD_REQUEST, "invalid_input", Msg::new("error-invalid-input").arg("field", *field).arg("why", message.clone()))
+        }
+        Error::FlowNotFound => plain(S::NOT_FOUND, "flow_not_found", "error-flow-not-found"),
+        Error::FlowExpired => plain(S::GONE, "flow_expired", "error-flow-expired"),
+        Error::WrongStep(why) => (S::CONFLICT, "wrong_step", Msg::new("error-wrong-step").arg("why", *why)),
+        Error::UnknownMethod => plain(S::BAD_REQUEST, "unknown_method", "error-unknown-method"),
+        Error::TooSoon { retry_after } => {
+            (S::TOO_MANY_REQUESTS, "too_soon", Msg::new("error-too-soon").arg("seconds", *retry_after))
+        }
+        Error::NoCodeSent => plain(S::CONFLICT, "no_code_sent", "error-no-code-sent"),
+        Error::CodeExpired => plain(S::BAD_REQUEST, "code_expired", "error-code-expired"),
+        Error::CodeWrong { remaining } => {
+            (S::BAD_REQUEST, "code_wrong", Msg::new("error-code-wrong").arg("remaining", *remaining))
+        }
+        Error::Captcha(c) => (S::BAD_REQUEST, "captcha_invalid", Msg::new("error-captcha-invalid").arg("why", c.msg())),
+        Error::CaptchaUsed => plain(S::BAD_REQUEST, "captcha_used", "error-captcha-used"),
+        Error::PhoneBudgetSpent => plain(S::TOO_MANY_REQUESTS, "phone_budget_spent", "error-phone-budget-spent"),
+        Error::ReportNotFound => plain(S::NOT_FOUND, "report_not_found", "error-report-not-found"),
+        Error::NumberMismatch => plain(S::BAD_REQUEST, "number_mismatch", "error-number-mismatch"),
+        Error::AnswersWrong => plain(S::BAD_REQUEST, "answers_wrong", "error-answers-wrong"),
+        Error::AuthenticatorWrong => plain(S::BAD_REQUEST, "authenticator_wrong", "error-authenticator-wrong"),
+        Error::CodeUsedUp => plain(S::TOO_MANY_REQUESTS, "code_used_up", "error-code-used-up"),
+        Error::WrongCredentials => plain(S::UNAUTHORIZED, "wrong_credentials", "error-wrong-credentials"),
+        Error::AccountLocked => plain(S::FORBIDDEN, "account_locked", "error-account-locked"),
+        Error::PasswordRejected(p) => {
+            (S::UNPROCESSABLE_ENTITY, "password_rejected", Msg::new("error-password-rejected").arg("why", p.msg()))
+        }
+        Error::DirectoryPolicy(reason) => plain(S::UNPROCESSABLE_ENTITY, "directory_policy", policy_key(reason)),
+        Error::AccountNotEligible(_) => plain(S::FORBIDDEN, "contact_helpdesk", "error-contact-helpdesk"),
+        Error::PartialWriteback { written, failed, .. } => (
+            S::SERVICE_UNAVAILABLE,
+            "partial_writeback",
+            Msg::new("error-partial-writeback").arg("written", written.join(", ")).arg("failed", failed.as_str()),
+        ),
+        Error::Blocked { until } => (
+            S::TOO_MANY_REQUESTS,
+            "blocked",
+            Msg::new("error-blocked").arg("until", crate::clock::rfc3339(*until)),
+        ),
+        Error::PolicyInvalid(p) => (S::BAD_REQUEST, "invalid_policy", Msg::admin(p.to_string())),
+        Error::UnlockDisabled => plain(S::FORBIDDEN, "unlock_disabled", "error-unlock-disabled"),
+        Error::UserNotFound(login) => {
+            (S::NOT_FOUND, "user_not_found", Msg::new("error-user-not-found").arg("login", format!("{login:?}")))
+        }
+        Error::ImportRejected(rows) => {
+            (S::UNPROCESSABLE_ENTITY, "import_rejected", Msg::new("error-import-rejected").arg("rows", rows.len()))
+        }
+        Error::PasskeyRefused(why) => {
+            (S::BAD_REQUEST, "passkey_refused", Msg::new("error-passkey-refused").arg("why", why.as_str()))
+        }
+        Error::LinkNotFound => plain(S::GONE, "link_not_found", "error-link-not-found"),
+        Error::SignInNeeded => plain(S::UNAUTHORIZED, "sign_in_needed", "error-sign-in-needed"),
+        Error::MethodNeeded { required, left } => (
+            S::CONFLICT,
+            "method_needed",
+            Msg::new("error-method-needed").arg("required", *required).arg("left", *left),
+        ),
+        Error::DirectoryUnavailable => plain(S::SERVICE_UNAVAILABLE, "directory_unavailable", "error-directory-unavailable"),
+        Error::Internal(_) => plain(S::INTERNAL_SERVER_ERROR, "internal", "error-internal"),
     }
 }
 
-fn policy_sentence(reason: &PolicyReason) -> &'static str {
+fn policy_key(reason: &PolicyReason) -> &'static str {
     match reason {
-        PolicyReason::TooShort => "The directory requires a longer password. Choose a longer one.",
-        PolicyReason::NotComplex => {
-            "The directory requires a more complex password: mix upper and lower case letters, digits and symbols."
-        }
-        PolicyReason::InHistory => "You have used this password before. Choose one you have not used.",
-        PolicyReason::TooYoung => {
-            "Your password was changed too recently to change it again. Try again later or contact your helpdesk."
-        }
-        PolicyReason::Other(_) => "The directory refused this password. Choose another one.",
+        PolicyReason::TooShort => "error-directory-too-short",
+        PolicyReason::NotComplex => "error-directory-not-complex",
+        PolicyReason::InHistory => "error-directory-in-history",
+        PolicyReason::TooYoung => "error-directory-too-young",
+        PolicyReason::Other(_) => "error-directory-other",
     }
 }
 
@@ -93,6 +119,8 @@ impl ApiError {
             Error::TooSoon { retry_after } => Some(retry_after),
             _ => None,
         };
+        // The API answers in English: programs match on `code`.
+        let message = Lang::En.msg(&message);
         Self { status, code, message, request_id: request_id.to_owned(), retry_after }
     }
 
@@ -141,6 +169,7 @@ impl PageError {
         let (status, _, message) = describe(&e);
         log_cause(&e, request_id, status);
         let retry = matches!(e, Error::FlowNotFound | Error::FlowExpired).then_some("/reset");
+        let message = site.msg(&message);
         Self { status, message, request_id: request_id.to_owned(), site: site.clone(), retry }
     }
 
@@ -179,6 +208,7 @@ fn site_of(req: &HttpRequest) -> Site {
         helpdesk: None,
         policy_helpdesk: Default::default(),
         origin: None,
+        lang: Lang::En,
     })
 }
 

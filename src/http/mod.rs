@@ -18,6 +18,7 @@ pub use error::{ApiError, PageError};
 pub use limit::{Limiter, limiter, rate_limit};
 pub use middleware::{RequestId, request_context, security_headers};
 
+use crate::i18n::{Lang, Msg};
 use crate::flow::Flows;
 use actix_web::web;
 use std::sync::Arc;
@@ -34,9 +35,27 @@ pub struct Site {
     /// Origin that forms must come from (`https://host[:port]`); `None`
     /// means "the Host header of the request".
     pub origin: Option<String>,
+    /// The language this page speaks: the configured default in the
+    /// shared state, the request's choice in a page (`Site::for_request`).
+    pub lang: Lang,
 }
 
 impl Site {
+    /// The sentence for `key` in this page's language (templates call it).
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// A localisable sentence in this page's language.
+    pub fn msg(&self, msg: &Msg) -> String {
+        self.lang.msg(msg)
+    }
+
+    /// The same site speaking `lang`.
+    pub fn with_lang(&self, lang: Lang) -> Site {
+        Site { lang, ..self.clone() }
+    }
+
     /// The helpdesk link every page shows: the reset policy's when an
     /// administrator set one, else the configuration's.
     pub fn helpdesk(&self) -> Option<String> {

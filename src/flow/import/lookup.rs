@@ -3,6 +3,7 @@
 //! scope and an in-memory match, which gives the same answers (case-blind,
 //! an ambiguous login matches nobody) in a fraction of the time.
 
+use crate::i18n::Msg;
 use super::super::reset::directory_error;
 use super::super::{Error, Flows};
 use crate::directory::{Directory, Listed};
@@ -102,7 +103,7 @@ impl Flows {
         match &row.directory {
             Some(name) => self.directory(name).map(|d| vec![d]).ok_or_else(|| Error::InvalidInput {
                 field: "directory",
-                message: format!("line {}: no directory is named {name:?}", row.line),
+                message: Msg::admin(format!("line {}: no directory is named {name:?}", row.line)),
             }),
             None => Ok(self.directories.clone()),
         }

@@ -2,6 +2,7 @@
 //! code typed back saves it, so nobody registers a destination they do not
 //! hold (and a typo never becomes the only way back in).
 
+use crate::i18n::Msg;
 use super::{Error, Flows, invalid};
 use crate::domain::code::{OneTimeCode, code_matches, normalise_typed_code};
 use crate::domain::email::check_email;
@@ -29,24 +30,24 @@ impl Flows {
     ) -> Result<(), Error> {
         let (field, destination, channel) = match kind {
             Enrolment::AltEmail => {
-                let address = check_email(value).map_err(|e| invalid("alt_email", e.to_string()))?;
+                let address = check_email(value).map_err(|e| invalid("alt_email", e.msg()))?;
                 ("alt_email", address.as_str().to_owned(), Channel::Email)
             }
             Enrolment::Mobile | Enrolment::OfficePhone => {
                 let field = if kind == Enrolment::Mobile { "mobile" } else { "office_phone" };
                 let number = normalise_phone(value, self.settings.phone_country.as_deref())
-                    .map_err(|e| invalid(field, e.to_string()))?;
+                    .map_err(|e| invalid(field, e.msg()))?;
                 let channel = if kind == Enrolment::Mobile { Channel::Sms } else { Channel::Voice };
                 (field, number, channel)
             }
-            _ => return Err(invalid("kind", "send a code only for alt_email, mobile or office_phone")),
+            _ => return Err(invalid("kind", Msg::new("input-contact-kind"))),
         };
         let s = self.signed(token).await?;
         self.ensure_offered(&s, kind).await?;
         if kind == Enrolment::AltEmail
             && s.account.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&destination))
         {
-            return Err(invalid(field, "this is your directory address already: give a different one"));
+            return Err(invalid(field, Msg::new("input-contact-same")));
         }
         let key = self.defence_key(&s.row.directory, Some(&s.row.account_id), &s.row.login);
         self.ensure_not_blocked(&key).await?;
@@ -105,7 +106,7 @@ impl Flows {
             return Err(Error::CodeExpired);
         }
         let digits = normalise_typed_code(typed)
-            .ok_or_else(|| invalid("code", "type the 8-digit code from the message (spaces are fine)"))?;
+            .ok_or_else(|| invalid("code", Msg::new("input-contact-code")))?;
         let max = self.settings.codes.max_failures;
         // The try is claimed before the comparison: parallel guesses share the tries.
         let Some(p) = self.store.claim_pending_try(s.row.id, waiting.kind, max, now).await? else {

@@ -2,6 +2,7 @@
 //! and the tests' fixtures: the same checks of each value as the
 //! registration pages, minus the proof that the person holds it.
 
+use crate::i18n::Msg;
 use super::invalid;
 use crate::directory::{Account, Directory};
 use crate::domain::phone::normalise_phone;
@@ -13,10 +14,10 @@ use std::sync::Arc;
 
 impl Flows {
     pub(in crate::flow) async fn enrolee(&self, user: &str) -> Result<(Arc<dyn Directory>, Account), Error> {
-        let login = Login::parse(user).map_err(|e| invalid("user", e.to_string()))?;
+        let login = Login::parse(user).map_err(|e| invalid("user", e.msg()))?;
         self.find_account(&login)
             .await?
-            .ok_or_else(|| invalid("user", format!("no account \"{login}\" in any directory")))
+            .ok_or_else(|| invalid("user", Msg::new("input-no-account").arg("login", login.as_str())))
     }
 
     async fn save(
@@ -37,11 +38,11 @@ impl Flows {
 
     /// Registers an alternate e-mail address for `user`.
     pub async fn enrol_alt_email(&self, user: &str, address: &str, client: &Client) -> Result<(), Error> {
-        let address = crate::domain::email::check_email(address).map_err(|e| invalid("alt_email", e.to_string()))?;
+        let address = crate::domain::email::check_email(address).map_err(|e| invalid("alt_email", e.msg()))?;
         let address = address.as_str();
         let (dir, account) = self.enrolee(user).await?;
         if account.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(address)) {
-            return Err(invalid("alt_email", "this is your directory address already: give a different one"));
+            return Err(invalid("alt_email", Msg::new("input-contact-same")));
         }
         self.save(&dir, &account, Enrolment::AltEmail, address.to_owned(), client).await
     }
@@ -51,10 +52,10 @@ impl Flows {
         let field = match kind {
             Enrolment::Mobile => "mobile",
             Enrolment::OfficePhone => "office_phone",
-            _ => return Err(invalid("kind", "a phone number is registered as mobile or office_phone")),
+            _ => return Err(invalid("kind", Msg::new("input-phone-kind"))),
         };
         let number = normalise_phone(number, self.settings.phone_country.as_deref())
-            .map_err(|e| invalid(field, e.to_string()))?;
+            .map_err(|e| invalid(field, e.msg()))?;
         let (dir, account) = self.enrolee(user).await?;
         self.save(&dir, &account, kind, number, client).await
     }
@@ -84,11 +85,11 @@ impl Flows {
         client: &Client,
     ) -> Result<(), Error> {
         let secret = TotpSecret::from_base32(secret)
-            .ok_or_else(|| invalid("secret", "give the 32-character base32 secret shown with the QR code"))?;
+            .ok_or_else(|| invalid("secret", Msg::new("input-totp-secret")))?;
         let now = self.clock.now();
         let step = secret
             .verify(code, now, None)
-            .ok_or_else(|| invalid("code", "the code does not match: type the code the app shows now"))?;
+            .ok_or_else(|| invalid("code", Msg::new("input-totp-code")))?;
         let (dir, account) = self.enrolee(user).await?;
         self.save(&dir, &account, Enrolment::Authenticator, secret.seal(&self.key), client).await?;
         // The code that proved the app cannot be used again for a reset.

@@ -19,6 +19,7 @@ pub(in crate::flow) use session::Signed;
 pub use session::SignedIn;
 pub use view::{Item, Origin, PendingView, Registration};
 
+use crate::i18n::Msg;
 use super::reset::directory_error;
 use super::{Client, Error, Flows};
 use crate::domain::{Activity, AuditOutcome, Enrolment, MethodKind};
@@ -31,8 +32,8 @@ pub const SESSION_IDLE_SECS: i64 = 15 * 60;
 pub const SESSION_MAX_SECS: i64 = 60 * 60;
 
 /// A field the person got wrong, with what to do about it.
-fn invalid(field: &'static str, message: impl Into<String>) -> Error {
-    Error::InvalidInput { field, message: message.into() }
+fn invalid(field: &'static str, message: Msg) -> Error {
+    Error::InvalidInput { field, message }
 }
 
 /// Whether the policy offers a method that this registration serves.
@@ -83,7 +84,7 @@ impl Flows {
         if !rows.iter().any(|r| r.kind == kind) {
             return Err(Error::InvalidInput {
                 field: "kind",
-                message: format!("nothing of kind {} is registered with passdesk for you", kind.id()),
+                message: Msg::new("input-nothing-registered").arg("kind", kind.id()),
             });
         }
         let standing = s.dir.standing(&s.account.id).await.map_err(directory_error)?;
@@ -159,7 +160,7 @@ impl Flows {
         }
         Err(Error::InvalidInput {
             field: "kind",
-            message: format!("your organisation does not use {} for password reset; choose another method", kind.id()),
+            message: Msg::new("input-kind-not-offered").arg("kind", kind.id()),
         })
     }
 

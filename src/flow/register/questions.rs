@@ -9,9 +9,10 @@ use crate::domain::policy::ResetPolicy;
 use crate::domain::questions::{Question, fold, normalise_answer, question_catalogue};
 use crate::flow::Client;
 use crate::flow::methods::StoredAnswer;
+use crate::i18n::Msg;
 use secrecy::SecretString;
 
-fn invalid(message: impl Into<String>) -> Error {
+fn invalid(message: Msg) -> Error {
     super::invalid("answers", message)
 }
 
@@ -23,7 +24,7 @@ pub(super) fn check_answers(
 ) -> Result<Vec<(Question, String)>, Error> {
     let wanted = usize::from(policy.questions_to_register);
     if answers.len() != wanted {
-        return Err(invalid(format!("answer exactly {wanted} questions (the policy's questions_to_register)")));
+        return Err(invalid(Msg::new("input-questions-count").arg("count", wanted)));
     }
     let catalogue = question_catalogue(&policy.custom_questions);
     let mut chosen: Vec<(Question, String)> = Vec::new();
@@ -31,16 +32,16 @@ pub(super) fn check_answers(
         let question = catalogue
             .iter()
             .find(|q| &q.id == id)
-            .ok_or_else(|| invalid(format!("\"{id}\" is not a question on the list; choose from the list shown")))?;
+            .ok_or_else(|| invalid(Msg::new("input-question-unknown").arg("id", id.as_str())))?;
         if chosen.iter().any(|(q, _)| q.id == question.id) {
-            return Err(invalid(format!("\"{}\" is chosen twice; choose different questions", question.text)));
+            return Err(invalid(Msg::new("input-question-twice").arg("question", &question.text)));
         }
-        let normal = normalise_answer(answer).map_err(|e| invalid(format!("\"{}\": {e}", question.text)))?;
+        let normal = normalise_answer(answer).map_err(|e| invalid(Msg::new("input-answer-problem").arg("question", &question.text).arg("why", e.msg())))?;
         if chosen.iter().any(|(_, n)| *n == normal) {
-            return Err(invalid("give a different answer to each question"));
+            return Err(invalid(Msg::new("input-answers-same")));
         }
         if fold(&question.text).trim_end_matches('?') == normal.trim_end_matches('?') {
-            return Err(invalid(format!("\"{}\": the answer cannot be the question itself", question.text)));
+            return Err(invalid(Msg::new("input-answer-is-question").arg("question", &question.text)));
         }
         chosen.push((question.clone(), normal));
     }
@@ -73,7 +74,7 @@ impl Flows {
             match self.guards.is_password(s.row.id, normal) {
                 Some(false) => {}
                 Some(true) => {
-                    return Err(invalid(format!("\"{}\": the answer cannot be your password", question.text)));
+                    return Err(invalid(Msg::new("input-answer-is-password").arg("question", &question.text)));
                 }
                 // Restarted since sign-in: the password is not known here,
                 // so the session ends and the person signs in again.

@@ -1,6 +1,7 @@
 //! Signing in to registration with the directory password, and the
 //! session that follows: idle and absolute timeouts, blocks, sign-out.
 
+use crate::i18n::Msg;
 use super::view::Registration;
 use super::{SESSION_IDLE_SECS, SESSION_MAX_SECS};
 use crate::directory::{Account, AccountId, Directory};
@@ -53,9 +54,9 @@ impl Flows {
         counted: bool,
         client: &Client,
     ) -> Result<SignedIn, Error> {
-        let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
+        let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.msg() })?;
         if password.expose_secret().is_empty() {
-            return Err(Error::InvalidInput { field: "password", message: "enter your password".into() });
+            return Err(Error::InvalidInput { field: "password", message: Msg::new("input-password-missing") });
         }
         let found = self.find_account(&login).await?;
         let (directory, account_id) = match &found {

@@ -6,6 +6,7 @@
 
 mod verify;
 
+use crate::i18n::Msg;
 use super::methods::{families, family_proven};
 use super::{Client, Error, Flows};
 use crate::directory::{self, Account, Directory};
@@ -104,7 +105,7 @@ impl Flows {
         kind: FlowKind,
         client: &Client,
     ) -> Result<Started, Error> {
-        let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.to_string() })?;
+        let login = Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.msg() })?;
         self.spend_captcha(captcha).await?;
         let policy = self.store.reset_policy().await?;
         self.note_policy(&policy);
@@ -375,10 +376,10 @@ impl Flows {
     ) -> Result<(), Error> {
         let typed = confirm.filter(|c| !c.trim().is_empty()).ok_or(Error::InvalidInput {
             field: "confirm",
-            message: "type your full phone number, as the hint shows it, before a code is sent".to_owned(),
+            message: Msg::new("input-confirm-number"),
         })?;
         let typed = normalise_phone(typed, self.settings.phone_country.as_deref())
-            .map_err(|e| Error::InvalidInput { field: "confirm", message: e.to_string() })?;
+            .map_err(|e| Error::InvalidInput { field: "confirm", message: e.msg() })?;
         if destination == Some(typed.as_str()) {
             return Ok(());
         }

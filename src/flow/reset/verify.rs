@@ -3,6 +3,7 @@
 //! account's checked one at a time), and passkeys; every path pads its
 //! answer to the same floor and counts failures towards the block.
 
+use crate::i18n::Msg;
 use super::{Proof, Verified, offered};
 use crate::domain::code::code_matches;
 use crate::domain::{Activity, AuditOutcome, OfferedMethod, ProofStyle};
@@ -48,13 +49,13 @@ impl Flows {
             (ProofStyle::Passkey, _) => {
                 return Err(Error::InvalidInput {
                     field: "credential",
-                    message: "send the passkey's answer (credential) to the challenge from send".to_owned(),
+                    message: Msg::new("input-passkey-missing"),
                 });
             }
             (_, Proof::Passkey(_)) => {
                 return Err(Error::InvalidInput {
                     field: "credential",
-                    message: "this method takes no passkey".to_owned(),
+                    message: Msg::new("input-passkey-unexpected"),
                 });
             }
             (ProofStyle::Answers, Proof::Answers(answers)) => {
@@ -64,10 +65,10 @@ impl Flows {
                 return self.one_proof_at_a_time(&flow, &offered, &key, Proof::Code(code), client).await;
             }
             (ProofStyle::Answers, Proof::Code(_)) => {
-                return Err(Error::InvalidInput { field: "answers", message: "answer the questions shown".to_owned() });
+                return Err(Error::InvalidInput { field: "answers", message: Msg::new("input-answers-missing") });
             }
             (_, Proof::Answers(_)) => {
-                return Err(Error::InvalidInput { field: "code", message: "type the code you received".to_owned() });
+                return Err(Error::InvalidInput { field: "code", message: Msg::new("input-code-missing") });
             }
             (_, Proof::Code(code)) => code,
         };
@@ -151,7 +152,7 @@ impl Flows {
                 if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(Error::InvalidInput {
                         field: "code",
-                        message: "type the 6-digit code your authenticator app shows".to_owned(),
+                        message: Msg::new("input-authenticator-code"),
                     });
                 }
                 (self.check_authenticator(flow, code).await?, Error::AuthenticatorWrong)

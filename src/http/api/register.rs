@@ -2,6 +2,7 @@
 //! the `/register` pages. Sign-in returns a session token that later calls
 //! carry as the `{session}` path segment (no cookies, as for reset flows).
 
+use crate::i18n::Msg;
 use crate::domain::Enrolment;
 use crate::flow::Error as FlowError;
 use crate::flow::register::Registration;
@@ -119,7 +120,7 @@ pub(super) async fn contact_post(
         Some(k @ (Enrolment::AltEmail | Enrolment::Mobile | Enrolment::OfficePhone)) => k,
         _ => {
             let message =
-                format!("kind: {:?} cannot be verified by code; use alt_email, mobile or office_phone", body.kind);
+                Msg::new("input-contact-kind");
             return Err(ApiError::from_flow(FlowError::InvalidInput { field: "kind", message }, &rid.0));
         }
     };
@@ -236,7 +237,7 @@ pub(super) async fn method_delete(
 ) -> Result<HttpResponse, ApiError> {
     let (session, kind) = path.into_inner();
     let Some(kind) = Enrolment::from_id(&kind) else {
-        let message = format!("{kind:?} is not a kind; use one of the kinds the registration lists");
+        let message = Msg::new("input-kind-unknown");
         return Err(ApiError::from_flow(FlowError::InvalidInput { field: "kind", message }, &rid.0));
     };
     let done = state.flows.register_remove(&session, kind, &client(&req, &rid)).await;

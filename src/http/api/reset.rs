@@ -1,6 +1,7 @@
 //! `/api/v1/reset/…`: the reset flow for programs, the same flow code as
 //! the portal.
 
+use crate::i18n::Msg;
 use crate::domain::OfferedMethod;
 use crate::flow::reset::Proof;
 use crate::flow::{Error as FlowError, FlowKind};
@@ -202,9 +203,7 @@ pub(super) async fn verify_post(
         _ => {
             let e = FlowError::InvalidInput {
                 field: "code",
-                message:
-                    "give exactly one of \"code\" (codes), \"answers\" (security questions) or \"credential\" (passkey)"
-                        .to_owned(),
+                message: Msg::new("input-proof-one"),
             };
             return Err(ApiError::from_flow(e, &rid.0));
         }

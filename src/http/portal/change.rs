@@ -68,6 +68,7 @@ async fn change_post(
         }
         Err(e) => {
             let (status, _, message) = describe(&e);
+            let message = state.site.msg(&message);
             tracing::info!(request_id = %rid.0, error = %e, "password change refused");
             Ok(render(status, &change_page(&state, &form.csrf, &form.user, Some(&message))))
         }

@@ -3,6 +3,7 @@
 //! token, calls one flow method and redirects back to the overview (or
 //! renders the page again with the problem).
 
+use crate::i18n::Msg;
 use super::{client, forged, no_store, page, see_other};
 use crate::domain::Enrolment;
 use crate::flow::Error;
@@ -170,6 +171,7 @@ async fn sign_in_post(
         }
         Err(e) => {
             let (status, _, message) = describe(&e);
+            let message = state.site.msg(&message);
             Ok(sign_in(&state, &req, status, &form.user, Some(&message)))
         }
     }
@@ -193,6 +195,7 @@ async fn answer(
         Err(e) => e,
     };
     let (status, _, message) = describe(&e);
+            let message = state.site.msg(&message);
     tracing::info!(request_id = %rid.0, error = %e, "registration step refused");
     match state.flows.registration(&session(req)).await {
         Ok(view) => Ok(overview(state, req, &view, status, None, Some(&message))),
@@ -211,7 +214,7 @@ struct ContactForm {
 fn contact_kind(id: &str) -> Result<Enrolment, Error> {
     match Enrolment::from_id(id) {
         Some(k @ (Enrolment::AltEmail | Enrolment::Mobile | Enrolment::OfficePhone)) => Ok(k),
-        _ => Err(Error::InvalidInput { field: "kind", message: "choose alt_email, mobile or office_phone".into() }),
+        _ => Err(Error::InvalidInput { field: "kind", message: Msg::new("input-contact-kind") }),
     }
 }
 
@@ -309,6 +312,7 @@ async fn questions_post(
         }
         Err(e) => {
             let (status, _, message) = describe(&e);
+            let message = state.site.msg(&message);
             questions_page(&state, &req, &rid, status, Some(&message)).await
         }
     }
@@ -374,6 +378,7 @@ async fn authenticator_post(
         Err(Error::SignInNeeded) => Ok(see_other("/register")),
         Err(e @ (Error::AuthenticatorWrong | Error::Blocked { .. } | Error::InvalidInput { .. })) => {
             let (status, _, message) = describe(&e);
+            let message = state.site.msg(&message);
             authenticator_page(&state, &req, &rid, status, Some(&message)).await
         }
         Err(e) => answer(&state, &req, &rid, Err(e), "/register").await,
@@ -430,7 +435,7 @@ async fn passkey_post(
         Ok(answer) => state.flows.register_passkey_finish(&session(&req), answer, &client(&req, &rid)).await,
         Err(e) => Err(Error::InvalidInput {
             field: "credential",
-            message: format!("the browser's answer is not readable: {e}"),
+            message: Msg::new("input-passkey-unreadable"),
         }),
     };
     match outcome {
@@ -438,6 +443,7 @@ async fn passkey_post(
         Err(Error::SignInNeeded) => Ok(see_other("/register")),
         Err(e @ (Error::PasskeyRefused(_) | Error::InvalidInput { .. } | Error::WrongStep(_))) => {
             let (status, _, message) = describe(&e);
+            let message = state.site.msg(&message);
             passkey_page(&state, &req, &rid, status, Some(&message)).await
         }
         Err(e) => answer(&state, &req, &rid, Err(e), "/register").await,
@@ -459,7 +465,7 @@ async fn remove_post(
     csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
     let outcome = match Enrolment::from_id(&form.kind) {
         Some(kind) => state.flows.register_remove(&session(&req), kind, &client(&req, &rid)).await,
-        None => Err(Error::InvalidInput { field: "kind", message: format!("{:?} is not a kind of method", form.kind) }),
+        None => Err(Error::InvalidInput { field: "kind", message: Msg::new("input-kind-unknown") }),
     };
     answer(&state, &req, &rid, outcome, "/register?saved=removed").await
 }

@@ -2,6 +2,7 @@
 //! new password. The flow token travels in a `__Host-` cookie and never
 //! appears in a URL.
 
+use crate::i18n::Msg;
 use super::{FLOW_COOKIE, client, flow_token, forged, identify_page, page, see_other};
 use crate::flow::reset::Proof;
 use crate::flow::{Error, FlowKind};
@@ -69,6 +70,7 @@ pub(super) async fn start(
         }
         Err(e @ (Error::InvalidInput { .. } | Error::Captcha(_) | Error::CaptchaUsed)) => {
             let (status, _, message) = describe(&e);
+            let message = state.site.msg(&message);
             Ok(render(status, &identify_page(state, req, kind, &form.csrf, &form.user, Some(&message))))
         }
         Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
@@ -202,6 +204,7 @@ async fn recoverable(
         | Error::InvalidInput { .. }
         | Error::UnknownMethod => {
             let (status, _, message) = describe(&e);
+            let message = state.site.msg(&message);
             tracing::info!(request_id = %rid.0, error = %e, "request refused");
             verify_page(state, req, rid, status, None, Some(&message)).await
         }
@@ -228,7 +231,8 @@ async fn verify_post(
         (None, Some(credential)) => match serde_json::from_str(&credential) {
             Ok(answer) => Proof::Passkey(answer),
             Err(e) => {
-                let message = format!("the browser's answer is not readable: {e}");
+                let message = Msg::new("input-passkey-unreadable");
+                tracing::info!(request_id = %rid.0, error = %e, "unreadable passkey answer");
                 let e = Error::InvalidInput { field: "credential", message };
                 return recoverable(&state, &req, &rid, e).await;
             }
@@ -313,6 +317,7 @@ async fn password_post(
         }
         Err(e @ (Error::PasswordRejected(_) | Error::DirectoryPolicy(_))) => {
             let (status, _, message) = describe(&e);
+            let message = state.site.msg(&message);
             password_page(&state, &req, &rid, status, Some(&message)).await
         }
         Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
@@ -336,7 +341,7 @@ async fn password_check_post(
 ) -> Result<HttpResponse, crate::http::error::ApiError> {
     use crate::http::error::ApiError;
     if csrf::check(&req, &state.site, &body.csrf).is_err() {
-        let e = Error::InvalidInput { field: "csrf", message: "reload the page and type the password again".into() };
+        let e = Error::InvalidInput { field: "csrf", message: Msg::new("input-csrf-password") };
         return Err(ApiError::from_flow(e, &rid.0));
     }
     let report = state
