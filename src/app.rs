@@ -72,6 +72,7 @@ impl App {
             brand: Brand {
                 organisation: config.organisation.name.clone(),
                 helpdesk: config.organisation.helpdesk.clone(),
+                lang: config.organisation.language,
             },
             decoy_mail_domain: config.directories.first().map(|d| d.mail_domain.clone()).unwrap_or_default(),
             phone_country: config.organisation.phone_country_code.clone(),
@@ -99,7 +100,7 @@ impl App {
             helpdesk: self.config.organisation.helpdesk.clone(),
             policy_helpdesk: self.flows.policy_helpdesk(),
             origin: self.config.server.public_url.as_ref().map(|u| u.origin().ascii_serialization()),
-            lang: crate::i18n::Lang::En,
+            lang: self.config.organisation.language,
         };
         actix_web::web::Data::new(AppState {
             flows: self.flows.clone(),
@@ -136,6 +137,7 @@ pub fn web_app(
 > {
     actix_web::App::new()
         .wrap(from_fn(http::rate_limit))
+        .wrap(from_fn(http::i18n::remember_choice))
         .wrap(http::security_headers())
         .wrap(from_fn(http::request_context))
         .configure(|cfg| http::configure(cfg, state))

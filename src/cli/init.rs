@@ -29,7 +29,7 @@ pub async fn init(args: InitArgs) -> anyhow::Result<()> {
     crate::tls::write_private(&args.config, text.as_bytes())
         .with_context(|| format!("while writing {}", args.config.display()))?;
     let app = App::build(config, Arc::new(SystemClock))?;
-    let client = Client { ip: None, request_id: Some("cli-init".into()) };
+    let client = Client { ip: None, request_id: Some("cli-init".into()), lang: None };
     let password = app.flows.add_local_admin(&args.admin, &client).await?;
     println!("Wrote {}", args.config.display());
     println!("Data folder {} (database and server key, mode 0600)", app.config.store.data_dir.display());

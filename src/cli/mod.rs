@@ -283,7 +283,7 @@ pub fn load_config(explicit: Option<PathBuf>) -> anyhow::Result<crate::config::C
 /// The request context of a command-line action (no address; "cli" as the
 /// request id in the log and the audit trail).
 fn cli_client() -> crate::flow::Client {
-    crate::flow::Client { ip: None, request_id: Some("cli".into()) }
+    crate::flow::Client { ip: None, request_id: Some("cli".into()), lang: None }
 }
 
 /// Who acts from the command line, for the audit trail.

@@ -228,6 +228,9 @@ pub struct OrganisationConfig {
     /// one, in the directory or typed by people; `None` = numbers must
     /// carry their own.
     pub phone_country_code: Option<String>,
+    /// The language of pages when the browser asks for none passdesk
+    /// speaks, and of messages no request caused (reminders, alerts).
+    pub language: crate::i18n::Lang,
 }
 
 /// `[log]`

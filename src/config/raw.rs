@@ -211,6 +211,8 @@ pub struct RawOrganisation {
     pub helpdesk: Option<String>,
     /// Calling code that completes national phone numbers ("31").
     pub phone_country_code: Option<String>,
+    /// Language when a person's browser names none passdesk speaks ("en", "nl").
+    pub language: Option<String>,
 }
 
 /// `[log]`: what the server writes about itself.

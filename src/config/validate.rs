@@ -73,6 +73,17 @@ impl TryFrom<RawConfig> for Config {
                 .organisation
                 .phone_country_code
                 .map(|c| c.trim().trim_start_matches('+').to_owned()),
+            language: match raw.organisation.language.as_deref().map(str::trim) {
+                None | Some("") => crate::i18n::Lang::default(),
+                Some(tag) => crate::i18n::from_tag(tag).unwrap_or_else(|| {
+                    let spoken: Vec<&str> = crate::i18n::Lang::ALL.iter().map(|l| l.code()).collect();
+                    p.add(
+                        "organisation.language",
+                        format!("{tag:?} is not a language passdesk speaks: use one of {}", spoken.join(", ")),
+                    );
+                    crate::i18n::Lang::default()
+                }),
+            },
         };
         if let Some(code) = &organisation.phone_country_code
             && (!(1..=3).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_digit()) || code.starts_with('0'))

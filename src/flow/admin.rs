@@ -1,11 +1,11 @@
 //! Administrative actions that the CLI (and later the admin pages) run:
 //! creating local administrators and seeding the demo users.
 
-use crate::i18n::Msg;
 use super::{Client, Error, Flows};
 use crate::directory::local::NewLocalUser;
 use crate::domain::password::generate_password;
 use crate::domain::{Activity, AuditOutcome, Enrolment};
+use crate::i18n::Msg;
 use crate::store::Effects;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -110,8 +110,8 @@ impl Flows {
     /// Creates a local administrator with a generated password, returned once.
     pub async fn add_local_admin(&self, login: &str, client: &Client) -> Result<SecretString, Error> {
         let local = self.local.clone().ok_or(Error::WrongStep("local administrators need a local directory"))?;
-        let login = crate::domain::Login::parse(login)
-            .map_err(|e| Error::InvalidInput { field: "login", message: e.msg() })?;
+        let login =
+            crate::domain::Login::parse(login).map_err(|e| Error::InvalidInput { field: "login", message: e.msg() })?;
         let password = SecretString::from(generate_password());
         let user = NewLocalUser {
             login: login.as_str().to_owned(),

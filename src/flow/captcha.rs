@@ -2,9 +2,9 @@
 //! with a difficulty that rises when one address asks for many, and
 //! accepted once. The portal's script and API clients solve them.
 
-use crate::i18n::Msg;
 use super::{Client, Error, Flows};
 use crate::domain::captcha::{self, CHALLENGE_SECS, Challenge, MAX_DIFFICULTY};
+use crate::i18n::Msg;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -65,10 +65,7 @@ impl Flows {
             return Ok(());
         }
         let Some((challenge, solution)) = answer.filter(|(c, _)| !c.is_empty()) else {
-            return Err(Error::InvalidInput {
-                field: "captcha",
-                message: Msg::new("input-captcha-missing"),
-            });
+            return Err(Error::InvalidInput { field: "captcha", message: Msg::new("input-captcha-missing") });
         };
         let now = self.clock.now();
         let checked = captcha::check(&self.key, challenge, solution, now).map_err(Error::Captcha)?;

@@ -3,12 +3,12 @@
 //! proof flow needed). Unlock: a reset flow whose proofs are complete may
 //! clear a lockout without changing the password (DESIGN.md §6).
 
-use crate::i18n::Msg;
 use super::reset::directory_error;
 use super::{Client, Error, Flows};
 use crate::directory::{self, AccountId};
 use crate::domain::audit::EventId;
 use crate::domain::{Activity, AuditOutcome, Login, PasswordPolicy};
+use crate::i18n::Msg;
 use crate::notify::templates::Notice;
 use crate::store::{Effects, FlowState, WritebackKind, WritebackOutcome};
 use secrecy::{ExposeSecret, SecretString};
@@ -28,10 +28,7 @@ impl Flows {
         }
         let normal = SecretString::from(PasswordPolicy::normalise(new.expose_secret()));
         if normal.expose_secret() == PasswordPolicy::normalise(old.expose_secret()) {
-            return Err(Error::InvalidInput {
-                field: "new_password",
-                message: Msg::new("input-password-unchanged"),
-            });
+            return Err(Error::InvalidInput { field: "new_password", message: Msg::new("input-password-unchanged") });
         }
         // Unknown users get the same answer as a wrong password.
         let Some((dir, account)) = self.find_account(&login).await? else {
@@ -92,7 +89,7 @@ impl Flows {
             EventId::ChangePasswordSuccess,
             client,
         );
-        let mut effects = self.notices(Notice::Change, dir.name(), &account).await?;
+        let mut effects = self.notices(Notice::Change, dir.name(), &account, client).await?;
         effects.audit.push(done);
         self.store.finish_writeback(intent, WritebackOutcome::Written, String::new(), now, effects).await?;
         self.outbox_signal.notify_one();
@@ -151,7 +148,7 @@ impl Flows {
         if self.store.reset_policy().await?.notify_user_on_reset
             && let Some(account) = dir.account(&AccountId(id)).await.ok().flatten()
         {
-            notices = self.notices(Notice::Unlock, dir.name(), &account).await?;
+            notices = self.notices(Notice::Unlock, dir.name(), &account, client).await?;
         }
         notices.audit = rows;
         let written = flow.written.clone();

@@ -92,8 +92,8 @@ impl Flows {
     /// Lifts a block and clears the counters of a user ID (the helpdesk's
     /// unblock), audited with who did it.
     pub async fn unblock(&self, user: &str, actor: &str, client: &Client) -> Result<bool, Error> {
-        let login = crate::domain::Login::parse(user)
-            .map_err(|e| Error::InvalidInput { field: "user", message: e.msg() })?;
+        let login =
+            crate::domain::Login::parse(user).map_err(|e| Error::InvalidInput { field: "user", message: e.msg() })?;
         let key = match self.find_account(&login).await? {
             Some((dir, account)) => self.defence_key(dir.name(), Some(&account.id.0), login.as_str()),
             None => self.defence_key("", None, login.as_str()),

@@ -4,7 +4,6 @@
 //! its directory, and then everything is stored in one commit, with an
 //! audit row per person, or nothing is.
 
-use crate::i18n::Msg;
 use super::{Client, Error, Flows};
 use crate::directory::Directory;
 use crate::domain::Enrolment;
@@ -12,6 +11,7 @@ use crate::domain::audit::AuditRecord;
 use crate::domain::import::{Fields, ImportRow, RowProblem, check_fields};
 use crate::domain::mask::{mask_email, mask_phone};
 use crate::domain::{Activity, AuditOutcome, Login};
+use crate::i18n::Msg;
 use crate::store::{Effects, ImportCounts, ImportEntry, ImportPerson};
 use lookup::BULK_ROWS;
 use std::sync::Arc;

@@ -3,7 +3,6 @@
 //! registrations, the destinations codes go to, security questions drawn
 //! and checked, and authenticator codes checked against replay.
 
-use crate::i18n::Msg;
 use super::reset::directory_error;
 use super::{Client, Error, Flows};
 use crate::directory::{Account, AccountId};
@@ -13,6 +12,7 @@ use crate::domain::phone::normalise_phone;
 use crate::domain::questions::{Question, normalise_answer};
 use crate::domain::totp::TotpSecret;
 use crate::domain::{Activity, AuditOutcome, Enrolment, Login, MethodKind, OfferedMethod};
+use crate::i18n::Msg;
 use crate::store::{Effects, EnrolmentRow, FlowRow, FlowState};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -210,8 +210,8 @@ impl Flows {
                 field: "answers",
                 message: Msg::new("input-answer-missing").arg("question", &question.text),
             })?;
-            let normal = normalise_answer(answer)
-                .map_err(|e| Error::InvalidInput { field: "answers", message: e.msg() })?;
+            let normal =
+                normalise_answer(answer).map_err(|e| Error::InvalidInput { field: "answers", message: e.msg() })?;
             typed.push((question.id.clone(), normal));
         }
         if let Some(extra) = answers.keys().find(|k| !flow.challenge.iter().any(|q| &q.id == *k)) {

@@ -42,6 +42,9 @@ pub struct Client {
     pub ip: Option<String>,
     /// Request id that also appears in the log and on error pages.
     pub request_id: Option<String>,
+    /// The language the person uses, for the messages this request sends
+    /// them; `None` = the organisation's.
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 /// The knobs of the flows, taken from the config by `crate::app`.
@@ -90,6 +93,15 @@ pub struct Flows {
 }
 
 impl Flows {
+    /// The organisation's branding in the language of the person this
+    /// request is for (the organisation's own when the request names none).
+    pub(crate) fn brand_for(&self, client: &Client) -> Brand {
+        match client.lang {
+            Some(lang) => self.settings.brand.in_lang(lang),
+            None => self.settings.brand.clone(),
+        }
+    }
+
     /// Wires the flows. `local` is the local directory when one is
     /// configured, for the admin actions that only it supports.
     pub fn new(

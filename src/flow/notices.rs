@@ -44,7 +44,13 @@ impl Flows {
 
     /// The notices for one event and the report link they carry, to be
     /// added to the effects of the change they tell about (one commit).
-    pub(super) async fn notices(&self, notice: Notice, directory: &str, account: &Account) -> Result<Effects, Error> {
+    pub(super) async fn notices(
+        &self,
+        notice: Notice,
+        directory: &str,
+        account: &Account,
+        client: &Client,
+    ) -> Result<Effects, Error> {
         let to = self.notice_addresses(directory, account).await?;
         if to.is_empty() {
             return Ok(Effects::default());
@@ -61,7 +67,7 @@ impl Flows {
         };
         let link = format!("{}/report/{}", self.settings.public_base, token.as_str());
         let when = crate::clock::rfc3339(now);
-        let brand = &self.settings.brand;
+        let brand = &self.brand_for(client);
         let messages = to
             .iter()
             .map(|t| templates::account_notice(brand, notice, t, &account.display_name, &when, &link))

@@ -4,13 +4,13 @@
 //! flow's code row (the raw challenge, which is no secret: only the
 //! authenticator's private key can answer it). Either is used once.
 
-use crate::i18n::Msg;
 use super::reset::Verified;
 use super::{Client, Error, Flows};
 use crate::domain::passkey::{
     self, AuthenticationResponse, Challenge, Passkey, PasskeyUser, RegistrationResponse, RelyingParty, UserHandle,
 };
 use crate::domain::{Activity, AuditOutcome, Enrolment, Login, OfferedMethod};
+use crate::i18n::Msg;
 use crate::store::{Effects, EnrolmentRow, FlowRow, FlowState, Issued, NewCode, Pending};
 use serde_json::Value;
 

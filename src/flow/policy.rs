@@ -6,12 +6,12 @@
 //! been passed: before that, nothing may differ between real and unknown
 //! accounts (DESIGN.md §6).
 
-use crate::i18n::Msg;
 use super::reset::directory_error;
 use super::{Error, Flows};
 use crate::directory::{Account, Directory, DirectoryPolicy, PolicyReason};
 use crate::domain::password::meets_complexity;
 use crate::domain::{PasswordPolicy, PasswordProblem};
+use crate::i18n::Msg;
 use std::sync::Arc;
 
 /// What the password page shows and the password step enforces.
@@ -143,7 +143,10 @@ impl Flows {
             return Err(Error::WrongStep("verify your identity first"));
         }
         if password.chars().count() > 1024 {
-            return Err(Error::InvalidInput { field: "password", message: Msg::new("password-too-long").arg("max", 1024) });
+            return Err(Error::InvalidInput {
+                field: "password",
+                message: Msg::new("password-too-long").arg("max", 1024),
+            });
         }
         let (account, policy) = self.account_policy(&flow).await?;
         let normal = PasswordPolicy::normalise(password);

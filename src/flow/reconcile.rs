@@ -27,7 +27,7 @@ pub struct Reconciled {
 impl Flows {
     /// Reconciles every open writeback intent.
     pub async fn reconcile_writebacks(&self) -> Result<Vec<Reconciled>, Error> {
-        let client = Client { ip: None, request_id: Some("startup-reconcile".into()) };
+        let client = Client { ip: None, request_id: Some("startup-reconcile".into()), lang: None };
         let mut done = Vec::new();
         for open in self.store.open_writebacks().await? {
             let outcome = match self.directory(&open.directory) {

@@ -5,12 +5,12 @@
 //! never sees or chooses a password (ASVS 5 §6.4.6). Links work once, for
 //! 24 hours, and only their hash is stored.
 
-use crate::i18n::Msg;
 use super::reset::{Started, directory_error};
 use super::{Client, Error, Flows};
 use crate::directory::AccountId;
 use crate::domain::mask::{mask_email, mask_phone};
 use crate::domain::{Activity, AuditOutcome, FlowToken, Login, MethodKind};
+use crate::i18n::Msg;
 use crate::notify::templates;
 use crate::store::{Effects, FlowKind, NewFlow, NewResetLink};
 

@@ -3,10 +3,10 @@
 //! password reset policy changes" with old and new values, and takes effect
 //! on the next request.
 
-use crate::i18n::Msg;
 use super::{Client, Error, Flows};
 use crate::domain::policy::ResetPolicy;
 use crate::domain::{Activity, AuditOutcome, FlowToken};
+use crate::i18n::Msg;
 use crate::store::Effects;
 use std::sync::Arc;
 

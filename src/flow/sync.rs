@@ -4,12 +4,12 @@
 //! one commit, with an audit row (actor "sync") only for people whose data
 //! changed. Nothing is written when the directory cannot be read in full.
 
-use crate::i18n::Msg;
 use super::{Client, Error, Flows};
 use crate::config::SyncConfig;
 use crate::domain::audit::AuditRecord;
 use crate::domain::sync::{Skipped, SyncCounts, SyncPlan, Wanted, plan};
 use crate::domain::{Activity, AuditOutcome};
+use crate::i18n::Msg;
 use crate::store::SyncWrite;
 
 /// The actor of every audit row a sync writes.
@@ -126,14 +126,18 @@ impl Flows {
         if !config.enabled {
             return Err(Error::InvalidInput {
                 field: "directory",
-                message: Msg::admin(format!("sync is off for directory {name}: set enabled = true in [directories.{name}.sync]")),
+                message: Msg::admin(format!(
+                    "sync is off for directory {name}: set enabled = true in [directories.{name}.sync]"
+                )),
             });
         }
         let attributes: Vec<String> = config.mapping.iter().map(|(_, a)| a.clone()).collect();
         let seen = |n: usize| progress(SyncStage::Reading(n));
         // The administrator runs sync, so the directory's own words are shown.
-        let read_failed =
-            |e| Error::InvalidInput { field: "directory", message: Msg::admin(format!("reading directory {name} failed: {e}")) };
+        let read_failed = |e| Error::InvalidInput {
+            field: "directory",
+            message: Msg::admin(format!("reading directory {name} failed: {e}")),
+        };
         let Some(listed) = directory.list(&attributes, &seen).await.map_err(read_failed)? else {
             return Err(Error::InvalidInput {
                 field: "directory",
@@ -155,7 +159,7 @@ impl Flows {
     /// Writes a plan in one commit, with an audit row per changed person
     /// and per account gone.
     async fn write_plan(&self, name: &str, plan: SyncPlan, overwrite_verified: bool) -> Result<(), Error> {
-        let client = Client { ip: None, request_id: Some("sync".into()) };
+        let client = Client { ip: None, request_id: Some("sync".into()), lang: None };
         let people = plan.people.into_iter().map(|p| {
             let audit = self.sync_audit(&p.login, format!("synced from directory {name}: {}", p.summary), &client);
             (p.account_id, p.changes, audit)

@@ -81,7 +81,7 @@ impl Flows {
         let policy = self.store.reset_policy().await?;
         let mut effects = Effects::default();
         if policy.notify_user_on_reset {
-            effects = self.notices(Notice::Reset, &flow.directory, &primary).await?;
+            effects = self.notices(Notice::Reset, &flow.directory, &primary, client).await?;
         }
         if policy.notify_admins_on_admin_reset && !self.settings.admin_alerts.is_empty() {
             let home = targets.first().map(|t| t.dir.clone());

@@ -19,9 +19,11 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, Msg) {
     use StatusCode as S;
     let plain = |status, code, key| (status, code, Msg::new(key));
     match e {
-        Error::InvalidInput { field, message } => {
-            (S::BAD_REQUEST, "invalid_input", Msg::new("error-invalid-input").arg("field", *field).arg("why", message.clone()))
-        }
+        Error::InvalidInput { field, message } => (
+            S::BAD_REQUEST,
+            "invalid_input",
+            Msg::new("error-invalid-input").arg("field", *field).arg("why", message.clone()),
+        ),
         Error::FlowNotFound => plain(S::NOT_FOUND, "flow_not_found", "error-flow-not-found"),
         Error::FlowExpired => plain(S::GONE, "flow_expired", "error-flow-expired"),
         Error::WrongStep(why) => (S::CONFLICT, "wrong_step", Msg::new("error-wrong-step").arg("why", *why)),
@@ -54,11 +56,9 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, Msg) {
             "partial_writeback",
             Msg::new("error-partial-writeback").arg("written", written.join(", ")).arg("failed", failed.as_str()),
         ),
-        Error::Blocked { until } => (
-            S::TOO_MANY_REQUESTS,
-            "blocked",
-            Msg::new("error-blocked").arg("until", crate::clock::rfc3339(*until)),
-        ),
+        Error::Blocked { until } => {
+            (S::TOO_MANY_REQUESTS, "blocked", Msg::new("error-blocked").arg("until", crate::clock::rfc3339(*until)))
+        }
         Error::PolicyInvalid(p) => (S::BAD_REQUEST, "invalid_policy", Msg::admin(p.to_string())),
         Error::UnlockDisabled => plain(S::FORBIDDEN, "unlock_disabled", "error-unlock-disabled"),
         Error::UserNotFound(login) => {
@@ -77,7 +77,9 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, Msg) {
             "method_needed",
             Msg::new("error-method-needed").arg("required", *required).arg("left", *left),
         ),
-        Error::DirectoryUnavailable => plain(S::SERVICE_UNAVAILABLE, "directory_unavailable", "error-directory-unavailable"),
+        Error::DirectoryUnavailable => {
+            plain(S::SERVICE_UNAVAILABLE, "directory_unavailable", "error-directory-unavailable")
+        }
         Error::Internal(_) => plain(S::INTERNAL_SERVER_ERROR, "internal", "error-internal"),
     }
 }

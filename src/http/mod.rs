@@ -9,6 +9,7 @@ mod body;
 mod csrf;
 mod error;
 mod health;
+pub mod i18n;
 mod limit;
 mod middleware;
 mod portal;
@@ -18,8 +19,8 @@ pub use error::{ApiError, PageError};
 pub use limit::{Limiter, limiter, rate_limit};
 pub use middleware::{RequestId, request_context, security_headers};
 
-use crate::i18n::{Lang, Msg};
 use crate::flow::Flows;
+use crate::i18n::{Lang, Msg};
 use actix_web::web;
 use std::sync::Arc;
 

@@ -33,10 +33,7 @@ static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| Catalogue { en: bundle(
 /// One language's bundle. A file that does not parse keeps the entries
 /// that do (Fluent's own recovery) and logs the rest; the tests fail on it.
 pub(super) fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
-    let id = match lang.code().parse() {
-        Ok(id) => id,
-        Err(_) => unic_langid::LanguageIdentifier::default(),
-    };
+    let id: unic_langid::LanguageIdentifier = lang.code().parse().unwrap_or_default();
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     // Pages, e-mails and texts are not bidirectional; isolation marks
     // would only end up as stray characters in mail subjects and SMS.

@@ -30,7 +30,8 @@ fn entries(lang: Lang) -> BTreeMap<String, BTreeSet<String>> {
             let mut rest = line;
             while let Some(at) = rest.find('$') {
                 rest = &rest[at + 1..];
-                let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+                let name: String =
+                    rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
                 vars.insert(name);
             }
         }
@@ -83,8 +84,10 @@ fn keys_used() -> BTreeMap<String, String> {
             for marker in [".t(\"", ".t_args(\"", "Msg::new(\""] {
                 for (at, _) in text.match_indices(marker) {
                     let rest = &text[at + marker.len()..];
-                    let key: String =
-                        rest.chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-').collect();
+                    let key: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                        .collect();
                     if rest[key.len()..].starts_with('"') && !key.is_empty() {
                         used.insert(key, path.display().to_string());
                     }

@@ -9,7 +9,7 @@ use passdesk::domain::import::check_import;
 use passdesk::flow::{Client, Error};
 
 fn client() -> Client {
-    Client { ip: None, request_id: Some("test".into()) }
+    Client { ip: None, request_id: Some("test".into()), lang: None }
 }
 
 async fn import(t: &TestApp, csv: &str, overwrite: bool) -> Result<passdesk::flow::import::ImportSummary, Error> {

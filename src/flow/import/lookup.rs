@@ -3,12 +3,12 @@
 //! scope and an in-memory match, which gives the same answers (case-blind,
 //! an ambiguous login matches nobody) in a fraction of the time.
 
-use crate::i18n::Msg;
 use super::super::reset::directory_error;
 use super::super::{Error, Flows};
 use crate::directory::{Directory, Listed};
 use crate::domain::Login;
 use crate::domain::import::ImportRow;
+use crate::i18n::Msg;
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -2,7 +2,6 @@
 //! code typed back saves it, so nobody registers a destination they do not
 //! hold (and a typo never becomes the only way back in).
 
-use crate::i18n::Msg;
 use super::{Error, Flows, invalid};
 use crate::domain::code::{OneTimeCode, code_matches, normalise_typed_code};
 use crate::domain::email::check_email;
@@ -10,6 +9,7 @@ use crate::domain::mask::{mask_email, mask_phone};
 use crate::domain::phone::normalise_phone;
 use crate::domain::{Activity, AuditOutcome, Channel, Enrolment};
 use crate::flow::Client;
+use crate::i18n::Msg;
 use crate::notify::templates;
 use crate::store::{Effects, Issued, Pending};
 
@@ -65,7 +65,7 @@ impl Flows {
         let code = OneTimeCode::generate();
         let expires_at = rules.expiry(now);
         let minutes = rules.lifetime_secs / 60;
-        let brand = &self.settings.brand;
+        let brand = &self.brand_for(client);
         let message = match channel {
             Channel::Email => templates::registration_code(brand, &destination, code.digits(), minutes, expires_at),
             Channel::Sms => templates::sms_code(brand, &destination, code.digits(), minutes, expires_at),
@@ -105,8 +105,7 @@ impl Flows {
             self.store.drop_pending(s.row.id, now).await?;
             return Err(Error::CodeExpired);
         }
-        let digits = normalise_typed_code(typed)
-            .ok_or_else(|| invalid("code", Msg::new("input-contact-code")))?;
+        let digits = normalise_typed_code(typed).ok_or_else(|| invalid("code", Msg::new("input-contact-code")))?;
         let max = self.settings.codes.max_failures;
         // The try is claimed before the comparison: parallel guesses share the tries.
         let Some(p) = self.store.claim_pending_try(s.row.id, waiting.kind, max, now).await? else {

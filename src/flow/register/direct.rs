@@ -2,13 +2,13 @@
 //! and the tests' fixtures: the same checks of each value as the
 //! registration pages, minus the proof that the person holds it.
 
-use crate::i18n::Msg;
 use super::invalid;
 use crate::directory::{Account, Directory};
 use crate::domain::phone::normalise_phone;
 use crate::domain::totp::TotpSecret;
 use crate::domain::{Activity, AuditOutcome, Enrolment, Login};
 use crate::flow::{Client, Error, Flows};
+use crate::i18n::Msg;
 use crate::store::Effects;
 use std::sync::Arc;
 
@@ -54,8 +54,8 @@ impl Flows {
             Enrolment::OfficePhone => "office_phone",
             _ => return Err(invalid("kind", Msg::new("input-phone-kind"))),
         };
-        let number = normalise_phone(number, self.settings.phone_country.as_deref())
-            .map_err(|e| invalid(field, e.msg()))?;
+        let number =
+            normalise_phone(number, self.settings.phone_country.as_deref()).map_err(|e| invalid(field, e.msg()))?;
         let (dir, account) = self.enrolee(user).await?;
         self.save(&dir, &account, kind, number, client).await
     }
@@ -84,12 +84,9 @@ impl Flows {
         code: &str,
         client: &Client,
     ) -> Result<(), Error> {
-        let secret = TotpSecret::from_base32(secret)
-            .ok_or_else(|| invalid("secret", Msg::new("input-totp-secret")))?;
+        let secret = TotpSecret::from_base32(secret).ok_or_else(|| invalid("secret", Msg::new("input-totp-secret")))?;
         let now = self.clock.now();
-        let step = secret
-            .verify(code, now, None)
-            .ok_or_else(|| invalid("code", Msg::new("input-totp-code")))?;
+        let step = secret.verify(code, now, None).ok_or_else(|| invalid("code", Msg::new("input-totp-code")))?;
         let (dir, account) = self.enrolee(user).await?;
         self.save(&dir, &account, Enrolment::Authenticator, secret.seal(&self.key), client).await?;
         // The code that proved the app cannot be used again for a reset.

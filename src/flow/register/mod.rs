@@ -19,10 +19,10 @@ pub(in crate::flow) use session::Signed;
 pub use session::SignedIn;
 pub use view::{Item, Origin, PendingView, Registration};
 
-use crate::i18n::Msg;
 use super::reset::directory_error;
 use super::{Client, Error, Flows};
 use crate::domain::{Activity, AuditOutcome, Enrolment, MethodKind};
+use crate::i18n::Msg;
 use crate::notify::templates::Notice;
 use crate::store::EnrolmentRow;
 
@@ -95,7 +95,7 @@ impl Flows {
         if left < usize::from(required) && left < before {
             return Err(Error::MethodNeeded { required, left });
         }
-        let mut effects = self.notices(Notice::Registration, &s.row.directory, &s.account).await?;
+        let mut effects = self.notices(Notice::Registration, &s.row.directory, &s.account, client).await?;
         let detail = format!("removed {}", kind.id());
         effects.audit.push(self.audit(Activity::Registered, AuditOutcome::Success, &s.row.login, detail, client));
         let (d, a) = (s.row.directory.clone(), s.row.account_id.clone());
@@ -126,7 +126,7 @@ impl Flows {
         detail: String,
         client: &Client,
     ) -> Result<(), Error> {
-        let mut effects = self.notices(Notice::Registration, &s.row.directory, &s.account).await?;
+        let mut effects = self.notices(Notice::Registration, &s.row.directory, &s.account, client).await?;
         effects.audit.push(self.audit(Activity::Registered, AuditOutcome::Success, &s.row.login, detail, client));
         let proven = crate::store::Proven { session_id: s.row.id, kind, value, last_step };
         let (d, a) = (s.row.directory.clone(), s.row.account_id.clone());
@@ -158,10 +158,7 @@ impl Flows {
         if offered(&allowed, kind) {
             return Ok(());
         }
-        Err(Error::InvalidInput {
-            field: "kind",
-            message: Msg::new("input-kind-not-offered").arg("kind", kind.id()),
-        })
+        Err(Error::InvalidInput { field: "kind", message: Msg::new("input-kind-not-offered").arg("kind", kind.id()) })
     }
 
     /// Counts a failed proof in a registration: audited, and towards the

@@ -36,7 +36,9 @@ pub(super) fn check_answers(
         if chosen.iter().any(|(q, _)| q.id == question.id) {
             return Err(invalid(Msg::new("input-question-twice").arg("question", &question.text)));
         }
-        let normal = normalise_answer(answer).map_err(|e| invalid(Msg::new("input-answer-problem").arg("question", &question.text).arg("why", e.msg())))?;
+        let normal = normalise_answer(answer).map_err(|e| {
+            invalid(Msg::new("input-answer-problem").arg("question", &question.text).arg("why", e.msg()))
+        })?;
         if chosen.iter().any(|(_, n)| *n == normal) {
             return Err(invalid(Msg::new("input-answers-same")));
         }

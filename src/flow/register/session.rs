@@ -1,7 +1,6 @@
 //! Signing in to registration with the directory password, and the
 //! session that follows: idle and absolute timeouts, blocks, sign-out.
 
-use crate::i18n::Msg;
 use super::view::Registration;
 use super::{SESSION_IDLE_SECS, SESSION_MAX_SECS};
 use crate::directory::{Account, AccountId, Directory};
@@ -9,6 +8,7 @@ use crate::domain::policy::ResetPolicy;
 use crate::domain::{Activity, AuditOutcome, FlowToken, Login};
 use crate::flow::reset::directory_error;
 use crate::flow::{Client, Error, Flows};
+use crate::i18n::Msg;
 use crate::store::SessionRow;
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;

@@ -6,7 +6,6 @@
 
 mod verify;
 
-use crate::i18n::Msg;
 use super::methods::{families, family_proven};
 use super::{Client, Error, Flows};
 use crate::directory::{self, Account, Directory};
@@ -17,6 +16,7 @@ use crate::domain::questions::Question;
 use crate::domain::{
     Activity, AuditOutcome, Channel, FlowToken, Login, MethodKind, OfferedMethod, OneTimeCode, ProofStyle,
 };
+use crate::i18n::Msg;
 use crate::notify::templates;
 use crate::store::{Effects, FlowKind, FlowRow, FlowState, Issued, NewCode, NewFlow};
 use std::collections::BTreeMap;
@@ -298,7 +298,7 @@ impl Flows {
                 };
                 let when = crate::clock::rfc3339(until);
                 effects.messages.push(templates::too_soon_to_reset(
-                    &self.settings.brand,
+                    &self.brand_for(client),
                     to,
                     channel,
                     &when,
@@ -317,7 +317,7 @@ impl Flows {
             }
             (Some(to), None) => {
                 let minutes = rules.lifetime_secs / 60;
-                let brand = &self.settings.brand;
+                let brand = &self.brand_for(client);
                 let message = match offered.kind {
                     MethodKind::MobileSms => templates::sms_code(brand, to, code.digits(), minutes, expires_at),
                     MethodKind::MobileVoice | MethodKind::OfficeVoice => {
@@ -374,10 +374,9 @@ impl Flows {
         confirm: Option<&str>,
         client: &Client,
     ) -> Result<(), Error> {
-        let typed = confirm.filter(|c| !c.trim().is_empty()).ok_or(Error::InvalidInput {
-            field: "confirm",
-            message: Msg::new("input-confirm-number"),
-        })?;
+        let typed = confirm
+            .filter(|c| !c.trim().is_empty())
+            .ok_or(Error::InvalidInput { field: "confirm", message: Msg::new("input-confirm-number") })?;
         let typed = normalise_phone(typed, self.settings.phone_country.as_deref())
             .map_err(|e| Error::InvalidInput { field: "confirm", message: e.msg() })?;
         if destination == Some(typed.as_str()) {

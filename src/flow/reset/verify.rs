@@ -3,12 +3,12 @@
 //! account's checked one at a time), and passkeys; every path pads its
 //! answer to the same floor and counts failures towards the block.
 
-use crate::i18n::Msg;
 use super::{Proof, Verified, offered};
 use crate::domain::code::code_matches;
 use crate::domain::{Activity, AuditOutcome, OfferedMethod, ProofStyle};
 use crate::flow::methods::family_proven;
 use crate::flow::{Client, Error, Flows};
+use crate::i18n::Msg;
 use crate::store::{Effects, FlowRow, FlowState};
 
 impl Flows {
@@ -47,16 +47,10 @@ impl Flows {
                 return self.verify_passkey(&flow, &offered, &key, response, client).await;
             }
             (ProofStyle::Passkey, _) => {
-                return Err(Error::InvalidInput {
-                    field: "credential",
-                    message: Msg::new("input-passkey-missing"),
-                });
+                return Err(Error::InvalidInput { field: "credential", message: Msg::new("input-passkey-missing") });
             }
             (_, Proof::Passkey(_)) => {
-                return Err(Error::InvalidInput {
-                    field: "credential",
-                    message: Msg::new("input-passkey-unexpected"),
-                });
+                return Err(Error::InvalidInput { field: "credential", message: Msg::new("input-passkey-unexpected") });
             }
             (ProofStyle::Answers, Proof::Answers(answers)) => {
                 return self.one_proof_at_a_time(&flow, &offered, &key, Proof::Answers(answers), client).await;
@@ -150,10 +144,7 @@ impl Flows {
             Proof::Code(code) => {
                 let digits: String = code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
                 if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(Error::InvalidInput {
-                        field: "code",
-                        message: Msg::new("input-authenticator-code"),
-                    });
+                    return Err(Error::InvalidInput { field: "code", message: Msg::new("input-authenticator-code") });
                 }
                 (self.check_authenticator(flow, code).await?, Error::AuthenticatorWrong)
             }

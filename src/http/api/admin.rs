@@ -55,7 +55,8 @@ pub(super) async fn policy_put(
     body: web::Json<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let name = authorise(&state, &req, &rid).await?;
-    let client = Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()) };
+    let client =
+        Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()), lang: None };
     let policy = state
         .flows
         .patch_policy(&body, &format!("token:{name}"), &client)
@@ -92,7 +93,7 @@ pub(super) struct KindQuery {
 }
 
 fn admin_client(req: &HttpRequest, rid: &RequestId) -> Client {
-    Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()) }
+    Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()), lang: None }
 }
 
 /// `GET /api/v1/admin/users/{login}/methods`: what the user has on file,

@@ -47,7 +47,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Who is asking, for the audit trail.
 fn client(req: &actix_web::HttpRequest, rid: &crate::http::middleware::RequestId) -> crate::flow::Client {
-    crate::flow::Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()) }
+    crate::flow::Client {
+        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        request_id: Some(rid.0.clone()),
+        lang: crate::http::i18n::requested(req),
+    }
 }
 
 /// The JSON of a strength report, shared by the API and the portal's meter.

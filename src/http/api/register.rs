@@ -2,7 +2,6 @@
 //! the `/register` pages. Sign-in returns a session token that later calls
 //! carry as the `{session}` path segment (no cookies, as for reset flows).
 
-use crate::i18n::Msg;
 use crate::domain::Enrolment;
 use crate::flow::Error as FlowError;
 use crate::flow::register::Registration;
@@ -10,6 +9,7 @@ use crate::http::AppState;
 use crate::http::body::Body;
 use crate::http::error::ApiError;
 use crate::http::middleware::RequestId;
+use crate::i18n::Msg;
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -119,8 +119,7 @@ pub(super) async fn contact_post(
     let kind = match Enrolment::from_id(&body.kind) {
         Some(k @ (Enrolment::AltEmail | Enrolment::Mobile | Enrolment::OfficePhone)) => k,
         _ => {
-            let message =
-                Msg::new("input-contact-kind");
+            let message = Msg::new("input-contact-kind");
             return Err(ApiError::from_flow(FlowError::InvalidInput { field: "kind", message }, &rid.0));
         }
     };

@@ -1,13 +1,13 @@
 //! `/api/v1/reset/…`: the reset flow for programs, the same flow code as
 //! the portal.
 
-use crate::i18n::Msg;
 use crate::domain::OfferedMethod;
 use crate::flow::reset::Proof;
 use crate::flow::{Error as FlowError, FlowKind};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::middleware::RequestId;
+use crate::i18n::Msg;
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -201,10 +201,7 @@ pub(super) async fn verify_post(
         (None, Some(answers), None) => Proof::Answers(answers),
         (None, None, Some(credential)) => Proof::Passkey(credential),
         _ => {
-            let e = FlowError::InvalidInput {
-                field: "code",
-                message: Msg::new("input-proof-one"),
-            };
+            let e = FlowError::InvalidInput { field: "code", message: Msg::new("input-proof-one") };
             return Err(ApiError::from_flow(e, &rid.0));
         }
     };

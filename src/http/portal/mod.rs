@@ -44,7 +44,7 @@ fn identify_page<'a>(
     error: Option<&'a str>,
 ) -> IdentifyPage<'a> {
     let site = &state.site;
-    let who = Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: None };
+    let who = Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: None, lang: None };
     let captcha = state.flows.captcha(&who).map(|c| (c.text, c.difficulty));
     let (action, heading, intro) = match kind {
         FlowKind::Reset => (
@@ -62,7 +62,11 @@ fn identify_page<'a>(
 }
 
 pub(super) fn client(req: &HttpRequest, rid: &RequestId) -> Client {
-    Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: Some(rid.0.clone()) }
+    Client {
+        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        request_id: Some(rid.0.clone()),
+        lang: Some(super::i18n::lang(req)),
+    }
 }
 
 pub(super) fn see_other(to: &str) -> HttpResponse {

@@ -3,7 +3,6 @@
 //! token, calls one flow method and redirects back to the overview (or
 //! renders the page again with the problem).
 
-use crate::i18n::Msg;
 use super::{client, forged, no_store, page, see_other};
 use crate::domain::Enrolment;
 use crate::flow::Error;
@@ -15,6 +14,7 @@ use crate::http::middleware::RequestId;
 use crate::http::views::{
     PasskeyPage, RegisterAuthenticatorPage, RegisterPage, RegisterQuestionsPage, RegisterSignInPage, RegisteredView,
 };
+use crate::i18n::Msg;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::SecretString;
@@ -195,7 +195,7 @@ async fn answer(
         Err(e) => e,
     };
     let (status, _, message) = describe(&e);
-            let message = state.site.msg(&message);
+    let message = state.site.msg(&message);
     tracing::info!(request_id = %rid.0, error = %e, "registration step refused");
     match state.flows.registration(&session(req)).await {
         Ok(view) => Ok(overview(state, req, &view, status, None, Some(&message))),
@@ -433,10 +433,10 @@ async fn passkey_post(
     csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
     let outcome = match serde_json::from_str::<crate::domain::passkey::RegistrationResponse>(&form.credential) {
         Ok(answer) => state.flows.register_passkey_finish(&session(&req), answer, &client(&req, &rid)).await,
-        Err(e) => Err(Error::InvalidInput {
-            field: "credential",
-            message: Msg::new("input-passkey-unreadable"),
-        }),
+        Err(e) => {
+            tracing::info!(request_id = %rid.0, error = %e, "unreadable passkey answer");
+            Err(Error::InvalidInput { field: "credential", message: Msg::new("input-passkey-unreadable") })
+        }
     };
     match outcome {
         Ok(()) => Ok(see_other("/register?saved=passkey")),

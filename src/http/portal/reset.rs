@@ -2,7 +2,6 @@
 //! new password. The flow token travels in a `__Host-` cookie and never
 //! appears in a URL.
 
-use crate::i18n::Msg;
 use super::{FLOW_COOKIE, client, flow_token, forged, identify_page, page, see_other};
 use crate::flow::reset::Proof;
 use crate::flow::{Error, FlowKind};
@@ -11,6 +10,7 @@ use crate::http::csrf::{self, secure_cookie};
 use crate::http::error::{PageError, describe};
 use crate::http::middleware::RequestId;
 use crate::http::views::{DonePage, IndexPage, MethodView, PasskeyPage, PasswordPage, VerifyPage, render};
+use crate::i18n::Msg;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::SecretString;
