@@ -85,18 +85,23 @@ impl MethodKind {
         }
     }
 
-    /// A short label for pages and messages.
-    pub fn label(self) -> &'static str {
+    /// The catalogue key of its short label for pages and messages.
+    pub fn label_key(self) -> &'static str {
         match self {
-            Self::Email => "E-mail",
-            Self::AltEmail => "Alternate e-mail",
-            Self::MobileSms => "Text message to your mobile phone",
-            Self::MobileVoice => "Voice call to your mobile phone",
-            Self::OfficeVoice => "Voice call to your office phone",
-            Self::Questions => "Security questions",
-            Self::Authenticator => "Authenticator app",
-            Self::Passkey => "Passkey",
+            Self::Email => "method-email",
+            Self::AltEmail => "method-alt-email",
+            Self::MobileSms => "method-mobile-sms",
+            Self::MobileVoice => "method-mobile-voice",
+            Self::OfficeVoice => "method-office-voice",
+            Self::Questions => "method-questions",
+            Self::Authenticator => "method-authenticator",
+            Self::Passkey => "method-passkey",
         }
+    }
+
+    /// The short label in English, for the API (pages use `label_key`).
+    pub fn label(self) -> String {
+        crate::i18n::Lang::En.t(self.label_key())
     }
 }
 

@@ -42,26 +42,22 @@ impl EffectivePolicy {
         Ok(())
     }
 
-    /// The rules as sentences for the page and the API.
-    pub fn sentences(&self) -> Vec<String> {
-        let mut out = vec![format!(
-            "At least {} characters (15 or more is better), at most {}.",
-            self.rules.min_length, self.rules.max_length
-        )];
-        if self.complexity {
-            out.push("Mix at least three of: upper-case letters, lower-case letters, digits, symbols.".into());
-        } else {
-            out.push("Any characters, spaces included. A few unrelated words make a strong password.".into());
-        }
-        out.push("Not a commonly used password, and not containing your user ID or your name.".into());
+    /// The rules as sentences for the page and the API, in no language
+    /// yet: each face shows them in its own.
+    pub fn sentences(&self) -> Vec<Msg> {
+        let mut out = vec![
+            Msg::new("rule-length").arg("min", self.rules.min_length).arg("max", self.rules.max_length),
+        ];
+        out.push(Msg::new(if self.complexity { "rule-complex" } else { "rule-any-characters" }));
+        out.push(Msg::new("rule-not-common"));
         if !self.rules.organisation_words.is_empty() {
-            out.push("Not containing the name of the organisation or its products.".into());
+            out.push(Msg::new("rule-not-organisation"));
         }
         if self.rules.min_strength > 0 {
-            out.push("Hard to guess: no keyboard patterns, repeats or well-known phrases.".into());
+            out.push(Msg::new("rule-hard-to-guess"));
         }
         if let Some(n) = self.history {
-            out.push(format!("Not one of your last {n} passwords."));
+            out.push(Msg::new("rule-history").arg("count", n));
         }
         out
     }

@@ -8,17 +8,19 @@ use fluent_bundle::{FluentArgs, FluentResource};
 use std::sync::LazyLock;
 
 /// The catalogue files of one language, in the order they are loaded.
-pub(super) fn sources(lang: Lang) -> [(&'static str, &'static str); 3] {
+pub(super) fn sources(lang: Lang) -> [(&'static str, &'static str); 4] {
     match lang {
         Lang::En => [
             ("en/pages.ftl", include_str!("../../web/locales/en/pages.ftl")),
             ("en/messages.ftl", include_str!("../../web/locales/en/messages.ftl")),
             ("en/errors.ftl", include_str!("../../web/locales/en/errors.ftl")),
+            ("en/questions.ftl", include_str!("../../web/locales/en/questions.ftl")),
         ],
         Lang::Nl => [
             ("nl/pages.ftl", include_str!("../../web/locales/nl/pages.ftl")),
             ("nl/messages.ftl", include_str!("../../web/locales/nl/messages.ftl")),
             ("nl/errors.ftl", include_str!("../../web/locales/nl/errors.ftl")),
+            ("nl/questions.ftl", include_str!("../../web/locales/nl/questions.ftl")),
         ],
     }
 }
@@ -51,6 +53,11 @@ pub(super) fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
         }
     }
     bundle
+}
+
+/// Whether the catalogue has `key` (in English, which has every key).
+pub(super) fn has(key: &str) -> bool {
+    CATALOGUE.en.has_message(key)
 }
 
 /// The sentence for `key` in `lang`, falling back to English, then to the

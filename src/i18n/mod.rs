@@ -56,6 +56,14 @@ impl Lang {
         catalogue::format(self, key, args)
     }
 
+    /// A security question's text in this language: the catalogue's for a
+    /// predefined question (`question-p01`…), the administrator's own
+    /// words for a custom one.
+    pub fn question(self, id: &str, text: &str) -> String {
+        let key = format!("question-{id}");
+        if catalogue::has(&key) { self.t(&key) } else { text.to_owned() }
+    }
+
     /// A localisable sentence in this language.
     pub fn msg(self, msg: &Msg) -> String {
         catalogue::format(self, msg.key, &msg.args)

@@ -138,3 +138,12 @@ fn messages_format_with_arguments_and_fall_back_to_the_key() {
     assert_eq!(Lang::Nl.t("no-such-key"), "no-such-key");
     assert!(!m.to_string().contains('\u{2068}'), "no isolation marks");
 }
+
+#[test]
+fn every_predefined_question_is_translated() {
+    for (id, text) in crate::domain::questions::PREDEFINED {
+        assert_eq!(Lang::En.question(id, "?"), *text, "{id}: the English text must match the list");
+        assert_ne!(Lang::Nl.question(id, "?"), *text, "{id} has no Dutch text");
+    }
+    assert_eq!(Lang::Nl.question("c1", "Custom?"), "Custom?");
+}

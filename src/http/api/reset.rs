@@ -1,6 +1,7 @@
 //! `/api/v1/reset/…`: the reset flow for programs, the same flow code as
 //! the portal.
 
+use crate::i18n::Lang;
 use crate::domain::OfferedMethod;
 use crate::flow::reset::Proof;
 use crate::flow::{Error as FlowError, FlowKind};
@@ -122,7 +123,7 @@ pub(super) async fn flow_get(
             "history": p.history,
             "source": p.source,
             "too_young_until": p.too_young_until,
-            "rules": p.sentences(),
+            "rules": p.sentences().iter().map(|m| Lang::En.msg(m)).collect::<Vec<_>>(),
         }))
     };
     Ok(HttpResponse::Ok().json(serde_json::json!({

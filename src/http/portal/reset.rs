@@ -273,7 +273,7 @@ async fn password_page(
         csrf: &csrf,
         min_length: policy.rules.min_length,
         max_length: policy.rules.max_length,
-        rules: policy.sentences(),
+        rules: policy.sentences().iter().map(|m| state.site.msg(m)).collect(),
         source: &policy.source,
         too_young_until: policy.too_young_until.map(crate::clock::rfc3339),
         error,
