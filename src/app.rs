@@ -99,6 +99,7 @@ impl App {
             helpdesk: self.config.organisation.helpdesk.clone(),
             policy_helpdesk: self.flows.policy_helpdesk(),
             origin: self.config.server.public_url.as_ref().map(|u| u.origin().ascii_serialization()),
+            brand: Arc::new(http::Brand::new(&self.config.organisation)),
         };
         actix_web::web::Data::new(AppState {
             flows: self.flows.clone(),

@@ -4,6 +4,7 @@
 //! key path, so an administrator fixes the file in one pass. Config is never
 //! global: `crate::app` hands each part its own section.
 
+mod brand;
 mod directories;
 pub(crate) mod load;
 pub mod raw;
@@ -11,6 +12,7 @@ mod smtp;
 mod sync;
 mod validate;
 
+pub use brand::{Colour, DEFAULT_COLOUR, LOGO_MAX_BYTES, Logo};
 pub use load::{load, load_str};
 pub use smtp::{SmtpAuth, SmtpConfig, SmtpSecurity};
 
@@ -228,6 +230,10 @@ pub struct OrganisationConfig {
     /// one, in the directory or typed by people; `None` = numbers must
     /// carry their own.
     pub phone_country_code: Option<String>,
+    /// The logo, read at start; `None` = passdesk's neutral mark.
+    pub logo: Option<Logo>,
+    /// Colour of buttons and links; white text on it reaches 4.5:1.
+    pub colour: Colour,
 }
 
 /// `[log]`

@@ -211,6 +211,10 @@ pub struct RawOrganisation {
     pub helpdesk: Option<String>,
     /// Calling code that completes national phone numbers ("31").
     pub phone_country_code: Option<String>,
+    /// PNG, JPEG or SVG logo shown on every page.
+    pub logo_file: Option<String>,
+    /// Colour of buttons and links, "#rrggbb".
+    pub colour: Option<String>,
 }
 
 /// `[log]`: what the server writes about itself.

@@ -73,6 +73,8 @@ impl TryFrom<RawConfig> for Config {
                 .organisation
                 .phone_country_code
                 .map(|c| c.trim().trim_start_matches('+').to_owned()),
+            logo: super::brand::logo(&mut p.0, raw.organisation.logo_file),
+            colour: super::brand::colour(&mut p.0, raw.organisation.colour),
         };
         if let Some(code) = &organisation.phone_country_code
             && (!(1..=3).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_digit()) || code.starts_with('0'))

@@ -179,6 +179,7 @@ fn site_of(req: &HttpRequest) -> Site {
         helpdesk: None,
         policy_helpdesk: Default::default(),
         origin: None,
+        brand: Default::default(),
     })
 }
 

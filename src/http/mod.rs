@@ -6,6 +6,7 @@
 mod api;
 mod assets;
 mod body;
+mod brand;
 mod csrf;
 mod error;
 mod health;
@@ -14,6 +15,7 @@ mod middleware;
 mod portal;
 mod views;
 
+pub use brand::Brand;
 pub use error::{ApiError, PageError};
 pub use limit::{Limiter, limiter, rate_limit};
 pub use middleware::{RequestId, request_context, security_headers};
@@ -34,7 +36,23 @@ pub struct Site {
     /// Origin that forms must come from (`https://host[:port]`); `None`
     /// means "the Host header of the request".
     pub origin: Option<String>,
+    /// The organisation's colour and logo, served as `/brand.css` and `/brand/logo`.
+    pub brand: Arc<Brand>,
 }
+
+/// A language people can pick, as the language picker lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct Language {
+    /// BCP 47 tag, e.g. "nl"; the value of `?lang=`.
+    pub code: &'static str,
+    /// Its name in itself ("Nederlands"), so people find their own.
+    pub name: &'static str,
+    /// The page is shown in it.
+    pub current: bool,
+}
+
+/// The languages of the portal, in the order the picker shows them.
+const LANGUAGES: [(&str, &str); 2] = [("en", "English"), ("nl", "Nederlands")];
 
 impl Site {
     /// The helpdesk link every page shows: the reset policy's when an
@@ -42,6 +60,23 @@ impl Site {
     pub fn helpdesk(&self) -> Option<String> {
         let from_policy = self.policy_helpdesk.read().map(|h| h.clone()).unwrap_or_default();
         if from_policy.is_empty() { self.helpdesk.clone() } else { Some(from_policy) }
+    }
+
+    /// The language pages are shown in (the `lang` of `<html>`).
+    pub fn language(&self) -> &'static str {
+        "en"
+    }
+
+    /// Every language of the picker, the current one marked.
+    pub fn languages(&self) -> Vec<Language> {
+        let current = self.language();
+        LANGUAGES.iter().map(|&(code, name)| Language { code, name, current: code == current }).collect()
+    }
+
+    /// Appended to `/brand.css` and `/brand/logo` so browsers fetch a new
+    /// colour or logo at once.
+    pub fn brand_version(&self) -> &str {
+        self.brand.version()
     }
 }
 
@@ -70,6 +105,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
         .route("/healthz", web::get().to(health::healthz_get))
         .route("/readyz", web::get().to(health::readyz_get))
         .route("/static/{file:.*}", web::get().to(assets::static_get))
+        .route("/brand.css", web::get().to(brand::css_get))
+        .route("/brand/logo", web::get().to(brand::logo_get))
         .route("/", web::get().to(portal::index_get))
         .service(web::scope("/api/v1").configure(api::configure).default_service(web::to(error::api_not_found)))
         .configure(portal::configure)
