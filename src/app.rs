@@ -101,6 +101,7 @@ impl App {
             policy_helpdesk: self.flows.policy_helpdesk(),
             origin: self.config.server.public_url.as_ref().map(|u| u.origin().ascii_serialization()),
             lang: self.config.organisation.language,
+            brand: Arc::new(http::Brand::new(&self.config.organisation)),
         };
         actix_web::web::Data::new(AppState {
             flows: self.flows.clone(),

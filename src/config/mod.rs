@@ -4,6 +4,7 @@
 //! key path, so an administrator fixes the file in one pass. Config is never
 //! global: `crate::app` hands each part its own section.
 
+mod brand;
 mod directories;
 pub(crate) mod load;
 pub mod raw;
@@ -11,6 +12,7 @@ mod smtp;
 mod sync;
 mod validate;
 
+pub use brand::{Colour, DEFAULT_COLOUR, LOGO_MAX_BYTES, Logo};
 pub use load::{load, load_str};
 pub use smtp::{SmtpAuth, SmtpConfig, SmtpSecurity};
 
@@ -231,6 +233,10 @@ pub struct OrganisationConfig {
     /// The language of pages when the browser asks for none passdesk
     /// speaks, and of messages no request caused (reminders, alerts).
     pub language: crate::i18n::Lang,
+    /// The logo, read at start; `None` = passdesk's neutral mark.
+    pub logo: Option<Logo>,
+    /// Colour of buttons and links; white text on it reaches 4.5:1.
+    pub colour: Colour,
 }
 
 /// `[log]`

@@ -213,6 +213,10 @@ pub struct RawOrganisation {
     pub phone_country_code: Option<String>,
     /// Language when a person's browser names none passdesk speaks ("en", "nl").
     pub language: Option<String>,
+    /// PNG, JPEG or SVG logo shown on every page.
+    pub logo_file: Option<String>,
+    /// Colour of buttons and links, "#rrggbb".
+    pub colour: Option<String>,
 }
 
 /// `[log]`: what the server writes about itself.

@@ -84,6 +84,8 @@ impl TryFrom<RawConfig> for Config {
                     crate::i18n::Lang::default()
                 }),
             },
+            logo: super::brand::logo(&mut p.0, raw.organisation.logo_file),
+            colour: super::brand::colour(&mut p.0, raw.organisation.colour),
         };
         if let Some(code) = &organisation.phone_country_code
             && (!(1..=3).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_digit()) || code.starts_with('0'))

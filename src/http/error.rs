@@ -211,6 +211,7 @@ fn site_of(req: &HttpRequest) -> Site {
         policy_helpdesk: Default::default(),
         origin: None,
         lang: Lang::En,
+        brand: Default::default(),
     })
 }
 

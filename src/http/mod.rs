@@ -6,6 +6,7 @@
 mod api;
 mod assets;
 mod body;
+mod brand;
 mod csrf;
 mod error;
 mod health;
@@ -15,6 +16,7 @@ mod middleware;
 mod portal;
 mod views;
 
+pub use brand::Brand;
 pub use error::{ApiError, PageError};
 pub use limit::{Limiter, limiter, rate_limit};
 pub use middleware::{RequestId, request_context, security_headers};
@@ -37,8 +39,21 @@ pub struct Site {
     /// means "the Host header of the request".
     pub origin: Option<String>,
     /// The language this page speaks: the configured default in the
-    /// shared state, the request's choice in a page (`Site::for_request`).
+    /// shared state, the request's choice in a page (`i18n::site`).
     pub lang: Lang,
+    /// The organisation's colour and logo, served as `/brand.css` and `/brand/logo`.
+    pub brand: Arc<Brand>,
+}
+
+/// A language people can pick, as the language picker lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct Language {
+    /// BCP 47 tag, e.g. "nl"; the value of `?lang=`.
+    pub code: &'static str,
+    /// Its name in itself ("Nederlands"), so people find their own.
+    pub name: &'static str,
+    /// The page is shown in it.
+    pub current: bool,
 }
 
 impl Site {
@@ -62,6 +77,22 @@ impl Site {
     pub fn helpdesk(&self) -> Option<String> {
         let from_policy = self.policy_helpdesk.read().map(|h| h.clone()).unwrap_or_default();
         if from_policy.is_empty() { self.helpdesk.clone() } else { Some(from_policy) }
+    }
+
+    /// The language pages are shown in (the `lang` of `<html>`).
+    pub fn language(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// Every language of the picker, the current one marked.
+    pub fn languages(&self) -> Vec<Language> {
+        Lang::ALL.iter().map(|&l| Language { code: l.code(), name: l.native_name(), current: l == self.lang }).collect()
+    }
+
+    /// Appended to `/brand.css` and `/brand/logo` so browsers fetch a new
+    /// colour or logo at once.
+    pub fn brand_version(&self) -> &str {
+        self.brand.version()
     }
 }
 
@@ -90,6 +121,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
         .route("/healthz", web::get().to(health::healthz_get))
         .route("/readyz", web::get().to(health::readyz_get))
         .route("/static/{file:.*}", web::get().to(assets::static_get))
+        .route("/brand.css", web::get().to(brand::css_get))
+        .route("/brand/logo", web::get().to(brand::logo_get))
         .route("/", web::get().to(portal::index_get))
         .service(web::scope("/api/v1").configure(api::configure).default_service(web::to(error::api_not_found)))
         .configure(portal::configure)

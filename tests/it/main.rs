@@ -18,6 +18,7 @@ mod groups;
 mod import;
 mod layering;
 mod linked;
+mod look;
 mod methods;
 mod notices;
 mod outage;
