@@ -94,6 +94,7 @@ impl Default for Brand {
             phone_country_code: None,
             logo: None,
             colour: crate::config::DEFAULT_COLOUR,
+            language: crate::i18n::Lang::En,
         })
     }
 }
