@@ -204,12 +204,13 @@ struct Walk<'a> {
     lang: &'static str,
     axe: &'a str,
     findings: Vec<Finding>,
-    pages: usize,
+    /// Names of the pictures taken.
+    shots: Vec<String>,
 }
 
 impl<'a> Walk<'a> {
     fn new(b: &'a Browser, port: u16, lang: &'static str, axe: &'a str) -> Self {
-        Walk { b, site: format!("https://127.0.0.1:{port}"), lang, axe, findings: Vec::new(), pages: 0 }
+        Walk { b, site: format!("https://127.0.0.1:{port}"), lang, axe, findings: Vec::new(), shots: Vec::new() }
     }
 
     async fn script(&self, script: &str, args: Value) -> Result<Value, String> {
@@ -284,19 +285,20 @@ impl<'a> Walk<'a> {
     /// and at phone width.
     async fn look(&mut self, page: &str) {
         let (b, lang) = (self.b, self.lang);
-        let desktop = screens::DESKTOP.0;
-        let phone = screens::PHONE.0;
-        screens::save(b, &format!("{lang}-light-{desktop}-{page}")).await;
+        let name = |theme: &str, width: u32| format!("{lang}-{theme}-{width}-{page}");
+        let (desktop, phone) = (screens::DESKTOP.0, screens::PHONE.0);
+        let shots = [name("light", desktop), name("dark", desktop), name("dark", phone), name("light", phone)];
+        screens::save(b, &shots[0]).await;
         self.findings.extend(audit(b, self.axe, &format!("{lang} {page} (light)")).await);
         screens::color_scheme(b, true).await;
-        screens::save(b, &format!("{lang}-dark-{desktop}-{page}")).await;
+        screens::save(b, &shots[1]).await;
         self.findings.extend(audit(b, self.axe, &format!("{lang} {page} (dark)")).await);
         screens::viewport(b, true).await;
-        screens::save(b, &format!("{lang}-dark-{phone}-{page}")).await;
+        screens::save(b, &shots[2]).await;
         screens::color_scheme(b, false).await;
-        screens::save(b, &format!("{lang}-light-{phone}-{page}")).await;
+        screens::save(b, &shots[3]).await;
         screens::viewport(b, false).await;
-        self.pages += 1;
+        self.shots.extend(shots);
     }
 
     async fn type_into(&self, css: &str, text: &str) {
@@ -313,6 +315,10 @@ impl<'a> Walk<'a> {
     /// Asks for an e-mailed code on the verify page and returns it.
     async fn send_email_code(&mut self, sink: &Sink, to: &str, page: &str) -> String {
         let before = sink.texts_to(to).len();
+        // A method offered as a choice (radio button) is chosen first.
+        let choose = "var i = document.querySelector(\"form[action='/reset/send'] input[name='method'][value='email']\");\
+                      if (i && (i.type === 'radio' || i.type === 'checkbox') && !i.checked) { i.click(); } return true;";
+        self.script(choose, json!([])).await.unwrap();
         self.click("form[action='/reset/send']:has(input[name='method'][value='email']) button[type='submit']").await;
         self.arrive("/reset/verify", 200, page).await;
         sink.code_after(to, before).await
@@ -367,20 +373,21 @@ async fn walk_in_every_language(suite: &str, name: &str, walk: impl AsyncFn(&mut
     screens::viewport(&b, false).await;
     let t_ready = started.elapsed();
     let mut findings = Vec::new();
-    let mut pages = 0;
+    let mut shots = Vec::new();
     for lang in LANGS {
         let mut w = Walk::new(&b, port, lang, &s.axe);
         walk(&mut w, &s).await;
         w.leave().await;
         findings.append(&mut w.findings);
-        pages += w.pages;
+        shots.append(&mut w.shots);
     }
     drop(guard);
     screens::gallery();
-    screens::copy_for_readme();
+    screens::copy_for_readme(&shots);
     eprintln!(
-        "{suite}: ready {:.1} s, {pages} pages walked, checked and photographed in {:.1} s; pictures in {}",
+        "{suite}: ready {:.1} s, {} pages walked, checked and photographed in {:.1} s; pictures in {}",
         t_ready.as_secs_f64(),
+        shots.len() / 4,
         started.elapsed().as_secs_f64(),
         screens::folder().join("index.html").display()
     );

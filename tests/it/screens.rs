@@ -121,16 +121,14 @@ pub fn gallery() {
     std::fs::rename(&tmp, dir.join("index.html")).unwrap();
 }
 
-/// With `PASSDESK_SCREENSHOTS_TO` set, copies the [`FOR_README`] pictures
-/// that exist there (each test copies those it took).
-pub fn copy_for_readme() {
+/// With `PASSDESK_SCREENSHOTS_TO` set, copies there those of the
+/// [`FOR_README`] pictures that are among `taken` (this run's, never a
+/// stale one from an earlier run).
+pub fn copy_for_readme(taken: &[String]) {
     let Some(to) = std::env::var_os("PASSDESK_SCREENSHOTS_TO") else { return };
     let to = Path::new(env!("CARGO_MANIFEST_DIR")).join(to);
     std::fs::create_dir_all(&to).unwrap();
-    for name in FOR_README {
-        let from = folder().join(format!("{name}.png"));
-        if from.exists() {
-            std::fs::copy(&from, to.join(format!("{name}.png"))).unwrap();
-        }
+    for name in FOR_README.iter().filter(|n| taken.iter().any(|t| t == *n)) {
+        std::fs::copy(folder().join(format!("{name}.png")), to.join(format!("{name}.png"))).unwrap();
     }
 }
