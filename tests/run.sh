@@ -19,6 +19,7 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "installing test dependencies (Debian packages)"
 bash tests/bed/chromium.sh install
+bash tests/bed/axe.sh install
 
 step "starting the test bed (Samba AD DC, OpenLDAP, SMTP sink)"
 if [ "${PASSDESK_KEEP_BED:-0}" != 1 ]; then

@@ -27,7 +27,7 @@ const NEW_PASSWORD: &str = "Maple harbour lantern 73";
 
 /// The passdesk executable with none of the test's own `PASSDESK_*` knobs
 /// leaking into its configuration.
-fn passdesk() -> Command {
+pub fn passdesk() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_passdesk"));
     cmd.stdin(Stdio::null());
     for (k, _) in std::env::vars_os() {
@@ -38,7 +38,7 @@ fn passdesk() -> Command {
     cmd
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
@@ -169,16 +169,17 @@ fn http_client() -> reqwest::Client {
     reqwest::Client::builder().tls_backend_preconfigured(tls).timeout(Duration::from_secs(30)).build().unwrap()
 }
 
-/// Starts `serve --demo` (with `env` added) and waits for its ready lines,
-/// which it returns (they name the demo users' passwords).
-fn start_passdesk(guard: &mut Guard, port: u16, env: &[(&str, String)]) -> Vec<String> {
+/// Starts `passdesk <serve>` (e.g. `serve --demo`, with `env` added) and
+/// waits for its ready lines, which it returns (they name the demo users'
+/// passwords).
+fn start_passdesk(guard: &mut Guard, port: u16, serve: &[&str], env: &[(&str, String)]) -> Vec<String> {
     let log = std::fs::File::create(guard.dir.join("serve.log")).unwrap();
     let mut cmd = passdesk();
     for (k, v) in env {
         cmd.env(k, v);
     }
     let mut child = cmd
-        .args(["serve", "--demo"])
+        .args(serve)
         .env("PASSDESK_SERVER__LISTEN", format!("127.0.0.1:{port}"))
         .env("PASSDESK_LOG__LEVEL", "warn")
         .current_dir(&guard.dir)
@@ -200,8 +201,10 @@ fn start_passdesk(guard: &mut Guard, port: u16, env: &[(&str, String)]) -> Vec<S
         match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(line) => lines.push(line),
             Err(e) => panic!(
-                "passdesk serve --demo did not get ready within 30 s ({e}); stdout so far:\n{}",
-                lines.join("\n")
+                "passdesk {} did not get ready within 30 s ({e}); stdout so far:\n{}\nstderr:\n{}",
+                serve.join(" "),
+                lines.join("\n"),
+                std::fs::read_to_string(guard.dir.join("serve.log")).unwrap_or_default()
             ),
         }
     }
@@ -337,7 +340,7 @@ impl Browser {
 }
 
 /// Standard base64 (with or without padding; whitespace ignored).
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     fn sextet(c: u8) -> Option<u32> {
         Some(match c {
             b'A'..=b'Z' => c - b'A',
@@ -413,11 +416,25 @@ pub async fn launch(
     env: &[(&str, String)],
     args: &[&str],
 ) -> Launched {
+    launch_serving(dir, (chromium, driver), port, &["serve", "--demo"], env, args).await
+}
+
+/// Like [`launch`], with passdesk started as `passdesk <serve>` (e.g.
+/// `serve --config F`); `tools` is (chromium, chromedriver).
+pub async fn launch_serving(
+    dir: &Path,
+    tools: (&Path, &Path),
+    port: u16,
+    serve: &[&str],
+    env: &[(&str, String)],
+    args: &[&str],
+) -> Launched {
+    let (chromium, driver) = tools;
     let started = Instant::now();
     let mut guard =
         Guard { dir: dir.to_path_buf(), passdesk: None, chromedriver: None, driver_port: free_port(), session: None };
     let http = http_client();
-    let lines = start_passdesk(&mut guard, port, env);
+    let lines = start_passdesk(&mut guard, port, serve, env);
     let t_passdesk = started.elapsed();
     start_chromedriver(&mut guard, &http, driver).await;
     let t_driver = started.elapsed();

@@ -4,7 +4,9 @@
 //! covers; `support` builds an in-process passdesk on a temporary database
 //! with a fixed clock and the local directory.
 
+mod axe;
 mod browser;
+mod browser_flows;
 mod browser_passkey;
 mod captcha;
 mod change_unlock;
@@ -34,6 +36,7 @@ mod reminders;
 mod reset_api;
 mod reset_link;
 mod reset_portal;
+mod screens;
 mod security;
 mod smtp;
 mod support;

@@ -96,7 +96,7 @@ fn header<'a>(eml: &'a str, name: &str) -> &'a str {
 }
 
 /// The decoded body of the `text/plain` part (7bit or quoted-printable).
-fn plain_part(eml: &str) -> String {
+pub fn plain_part(eml: &str) -> String {
     let at = eml.find("Content-Type: text/plain").unwrap_or_else(|| panic!("no text/plain part: {eml}"));
     let part = &eml[at..];
     let (head, body) = part.split_once("\n\n").unwrap();
