@@ -5,6 +5,7 @@
 //! global: `crate::app` hands each part its own section.
 
 mod directories;
+mod expiry;
 pub(crate) mod load;
 pub mod raw;
 mod smtp;
@@ -215,6 +216,9 @@ pub struct NotifyConfig {
     /// E-mail addresses of the administrators who receive security alerts
     /// ("this wasn't me" reports, an administrator's own reset).
     pub admin_alerts: Vec<String>,
+    /// Days before a password expires on which people are reminded,
+    /// largest first; empty: no expiry reminders.
+    pub expiry_reminder_days: Vec<u32>,
 }
 
 /// `[organisation]`
