@@ -50,7 +50,9 @@ fn print_report(r: &ExpiryReport, marks: &[u32]) {
         r.checked, r.already_sent, r.not_due, r.never, r.must_change, r.expired, r.disabled, r.no_address
     );
     for name in &r.not_known {
-        println!("{name}: this directory does not say when passwords expire (only Active Directory does); skipped.");
+        println!(
+            "{name}: this directory does not say when passwords expire (Active Directory and OpenLDAP do); skipped."
+        );
     }
     for (name, why) in &r.unread {
         eprintln!("{name}: could not be read: {why}. Nothing was sent for it.");

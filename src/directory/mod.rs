@@ -13,6 +13,7 @@ pub mod listing;
 pub mod local;
 pub mod openldap;
 mod openldap_check;
+mod openldap_expiry;
 pub mod timed;
 
 use async_trait::async_trait;
@@ -194,7 +195,7 @@ pub trait Directory: Send + Sync {
 
     /// Every account in scope with its password's expiry, read at once
     /// (paged, like [`Directory::list`]). `None`: this directory does not
-    /// know when passwords expire (the local directory, OpenLDAP for now).
+    /// know when passwords expire (the local directory).
     async fn password_expiries(&self) -> Result<Option<Vec<Expiring>>, Error> {
         Ok(None)
     }

@@ -1,6 +1,7 @@
 //! Password-expiry reminders (issue 7 item 8): for every account in scope
 //! whose password expires (Active Directory: the DC's computed expiry, or
-//! `pwdLastSet` + the effective maximum age), one e-mail on each configured
+//! `pwdLastSet` + the effective maximum age; OpenLDAP: `pwdChangedTime` +
+//! the ppolicy's `pwdMaxAge`), one e-mail on each configured
 //! day before it (`[notify] expiry_reminder_days`), with a link to
 //! `/change`. Each mark is sent once per expiry, so a new password starts
 //! afresh; a missed run sends only the nearest mark. Run hourly by `serve`
@@ -46,7 +47,7 @@ pub struct ExpiryReport {
     pub no_address: usize,
     /// The reminders queued (or that would be), in the order found.
     pub reminders: Vec<PlannedReminder>,
-    /// Directories that do not say when passwords expire (local, OpenLDAP).
+    /// Directories that do not say when passwords expire (local).
     pub not_known: Vec<String>,
     /// Directories that could not be read this time, with the reason.
     pub unread: Vec<(String, String)>,

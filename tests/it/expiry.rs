@@ -214,3 +214,43 @@ fn the_command_lists_without_sending_and_names_bad_days() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("0 would be sent (dry run") && out.contains("local: this directory does not say"), "{out}");
 }
+
+#[actix_web::test]
+async fn slapd_passwords_expire_by_their_ppolicy() {
+    use crate::sync::{SLAPD, add_person};
+    let Some(bed) = own_scope(&SLAPD, "expiry reminders on slapd").await else { return };
+    // A policy of this run's own with a 10-day maximum age; the bed's
+    // default policy (policy_dn) has none.
+    let policy = format!("cn={},ou=policies,{}", unique("expol"), bed.base);
+    let name = policy.split([',', '=']).nth(1).unwrap().to_owned();
+    let attrs: Vec<(&str, HashSet<&str>)> = vec![
+        ("objectClass", HashSet::from(["namedPolicy", "pwdPolicy"])),
+        ("cn", HashSet::from([name.as_str()])),
+        ("pwdAttribute", HashSet::from(["userPassword"])),
+        ("pwdMaxAge", HashSet::from(["864000"])),
+    ];
+    admin(&bed).await.add(&policy, attrs).await.unwrap().success().unwrap();
+    let (ten, plain) = (unique("ext"), unique("exf"));
+    let ten_mail = format!("{ten}@example.test");
+    let ten_dn = add_person(
+        &SLAPD,
+        &bed,
+        &ten,
+        &[("mail", &ten_mail), ("userPassword", "Expiry-Passw0rd-1"), ("pwdPolicySubentry", &policy)],
+    )
+    .await;
+    let plain_dn =
+        add_person(&SLAPD, &bed, &plain, &[("mail", "exf@example.test"), ("userPassword", "Expiry-Passw0rd-1")]).await;
+    let changed = read(&bed, &ten_dn, "pwdChangedTime").await;
+
+    let t = TestApp::with_config(&directory_toml("corp", "openldap", &bed, "[\"uid\"]"));
+    let set = passdesk::directory::openldap::generalized_time(&changed).unwrap();
+    t.clock.set(set + 3 * DAY);
+    let (report, sent) = run(&t).await;
+    assert_eq!((report.checked, report.sent, report.never), (2, 1, 1), "{report:?}");
+    assert_eq!(sent[0].recipient, ten_mail);
+    assert_eq!(report.reminders[0].expires_at, set + 10 * DAY);
+    assert!(sent[0].subject.contains("in 7 days"), "{}", sent[0].subject);
+
+    delete(&bed, &[&ten_dn, &plain_dn, &bed.scope, &policy]).await;
+}
