@@ -67,3 +67,54 @@ impl Store {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::config::StoreConfig;
+    use crate::domain::Channel;
+
+    fn reminder(account: &str, expires_at: i64, mark_days: u32) -> ExpiryReminder {
+        let message = Message {
+            channel: Channel::Email,
+            recipient: format!("{account}@example.org"),
+            subject: "s".into(),
+            body: "b".into(),
+            expires_at: Some(expires_at),
+        };
+        let audit = AuditRecord {
+            at: 10,
+            actor: "expiry-reminders".into(),
+            target: account.into(),
+            activity: "x".into(),
+            result: "success".into(),
+            event_id: None,
+            detail: format!("{mark_days}"),
+            client_ip: None,
+            correlation: None,
+        };
+        ExpiryReminder { account_id: account.into(), expires_at, mark_days, message, audit }
+    }
+
+    #[tokio::test]
+    async fn each_mark_is_queued_once_per_expiry_and_passed_expiries_are_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&StoreConfig { data_dir: dir.path().join("data") }).unwrap();
+        let first = vec![reminder("a", 1000, 7), reminder("b", 2000, 7)];
+        assert_eq!(store.record_expiry_reminders("d".into(), first, 10).await.unwrap(), 2);
+        // The same marks again (a second run at once): nothing more queued or audited.
+        let again = vec![reminder("a", 1000, 7), reminder("a", 1000, 3), reminder("a", 5000, 7)];
+        assert_eq!(store.record_expiry_reminders("d".into(), again, 10).await.unwrap(), 2);
+        assert_eq!(store.messages_after(0, 100).await.unwrap().len(), 4);
+        assert_eq!(store.recent_audit(100).await.unwrap().len(), 4);
+        let sent = store.expiry_marks_sent("d".into()).await.unwrap();
+        assert_eq!(sent.len(), 4);
+        assert!(sent.contains(&("a".into(), 1000, 3)) && sent.contains(&("a".into(), 5000, 7)));
+        assert!(store.expiry_marks_sent("other".into()).await.unwrap().is_empty());
+        // Once an expiry has passed its marks are forgotten.
+        assert_eq!(store.record_expiry_reminders("d".into(), Vec::new(), 2000).await.unwrap(), 0);
+        let left = store.expiry_marks_sent("d".into()).await.unwrap();
+        assert_eq!(left, HashSet::from([("a".to_owned(), 5000, 7)]));
+    }
+}
