@@ -202,6 +202,19 @@ CREATE TABLE reminders (
     PRIMARY KEY (directory, account_id)
 ) STRICT;
 
+-- Which expiry reminders went out: one row per account, expiry instant and
+-- mark (days before it), so each mark is sent once per expiry and a new
+-- password (a new expiry) gets reminders of its own. Rows of expiries that
+-- have passed are deleted by the next run.
+CREATE TABLE expiry_reminders (
+    directory   TEXT NOT NULL,
+    account_id  TEXT NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    mark_days   INTEGER NOT NULL CHECK (mark_days BETWEEN 1 AND 365),
+    sent_at     INTEGER NOT NULL,
+    PRIMARY KEY (directory, account_id, expires_at, mark_days)
+) STRICT;
+
 -- Proof-of-work challenges already used (each is accepted once); rows are
 -- purged after they could no longer be accepted anyway.
 CREATE TABLE captchas_used (
@@ -248,4 +261,4 @@ BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

@@ -205,6 +205,9 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     tokio::spawn(refresh_policy_view(app.flows.clone()));
     crate::flow::sync::schedule(&app.flows, &app.config.directories);
     tokio::spawn(remind_now_and_then(app.flows.clone()));
+    if !app.config.notify.expiry_reminder_days.is_empty() {
+        tokio::spawn(remind_of_expiry_now_and_then(app.flows.clone(), app.config.notify.expiry_reminder_days.clone()));
+    }
     let origin = match listen.ip() {
         ip if ip.is_unspecified() => format!("https://localhost:{}", listen.port()),
         std::net::IpAddr::V6(ip) => format!("https://[{ip}]:{}", listen.port()),
@@ -280,6 +283,26 @@ async fn remind_now_and_then(flows: Arc<Flows>) {
             Ok(s) if s.sent > 0 => tracing::info!(sent = s.sent, checked = s.checked, "registration reminders queued"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "registration reminders failed; trying again in an hour"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
+}
+
+/// Reminds people whose password expires soon, once an hour, alongside
+/// the registration reminders (each mark once per expiry, so hourly runs
+/// send nothing twice). The first run waits two minutes, after the
+/// registration reminders' first.
+async fn remind_of_expiry_now_and_then(flows: Arc<Flows>, marks: Vec<u32>) {
+    tokio::time::sleep(std::time::Duration::from_secs(120)).await;
+    loop {
+        let run =
+            tokio::time::timeout(std::time::Duration::from_secs(30 * 60), flows.send_expiry_reminders(&marks, false));
+        match run.await.unwrap_or(Err(crate::flow::Error::DirectoryUnavailable)) {
+            Ok(r) if r.sent > 0 => {
+                tracing::info!(sent = r.sent, checked = r.checked, "password expiry reminders queued")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "password expiry reminders failed; trying again in an hour"),
         }
         tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
     }

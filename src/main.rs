@@ -21,6 +21,7 @@ async fn main() -> ExitCode {
         Command::Breached(args) => cli::breached(args),
         Command::Import(args) => cli::import(args).await,
         Command::Sync(args) => cli::sync(args).await,
+        Command::RemindExpiry(args) => cli::remind_expiry(args).await,
         Command::Check(args) => match cli::check(args).await {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::FAILURE,

@@ -13,6 +13,7 @@ Examples:
   passdesk policy set methods_required 2   change the reset policy (audited)
   passdesk import staff.csv             pre-populate e-mail and phones (login,email,alt_email,mobile,office_phone)
   passdesk sync --dry-run               what syncing contact data from the directories would change
+  passdesk remind-expiry --dry-run      who would be reminded now that their password expires soon
   passdesk admin token --name ops       a bearer token for /api/v1/admin/...
   passdesk outbox --follow              watch messages (codes) as they are queued
   passdesk outbox --json | jq .         the outbox for scripts, one JSON object per line
@@ -55,6 +56,10 @@ pub enum Command {
     /// from each directory with [directories.NAME.sync] enabled; data of
     /// accounts gone from the scope is removed.
     Sync(SyncArgs),
+    /// Send the password-expiry reminders that are due now (`serve` does
+    /// this every hour): one e-mail per person on each of
+    /// notify.expiry_reminder_days before the password expires.
+    RemindExpiry(RemindExpiryArgs),
     /// Administrator tools: API tokens.
     Admin(AdminArgs),
     /// The offline breached-password list: build one from your own list,
@@ -124,6 +129,17 @@ pub struct SyncArgs {
     /// the 10 (or 2%) passdesk removes on its own.
     #[arg(long)]
     pub allow_removals: bool,
+}
+
+/// `passdesk remind-expiry`
+#[derive(Debug, Args)]
+pub struct RemindExpiryArgs {
+    /// Configuration file.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// List who would be reminded, send and record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `passdesk policy`
@@ -260,6 +276,7 @@ pub fn config_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
 
 mod breached;
 mod check;
+mod expiry;
 mod import;
 mod init;
 mod outbox;
@@ -268,6 +285,7 @@ mod sync;
 
 pub use breached::breached;
 pub use check::check;
+pub use expiry::remind_expiry;
 pub use import::import;
 pub use init::init;
 pub use outbox::outbox;

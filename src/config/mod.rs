@@ -6,6 +6,7 @@
 
 mod brand;
 mod directories;
+mod expiry;
 pub(crate) mod load;
 pub mod raw;
 mod smtp;
@@ -217,6 +218,9 @@ pub struct NotifyConfig {
     /// E-mail addresses of the administrators who receive security alerts
     /// ("this wasn't me" reports, an administrator's own reset).
     pub admin_alerts: Vec<String>,
+    /// Days before a password expires on which people are reminded,
+    /// largest first; empty: no expiry reminders.
+    pub expiry_reminder_days: Vec<u32>,
 }
 
 /// `[organisation]`

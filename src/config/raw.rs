@@ -175,6 +175,8 @@ pub struct RawNotify {
     pub phone_daily_budget: Option<i64>,
     /// Addresses that receive security alerts for administrators.
     pub admin_alerts: Option<Vec<String>>,
+    /// Days before a password expires on which people are reminded.
+    pub expiry_reminder_days: Option<Vec<i64>>,
     /// `[notify.smtp]`: the mail server, for `transport = "smtp"` (not an
     /// `Option`, so an unknown key in it is named by its plain path).
     #[serde(default)]

@@ -198,7 +198,8 @@ fn notify(p: &mut Problems, raw: RawNotify) -> NotifyConfig {
     if admin_alerts.iter().any(|a| !a.contains('@') || a.contains(char::is_whitespace) || a.len() > 254) {
         p.add("notify.admin_alerts", "list e-mail addresses, e.g. [\"it-security@example.org\"]");
     }
-    NotifyConfig { transport, from, phone_daily_budget, admin_alerts }
+    let expiry_reminder_days = super::expiry::reminder_days(&mut p.0, raw.expiry_reminder_days);
+    NotifyConfig { transport, from, phone_daily_budget, admin_alerts, expiry_reminder_days }
 }
 
 fn log(p: &mut Problems, raw: RawLog) -> LogConfig {

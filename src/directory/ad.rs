@@ -75,7 +75,7 @@ fn account_from(entry: &ldap3::SearchEntry, config: &LdapConfig) -> Account {
 
 /// An AD interval (negative 100 ns units; the minimum i64 means "never")
 /// in seconds.
-fn interval_secs(value: Option<&str>) -> Option<i64> {
+pub(super) fn interval_secs(value: Option<&str>) -> Option<i64> {
     let v = value?.parse::<i64>().ok()?;
     (v < 0 && v != i64::MIN).then(|| -v / 10_000_000)
 }
@@ -110,12 +110,12 @@ const PSO_ATTRS: &[&str] = &[
 
 /// FILETIME (100 ns since 1601) to Unix seconds; 0 means "must change" and
 /// carries no time.
-fn filetime_to_unix(filetime: i64) -> Option<i64> {
+pub(super) fn filetime_to_unix(filetime: i64) -> Option<i64> {
     (filetime > 0).then(|| filetime / 10_000_000 - 11_644_473_600)
 }
 
 /// How this flavour reads accounts.
-const SCHEMA: AccountSchema = AccountSchema { filter: USER_FILTER, attrs: ATTRS, build: account_from };
+pub(super) const SCHEMA: AccountSchema = AccountSchema { filter: USER_FILTER, attrs: ATTRS, build: account_from };
 
 impl ActiveDirectory {
     /// The connections (for `passdesk check`).
@@ -333,6 +333,10 @@ impl Directory for ActiveDirectory {
         seen: &(dyn Fn(usize) + Sync),
     ) -> Result<Option<Vec<super::Listed>>, Error> {
         self.pool.list_accounts(&SCHEMA, attributes, seen).await.map(Some)
+    }
+
+    async fn password_expiries(&self) -> Result<Option<Vec<super::Expiring>>, Error> {
+        self.expiries().await.map(Some)
     }
 
     async fn standing(&self, id: &AccountId) -> Result<super::Standing, Error> {

@@ -6,12 +6,14 @@
 pub mod ad;
 mod ad_check;
 mod ad_codes;
+mod ad_expiry;
 pub mod check;
 pub mod ldap;
 pub mod listing;
 pub mod local;
 pub mod openldap;
 mod openldap_check;
+mod openldap_expiry;
 pub mod timed;
 
 use async_trait::async_trait;
@@ -69,6 +71,16 @@ pub struct DirectoryPolicy {
     pub max_age_secs: Option<i64>,
     /// Where the rules come from ("domain policy", a PSO or ppolicy DN).
     pub source: String,
+}
+
+/// An account in scope and when its password expires, for the expiry
+/// reminders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expiring {
+    /// The account as a look-up would have read it.
+    pub account: Account,
+    /// When its password expires, as the directory says.
+    pub expiry: crate::domain::expiry::PasswordExpiry,
 }
 
 /// Where an account stands with respect to the directory's groups.
@@ -178,6 +190,13 @@ pub trait Directory: Send + Sync {
     /// is told how many have arrived. `None`: this directory does not list
     /// its accounts (the local directory, whose data passdesk keeps itself).
     async fn list(&self, _attributes: &[String], _seen: &(dyn Fn(usize) + Sync)) -> Result<Option<Vec<Listed>>, Error> {
+        Ok(None)
+    }
+
+    /// Every account in scope with its password's expiry, read at once
+    /// (paged, like [`Directory::list`]). `None`: this directory does not
+    /// know when passwords expire (the local directory).
+    async fn password_expiries(&self) -> Result<Option<Vec<Expiring>>, Error> {
         Ok(None)
     }
 

@@ -142,7 +142,7 @@ pub fn generalized_time(text: &str) -> Option<i64> {
 }
 
 /// How this flavour reads accounts.
-const SCHEMA: AccountSchema = AccountSchema { filter: USER_FILTER, attrs: ATTRS, build: account_from };
+pub(super) const SCHEMA: AccountSchema = AccountSchema { filter: USER_FILTER, attrs: ATTRS, build: account_from };
 
 impl OpenLdap {
     /// The connections (for `passdesk check`).
@@ -266,6 +266,10 @@ impl Directory for OpenLdap {
         seen: &(dyn Fn(usize) + Sync),
     ) -> Result<Option<Vec<super::Listed>>, Error> {
         self.pool.list_accounts(&SCHEMA, attributes, seen).await.map(Some)
+    }
+
+    async fn password_expiries(&self) -> Result<Option<Vec<super::Expiring>>, Error> {
+        self.expiries().await.map(Some)
     }
 
     async fn standing(&self, id: &AccountId) -> Result<super::Standing, Error> {

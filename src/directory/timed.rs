@@ -2,7 +2,7 @@
 //! request that made it (`crate::timing`), wrapped around each configured
 //! directory by the composition root.
 
-use super::{Account, AccountId, Directory, DirectoryPolicy, Error, Listed, ResetMode, Standing, check};
+use super::{Account, AccountId, Directory, DirectoryPolicy, Error, Expiring, Listed, ResetMode, Standing, check};
 use crate::timing::{Part, measure};
 use async_trait::async_trait;
 use secrecy::SecretString;
@@ -51,6 +51,10 @@ impl Directory for Timed {
 
     async fn list(&self, attributes: &[String], seen: &(dyn Fn(usize) + Sync)) -> Result<Option<Vec<Listed>>, Error> {
         measure(Part::Directory, self.0.list(attributes, seen)).await
+    }
+
+    async fn password_expiries(&self) -> Result<Option<Vec<Expiring>>, Error> {
+        measure(Part::Directory, self.0.password_expiries()).await
     }
 
     async fn standing(&self, id: &AccountId) -> Result<Standing, Error> {

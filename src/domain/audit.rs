@@ -35,6 +35,8 @@ pub enum Activity {
     ReminderSent,
     /// Directory sync added, changed or removed a person's contact data.
     Synced,
+    /// A person was reminded that their password expires soon.
+    ExpiryReminderSent,
 }
 
 impl Activity {
@@ -56,6 +58,7 @@ impl Activity {
             Self::ResetLinkSent => "One-time reset link sent (by admin)",
             Self::ReminderSent => "Registration reminder sent",
             Self::Synced => "Contact data synced from the directory",
+            Self::ExpiryReminderSent => "Password expiry reminder sent",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod code;
 pub mod decoy;
 pub mod defence;
 pub mod email;
+pub mod expiry;
 pub mod import;
 pub mod key;
 pub mod login;

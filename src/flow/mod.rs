@@ -8,6 +8,7 @@ mod change;
 mod defence;
 pub mod delivery;
 mod error;
+pub mod expiry;
 pub mod import;
 mod methods;
 pub mod notices;

@@ -122,7 +122,7 @@ impl Flows {
 
 /// Where a reminder goes: the address e-mail codes would go to, else the
 /// alternate one.
-fn reminder_address(rows: &[EnrolmentRow], account: &Account) -> Option<String> {
+pub(super) fn reminder_address(rows: &[EnrolmentRow], account: &Account) -> Option<String> {
     super::methods::email_address(rows, account)
         .or_else(|| rows.iter().find(|r| r.kind == Enrolment::AltEmail).map(|r| r.value.clone()))
 }

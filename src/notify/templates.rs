@@ -190,6 +190,35 @@ pub fn not_me_alert(brand: &Brand, to: &str, login: &str, what: &str, when: &str
     email(to, brand.t("not-me-alert-subject", &args), brand.body("not-me-alert-body", &args), None)
 }
 
+/// A reminder that a password expires soon, with the date and a link to
+/// change it while the old one still works. Pointless once the password
+/// has expired, so it is never sent after `expires_at`.
+pub fn password_expiry_reminder(
+    brand: &Brand,
+    to: &str,
+    display_name: &str,
+    days_left: i64,
+    expires_on: &str,
+    link: &str,
+    expires_at: i64,
+) -> Message {
+    let when = if days_left <= 1 { "within a day".to_owned() } else { format!("in {days_left} days") };
+    Message {
+        channel: Channel::Email,
+        recipient: to.to_owned(),
+        subject: format!("Your {} password expires {when}", brand.organisation),
+        body: format!(
+            "Hello {display_name},\n\n\
+             Your password expires {when}, on {expires_on}. After that you cannot sign in until it is changed.\n\n\
+             Change it now, while your current password still works:\n{link}\n\n\
+             Nobody from {} will ever ask you for your password, by e-mail or by phone.{}",
+            brand.organisation,
+            brand.footer()
+        ),
+        expires_at: Some(expires_at),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

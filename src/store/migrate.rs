@@ -10,7 +10,10 @@ use std::path::Path;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// Migrations from version N-1 to N, as (N, SQL), in order.
-pub const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("../../migrations/0002_registration.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (2, include_str!("../../migrations/0002_registration.sql")),
+    (3, include_str!("../../migrations/0003_expiry_reminders.sql")),
+];
 
 /// Schema version this build writes (the `user_version` at the end of schema.sql).
 pub fn current_version() -> i64 {

@@ -7,6 +7,7 @@
 mod audit;
 mod defence;
 mod enrolments;
+mod expiry_reminders;
 mod flows;
 mod links;
 mod migrate;
@@ -22,6 +23,7 @@ mod writer;
 pub use audit::AuditRow;
 pub use defence::Counts;
 pub use enrolments::{EnrolmentRow, ImportCounts, ImportEntry, ImportPerson};
+pub use expiry_reminders::ExpiryReminder;
 pub use flows::{
     CodeRow, FinishedWrite, FlowKind, FlowRow, FlowState, Issued, LinkedAccount, NewCode, NewFlow, SendCount,
 };

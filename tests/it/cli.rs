@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn passdesk() -> Command {
+pub(crate) fn passdesk() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_passdesk"));
     cmd.env_remove("PASSDESK_CONFIG").stdin(Stdio::null());
     for (k, _) in std::env::vars() {
@@ -17,7 +17,7 @@ fn passdesk() -> Command {
     cmd
 }
 
-fn run(cmd: &mut Command) -> (i32, String, String) {
+pub(crate) fn run(cmd: &mut Command) -> (i32, String, String) {
     let out = cmd.output().unwrap();
     (
         out.status.code().unwrap_or(-1),

@@ -16,6 +16,7 @@ mod defence;
 mod delivery;
 mod directory_contract;
 mod enumeration;
+mod expiry;
 mod groups;
 mod import;
 mod layering;

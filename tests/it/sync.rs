@@ -31,7 +31,7 @@ pub(crate) const SLAPD: Flavour = Flavour {
     logins: "[\"uid\"]",
     alt_email: false,
 };
-const SAMBA: Flavour = Flavour {
+pub(crate) const SAMBA: Flavour = Flavour {
     kind: "ad",
     prefix: "AD",
     ou_rdn: "OU",
