@@ -202,21 +202,13 @@ pub fn password_expiry_reminder(
     link: &str,
     expires_at: i64,
 ) -> Message {
-    let when = if days_left <= 1 { "within a day".to_owned() } else { format!("in {days_left} days") };
-    Message {
-        channel: Channel::Email,
-        recipient: to.to_owned(),
-        subject: format!("Your {} password expires {when}", brand.organisation),
-        body: format!(
-            "Hello {display_name},\n\n\
-             Your password expires {when}, on {expires_on}. After that you cannot sign in until it is changed.\n\n\
-             Change it now, while your current password still works:\n{link}\n\n\
-             Nobody from {} will ever ask you for your password, by e-mail or by phone.{}",
-            brand.organisation,
-            brand.footer()
-        ),
-        expires_at: Some(expires_at),
-    }
+    let args = [
+        ("name", Arg::from(display_name)),
+        ("days", days_left.max(1).into()),
+        ("date", expires_on.into()),
+        ("link", link.into()),
+    ];
+    email(to, brand.t("expiry-reminder-subject", &args), brand.body("expiry-reminder-body", &args), Some(expires_at))
 }
 
 #[cfg(test)]

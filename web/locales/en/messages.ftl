@@ -82,3 +82,20 @@ not-me-alert-body =
     The owner of the account { $login } followed the "this wasn't me" link of the notice about the password { $what } at { $when } (UTC).
 
     Self-service password reset is blocked for this account until { $until } (UTC). The account may be compromised: check it, reset its password yourself, review the audit log, and unblock self-service with `passdesk admin unblock { $login }` when it is safe.
+
+expiry-reminder-subject = { $days ->
+    [one] Your { $org } password expires within a day
+   *[other] Your { $org } password expires in { $days } days
+}
+expiry-reminder-body =
+    Hello { $name },
+
+    { $days ->
+        [one] Your password expires within a day, on { $date }.
+       *[other] Your password expires in { $days } days, on { $date }.
+    } After that you cannot sign in until it is changed.
+
+    Change it now, while your current password still works:
+    { $link }
+
+    Nobody from { $org } will ever ask you for your password, by e-mail or by phone.

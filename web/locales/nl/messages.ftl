@@ -82,3 +82,20 @@ not-me-alert-body =
     De eigenaar van account { $login } heeft de link "dit was ik niet" gevolgd in het bericht over de wachtwoord-{ $what } op { $when } (UTC).
 
     Selfservice wachtwoordherstel is voor dit account geblokkeerd tot { $until } (UTC). Het account is mogelijk misbruikt: controleer het, stel zelf een nieuw wachtwoord in, bekijk het auditlog en hef de blokkade op met `passdesk admin unblock { $login }` zodra het veilig is.
+
+expiry-reminder-subject = { $days ->
+    [one] Uw wachtwoord voor { $org } verloopt binnen een dag
+   *[other] Uw wachtwoord voor { $org } verloopt over { $days } dagen
+}
+expiry-reminder-body =
+    Hallo { $name },
+
+    { $days ->
+        [one] Uw wachtwoord verloopt binnen een dag, op { $date }.
+       *[other] Uw wachtwoord verloopt over { $days } dagen, op { $date }.
+    } Daarna kunt u zich pas weer aanmelden als het is gewijzigd.
+
+    Wijzig het nu, nu uw huidige wachtwoord nog werkt:
+    { $link }
+
+    Niemand van { $org } zal u ooit om uw wachtwoord vragen, per e-mail of telefoon.
