@@ -3,6 +3,7 @@
 //! number of attempts. A code that expires while queued is never sent late.
 //! A transport outage never loses a message and never blocks a request.
 
+use super::delivery_health::DeliveryHealth;
 use crate::clock::Clock;
 use crate::notify::{self, Notifier};
 use crate::store::{OutboxState, Store};
@@ -21,6 +22,7 @@ pub struct Delivery {
     store: Store,
     notifier: Arc<dyn Notifier>,
     clock: Arc<dyn Clock>,
+    health: Arc<DeliveryHealth>,
 }
 
 /// Seconds to wait after the `attempt`-th failed attempt (1-based).
@@ -30,9 +32,16 @@ pub fn backoff_secs(attempt: u32) -> i64 {
 }
 
 impl Delivery {
-    /// A worker over the store with one transport.
+    /// A worker over the store with one transport, keeping its own
+    /// channel health (see [`Delivery::with_health`] to share it).
     pub fn new(store: Store, notifier: Arc<dyn Notifier>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, notifier, clock }
+        Self { store, notifier, clock, health: Arc::default() }
+    }
+
+    /// Records what each attempt teaches about its channel in `health`,
+    /// the handle the flows read (`Flows::delivery_health`).
+    pub fn with_health(self, health: Arc<DeliveryHealth>) -> Self {
+        Self { health, ..self }
     }
 
     /// One pass over the due messages; returns how many were handled.
@@ -49,7 +58,16 @@ impl Delivery {
                 continue;
             };
             let attempt = row.attempts + 1;
-            let (state, next, error) = match self.notifier.deliver(&message).await {
+            let result = self.notifier.deliver(&message).await;
+            match &result {
+                Ok(()) => self.health.record_success(message.channel, self.clock.now()),
+                Err(notify::Error::Temporary(cause)) => {
+                    self.health.record_failure(message.channel, cause, self.clock.now());
+                }
+                // One message refused (a bad address): the channel may be fine.
+                Err(notify::Error::Permanent(_)) => {}
+            }
+            let (state, next, error) = match result {
                 Ok(()) => (OutboxState::Sent, now, None),
                 Err(notify::Error::Permanent(e)) => (OutboxState::Dead, now, Some(e)),
                 Err(notify::Error::Temporary(e)) if attempt >= MAX_ATTEMPTS => (OutboxState::Dead, now, Some(e)),

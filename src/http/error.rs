@@ -48,6 +48,7 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, String) {
         Error::SignInNeeded => (StatusCode::UNAUTHORIZED, "sign_in_needed", "Your session has ended (signed out, or idle too long). Sign in again.".into()),
         Error::MethodNeeded { required, left } => (StatusCode::CONFLICT, "method_needed", format!("This cannot be removed: your organisation requires {required} method(s) and you would have {left} left. Add another method first, then remove this one.")),
         Error::DirectoryUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "directory_unavailable", "The directory cannot be reached right now. Nothing has changed: try again in a few minutes.".into()),
+        Error::DeliveryUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "delivery_unavailable", "We couldn't send the code. Try another method, or try again in a few minutes.".into()),
         Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side. Nothing has changed: try again, or contact your helpdesk with the request id.".into()),
     }
 }

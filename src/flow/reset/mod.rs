@@ -269,6 +269,8 @@ impl Flows {
                 return Err(Error::TooSoon { retry_after: wait });
             }
         }
+        // Before anything is stored or spent, and for decoys alike.
+        self.ensure_channel_works(channel_for(offered.kind), &flow.login, client).await?;
         let code = OneTimeCode::generate();
         let expires_at = rules.expiry(now);
         let mut effects = Effects::default();
@@ -290,16 +292,11 @@ impl Flows {
         // resend waits and answers look exactly like a real flow's.
         let mac = match (&destination, too_soon) {
             (Some(to), Some(until)) => {
-                let channel = match offered.kind {
-                    MethodKind::MobileSms => Channel::Sms,
-                    MethodKind::MobileVoice | MethodKind::OfficeVoice => Channel::Voice,
-                    _ => Channel::Email,
-                };
                 let when = crate::clock::rfc3339(until);
                 effects.messages.push(templates::too_soon_to_reset(
                     &self.settings.brand,
                     to,
-                    channel,
+                    channel_for(offered.kind),
                     &when,
                     expires_at,
                 ));
@@ -440,6 +437,15 @@ impl Flows {
     fn decoys(&self, login: &Login, policy: &ResetPolicy) -> Vec<OfferedMethod> {
         let domain = &self.settings.decoy_mail_domain;
         decoy_methods(&self.key, login, domain, &policy.methods, policy.methods_required)
+    }
+}
+
+/// The channel a code for this method travels by.
+fn channel_for(kind: MethodKind) -> Channel {
+    match kind {
+        MethodKind::MobileSms => Channel::Sms,
+        MethodKind::MobileVoice | MethodKind::OfficeVoice => Channel::Voice,
+        _ => Channel::Email,
     }
 }
 
