@@ -78,7 +78,23 @@ impl Delivery {
             }
             self.store.settle_message(row.id, state, next, error, self.clock.now()).await?;
         }
+        self.check_channels().await;
         Ok(due.len())
+    }
+
+    /// Checks the transports that decoy sends asked about, so an outage
+    /// starts or ends for them as it would for a real code.
+    async fn check_channels(&self) {
+        for channel in self.health.take_checks() {
+            match self.notifier.probe(channel).await {
+                Some(Ok(())) => self.health.record_success(channel, self.clock.now()),
+                Some(Err(notify::Error::Temporary(cause))) => {
+                    tracing::warn!(channel = channel.as_str(), transport = self.notifier.name(), error = %cause, "transport check failed");
+                    self.health.record_failure(channel, &cause, self.clock.now());
+                }
+                Some(Err(notify::Error::Permanent(_))) | None => {}
+            }
+        }
     }
 
     /// Runs until the process ends: a pass whenever a message is queued, and

@@ -46,6 +46,9 @@ struct Entry {
     health: ChannelHealth,
     /// While failing: when the next send may go through as a probe.
     next_probe_at: i64,
+    /// A send that queued nothing (a decoy) asks the worker to check the
+    /// transport, as a real message's attempt would.
+    check_wanted: bool,
 }
 
 /// The per-channel health, shared by the outbox worker (which writes it)
@@ -57,7 +60,7 @@ pub struct DeliveryHealth {
 
 impl Default for DeliveryHealth {
     fn default() -> Self {
-        let entry = Entry { health: ChannelHealth::Unknown, next_probe_at: 0 };
+        let entry = Entry { health: ChannelHealth::Unknown, next_probe_at: 0, check_wanted: false };
         Self { channels: Mutex::new([entry.clone(), entry.clone(), entry]) }
     }
 }
@@ -151,6 +154,21 @@ impl DeliveryHealth {
         })
     }
 
+    /// Asks the worker to check `channel`'s transport without a message:
+    /// for a send step that was admitted but queued nothing (a decoy), so
+    /// the channel's health changes as if a real code had been attempted
+    /// and a later answer cannot tell the two apart.
+    pub fn want_check(&self, channel: Channel) {
+        self.with(|entries| entries[index(channel)].check_wanted = true);
+    }
+
+    /// The channels whose check was asked for since the last call.
+    pub fn take_checks(&self) -> Vec<Channel> {
+        self.with(|entries| {
+            CHANNELS.iter().copied().filter(|c| std::mem::take(&mut entries[index(*c)].check_wanted)).collect()
+        })
+    }
+
     /// Every channel's health, for administrators.
     pub fn snapshot(&self) -> Vec<(Channel, ChannelHealth)> {
         self.with(|entries| CHANNELS.iter().map(|c| (*c, entries[index(*c)].health.clone())).collect())
@@ -213,6 +231,17 @@ mod tests {
         h.record_failure(Channel::Email, "connection refused", T + 2 * PROBE_SECS + 10);
         assert!(h.admit(Channel::Email, T + 3 * PROBE_SECS - 1).is_err());
         assert!(h.admit(Channel::Email, T + 3 * PROBE_SECS).is_ok());
+    }
+
+    #[test]
+    fn checks_are_asked_once_per_channel() {
+        let h = DeliveryHealth::default();
+        assert!(h.take_checks().is_empty());
+        h.want_check(Channel::Sms);
+        h.want_check(Channel::Email);
+        h.want_check(Channel::Sms);
+        assert_eq!(h.take_checks(), [Channel::Email, Channel::Sms]);
+        assert!(h.take_checks().is_empty());
     }
 
     #[test]

@@ -296,3 +296,69 @@ async fn messages_queued_across_an_outage_are_delivered_after_it_except_expired_
     assert_eq!(states, [OutboxState::Expired, OutboxState::Sent, OutboxState::Sent]);
     assert!(matches!(email_health(&t), ChannelHealth::Working { .. }));
 }
+
+#[actix_web::test]
+async fn an_unknown_users_send_checks_the_transport_as_a_real_code_would() {
+    let t = broken_mail();
+    t.user("ivy", Some("ivy@example.org"), "Old-Passw0rd-1234").await;
+    let svc = t.service().await;
+    let start = |user: &str| post("/api/v1/reset/start", json!({"user": user}));
+    let send = |flow: &str| post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}));
+    // Only a decoy has asked: the worker's pass still finds the outage.
+    let ghost = call(&svc, start("ghost")).await.1["flow"].as_str().unwrap().to_owned();
+    assert_eq!(call(&svc, send(&ghost)).await.0, StatusCode::OK);
+    assert!(t.outbox().await.is_empty());
+    deliver(&t).await;
+    assert!(matches!(email_health(&t), ChannelHealth::Failing { since: START, .. }), "{:?}", email_health(&t));
+    let ivy = call(&svc, start("ivy")).await.1["flow"].as_str().unwrap().to_owned();
+    assert_eq!(call(&svc, send(&ivy)).await.0, StatusCode::SERVICE_UNAVAILABLE);
+
+    // And a decoy's probe turn notices the recovery (with the real sink;
+    // the console transport cannot check without a message).
+    if std::env::var("PASSDESK_TEST_SMTP_HOST").is_err() {
+        return;
+    }
+    t.clock.advance(PROBE_SECS);
+    assert_eq!(call(&svc, send(&ghost)).await.0, StatusCode::OK);
+    deliver_working(&t).await;
+    assert!(matches!(email_health(&t), ChannelHealth::Working { .. }), "{:?}", email_health(&t));
+    assert_eq!(call(&svc, send(&ivy)).await.0, StatusCode::OK);
+}
+
+/// The sink's settings, trusting another CA than the one that signed it.
+fn sink_with_wrong_ca(dir: &std::path::Path) -> Option<SmtpConfig> {
+    let host = std::env::var("PASSDESK_TEST_SMTP_HOST").ok()?;
+    let port = std::env::var("PASSDESK_TEST_SMTP_PORT").ok()?.parse().ok()?;
+    let other = dir.join("other-ca.pem");
+    let cert = rcgen::generate_simple_self_signed(vec!["smtp.example.test".to_owned()]).unwrap();
+    std::fs::write(&other, cert.cert.pem()).unwrap();
+    Some(SmtpConfig {
+        host,
+        port,
+        security: SmtpSecurity::StartTls,
+        auth: None,
+        reply_to: None,
+        timeout: std::time::Duration::from_secs(10),
+        ca_file: Some(other),
+    })
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_marks_the_channel_failing_with_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(config) = sink_with_wrong_ca(dir.path()) else {
+        eprintln!("skipped: delivery_health TLS case (no PASSDESK_TEST_SMTP_*)");
+        return;
+    };
+    let t = TestApp::new();
+    t.app.store.record(START, Effects::with(vec![], vec![notice("x@example.test", None)])).await.unwrap();
+    let notifier = Arc::new(SmtpNotifier::new(&config, "helpdesk@example.test").unwrap());
+    let delivery = Delivery::new(t.app.store.clone(), notifier.clone(), t.clock.clone())
+        .with_health(t.app.flows.delivery_health());
+    delivery.deliver_due().await.unwrap();
+    let ChannelHealth::Failing { cause, .. } = email_health(&t) else { panic!("{:?}", email_health(&t)) };
+    assert!(cause.contains("ca_file"), "the administrator is told what to fix: {cause}");
+    assert_eq!(t.outbox().await[0].state, OutboxState::Pending, "kept for after the fix");
+    // The check without a message finds the same.
+    assert!(matches!(notifier.probe(Channel::Email).await, Some(Err(passdesk::notify::Error::Temporary(_)))));
+}

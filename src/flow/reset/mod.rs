@@ -335,6 +335,11 @@ impl Flows {
         if let Issued::OverBudget(counts) = self.store.issue_code(new, counted, now, effects).await? {
             return Err(self.over_budget(counts, &key, &flow.login, client).await);
         }
+        if destination.is_none() {
+            // Nothing queued for a decoy: the worker checks the transport
+            // instead, so an outage starts (or ends) as for a real code.
+            self.delivery_health.want_check(channel_for(offered.kind));
+        }
         self.outbox_signal.notify_one();
         Ok(Sent {
             resend_after: rules.resend_wait_secs,
