@@ -362,3 +362,28 @@ async fn an_untrusted_certificate_marks_the_channel_failing_with_its_cause() {
     // The check without a message finds the same.
     assert!(matches!(notifier.probe(Channel::Email).await, Some(Err(passdesk::notify::Error::Temporary(_)))));
 }
+
+#[actix_web::test]
+async fn the_registration_page_shows_the_refusal_and_keeps_the_session() {
+    use crate::reset_portal::{Jar, form, get};
+    let t = broken_mail();
+    t.user("jill", Some("jill@example.org"), "Old-Passw0rd-1234").await;
+    t.app.flows.set_policy("methods", "email,alt_email", "test", &Client::default()).await.unwrap();
+    t.app.flows.delivery_health().record_failure(Channel::Email, "connection refused", START);
+    let svc = t.service().await;
+    let mut jar = Jar::default();
+    let resp = test::call_service(&svc, get("/register", &jar)).await;
+    jar.take(&resp);
+    let csrf = jar.get("__Host-passdesk-csrf").unwrap();
+    let sign_in = [("csrf", csrf.as_str()), ("user", "jill"), ("password", "Old-Passw0rd-1234")];
+    let resp = test::call_service(&svc, form("/register/sign-in", &jar, &sign_in)).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    jar.take(&resp);
+    let fields = [("csrf", csrf.as_str()), ("kind", "alt_email"), ("value", "jill@example.net")];
+    let resp = test::call_service(&svc, form("/register/contact", &jar, &fields)).await;
+    assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let page = text(resp).await;
+    assert!(page.contains("send the code. Try another method, or try again in a few minutes."), "{page}");
+    assert!(page.contains("Hello jill test"), "still signed in, on the overview: {page}");
+    assert!(t.outbox().await.is_empty());
+}
