@@ -120,7 +120,7 @@ impl App {
                 SmtpNotifier::new(smtp, &self.config.notify.from).context("while setting up the SMTP transport")?,
             ),
         };
-        Ok(Delivery::new(self.store.clone(), notifier, self.clock.clone()))
+        Ok(Delivery::new(self.store.clone(), notifier, self.clock.clone()).with_health(self.flows.delivery_health()))
     }
 }
 

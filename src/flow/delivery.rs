@@ -3,6 +3,7 @@
 //! number of attempts. A code that expires while queued is never sent late.
 //! A transport outage never loses a message and never blocks a request.
 
+use super::delivery_health::DeliveryHealth;
 use crate::clock::Clock;
 use crate::notify::{self, Notifier};
 use crate::store::{OutboxState, Store};
@@ -21,6 +22,7 @@ pub struct Delivery {
     store: Store,
     notifier: Arc<dyn Notifier>,
     clock: Arc<dyn Clock>,
+    health: Arc<DeliveryHealth>,
 }
 
 /// Seconds to wait after the `attempt`-th failed attempt (1-based).
@@ -30,9 +32,16 @@ pub fn backoff_secs(attempt: u32) -> i64 {
 }
 
 impl Delivery {
-    /// A worker over the store with one transport.
+    /// A worker over the store with one transport, keeping its own
+    /// channel health (see [`Delivery::with_health`] to share it).
     pub fn new(store: Store, notifier: Arc<dyn Notifier>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, notifier, clock }
+        Self { store, notifier, clock, health: Arc::default() }
+    }
+
+    /// Records what each attempt teaches about its channel in `health`,
+    /// the handle the flows read (`Flows::delivery_health`).
+    pub fn with_health(self, health: Arc<DeliveryHealth>) -> Self {
+        Self { health, ..self }
     }
 
     /// One pass over the due messages; returns how many were handled.
@@ -49,7 +58,16 @@ impl Delivery {
                 continue;
             };
             let attempt = row.attempts + 1;
-            let (state, next, error) = match self.notifier.deliver(&message).await {
+            let result = self.notifier.deliver(&message).await;
+            match &result {
+                Ok(()) => self.health.record_success(message.channel, self.clock.now()),
+                Err(notify::Error::Temporary(cause)) => {
+                    self.health.record_failure(message.channel, cause, self.clock.now());
+                }
+                // One message refused (a bad address): the channel may be fine.
+                Err(notify::Error::Permanent(_)) => {}
+            }
+            let (state, next, error) = match result {
                 Ok(()) => (OutboxState::Sent, now, None),
                 Err(notify::Error::Permanent(e)) => (OutboxState::Dead, now, Some(e)),
                 Err(notify::Error::Temporary(e)) if attempt >= MAX_ATTEMPTS => (OutboxState::Dead, now, Some(e)),
@@ -60,7 +78,23 @@ impl Delivery {
             }
             self.store.settle_message(row.id, state, next, error, self.clock.now()).await?;
         }
+        self.check_channels().await;
         Ok(due.len())
+    }
+
+    /// Checks the transports that decoy sends asked about, so an outage
+    /// starts or ends for them as it would for a real code.
+    async fn check_channels(&self) {
+        for channel in self.health.take_checks() {
+            match self.notifier.probe(channel).await {
+                Some(Ok(())) => self.health.record_success(channel, self.clock.now()),
+                Some(Err(notify::Error::Temporary(cause))) => {
+                    tracing::warn!(channel = channel.as_str(), transport = self.notifier.name(), error = %cause, "transport check failed");
+                    self.health.record_failure(channel, &cause, self.clock.now());
+                }
+                Some(Err(notify::Error::Permanent(_))) | None => {}
+            }
+        }
     }
 
     /// Runs until the process ends: a pass whenever a message is queued, and

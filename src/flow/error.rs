@@ -135,6 +135,10 @@ pub enum Error {
     /// No directory server answered; nothing changed.
     #[error("the directory cannot be reached; try again in a few minutes")]
     DirectoryUnavailable,
+    /// The channel's transport (mail server, gateway) is failing: no code
+    /// was stored or queued. Carries the cause, for the log only.
+    #[error("{0}")]
+    DeliveryUnavailable(String),
     /// Our own fault; the detail goes to the log only.
     #[error("internal error: {0}")]
     Internal(String),

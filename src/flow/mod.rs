@@ -7,6 +7,7 @@ pub mod captcha;
 mod change;
 mod defence;
 pub mod delivery;
+pub mod delivery_health;
 mod error;
 pub mod expiry;
 pub mod import;
@@ -86,6 +87,7 @@ pub struct Flows {
     key: Arc<ServerKey>,
     settings: Settings,
     outbox_signal: Arc<tokio::sync::Notify>,
+    delivery_health: Arc<delivery_health::DeliveryHealth>,
     captcha_load: captcha::CaptchaLoad,
     policy_helpdesk: Arc<std::sync::RwLock<String>>,
     guards: register::PasswordGuards,
@@ -121,6 +123,7 @@ impl Flows {
             key,
             settings,
             outbox_signal: Arc::new(tokio::sync::Notify::new()),
+            delivery_health: Arc::default(),
             captcha_load: captcha::CaptchaLoad::default(),
             policy_helpdesk: Arc::default(),
             guards: register::PasswordGuards::default(),
@@ -131,6 +134,30 @@ impl Flows {
     /// Woken whenever a message is queued, so delivery does not wait for a poll.
     pub fn outbox_signal(&self) -> Arc<tokio::sync::Notify> {
         self.outbox_signal.clone()
+    }
+
+    /// Each channel's delivery health: the outbox worker writes it, the
+    /// send steps read it so nobody is promised a code that cannot go out.
+    pub fn delivery_health(&self) -> Arc<delivery_health::DeliveryHealth> {
+        self.delivery_health.clone()
+    }
+
+    /// Refuses to queue a code (or link) on a channel whose transport is
+    /// failing, changing nothing; the refusal's cause goes to the log and
+    /// the audit trail, the person reads only that it cannot be sent now.
+    /// Decoys ask too, so the answer never tells a real account apart.
+    pub(crate) async fn ensure_channel_works(
+        &self,
+        channel: crate::domain::Channel,
+        login: &str,
+        client: &Client,
+    ) -> Result<(), Error> {
+        let now = self.clock.now();
+        let Err(cause) = self.delivery_health.admit(channel, now) else { return Ok(()) };
+        let detail = format!("no code sent: {cause}");
+        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, login, detail, client);
+        self.store.record(now, crate::store::Effects::audited(vec![audit])).await?;
+        Err(Error::DeliveryUnavailable(cause))
     }
 
     /// The settings in force (the portal shows the password rules).

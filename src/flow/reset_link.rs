@@ -70,6 +70,9 @@ impl Flows {
             _ => self.phone(&rows, crate::domain::Enrolment::Mobile, account.mobile.as_deref()),
         }
         .ok_or(Error::WrongStep("the destination disappeared; try again"))?;
+        let channel =
+            if kind == MethodKind::Email { crate::domain::Channel::Email } else { crate::domain::Channel::Sms };
+        self.ensure_channel_works(channel, &account.login, client).await?;
         let token = FlowToken::generate();
         let now = self.clock.now();
         let expires_at = now + RESET_LINK_SECS;

@@ -80,6 +80,9 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, Msg) {
         Error::DirectoryUnavailable => {
             plain(S::SERVICE_UNAVAILABLE, "directory_unavailable", "error-directory-unavailable")
         }
+        Error::DeliveryUnavailable(_) => {
+            plain(S::SERVICE_UNAVAILABLE, "delivery_unavailable", "error-delivery-unavailable")
+        }
         Error::Internal(_) => plain(S::INTERNAL_SERVER_ERROR, "internal", "error-internal"),
     }
 }

@@ -31,4 +31,13 @@ pub trait Notifier: Send + Sync {
 
     /// Delivers one message.
     async fn deliver(&self, message: &Message) -> Result<(), Error>;
+
+    /// Checks the transport of `channel` without sending anything (connect,
+    /// TLS, log in), for a send step that queued nothing (a decoy): its
+    /// attempt must teach the channel's health what a real message's would.
+    /// `None` when the transport cannot check without a message.
+    async fn probe(&self, channel: crate::domain::Channel) -> Option<Result<(), Error>> {
+        let _ = channel;
+        None
+    }
 }

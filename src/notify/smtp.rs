@@ -110,6 +110,25 @@ impl Notifier for SmtpNotifier {
             }
         }
     }
+
+    async fn probe(&self, channel: Channel) -> Option<Result<(), Error>> {
+        (channel == Channel::Email).then_some(self.check_connection().await)
+    }
+}
+
+impl SmtpNotifier {
+    /// Connects, secures, greets and logs in as a delivery would, then
+    /// quits: what `Notifier::probe` answers for e-mail.
+    async fn check_connection(&self) -> Result<(), Error> {
+        match tokio::time::timeout(self.deadline, self.transport.test_connection()).await {
+            Err(_) => {
+                Err(Error::Temporary(format!("the mail server did not finish within {} s", self.deadline.as_secs())))
+            }
+            Ok(Err(e)) => Err(classify(&e)),
+            Ok(Ok(true)) => Ok(()),
+            Ok(Ok(false)) => Err(Error::Temporary("the mail server did not answer NOOP".to_owned())),
+        }
+    }
 }
 
 /// Trust the CA file alone when one is configured (a private server's

@@ -14,6 +14,7 @@ mod check;
 mod cli;
 mod defence;
 mod delivery;
+mod delivery_health;
 mod directory_contract;
 mod enumeration;
 mod expiry;

@@ -59,6 +59,7 @@ impl Flows {
                 return Err(Error::TooSoon { retry_after: wait });
             }
         }
+        self.ensure_channel_works(channel, &s.row.login, client).await?;
         if channel != Channel::Email {
             self.ensure_phone_budget_for(&s.row.login, client).await?;
         }

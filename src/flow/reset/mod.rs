@@ -270,6 +270,8 @@ impl Flows {
                 return Err(Error::TooSoon { retry_after: wait });
             }
         }
+        // Before anything is stored or spent, and for decoys alike.
+        self.ensure_channel_works(channel_for(offered.kind), &flow.login, client).await?;
         let code = OneTimeCode::generate();
         let expires_at = rules.expiry(now);
         let mut effects = Effects::default();
@@ -291,16 +293,11 @@ impl Flows {
         // resend waits and answers look exactly like a real flow's.
         let mac = match (&destination, too_soon) {
             (Some(to), Some(until)) => {
-                let channel = match offered.kind {
-                    MethodKind::MobileSms => Channel::Sms,
-                    MethodKind::MobileVoice | MethodKind::OfficeVoice => Channel::Voice,
-                    _ => Channel::Email,
-                };
                 let when = crate::clock::rfc3339(until);
                 effects.messages.push(templates::too_soon_to_reset(
                     &self.brand_for(client),
                     to,
-                    channel,
+                    channel_for(offered.kind),
                     &when,
                     expires_at,
                 ));
@@ -338,6 +335,11 @@ impl Flows {
         let counted = self.send_count(&key, destination.as_deref());
         if let Issued::OverBudget(counts) = self.store.issue_code(new, counted, now, effects).await? {
             return Err(self.over_budget(counts, &key, &flow.login, client).await);
+        }
+        if destination.is_none() {
+            // Nothing queued for a decoy: the worker checks the transport
+            // instead, so an outage starts (or ends) as for a real code.
+            self.delivery_health.want_check(channel_for(offered.kind));
         }
         self.outbox_signal.notify_one();
         Ok(Sent {
@@ -440,6 +442,15 @@ impl Flows {
     fn decoys(&self, login: &Login, policy: &ResetPolicy) -> Vec<OfferedMethod> {
         let domain = &self.settings.decoy_mail_domain;
         decoy_methods(&self.key, login, domain, &policy.methods, policy.methods_required)
+    }
+}
+
+/// The channel a code for this method travels by.
+fn channel_for(kind: MethodKind) -> Channel {
+    match kind {
+        MethodKind::MobileSms => Channel::Sms,
+        MethodKind::MobileVoice | MethodKind::OfficeVoice => Channel::Voice,
+        _ => Channel::Email,
     }
 }
 

@@ -176,11 +176,17 @@ pub(super) async fn reset_link_post(
 ) -> Result<HttpResponse, ApiError> {
     let name = authorise(&state, &req, &rid).await?;
     let client = admin_client(&req, &rid);
-    let sent = state
-        .flows
-        .send_reset_link(&login, &body.via, &format!("token:{name}"), &client)
-        .await
-        .map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    let sent = state.flows.send_reset_link(&login, &body.via, &format!("token:{name}"), &client).await.map_err(
+        |e| match e {
+            // An administrator is told the exact cause, to fix or escalate it.
+            crate::flow::Error::DeliveryUnavailable(cause) => {
+                tracing::warn!(request_id = %rid.0, %cause, "reset link not sent");
+                let message = format!("Nothing was sent: {cause}. Try the other channel, or again once it works.");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "delivery_unavailable", message, &rid.0)
+            }
+            e => ApiError::from_flow(e, &rid.0),
+        },
+    )?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "sent_to": sent.to,
         "expires_at": crate::clock::rfc3339(sent.expires_at),

@@ -60,7 +60,8 @@ fn register_paths() -> Value {
         "/api/v1/register/{session}/contact": {
             "post": register_step("Send a code to a new alternate e-mail (kind alt_email), mobile (text) or office phone (call); saved once the code is verified",
                 Some("ContactRequest"), &[("400", "Malformed address or number, or unknown kind (invalid_input)"),
-                ("429", "Asked again too soon (too_soon), message budget spent (blocked, phone_budget_spent)")]),
+                ("429", "Asked again too soon (too_soon), message budget spent (blocked, phone_budget_spent)"),
+                ("503", "Directory unreachable, or the channel (mail server, text gateway) is failing (delivery_unavailable); nothing changed")]),
             "delete": register_step("Cancel the registration waiting for its code", None, &[])
         },
         "/api/v1/register/{session}/contact/verify": {
@@ -118,7 +119,8 @@ fn register_paths() -> Value {
             "responses": { "200": { "description": "{sent_to (masked), expires_at}" },
                            "400": error_response("Unknown channel, no such destination, or the user cannot use self-service (invalid_input)"),
                            "401": error_response("No valid admin token"),
-                           "404": error_response("No directory has this user (user_not_found)") } }},
+                           "404": error_response("No directory has this user (user_not_found)"),
+                           "503": error_response("The channel is failing (delivery_unavailable, with the cause); nothing was sent") } }},
         "/api/v1/register/{session}/skip": { "post": register_step("Skip the registration interrupt for this session", None, &[]) },
         "/api/v1/register/{session}/reconfirm": { "post": register_step("Confirm the registered data is still current", None, &[]) }
     })
@@ -197,7 +199,8 @@ fn base_document() -> Value {
                     "400": error_response("Unknown method, malformed body, confirm missing (invalid_input) or not the number on file (number_mismatch)"),
                     "409": error_response("Nothing is sent for an authenticator, or the method is already verified"),
                     "404": error_response("No such flow"), "410": error_response("Flow expired"),
-                    "429": error_response("Asked again too soon (see Retry-After)")
+                    "429": error_response("Asked again too soon (see Retry-After)"),
+                    "503": error_response("The method's channel (mail server, text gateway) is failing: nothing was sent or changed; choose another method or try again in a few minutes (delivery_unavailable)")
                 }
             }},
             "/api/v1/reset/{flow}/verify": { "post": {

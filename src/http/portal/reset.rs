@@ -197,6 +197,7 @@ async fn recoverable(
         | Error::NoCodeSent
         | Error::NumberMismatch
         | Error::PhoneBudgetSpent
+        | Error::DeliveryUnavailable(_)
         | Error::AnswersWrong
         | Error::AuthenticatorWrong
         | Error::PasskeyRefused(_)
