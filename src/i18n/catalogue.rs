@@ -8,19 +8,21 @@ use fluent_bundle::{FluentArgs, FluentResource};
 use std::sync::LazyLock;
 
 /// The catalogue files of one language, in the order they are loaded.
-pub(super) fn sources(lang: Lang) -> [(&'static str, &'static str); 4] {
+pub(super) fn sources(lang: Lang) -> [(&'static str, &'static str); 5] {
     match lang {
         Lang::En => [
             ("en/pages.ftl", include_str!("../../web/locales/en/pages.ftl")),
             ("en/messages.ftl", include_str!("../../web/locales/en/messages.ftl")),
             ("en/errors.ftl", include_str!("../../web/locales/en/errors.ftl")),
             ("en/questions.ftl", include_str!("../../web/locales/en/questions.ftl")),
+            ("en/register.ftl", include_str!("../../web/locales/en/register.ftl")),
         ],
         Lang::Nl => [
             ("nl/pages.ftl", include_str!("../../web/locales/nl/pages.ftl")),
             ("nl/messages.ftl", include_str!("../../web/locales/nl/messages.ftl")),
             ("nl/errors.ftl", include_str!("../../web/locales/nl/errors.ftl")),
             ("nl/questions.ftl", include_str!("../../web/locales/nl/questions.ftl")),
+            ("nl/register.ftl", include_str!("../../web/locales/nl/register.ftl")),
         ],
     }
 }
