@@ -45,9 +45,7 @@ impl EffectivePolicy {
     /// The rules as sentences for the page and the API, in no language
     /// yet: each face shows them in its own.
     pub fn sentences(&self) -> Vec<Msg> {
-        let mut out = vec![
-            Msg::new("rule-length").arg("min", self.rules.min_length).arg("max", self.rules.max_length),
-        ];
+        let mut out = vec![Msg::new("rule-length").arg("min", self.rules.min_length).arg("max", self.rules.max_length)];
         out.push(Msg::new(if self.complexity { "rule-complex" } else { "rule-any-characters" }));
         out.push(Msg::new("rule-not-common"));
         if !self.rules.organisation_words.is_empty() {
@@ -96,14 +94,14 @@ impl Flows {
 }
 
 /// What the live strength meter shows while the person types.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PasswordReport {
     /// No rule is missed (the directory may still refuse, e.g. history).
     pub acceptable: bool,
     /// zxcvbn's score, 0 to 4.
     pub score: u8,
-    /// Every unmet rule, as sentences.
-    pub problems: Vec<String>,
+    /// Every unmet rule, as sentences in no language yet.
+    pub problems: Vec<Msg>,
 }
 
 impl Flows {
@@ -153,7 +151,7 @@ impl Flows {
         if self.check_breached(&normal).is_err() {
             assessment.problems.push(PasswordProblem::Breached);
         }
-        let problems: Vec<String> = assessment.problems.iter().map(ToString::to_string).collect();
+        let problems: Vec<Msg> = assessment.problems.iter().map(PasswordProblem::msg).collect();
         Ok(PasswordReport { acceptable: problems.is_empty(), score: assessment.score, problems })
     }
 }

@@ -208,7 +208,7 @@ impl ResponseError for PageError {
 }
 
 fn site_of(req: &HttpRequest) -> Site {
-    req.app_data::<web::Data<AppState>>().map(|s| s.site.clone()).unwrap_or_else(|| Site {
+    req.app_data::<web::Data<AppState>>().map(|s| super::i18n::site(s, req)).unwrap_or_else(|| Site {
         name: "passdesk".into(),
         helpdesk: None,
         policy_helpdesk: Default::default(),
@@ -221,16 +221,13 @@ fn site_of(req: &HttpRequest) -> Site {
 /// Malformed or oversize form bodies.
 pub fn form_error(err: UrlencodedError, req: &HttpRequest) -> actix_web::Error {
     let rid = request_id(req).0;
+    let site = site_of(req);
     let (status, message) = match &err {
-        UrlencodedError::Overflow { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.".to_owned()),
-        UrlencodedError::ContentType => {
-            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send the form as application/x-www-form-urlencoded.".to_owned())
-        }
-        other => {
-            (StatusCode::BAD_REQUEST, format!("The form could not be read: {other}. Reload the page and try again."))
-        }
+        UrlencodedError::Overflow { .. } => (StatusCode::PAYLOAD_TOO_LARGE, site.t("error-form-too-large")),
+        UrlencodedError::ContentType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, site.t("error-form-type")),
+        other => (StatusCode::BAD_REQUEST, site.t1("error-form-unreadable", "why", other.to_string())),
     };
-    PageError::new(status, message, &rid, &site_of(req)).into()
+    PageError::new(status, message, &rid, &site).into()
 }
 
 /// Malformed or oversize JSON bodies.
@@ -276,7 +273,8 @@ pub async fn api_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 
 /// Unknown page.
 pub async fn page_not_found(req: HttpRequest) -> Result<HttpResponse, PageError> {
-    Err(PageError::new(StatusCode::NOT_FOUND, "There is no page at this address.", &request_id(&req).0, &site_of(&req)))
+    let site = site_of(&req);
+    Err(PageError::new(StatusCode::NOT_FOUND, site.t("error-not-found-page"), &request_id(&req).0, &site))
 }
 
 /// Plain-text body for the rare responses that are not pages or JSON.

@@ -46,9 +46,12 @@ pub async fn rate_limit(
     let mut response = if req.path().starts_with("/api/") {
         ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message, &rid).error_response()
     } else {
-        let site = req.app_data::<web::Data<AppState>>().map(|s| s.site.clone());
+        let site = req.app_data::<web::Data<AppState>>().map(|s| super::i18n::site(s, req.request()));
         match site {
-            Some(site) => PageError::new(StatusCode::TOO_MANY_REQUESTS, message, &rid, &site).error_response(),
+            Some(site) => {
+                let message = site.t("error-rate-limited");
+                PageError::new(StatusCode::TOO_MANY_REQUESTS, message, &rid, &site).error_response()
+            }
             None => actix_web::HttpResponse::TooManyRequests().finish(),
         }
     };

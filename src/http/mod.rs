@@ -22,7 +22,7 @@ pub use limit::{Limiter, limiter, rate_limit};
 pub use middleware::{RequestId, request_context, security_headers};
 
 use crate::flow::Flows;
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{Arg, Lang, Msg};
 use actix_web::web;
 use std::sync::Arc;
 
@@ -60,6 +60,21 @@ impl Site {
     /// The sentence for `key` in this page's language (templates call it).
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
+    }
+
+    /// The sentence for `key` with one argument (templates call it).
+    pub fn t1(&self, key: &str, name: &str, value: impl Into<Arg>) -> String {
+        self.lang.t_args(key, &[(name, value.into())])
+    }
+
+    /// The sentence for `key` with two arguments (templates call it).
+    pub fn t2(&self, key: &str, a: &str, a_value: impl Into<Arg>, b: &str, b_value: impl Into<Arg>) -> String {
+        self.lang.t_args(key, &[(a, a_value.into()), (b, b_value.into())])
+    }
+
+    /// A security question in this page's language.
+    pub fn question(&self, id: &str, text: &str) -> String {
+        self.lang.question(id, text)
     }
 
     /// A localisable sentence in this page's language.

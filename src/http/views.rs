@@ -43,9 +43,9 @@ pub struct IdentifyPage<'a> {
     /// Where the form posts (`/reset` or `/unlock`).
     pub action: &'a str,
     /// Page heading.
-    pub heading: &'a str,
+    pub heading: String,
     /// The sentence under the heading.
-    pub intro: &'a str,
+    pub intro: String,
     /// The proof-of-work challenge and its difficulty, when the captcha is on.
     pub captcha: Option<(String, u8)>,
 }
@@ -144,16 +144,16 @@ pub struct MethodView {
 
 impl MethodView {
     /// The view of each offered method.
-    pub fn list(methods: &[OfferedMethod], proven: &[String], questions: &[Question]) -> Vec<Self> {
+    pub fn list(site: &Site, methods: &[OfferedMethod], proven: &[String], questions: &[Question]) -> Vec<Self> {
         methods
             .iter()
             .map(|m| {
                 let (title, style) = match m.kind.style() {
-                    ProofStyle::SentCode => (format!("E-mail a code to {}", m.hint), "code"),
-                    ProofStyle::PhoneCode => (format!("{} ({})", m.kind.label(), m.hint), "phone"),
-                    ProofStyle::Answers => (m.kind.label().to_owned(), "questions"),
-                    ProofStyle::DeviceCode => (m.kind.label().to_owned(), "app"),
-                    ProofStyle::Passkey => ("Use a passkey".to_owned(), "passkey"),
+                    ProofStyle::SentCode => (site.t1("verify-email-title", "hint", &m.hint), "code"),
+                    ProofStyle::PhoneCode => (format!("{} ({})", site.t(m.kind.label_key()), m.hint), "phone"),
+                    ProofStyle::Answers => (site.t(m.kind.label_key()), "questions"),
+                    ProofStyle::DeviceCode => (site.t(m.kind.label_key()), "app"),
+                    ProofStyle::Passkey => (site.t("verify-passkey-title"), "passkey"),
                 };
                 let questions = if style == "questions" { questions.to_vec() } else { Vec::new() };
                 Self { id: m.id.clone(), hint: m.hint.clone(), proven: proven.contains(&m.id), title, style, questions }

@@ -100,6 +100,18 @@ impl From<String> for Arg {
     }
 }
 
+impl From<&&str> for Arg {
+    fn from(s: &&str) -> Self {
+        Arg::Text((*s).to_owned())
+    }
+}
+
+impl From<&&String> for Arg {
+    fn from(s: &&String) -> Self {
+        Arg::Text((*s).clone())
+    }
+}
+
 impl From<&String> for Arg {
     fn from(s: &String) -> Self {
         Arg::Text(s.clone())
@@ -116,6 +128,17 @@ macro_rules! number_arg {
     )*};
 }
 number_arg!(i64, i32, u8, u16, u32, u64, usize);
+
+macro_rules! number_ref_arg {
+    ($($t:ty),*) => {$(
+        impl From<&$t> for Arg {
+            fn from(n: &$t) -> Self {
+                Arg::from(*n)
+            }
+        }
+    )*};
+}
+number_ref_arg!(i64, i32, u8, u16, u32, u64, usize);
 
 impl From<Msg> for Arg {
     fn from(m: Msg) -> Self {

@@ -81,7 +81,7 @@ fn keys_used() -> BTreeMap<String, String> {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            for marker in [".t(\"", ".t_args(\"", "Msg::new(\""] {
+            for marker in [".t(\"", ".t1(\"", ".t2(\"", ".t_args(\"", "Msg::new(\""] {
                 for (at, _) in text.match_indices(marker) {
                     let rest = &text[at + marker.len()..];
                     let key: String = rest

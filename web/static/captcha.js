@@ -66,7 +66,7 @@
         if (leadingZeros(sha256First32(challenge + ":" + n)) >= difficulty) {
           field.value = String(n);
           solved = true;
-          if (status) { status.textContent = "Check complete."; }
+          if (status) { status.textContent = form.getAttribute("data-captcha-done"); }
           if (submitWhenSolved) { form.submit(); }
           return;
         }

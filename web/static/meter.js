@@ -11,13 +11,16 @@
   var meter = document.getElementById("strength");
   var label = document.getElementById("strength-label");
   var unmet = document.getElementById("unmet");
-  var words = ["very weak", "weak", "fair", "strong", "very strong"];
+  var words = form.getAttribute("data-levels").split("|");
+  var strength = form.getAttribute("data-strength");
+  var meets = form.getAttribute("data-meets");
+  var empty = form.getAttribute("data-empty");
   var timer = null, asked = 0;
   document.getElementById("meter").hidden = false;
 
   function show(report) {
     meter.value = report.score;
-    label.textContent = "Strength: " + words[report.score] + (report.acceptable ? " (meets every rule)" : "");
+    label.textContent = strength + " " + words[report.score] + (report.acceptable ? " " + meets : "");
     while (unmet.firstChild) { unmet.removeChild(unmet.firstChild); }
     report.problems.forEach(function (p) {
       var li = document.createElement("li");
@@ -40,7 +43,7 @@
 
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    if (input.value === "") { label.textContent = "Strength: type a password"; meter.value = 0; return; }
+    if (input.value === "") { label.textContent = empty; meter.value = 0; return; }
     timer = setTimeout(ask, 250);
   });
 })();

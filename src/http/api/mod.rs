@@ -55,10 +55,14 @@ fn client(req: &actix_web::HttpRequest, rid: &crate::http::middleware::RequestId
 }
 
 /// The JSON of a strength report, shared by the API and the portal's meter.
-pub(crate) fn password_report_json(report: &crate::flow::policy::PasswordReport) -> actix_web::HttpResponse {
+pub(crate) fn password_report_json(
+    report: &crate::flow::policy::PasswordReport,
+    lang: crate::i18n::Lang,
+) -> actix_web::HttpResponse {
+    let problems: Vec<String> = report.problems.iter().map(|m| lang.msg(m)).collect();
     actix_web::HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(serde_json::json!({
         "acceptable": report.acceptable,
         "score": report.score,
-        "problems": report.problems,
+        "problems": problems,
     }))
 }

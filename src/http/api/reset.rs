@@ -1,13 +1,13 @@
 //! `/api/v1/reset/…`: the reset flow for programs, the same flow code as
 //! the portal.
 
-use crate::i18n::Lang;
 use crate::domain::OfferedMethod;
 use crate::flow::reset::Proof;
 use crate::flow::{Error as FlowError, FlowKind};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::middleware::RequestId;
+use crate::i18n::Lang;
 use crate::i18n::Msg;
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::SecretString;
@@ -267,7 +267,7 @@ pub(super) async fn password_check_post(
         .password_check(&body.flow, body.password.expose_secret())
         .await
         .map_err(|e| ApiError::from_flow(e, &rid.0))?;
-    Ok(super::password_report_json(&report))
+    Ok(super::password_report_json(&report, Lang::En))
 }
 
 #[derive(Deserialize)]

@@ -1,12 +1,12 @@
 //! Change a known password: user ID, current and new password, one step.
 
-use super::{client, forged, page, see_other};
+use super::{client, forged, page, see_other, site};
 use crate::flow::Error;
-use crate::http::AppState;
 use crate::http::csrf::{self, secure_cookie};
 use crate::http::error::{PageError, describe};
 use crate::http::middleware::RequestId;
 use crate::http::views::{ChangePage, MessagePage, render};
+use crate::http::{AppState, Site};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::SecretString;
@@ -19,14 +19,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/change/done", web::get().to(done_get));
 }
 
-fn change_page<'a>(state: &'a AppState, csrf: &'a str, user: &'a str, error: Option<&'a str>) -> ChangePage<'a> {
+fn change_page<'a>(
+    site: &'a Site,
+    state: &AppState,
+    csrf: &'a str,
+    user: &'a str,
+    error: Option<&'a str>,
+) -> ChangePage<'a> {
     let policy = &state.flows.settings().password;
-    ChangePage { site: &state.site, csrf, user, min_length: policy.min_length, max_length: policy.max_length, error }
+    ChangePage { site, csrf, user, min_length: policy.min_length, max_length: policy.max_length, error }
 }
 
 async fn change_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let (csrf, cookie) = csrf::token(&req);
-    page(StatusCode::OK, &change_page(&state, &csrf, "", None), cookie)
+    page(StatusCode::OK, &change_page(&site(&state, &req), &state, &csrf, "", None), cookie)
 }
 
 #[derive(Deserialize)]
@@ -47,8 +53,12 @@ async fn change_post(
     csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
     let form = form.into_inner();
     if form.new_password != form.confirm {
-        let message = "The two new passwords are not the same. Type them again.";
-        return Ok(render(StatusCode::BAD_REQUEST, &change_page(&state, &form.csrf, &form.user, Some(message))));
+        let site = site(&state, &req);
+        let message = site.t("password-mismatch");
+        return Ok(render(
+            StatusCode::BAD_REQUEST,
+            &change_page(&site, &state, &form.csrf, &form.user, Some(&message)),
+        ));
     }
     let (old, new) = (SecretString::from(form.old_password), SecretString::from(form.new_password));
     let who = client(&req, &rid);
@@ -64,18 +74,19 @@ async fn change_post(
             Ok(None) | Err(_) => Ok(see_other("/change/done")),
         },
         Err(e @ (Error::DirectoryUnavailable | Error::Internal(_))) => {
-            Err(PageError::from_flow(e, &rid.0, &state.site))
+            Err(PageError::from_flow(e, &rid.0, &site(&state, &req)))
         }
         Err(e) => {
             let (status, _, message) = describe(&e);
-            let message = state.site.msg(&message);
+            let message = site(&state, &req).msg(&message);
             tracing::info!(request_id = %rid.0, error = %e, "password change refused");
-            Ok(render(status, &change_page(&state, &form.csrf, &form.user, Some(&message))))
+            Ok(render(status, &change_page(&site(&state, &req), &state, &form.csrf, &form.user, Some(&message))))
         }
     }
 }
 
-async fn done_get(state: web::Data<AppState>) -> HttpResponse {
-    let text = "Your password has been changed. Use the new one from now on; we have sent a confirmation to your e-mail address.";
-    render(StatusCode::OK, &MessagePage { site: &state.site, heading: "Password changed", text })
+async fn done_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let site = site(&state, &req);
+    let (heading, text) = (site.t("change-done-heading"), site.t("change-done-text"));
+    render(StatusCode::OK, &MessagePage { site: &site, heading: &heading, text: &text })
 }

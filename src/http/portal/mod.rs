@@ -8,10 +8,10 @@ mod reset;
 mod reset_link;
 mod unlock;
 
-use super::AppState;
 use super::error::PageError;
 use super::middleware::RequestId;
 use super::views::{IdentifyPage, render};
+use super::{AppState, Site};
 use crate::flow::{Client, FlowKind};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
@@ -36,29 +36,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The identify page for a reset or an unlock.
 /// The identify form with a fresh proof-of-work challenge for `req`'s address.
 fn identify_page<'a>(
-    state: &'a AppState,
+    site: &'a Site,
+    state: &AppState,
     req: &HttpRequest,
     kind: FlowKind,
     csrf: &'a str,
     user: &'a str,
     error: Option<&'a str>,
 ) -> IdentifyPage<'a> {
-    let site = &state.site;
     let who = Client { ip: req.peer_addr().map(|a| a.ip().to_string()), request_id: None, lang: None };
     let captcha = state.flows.captcha(&who).map(|c| (c.text, c.difficulty));
     let (action, heading, intro) = match kind {
-        FlowKind::Reset => (
-            "/reset",
-            "Reset your password",
-            "Type your user ID or e-mail address. We will then ask you to prove that the account is yours.",
-        ),
-        FlowKind::Unlock => (
-            "/unlock",
-            "Unlock your account",
-            "Locked out after too many wrong passwords? Type your user ID; once you prove the account is yours, it is unlocked and your password stays the same.",
-        ),
+        FlowKind::Reset => ("/reset", site.t("identify-reset-heading"), site.t("identify-reset-intro")),
+        FlowKind::Unlock => ("/unlock", site.t("identify-unlock-heading"), site.t("identify-unlock-intro")),
     };
     IdentifyPage { site, csrf, user, error, action, heading, intro, captcha }
+}
+
+/// The site in the language this request asked for.
+pub(super) fn site(state: &AppState, req: &HttpRequest) -> Site {
+    super::i18n::site(state, req)
 }
 
 pub(super) fn client(req: &HttpRequest, rid: &RequestId) -> Client {

@@ -2,7 +2,7 @@
 //! new password. The flow token travels in a `__Host-` cookie and never
 //! appears in a URL.
 
-use super::{FLOW_COOKIE, client, flow_token, forged, identify_page, page, see_other};
+use super::{FLOW_COOKIE, client, flow_token, forged, identify_page, page, see_other, site};
 use crate::flow::reset::Proof;
 use crate::flow::{Error, FlowKind};
 use crate::http::AppState;
@@ -31,13 +31,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// `GET /`
-pub async fn index_get(state: web::Data<AppState>) -> HttpResponse {
-    render(StatusCode::OK, &IndexPage { site: &state.site })
+pub async fn index_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    render(StatusCode::OK, &IndexPage { site: &site(&state, &req) })
 }
 
 async fn reset_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let (csrf, cookie) = csrf::token(&req);
-    page(StatusCode::OK, &identify_page(&state, &req, FlowKind::Reset, &csrf, "", None), cookie)
+    page(StatusCode::OK, &identify_page(&site(&state, &req), &state, &req, FlowKind::Reset, &csrf, "", None), cookie)
 }
 
 /// The identify form, shared by reset and unlock.
@@ -70,10 +70,11 @@ pub(super) async fn start(
         }
         Err(e @ (Error::InvalidInput { .. } | Error::Captcha(_) | Error::CaptchaUsed)) => {
             let (status, _, message) = describe(&e);
-            let message = state.site.msg(&message);
-            Ok(render(status, &identify_page(state, req, kind, &form.csrf, &form.user, Some(&message))))
+            let site = site(state, req);
+            let message = site.msg(&message);
+            Ok(render(status, &identify_page(&site, state, req, kind, &form.csrf, &form.user, Some(&message))))
         }
-        Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
+        Err(e) => Err(PageError::from_flow(e, &rid.0, &site(&state, &req))),
     }
 }
 
@@ -105,12 +106,14 @@ async fn verify_get(
     rid: RequestId,
     query: web::Query<VerifyQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let notice = query.sent.as_deref().map(|sent| match sent {
-        "mobile_sms" => "We sent a text message with a code. It can take a minute to arrive.",
-        "mobile_voice" | "office_voice" => "We are calling you now; the call reads out your code.",
-        _ => "We sent a code. It can take a minute to arrive; check your junk folder too.",
+    let notice = query.sent.as_deref().map(|sent| {
+        site(&state, &req).t(match sent {
+            "mobile_sms" => "verify-sent-sms",
+            "mobile_voice" | "office_voice" => "verify-sent-voice",
+            _ => "verify-sent-email",
+        })
     });
-    verify_page(&state, &req, &rid, StatusCode::OK, notice, None).await
+    verify_page(&state, &req, &rid, StatusCode::OK, notice.as_deref(), None).await
 }
 
 async fn verify_page(
@@ -121,16 +124,19 @@ async fn verify_page(
     notice: Option<&str>,
     error: Option<&str>,
 ) -> Result<HttpResponse, PageError> {
-    let view =
-        state.flows.reset_view(&flow_token(req)).await.map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
+    let view = state
+        .flows
+        .reset_view(&flow_token(req))
+        .await
+        .map_err(|e| PageError::from_flow(e, &rid.0, &site(&state, &req)))?;
     if view.ready_for_password {
         return Ok(see_other(after_proofs(view.kind)));
     }
     let (csrf, cookie) = csrf::token(req);
     let html = VerifyPage {
-        site: &state.site,
+        site: &site(&state, &req),
         csrf: &csrf,
-        methods: MethodView::list(&view.methods, &view.proven, &view.questions),
+        methods: MethodView::list(&site(state, req), &view.methods, &view.proven, &view.questions),
         required: view.required,
         passed: view.proven.len(),
         notice,
@@ -160,7 +166,7 @@ async fn send_post(
         Ok(sent) if sent.passkey.is_some() => {
             let (csrf, cookie) = csrf::token(&req);
             let tpl = PasskeyPage {
-                site: &state.site,
+                site: &site(&state, &req),
                 csrf: &csrf,
                 ceremony: "get",
                 options: sent.passkey.map(|o| o.to_string()).unwrap_or_default(),
@@ -205,11 +211,11 @@ async fn recoverable(
         | Error::InvalidInput { .. }
         | Error::UnknownMethod => {
             let (status, _, message) = describe(&e);
-            let message = state.site.msg(&message);
+            let message = site(&state, &req).msg(&message);
             tracing::info!(request_id = %rid.0, error = %e, "request refused");
             verify_page(state, req, rid, status, None, Some(&message)).await
         }
-        other => Err(PageError::from_flow(other, &rid.0, &state.site)),
+        other => Err(PageError::from_flow(other, &rid.0, &site(&state, &req))),
     }
 }
 
@@ -261,20 +267,26 @@ async fn password_page(
     status: StatusCode,
     error: Option<&str>,
 ) -> Result<HttpResponse, PageError> {
-    let view =
-        state.flows.reset_view(&flow_token(req)).await.map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
+    let view = state
+        .flows
+        .reset_view(&flow_token(req))
+        .await
+        .map_err(|e| PageError::from_flow(e, &rid.0, &site(&state, &req)))?;
     if !view.ready_for_password || view.kind != FlowKind::Reset {
         return Ok(see_other("/reset/verify"));
     }
-    let policy =
-        state.flows.reset_policy(&flow_token(req)).await.map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
+    let policy = state
+        .flows
+        .reset_policy(&flow_token(req))
+        .await
+        .map_err(|e| PageError::from_flow(e, &rid.0, &site(&state, &req)))?;
     let (csrf, cookie) = csrf::token(req);
     let html = PasswordPage {
-        site: &state.site,
+        site: &site(&state, &req),
         csrf: &csrf,
         min_length: policy.rules.min_length,
         max_length: policy.rules.max_length,
-        rules: policy.sentences().iter().map(|m| state.site.msg(m)).collect(),
+        rules: policy.sentences().iter().map(|m| site(&state, &req).msg(m)).collect(),
         source: &policy.source,
         too_young_until: policy.too_young_until.map(crate::clock::rfc3339),
         error,
@@ -298,14 +310,8 @@ async fn password_post(
     csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
     let form = form.into_inner();
     if form.new_password != form.confirm {
-        return password_page(
-            &state,
-            &req,
-            &rid,
-            StatusCode::BAD_REQUEST,
-            Some("The two passwords are not the same. Type them again."),
-        )
-        .await;
+        let mismatch = site(&state, &req).t("password-mismatch");
+        return password_page(&state, &req, &rid, StatusCode::BAD_REQUEST, Some(&mismatch)).await;
     }
     let new = SecretString::from(form.new_password);
     match state.flows.reset_password(&flow_token(&req), &new, &client(&req, &rid)).await {
@@ -318,10 +324,10 @@ async fn password_post(
         }
         Err(e @ (Error::PasswordRejected(_) | Error::DirectoryPolicy(_))) => {
             let (status, _, message) = describe(&e);
-            let message = state.site.msg(&message);
+            let message = site(&state, &req).msg(&message);
             password_page(&state, &req, &rid, status, Some(&message)).await
         }
-        Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
+        Err(e) => Err(PageError::from_flow(e, &rid.0, &site(&state, &req))),
     }
 }
 
@@ -350,9 +356,9 @@ async fn password_check_post(
         .password_check(&flow_token(&req), &body.password)
         .await
         .map_err(|e| ApiError::from_flow(e, &rid.0))?;
-    Ok(crate::http::api::password_report_json(&report))
+    Ok(crate::http::api::password_report_json(&report, crate::http::i18n::lang(&req)))
 }
 
-async fn done_get(state: web::Data<AppState>) -> HttpResponse {
-    render(StatusCode::OK, &DonePage { site: &state.site })
+async fn done_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    render(StatusCode::OK, &DonePage { site: &site(&state, &req) })
 }

@@ -2,7 +2,7 @@
 //! reset (the verify page is shared), then confirm.
 
 use super::reset::{IdentifyForm, start};
-use super::{FLOW_COOKIE, client, flow_token, forged, identify_page, page, see_other};
+use super::{FLOW_COOKIE, client, flow_token, forged, identify_page, page, see_other, site};
 use crate::flow::FlowKind;
 use crate::http::AppState;
 use crate::http::csrf::{self, secure_cookie};
@@ -24,7 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn unlock_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let (csrf, cookie) = csrf::token(&req);
-    page(StatusCode::OK, &identify_page(&state, &req, FlowKind::Unlock, &csrf, "", None), cookie)
+    page(StatusCode::OK, &identify_page(&site(&state, &req), &state, &req, FlowKind::Unlock, &csrf, "", None), cookie)
 }
 
 async fn unlock_post(
@@ -37,13 +37,16 @@ async fn unlock_post(
 }
 
 async fn confirm_get(state: web::Data<AppState>, req: HttpRequest, rid: RequestId) -> Result<HttpResponse, PageError> {
-    let view =
-        state.flows.reset_view(&flow_token(&req)).await.map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
+    let view = state
+        .flows
+        .reset_view(&flow_token(&req))
+        .await
+        .map_err(|e| PageError::from_flow(e, &rid.0, &site(&state, &req)))?;
     if !view.ready_for_password {
         return Ok(see_other("/reset/verify"));
     }
     let (csrf, cookie) = csrf::token(&req);
-    Ok(page(StatusCode::OK, &UnlockConfirmPage { site: &state.site, csrf: &csrf }, cookie))
+    Ok(page(StatusCode::OK, &UnlockConfirmPage { site: &site(&state, &req), csrf: &csrf }, cookie))
 }
 
 #[derive(Deserialize)]
@@ -62,7 +65,7 @@ async fn confirm_post(
         .flows
         .unlock(&flow_token(&req), &client(&req, &rid))
         .await
-        .map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
+        .map_err(|e| PageError::from_flow(e, &rid.0, &site(&state, &req)))?;
     let mut res = see_other("/unlock/done");
     let mut gone = secure_cookie(FLOW_COOKIE, String::new());
     gone.make_removal();
@@ -70,7 +73,8 @@ async fn confirm_post(
     Ok(res)
 }
 
-async fn done_get(state: web::Data<AppState>) -> HttpResponse {
-    let text = "Your account is unlocked. Sign in with your usual password.";
-    render(StatusCode::OK, &MessagePage { site: &state.site, heading: "Account unlocked", text })
+async fn done_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let site = site(&state, &req);
+    let (heading, text) = (site.t("unlock-done-heading"), site.t("unlock-done-text"));
+    render(StatusCode::OK, &MessagePage { site: &site, heading: &heading, text: &text })
 }

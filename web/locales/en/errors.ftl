@@ -47,7 +47,7 @@ error-form-too-large = The form is too large.
 error-form-type = Send the form as application/x-www-form-urlencoded.
 error-form-unreadable = The form could not be read: { $why }. Reload the page and try again.
 error-csrf = This form has expired or did not come from this site. Reload the page and try again.
-error-rate-limited = Too many requests from your network. Wait a minute and try again.
+error-rate-limited = Too many requests from your address. Wait a minute and try again.
 
 # What is wrong with something a person typed. These follow a field name or
 # "Choose another password:", so they start in lower case.

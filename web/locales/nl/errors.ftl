@@ -47,7 +47,7 @@ error-form-too-large = Het formulier is te groot.
 error-form-type = Verstuur het formulier als application/x-www-form-urlencoded.
 error-form-unreadable = Het formulier kon niet worden gelezen: { $why }. Laad de pagina opnieuw en probeer het nog eens.
 error-csrf = Dit formulier is verlopen of komt niet van deze site. Laad de pagina opnieuw en probeer het nog eens.
-error-rate-limited = Te veel verzoeken vanaf uw netwerk. Wacht een minuut en probeer het opnieuw.
+error-rate-limited = Te veel verzoeken vanaf uw adres. Wacht een minuut en probeer het opnieuw.
 
 # Wat er mis is met iets wat iemand typte. Deze volgen op een veldnaam of op
 # "Kies een ander wachtwoord:", dus ze beginnen met een kleine letter.
