@@ -5,12 +5,16 @@
 //! global: `crate::app` hands each part its own section.
 
 mod directories;
+mod gateway;
 pub(crate) mod load;
 pub mod raw;
 mod smtp;
 mod sync;
 mod validate;
 
+pub use gateway::{
+    BodyFormat, GatewayConfig, GatewayPreset, TemplateMethod, TemplateRequest, fill, placeholders_known,
+};
 pub use load::{load, load_str};
 pub use smtp::{SmtpAuth, SmtpConfig, SmtpSecurity};
 
@@ -215,6 +219,11 @@ pub struct NotifyConfig {
     /// E-mail addresses of the administrators who receive security alerts
     /// ("this wasn't me" reports, an administrator's own reset).
     pub admin_alerts: Vec<String>,
+    /// `[notify.sms]`: gateway for text messages; `None` = they go to
+    /// `transport` like every other message.
+    pub sms: Option<GatewayConfig>,
+    /// `[notify.voice]`: gateway for voice calls; `None` = as `sms`.
+    pub voice: Option<GatewayConfig>,
 }
 
 /// `[organisation]`
