@@ -94,7 +94,11 @@ pub async fn gateway(notifier: &GatewayNotifier) -> Probe {
     };
     match outcome {
         Ok(detail) => Probe::pass(&name, detail),
-        Err((detail, fix)) => Probe::fail(&name, detail, fix),
+        Err((detail, fix)) => {
+            // The line already names the route.
+            let detail = detail.strip_prefix(&format!("{name} ")).map_or(detail.clone(), str::to_owned);
+            Probe::fail(&name, detail, fix)
+        }
     }
 }
 

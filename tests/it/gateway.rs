@@ -156,8 +156,11 @@ async fn a_reset_code_by_sms_reaches_kannel_through_the_outbox() {
     assert_eq!(row.state, OutboxState::Sent, "{:?}", row.last_error);
     let (from, text) = received_by_smsc(&k, &row.recipient).expect("the fake SMSC received the message");
     assert_eq!(from, "passdesk");
-    let code: String = text.chars().take_while(char::is_ascii_digit).collect();
-    assert_eq!(code.len(), 8, "{text}");
+    let code = text
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 8)
+        .unwrap_or_else(|| panic!("no 8-digit code in {text}"))
+        .to_owned();
     let verify =
         post(&format!("/api/v1/reset/{flow}/verify"), serde_json::json!({"method": "mobile_sms", "code": code}));
     assert_eq!(test::call_service(&svc, verify).await.status(), actix_web::http::StatusCode::OK);
@@ -188,6 +191,33 @@ async fn kannel_refusals_are_permanent_with_kannels_words_and_no_password() {
     let cause = permanent(gateway.deliver(&sms("not-a-number", "1234")).await.unwrap_err());
     assert!(cause.contains("HTTP 400 Bad Request: Number(s) has/have been denied"), "{cause}");
     assert!(!cause.contains(&k.password), "{cause}");
+}
+
+#[actix_web::test]
+async fn the_admin_sees_kannels_refusal_in_the_outbox() {
+    let Some(k) = kannel() else { return };
+    let t = TestApp::with_config(&format!("[notify.sms]\n{}", kannel_route(&k, "Not-The-Password")));
+    let number = unique_number();
+    t.user("smsadmin", Some("smsadmin@example.org"), "Old-Passw0rd-Long").await;
+    t.app.flows.enrol_phone("smsadmin", Enrolment::Mobile, &number, &Client::default()).await.unwrap();
+    t.app.flows.set_policy("methods", "email,mobile_sms", "test", &Client::default()).await.unwrap();
+    let svc = t.service().await;
+    let post = |uri: &str, body: serde_json::Value| test::TestRequest::post().uri(uri).set_json(body).to_request();
+    let started =
+        json(test::call_service(&svc, post("/api/v1/reset/start", serde_json::json!({"user": "smsadmin"}))).await)
+            .await;
+    let flow = started["flow"].as_str().unwrap().to_owned();
+    let send = serde_json::json!({"method": "mobile_sms", "confirm": number});
+    assert!(test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), send)).await.status().is_success());
+    t.app.delivery().unwrap().deliver_due().await.unwrap();
+    let row = t.outbox().await.into_iter().find(|r| r.channel == "sms").unwrap();
+    assert_eq!(row.state, OutboxState::Dead);
+    let cause = row.last_error.unwrap();
+    assert!(
+        cause.contains("SMS gateway (kannel) answered HTTP 403 Forbidden: Authorization failed for sendsms"),
+        "{cause}"
+    );
+    assert!(!cause.contains("Not-The-Password"), "{cause}");
 }
 
 #[tokio::test]
@@ -439,4 +469,103 @@ async fn messages_go_to_the_route_of_their_channel() {
     let seen = server.join().unwrap();
     assert_eq!(seen.len(), 1);
     assert!(seen[0].target.ends_with("/Calls.json"), "{}", seen[0].target);
+}
+
+/// An HTTPS server whose certificate is signed by a CA of its own; answers
+/// one request with 201 and returns the CA's PEM and the request line.
+fn private_https_receiver() -> (u16, String, std::thread::JoinHandle<String>) {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).unwrap();
+    let leaf_key = rcgen::KeyPair::generate().unwrap();
+    let leaf = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap().signed_by(&leaf_key, &ca).unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf.der().clone()], key)
+        .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (tcp, _) = listener.accept().unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let conn = rustls::ServerConnection::new(std::sync::Arc::new(config)).unwrap();
+        let mut tls = rustls::StreamOwned::new(conn, tcp);
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            tls.read_exact(&mut byte).unwrap();
+            head.push(byte[0]);
+        }
+        let head = String::from_utf8(head).unwrap();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+            .unwrap_or(0);
+        let mut body = vec![0; length];
+        tls.read_exact(&mut body).unwrap();
+        tls.write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}").unwrap();
+        tls.flush().unwrap();
+        head.lines().next().unwrap().to_owned()
+    });
+    (port, ca.pem(), handle)
+}
+
+#[tokio::test]
+async fn a_private_gateway_is_trusted_through_ca_file() {
+    let (port, ca_pem, server) = private_https_receiver();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("gateway-ca.pem");
+    std::fs::write(&ca_file, ca_pem).unwrap();
+    let toml = format!(
+        "{}ca_file = {:?}\n",
+        twilio_route(&format!("https://127.0.0.1:{port}")),
+        ca_file.display().to_string()
+    );
+    GatewayNotifier::new(&route(&toml, Channel::Sms), Channel::Sms).unwrap().deliver(&sms("+3161", "x")).await.unwrap();
+    let line = tokio::task::spawn_blocking(move || server.join().unwrap()).await.unwrap();
+    assert_eq!(line, "POST /2010-04-01/Accounts/AC0123/Messages.json HTTP/1.1");
+}
+
+#[actix_web::test]
+async fn a_voice_code_is_read_digit_by_digit_through_a_twilio_call() {
+    let (base, server) = receiver(vec![(201, "{\"sid\":\"CA1\"}")]);
+    let t = TestApp::with_config(&format!("[notify.voice]\n{}", twilio_route(&base)));
+    t.user("voiceuser", Some("voiceuser@example.org"), "Old-Passw0rd-Long").await;
+    t.app.flows.enrol_phone("voiceuser", Enrolment::Mobile, "+31 6 1234 5678", &Client::default()).await.unwrap();
+    t.app.flows.set_policy("methods", "email,mobile_voice", "test", &Client::default()).await.unwrap();
+    let svc = t.service().await;
+    let post = |uri: &str, body: serde_json::Value| test::TestRequest::post().uri(uri).set_json(body).to_request();
+    let started =
+        json(test::call_service(&svc, post("/api/v1/reset/start", serde_json::json!({"user": "voiceuser"}))).await)
+            .await;
+    let flow = started["flow"].as_str().unwrap().to_owned();
+    let send = serde_json::json!({"method": "mobile_voice", "confirm": "+31612345678"});
+    assert!(test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), send)).await.status().is_success());
+    t.app.delivery().unwrap().deliver_due().await.unwrap();
+    let seen = tokio::task::spawn_blocking(move || server.join().unwrap()).await.unwrap();
+    assert!(seen[0].target.ends_with("/Calls.json"), "{}", seen[0].target);
+    let twiml = seen[0].form().into_iter().find(|(k, _)| k == "Twiml").unwrap().1;
+    assert!(twiml.starts_with("<Response><Say>") && twiml.ends_with("</Say></Response>"), "{twiml}");
+    // "1, 2, 3, …": every digit on its own, so the speech engine reads them
+    // one by one (whatever the words around them, in any language).
+    let code = spaced_code(&twiml).unwrap_or_else(|| panic!("no code read digit by digit in {twiml}"));
+    let verify =
+        post(&format!("/api/v1/reset/{flow}/verify"), serde_json::json!({"method": "mobile_voice", "code": code}));
+    assert_eq!(test::call_service(&svc, verify).await.status(), actix_web::http::StatusCode::OK);
+}
+
+/// The first eight digits written "d, d, d, …" in `text`.
+fn spaced_code(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len()).find_map(|start| {
+        let window: String = chars.get(start..start + 22)?.iter().collect();
+        let digits: Vec<&str> = window.split(", ").collect();
+        (digits.len() == 8 && digits.iter().all(|d| d.len() == 1 && d.chars().all(|c| c.is_ascii_digit())))
+            .then(|| digits.concat())
+    })
 }

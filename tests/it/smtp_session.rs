@@ -56,8 +56,9 @@ async fn without_a_configured_name_ehlo_never_says_localhost_when_the_machine_ha
     let (port, server) = fake_smtp(1);
     let notifier = SmtpNotifier::new(&plain_config(port, None, false), FROM).unwrap();
     notifier.deliver(&email("b@example.test")).await.unwrap();
-    drop(notifier); // closes the pooled connection, so the server sees the end
-    let commands = server.join().unwrap();
+    // Dropping closes the pooled connection in a task, so wait off the runtime.
+    drop(notifier);
+    let commands = tokio::task::spawn_blocking(move || server.join().unwrap()).await.unwrap();
     let machine = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
     let machine = machine.trim();
     if !machine.is_empty() && machine != "localhost" {
