@@ -1,106 +1,16 @@
-//! SMS and voice gateways. Kannel is the real one from the test bed
-//! (`tests/bed/kannel.sh`: bearerbox + smsbox with a fake SMSC whose every
-//! received message is captured in a file the tests read codes from).
-//! Twilio-compatible APIs and templates go to a small HTTP receiver started
-//! inside the test, which records exactly what arrived (there is no real
-//! Twilio here). Without the `PASSDESK_TEST_KANNEL_*` settings the Kannel
-//! tests are skipped (and named); under `PASSDESK_REQUIRE_SERVERS=1` they fail.
+//! SMS and voice gateways against the receivers of `gateway_servers`:
+//! Twilio-compatible messages and calls, templates and their escaping, the
+//! mapping of answers and transport failures to temporary or permanent
+//! causes, trust through `ca_file`, and routing by channel. Kannel itself
+//! is in `gateway_kannel`.
 
+use crate::gateway_servers::{private_https_receiver, receiver, untrusted_tls_server};
 use crate::support::{TestApp, json};
 use actix_web::test;
 use passdesk::config::GatewayConfig;
 use passdesk::domain::{Channel, Enrolment, Message};
 use passdesk::flow::Client;
 use passdesk::notify::{self, GatewayNotifier, Notifier};
-use passdesk::store::OutboxState;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::time::Duration;
-
-pub struct Kannel {
-    pub url: String,
-    pub user: String,
-    pub password: String,
-    pub capture: std::path::PathBuf,
-}
-
-pub fn kannel() -> Option<Kannel> {
-    let var = |k: &str| std::env::var(format!("PASSDESK_TEST_KANNEL_{k}")).ok();
-    let found = (|| {
-        Some(Kannel {
-            url: var("URL")?,
-            user: var("USER")?,
-            password: var("PASSWORD")?,
-            capture: var("OUTBOX")?.into(),
-        })
-    })();
-    if found.is_none() {
-        assert!(
-            std::env::var("PASSDESK_REQUIRE_SERVERS").as_deref() != Ok("1"),
-            "kannel suite: PASSDESK_TEST_KANNEL_* is not set; start the test bed: eval \"$(tests/bed/all.sh start >&2; tests/bed/all.sh env)\""
-        );
-        eprintln!("skipped: kannel suite (no PASSDESK_TEST_KANNEL_URL; tests/run.sh starts the test bed)");
-    }
-    found
-}
-
-/// A mobile number no other test uses.
-pub fn unique_number() -> String {
-    format!("+3161{:07}", rand::random::<u32>() % 10_000_000)
-}
-
-/// The text of the message the fake SMSC received for `to` (fakesmsc logs
-/// `Got message N: <FROM TO TYPE DATA>`; UCS-2 data is URL-encoded).
-pub fn received_by_smsc(k: &Kannel, to: &str) -> Option<(String, String)> {
-    for _ in 0..100 {
-        let log = std::fs::read_to_string(&k.capture).unwrap_or_default();
-        for line in log.lines() {
-            let Some(at) = line.find("Got message ") else { continue };
-            let Some(inner) = line[at..].split_once(": <").map(|(_, r)| r.trim_end_matches('>')) else { continue };
-            let mut parts = inner.splitn(4, ' ');
-            let (from, dest, kind, data) =
-                (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap_or(""));
-            if dest != to {
-                continue;
-            }
-            let text = match kind {
-                "text" => data.to_owned(),
-                "ucs-2" | "ucs2" => {
-                    let bytes = percent_decode_bytes(data);
-                    let units: Vec<u16> = bytes.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
-                    String::from_utf16(&units).unwrap()
-                }
-                other => panic!("unexpected fakesmsc type {other}: {line}"),
-            };
-            return Some((from.to_owned(), text));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    None
-}
-
-/// Percent-decoding to raw bytes ('+' is a space), as fakesmsc writes UCS-2.
-fn percent_decode_bytes(data: &str) -> Vec<u8> {
-    let bytes = data.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                out.push(u8::from_str_radix(&data[i + 1..i + 3], 16).unwrap());
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    out
-}
 
 /// A route from TOML, as an administrator writes it.
 pub fn route(toml: &str, channel: Channel) -> GatewayConfig {
@@ -109,203 +19,25 @@ pub fn route(toml: &str, channel: Channel) -> GatewayConfig {
     if channel == Channel::Voice { c.notify.voice.unwrap() } else { c.notify.sms.unwrap() }
 }
 
-pub fn kannel_route(k: &Kannel, password: &str) -> String {
-    format!(
-        "preset = \"kannel\"\nurl = {:?}\nusername = {:?}\npassword = {password:?}\nfrom = \"passdesk\"\n",
-        k.url, k.user
-    )
-}
-
 pub fn sms(to: &str, body: &str) -> Message {
     Message { channel: Channel::Sms, recipient: to.into(), subject: String::new(), body: body.into(), expires_at: None }
 }
 
-fn temporary(e: notify::Error) -> String {
+pub fn temporary(e: notify::Error) -> String {
     match e {
         notify::Error::Temporary(t) => t,
         other => panic!("expected a temporary failure: {other:?}"),
     }
 }
 
-fn permanent(e: notify::Error) -> String {
+pub fn permanent(e: notify::Error) -> String {
     match e {
         notify::Error::Permanent(t) => t,
         other => panic!("expected a permanent failure: {other:?}"),
     }
 }
 
-#[actix_web::test]
-async fn a_reset_code_by_sms_reaches_kannel_through_the_outbox() {
-    let Some(k) = kannel() else { return };
-    let t = TestApp::with_config(&format!("[notify.sms]\n{}", kannel_route(&k, &k.password)));
-    let number = unique_number();
-    t.user("smsuser", Some("smsuser@example.org"), "Old-Passw0rd-Long").await;
-    t.app.flows.enrol_phone("smsuser", Enrolment::Mobile, &number, &Client::default()).await.unwrap();
-    t.app.flows.set_policy("methods", "email,mobile_sms", "test", &Client::default()).await.unwrap();
-    let svc = t.service().await;
-    let post = |uri: &str, body: serde_json::Value| test::TestRequest::post().uri(uri).set_json(body).to_request();
-    let started =
-        json(test::call_service(&svc, post("/api/v1/reset/start", serde_json::json!({"user": "smsuser"}))).await).await;
-    let flow = started["flow"].as_str().unwrap().to_owned();
-    let send = serde_json::json!({"method": "mobile_sms", "confirm": number});
-    let resp = test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), send)).await;
-    assert!(resp.status().is_success(), "{}", resp.status());
-
-    t.app.delivery().unwrap().deliver_due().await.unwrap();
-    let row = t.outbox().await.into_iter().find(|r| r.channel == "sms").unwrap();
-    assert_eq!(row.state, OutboxState::Sent, "{:?}", row.last_error);
-    let (from, text) = received_by_smsc(&k, &row.recipient).expect("the fake SMSC received the message");
-    assert_eq!(from, "passdesk");
-    let code = text
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|run| run.len() == 8)
-        .unwrap_or_else(|| panic!("no 8-digit code in {text}"))
-        .to_owned();
-    let verify =
-        post(&format!("/api/v1/reset/{flow}/verify"), serde_json::json!({"method": "mobile_sms", "code": code}));
-    assert_eq!(test::call_service(&svc, verify).await.status(), actix_web::http::StatusCode::OK);
-}
-
-#[tokio::test]
-async fn kannel_carries_text_beyond_ascii_intact() {
-    let Some(k) = kannel() else { return };
-    let gateway = GatewayNotifier::new(&route(&kannel_route(&k, &k.password), Channel::Sms), Channel::Sms).unwrap();
-    let to = unique_number();
-    let body = "Uw code: 4711 — geldig tot 10:15 (Zoë & Ångström) €5 ✓\nregel twee";
-    gateway.deliver(&sms(&to, body)).await.unwrap();
-    let (_, text) = received_by_smsc(&k, &to).expect("the fake SMSC received it");
-    assert_eq!(text, body);
-}
-
-#[tokio::test]
-async fn kannel_refusals_are_permanent_with_kannels_words_and_no_password() {
-    let Some(k) = kannel() else { return };
-    let wrong = "Wrong-Secret&9";
-    let gateway = GatewayNotifier::new(&route(&kannel_route(&k, wrong), Channel::Sms), Channel::Sms).unwrap();
-    let cause = permanent(gateway.deliver(&sms(&unique_number(), "1234")).await.unwrap_err());
-    assert!(cause.contains("HTTP 403 Forbidden: Authorization failed for sendsms"), "{cause}");
-    assert!(cause.contains("username and password"), "{cause}");
-    assert!(!cause.contains(wrong) && !cause.contains("Wrong-Secret"), "{cause}");
-
-    let gateway = GatewayNotifier::new(&route(&kannel_route(&k, &k.password), Channel::Sms), Channel::Sms).unwrap();
-    let cause = permanent(gateway.deliver(&sms("not-a-number", "1234")).await.unwrap_err());
-    assert!(cause.contains("HTTP 400 Bad Request: Number(s) has/have been denied"), "{cause}");
-    assert!(!cause.contains(&k.password), "{cause}");
-}
-
-#[actix_web::test]
-async fn the_admin_sees_kannels_refusal_in_the_outbox() {
-    let Some(k) = kannel() else { return };
-    let t = TestApp::with_config(&format!("[notify.sms]\n{}", kannel_route(&k, "Not-The-Password")));
-    let number = unique_number();
-    t.user("smsadmin", Some("smsadmin@example.org"), "Old-Passw0rd-Long").await;
-    t.app.flows.enrol_phone("smsadmin", Enrolment::Mobile, &number, &Client::default()).await.unwrap();
-    t.app.flows.set_policy("methods", "email,mobile_sms", "test", &Client::default()).await.unwrap();
-    let svc = t.service().await;
-    let post = |uri: &str, body: serde_json::Value| test::TestRequest::post().uri(uri).set_json(body).to_request();
-    let started =
-        json(test::call_service(&svc, post("/api/v1/reset/start", serde_json::json!({"user": "smsadmin"}))).await)
-            .await;
-    let flow = started["flow"].as_str().unwrap().to_owned();
-    let send = serde_json::json!({"method": "mobile_sms", "confirm": number});
-    assert!(test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), send)).await.status().is_success());
-    t.app.delivery().unwrap().deliver_due().await.unwrap();
-    let row = t.outbox().await.into_iter().find(|r| r.channel == "sms").unwrap();
-    assert_eq!(row.state, OutboxState::Dead);
-    let cause = row.last_error.unwrap();
-    assert!(
-        cause.contains("SMS gateway (kannel) answered HTTP 403 Forbidden: Authorization failed for sendsms"),
-        "{cause}"
-    );
-    assert!(!cause.contains("Not-The-Password"), "{cause}");
-}
-
-#[tokio::test]
-async fn an_unreachable_gateway_is_temporary_with_the_cause() {
-    let refused = route(
-        "preset = \"kannel\"\nurl = \"http://127.0.0.1:1/cgi-bin/sendsms\"\nusername = \"u\"\npassword = \"Secret-Pw\"\n",
-        Channel::Sms,
-    );
-    let cause = temporary(
-        GatewayNotifier::new(&refused, Channel::Sms).unwrap().deliver(&sms("+31611", "x")).await.unwrap_err(),
-    );
-    assert!(cause.contains("SMS gateway (kannel) at 127.0.0.1:1 unreachable") && cause.contains("refused"), "{cause}");
-    assert!(!cause.contains("Secret-Pw") && !cause.contains("password="), "{cause}");
-
-    let unknown = route(
-        "preset = \"twilio\"\nurl = \"https://gateway.invalid\"\nusername = \"AC1\"\npassword = \"t\"\nfrom = \"+3120\"\n",
-        Channel::Sms,
-    );
-    let cause = temporary(
-        GatewayNotifier::new(&unknown, Channel::Sms).unwrap().deliver(&sms("+31611", "x")).await.unwrap_err(),
-    );
-    assert!(cause.contains("gateway.invalid:443 unreachable") && cause.contains("dns"), "{cause}");
-}
-
-/// One request as the receiver saw it.
-#[derive(Debug, Clone)]
-pub struct Seen {
-    pub method: String,
-    pub target: String,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
-}
-
-impl Seen {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-
-    pub fn form(&self) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(self.body.as_bytes()).into_owned().collect()
-    }
-}
-
-/// An HTTP server on loopback answering each request in turn with
-/// `replies` (status, body); returns its base URL and what it saw.
-pub fn receiver(replies: Vec<(u16, &'static str)>) -> (String, std::thread::JoinHandle<Vec<Seen>>) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-    let handle = std::thread::spawn(move || {
-        let mut seen = Vec::new();
-        for (status, body) in replies {
-            let (stream, _) = listener.accept().unwrap();
-            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            let mut words = line.split_whitespace();
-            let (method, target) = (words.next().unwrap().to_owned(), words.next().unwrap().to_owned());
-            let mut headers = Vec::new();
-            loop {
-                let mut h = String::new();
-                reader.read_line(&mut h).unwrap();
-                let h = h.trim_end();
-                if h.is_empty() {
-                    break;
-                }
-                let (n, v) = h.split_once(':').unwrap();
-                headers.push((n.trim().to_owned(), v.trim().to_owned()));
-            }
-            let length = headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-                .map_or(0, |(_, v)| v.parse().unwrap());
-            let mut buf = vec![0; length];
-            reader.read_exact(&mut buf).unwrap();
-            seen.push(Seen { method, target, headers, body: String::from_utf8(buf).unwrap() });
-            let reply = format!(
-                "HTTP/1.1 {status} Whatever\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            (&stream).write_all(reply.as_bytes()).unwrap();
-        }
-        seen
-    });
-    (base, handle)
-}
-
-fn twilio_route(base: &str) -> String {
+pub fn twilio_route(base: &str) -> String {
     format!(
         "preset = \"twilio\"\nurl = {base:?}\nusername = \"AC0123\"\npassword = \"tw-token\"\nfrom = \"+31201234567\"\n"
     )
@@ -417,28 +149,6 @@ async fn gateway_answers_map_to_temporary_or_permanent_with_their_words() {
     assert_eq!(temporary(results[4].clone()), format!("{label} 500 Internal Server Error: boom: *** was wrong"));
 }
 
-/// A TLS server with a certificate nobody trusts; accepts one handshake.
-pub fn untrusted_tls_server() -> (u16, std::thread::JoinHandle<()>) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
-    let key = rustls::pki_types::PrivateKeyDer::try_from(certified.signing_key.serialize_der()).unwrap();
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![certified.cert.der().clone()], key)
-        .unwrap();
-    let handle = std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let mut conn = rustls::ServerConnection::new(std::sync::Arc::new(config)).unwrap();
-        let _ = conn.complete_io(&mut stream);
-    });
-    (port, handle)
-}
-
 #[tokio::test]
 async fn an_untrusted_certificate_is_temporary_and_names_ca_file() {
     let (port, server) = untrusted_tls_server();
@@ -469,50 +179,6 @@ async fn messages_go_to_the_route_of_their_channel() {
     let seen = server.join().unwrap();
     assert_eq!(seen.len(), 1);
     assert!(seen[0].target.ends_with("/Calls.json"), "{}", seen[0].target);
-}
-
-/// An HTTPS server whose certificate is signed by a CA of its own; answers
-/// one request with 201 and returns the CA's PEM and the request line.
-fn private_https_receiver() -> (u16, String, std::thread::JoinHandle<String>) {
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).unwrap();
-    let leaf_key = rcgen::KeyPair::generate().unwrap();
-    let leaf = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap().signed_by(&leaf_key, &ca).unwrap();
-    let key = rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap();
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![leaf.der().clone()], key)
-        .unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let handle = std::thread::spawn(move || {
-        let (tcp, _) = listener.accept().unwrap();
-        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let conn = rustls::ServerConnection::new(std::sync::Arc::new(config)).unwrap();
-        let mut tls = rustls::StreamOwned::new(conn, tcp);
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            tls.read_exact(&mut byte).unwrap();
-            head.push(byte[0]);
-        }
-        let head = String::from_utf8(head).unwrap();
-        let length: usize = head
-            .lines()
-            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
-            .unwrap_or(0);
-        let mut body = vec![0; length];
-        tls.read_exact(&mut body).unwrap();
-        tls.write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}").unwrap();
-        tls.flush().unwrap();
-        head.lines().next().unwrap().to_owned()
-    });
-    (port, ca.pem(), handle)
 }
 
 #[tokio::test]
@@ -568,4 +234,26 @@ fn spaced_code(text: &str) -> Option<String> {
         (digits.len() == 8 && digits.iter().all(|d| d.len() == 1 && d.chars().all(|c| c.is_ascii_digit())))
             .then(|| digits.concat())
     })
+}
+
+#[tokio::test]
+async fn an_unreachable_gateway_is_temporary_with_the_cause() {
+    let refused = route(
+        "preset = \"kannel\"\nurl = \"http://127.0.0.1:1/cgi-bin/sendsms\"\nusername = \"u\"\npassword = \"Secret-Pw\"\n",
+        Channel::Sms,
+    );
+    let cause = temporary(
+        GatewayNotifier::new(&refused, Channel::Sms).unwrap().deliver(&sms("+31611", "x")).await.unwrap_err(),
+    );
+    assert!(cause.contains("SMS gateway (kannel) at 127.0.0.1:1 unreachable") && cause.contains("refused"), "{cause}");
+    assert!(!cause.contains("Secret-Pw") && !cause.contains("password="), "{cause}");
+
+    let unknown = route(
+        "preset = \"twilio\"\nurl = \"https://gateway.invalid\"\nusername = \"AC1\"\npassword = \"t\"\nfrom = \"+3120\"\n",
+        Channel::Sms,
+    );
+    let cause = temporary(
+        GatewayNotifier::new(&unknown, Channel::Sms).unwrap().deliver(&sms("+31611", "x")).await.unwrap_err(),
+    );
+    assert!(cause.contains("gateway.invalid:443 unreachable") && cause.contains("dns"), "{cause}");
 }

@@ -16,6 +16,8 @@ mod directory_contract;
 mod enumeration;
 mod gateway;
 mod gateway_check;
+mod gateway_kannel;
+mod gateway_servers;
 mod groups;
 mod import;
 mod layering;
