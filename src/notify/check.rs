@@ -49,7 +49,7 @@ pub async fn smtp(config: &SmtpConfig, from: &str) -> Probe {
                 crate::config::SmtpSecurity::Tls => "TLS verified",
                 crate::config::SmtpSecurity::Plain => "no encryption (security = \"plain\")",
             };
-            Probe::pass(&name, format!("connected, {tls}{auth}"))
+            Probe::pass(&name, format!("connected, {tls}{auth}, EHLO {}", notifier.hello_name()))
         }
         Err(e) => {
             let detail = cause(&e);

@@ -47,6 +47,8 @@ pub struct SmtpNotifier {
     /// Limit for a whole conversation, so one stuck server cannot hold the
     /// outbox worker (lettre's timeout applies to each step only).
     deadline: Duration,
+    /// The EHLO name in use, for `passdesk check`.
+    hello: String,
 }
 
 impl SmtpNotifier {
@@ -72,18 +74,25 @@ impl SmtpNotifier {
                 Tls::None
             }
         };
+        let hello = hello_name(config.hello_name.as_deref());
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(config.host.as_str())
             .port(config.port)
             .tls(tls)
             .timeout(Some(config.timeout))
-            .hello_name(hello_name(config.hello_name.as_deref()))
+            .hello_name(hello.clone())
             .pool_config(PoolConfig::new().max_size(POOL_SIZE).idle_timeout(POOL_IDLE));
         if let Some(auth) = &config.auth {
             let credentials = Credentials::new(auth.username.clone(), auth.password.expose_secret().to_owned());
             builder = builder.credentials(credentials).authentication(vec![Mechanism::Plain, Mechanism::Login]);
         }
         let id_domain = from.email.domain().to_owned();
-        Ok(Self { transport: builder.build(), from, reply_to, id_domain, deadline: config.timeout * 5 })
+        let hello = hello.to_string();
+        Ok(Self { transport: builder.build(), from, reply_to, id_domain, deadline: config.timeout * 5, hello })
+    }
+
+    /// The name this transport gives in EHLO.
+    pub fn hello_name(&self) -> &str {
+        &self.hello
     }
 
     /// Connects, secures the connection as configured, says EHLO and logs

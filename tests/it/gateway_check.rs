@@ -42,7 +42,7 @@ async fn smtp_check_passes_on_the_sink_and_names_each_failure() {
     let Some(good) = sink_config() else { return };
     let probe = check::smtp(&good, FROM).await;
     assert!(probe.passed, "{probe:?}");
-    assert_eq!(probe.detail, "connected, STARTTLS verified, logged in as passdesk-check");
+    assert_eq!(probe.detail, "connected, STARTTLS verified, logged in as passdesk-check, EHLO passdesk.example.test");
 
     let wrong_host = SmtpConfig { port: 1, ..good.clone() };
     let probe = check::smtp(&wrong_host, FROM).await;
