@@ -47,7 +47,7 @@ LOG=$D/log
 CAPTURE=$D/smsc/received.log
 CONF=$D/kannel.conf
 FAKESMSC=/usr/lib/kannel/test/fakesmsc
-PKGS=(kannel kannel-extras)
+PKGS=(kannel kannel-extras curl)
 
 pidfile() { printf '%s/%s.pid\n' "$D" "$1"; }
 part_running() { bed_pid_of "$(pidfile "$1")" >/dev/null; }
@@ -148,7 +148,6 @@ take_lock() {
 cmd_install() {
     bed_ensure_pkgs "${KANNEL_NO_INSTALL:-0}" "${PKGS[@]}"
     [[ -x $FAKESMSC ]] || bed_die "$FAKESMSC not found (it comes with kannel-extras)"
-    bed_need_cmd curl
 }
 
 cmd_start() {

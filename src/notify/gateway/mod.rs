@@ -116,7 +116,8 @@ impl GatewayNotifier {
             source = inner.source();
         }
         if text.is_empty() {
-            text = e.to_string();
+            // Not e.to_string(): it holds the URL, and Kannel's holds the password.
+            text = if e.is_connect() { "cannot connect" } else { "the request failed" }.to_owned();
         }
         let host = self.config.url.host_str().unwrap_or_default();
         let port = self.config.url.port_or_known_default().unwrap_or_default();
