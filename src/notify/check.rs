@@ -123,11 +123,13 @@ fn key(notifier: &GatewayNotifier) -> &'static str {
 /// for a right one, and sends nothing either way.
 async fn kannel(notifier: &GatewayNotifier) -> Outcome {
     let config = notifier.config();
-    let mut url = config.url.clone();
-    url.query_pairs_mut()
-        .append_pair("username", config.username.as_deref().unwrap_or_default())
-        .append_pair("password", config.password.as_ref().map(|p| p.expose_secret()).unwrap_or_default());
-    let plan = request::Plan { method: reqwest::Method::GET, url, headers: Vec::new(), basic: None, body: None };
+    let plan = request::Plan {
+        method: reqwest::Method::POST,
+        url: config.url.clone(),
+        headers: request::kannel_account(config),
+        basic: None,
+        body: Some((String::new(), request::KANNEL_TEXT)),
+    };
     let key = key(notifier);
     let (status, answer) = notifier.exchange(plan).await.map_err(|e| unreachable(&e, key))?;
     match status.as_u16() {

@@ -1,5 +1,5 @@
 //! What each preset sends, as a plain description of one HTTP request, so
-//! the escaping rules can be tested without a network: Kannel's GET
+//! the escaping rules can be tested without a network: Kannel's POST
 //! `sendsms` (UTF-8, UCS-2 coding when the text is not plain ASCII), Twilio's
 //! form posts (a voice call's TwiML built from the XML-escaped body), and a
 //! template filled with values escaped for where they land.
@@ -39,31 +39,41 @@ fn password(config: &GatewayConfig) -> String {
     config.password.as_ref().map(|p| p.expose_secret().to_owned()).unwrap_or_default()
 }
 
-/// Kannel's smsbox takes GET parameters (its POST form wants X-Kannel-*
-/// headers and refuses a form body).
+/// Kannel's smsbox POST form: the text as a `text/plain` UTF-8 body, the
+/// rest in X-Kannel-* headers, so the password never sits in a URL (where
+/// proxies and access logs keep it). Plain ASCII fits the GSM alphabet (160
+/// characters a part); anything else is sent as UCS-2 (coding 2) so accents
+/// and scripts arrive intact.
 fn kannel(config: &GatewayConfig, message: &Message) -> Result<Plan, String> {
     if message.channel != Channel::Sms {
         return Err("Kannel sends text messages only".into());
     }
-    let mut url = config.url.clone();
-    {
-        let mut query = url.query_pairs_mut();
-        query
-            .append_pair("username", config.username.as_deref().unwrap_or_default())
-            .append_pair("password", &password(config))
-            .append_pair("to", &message.recipient)
-            .append_pair("text", &message.body)
-            .append_pair("charset", "UTF-8");
-        // Plain ASCII fits the GSM alphabet (160 characters a part); anything
-        // else is sent as UCS-2 so accents and scripts arrive intact.
-        if !message.body.is_ascii() {
-            query.append_pair("coding", "2");
-        }
-        if let Some(from) = &config.from {
-            query.append_pair("from", from);
-        }
+    let mut headers = kannel_account(config);
+    headers.push(("X-Kannel-To".into(), message.recipient.clone()));
+    if !message.body.is_ascii() {
+        headers.push(("X-Kannel-Coding".into(), "2".into()));
     }
-    Ok(Plan { method: reqwest::Method::GET, url, headers: Vec::new(), basic: None, body: None })
+    if let Some(from) = &config.from {
+        headers.push(("X-Kannel-From".into(), from.clone()));
+    }
+    Ok(Plan {
+        method: reqwest::Method::POST,
+        url: config.url.clone(),
+        headers,
+        basic: None,
+        body: Some((message.body.clone(), KANNEL_TEXT)),
+    })
+}
+
+/// Content-Type of a Kannel POST.
+pub const KANNEL_TEXT: &str = "text/plain; charset=UTF-8";
+
+/// The sendsms account as Kannel's POST headers.
+pub fn kannel_account(config: &GatewayConfig) -> Vec<(String, String)> {
+    vec![
+        ("X-Kannel-Username".into(), config.username.clone().unwrap_or_default()),
+        ("X-Kannel-Password".into(), password(config)),
+    ]
 }
 
 /// `{base}/2010-04-01/Accounts/{sid}/Messages.json` or `…/Calls.json`.

@@ -10,18 +10,23 @@ fn message(channel: Channel, body: &str) -> Message {
 }
 
 #[test]
-fn kannel_is_a_get_with_utf8_and_ucs2_only_when_needed() {
+fn kannel_is_a_post_with_the_account_in_headers_and_ucs2_only_when_needed() {
     let config = route(
         "preset = \"kannel\"\nurl = \"http://sms.example.test:13013/cgi-bin/sendsms\"\nusername = \"pd\"\npassword = \"a&b\"\nfrom = \"IT desk\"\n",
     );
     let plan = plan(&config, &message(Channel::Sms, "12345678 is your code")).unwrap();
-    assert_eq!(plan.method, reqwest::Method::GET);
-    assert_eq!(
-        plan.url.as_str(),
-        "http://sms.example.test:13013/cgi-bin/sendsms?username=pd&password=a%26b&to=%2B31612345678&text=12345678+is+your+code&charset=UTF-8&from=IT+desk"
-    );
+    assert_eq!(plan.method, reqwest::Method::POST);
+    assert_eq!(plan.url.as_str(), "http://sms.example.test:13013/cgi-bin/sendsms");
+    let want = [
+        ("X-Kannel-Username", "pd"),
+        ("X-Kannel-Password", "a&b"),
+        ("X-Kannel-To", "+31612345678"),
+        ("X-Kannel-From", "IT desk"),
+    ];
+    assert_eq!(plan.headers, want.map(|(a, b)| (a.to_owned(), b.to_owned())).to_vec());
+    assert_eq!(plan.body, Some(("12345678 is your code".to_owned(), "text/plain; charset=UTF-8")));
     let plan = super::plan(&config, &message(Channel::Sms, "Zoë")).unwrap();
-    assert!(plan.url.as_str().contains("&text=Zo%C3%AB&charset=UTF-8&coding=2&"), "{}", plan.url);
+    assert!(plan.headers.contains(&("X-Kannel-Coding".to_owned(), "2".to_owned())), "{:?}", plan.headers);
     assert!(super::plan(&config, &message(Channel::Voice, "x")).is_err());
 }
 
