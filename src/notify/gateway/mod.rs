@@ -4,7 +4,7 @@
 //! each preset sends. Failures keep their exact cause for the admin: no
 //! connection, DNS, TLS, timeouts, 5xx and 429 are worth another try; other
 //! 4xx (credentials refused, a number the gateway will not take) are not.
-//! Causes never hold the password, the URL (Kannel's carries it) or the body.
+//! Causes never hold the password, the URL (a template's may carry it) or the body.
 
 pub mod request;
 
