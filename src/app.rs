@@ -10,13 +10,14 @@ use crate::directory::ldap::LdapPool;
 use crate::directory::local::LocalDirectory;
 use crate::directory::openldap::OpenLdap;
 use crate::directory::timed::Timed;
+use crate::domain::Channel;
 use crate::domain::ServerKey;
 use crate::domain::key::KEY_LEN;
 use crate::flow::delivery::Delivery;
 use crate::flow::{Flows, Settings};
 use crate::http::{self, AppState, Site};
 use crate::notify::templates::Brand;
-use crate::notify::{ConsoleNotifier, Notifier, SmtpNotifier};
+use crate::notify::{ConsoleNotifier, GatewayNotifier, Notifier, Router, SmtpNotifier};
 use crate::store::Store;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -114,13 +115,29 @@ impl App {
 
     /// The outbox worker for the configured transport.
     pub fn delivery(&self) -> anyhow::Result<Delivery> {
-        let notifier: Arc<dyn Notifier> = match &self.config.notify.transport {
+        let email: Arc<dyn Notifier> = match &self.config.notify.transport {
             Transport::Outbox => Arc::new(ConsoleNotifier),
             Transport::Smtp(smtp) => Arc::new(
                 SmtpNotifier::new(smtp, &self.config.notify.from).context("while setting up the SMTP transport")?,
             ),
         };
+        let (sms, voice) = self.gateways()?;
+        let as_notifier = |g: Option<GatewayNotifier>| g.map(|g| Arc::new(g) as Arc<dyn Notifier>);
+        let notifier = Arc::new(Router::new(email, as_notifier(sms), as_notifier(voice)));
         Ok(Delivery::new(self.store.clone(), notifier, self.clock.clone()).with_health(self.flows.delivery_health()))
+    }
+
+    /// The SMS and voice gateways that are configured (`[notify.sms]`,
+    /// `[notify.voice]`).
+    pub fn gateways(&self) -> anyhow::Result<(Option<GatewayNotifier>, Option<GatewayNotifier>)> {
+        let build = |config: &Option<crate::config::GatewayConfig>, channel: Channel| -> anyhow::Result<_> {
+            config
+                .as_ref()
+                .map(|c| GatewayNotifier::new(c, channel))
+                .transpose()
+                .with_context(|| format!("while setting up the {} gateway", channel.as_str()))
+        };
+        Ok((build(&self.config.notify.sms, Channel::Sms)?, build(&self.config.notify.voice, Channel::Voice)?))
     }
 }
 

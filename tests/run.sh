@@ -3,7 +3,7 @@
 #
 # Installs what the tests need that a fresh machine lacks (Debian packages:
 # Chromium and ChromeDriver, Samba, slapd, aiosmtpd), starts the test bed
-# (tests/bed/all.sh: a Samba AD DC, an OpenLDAP slapd, an SMTP sink), runs
+# (tests/bed/all.sh: a Samba AD DC, an OpenLDAP slapd, an SMTP sink, Kannel), runs
 # formatting and lint checks and every test with PASSDESK_REQUIRE_SERVERS=1,
 # so a suite whose server is missing fails instead of skipping, runs the
 # load benchmark in its smoke mode against the bed's slapd (every flow
@@ -21,7 +21,7 @@ step "installing test dependencies (Debian packages)"
 bash tests/bed/chromium.sh install
 bash tests/bed/axe.sh install
 
-step "starting the test bed (Samba AD DC, OpenLDAP, SMTP sink)"
+step "starting the test bed (Samba AD DC, OpenLDAP, SMTP sink, Kannel)"
 if [ "${PASSDESK_KEEP_BED:-0}" != 1 ]; then
   trap 'bash tests/bed/all.sh stop >/dev/null 2>&1 || true' EXIT
 fi

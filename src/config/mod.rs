@@ -7,6 +7,7 @@
 mod brand;
 mod directories;
 mod expiry;
+mod gateway;
 pub(crate) mod load;
 pub mod raw;
 mod smtp;
@@ -14,6 +15,9 @@ mod sync;
 mod validate;
 
 pub use brand::{Colour, DEFAULT_COLOUR, LOGO_MAX_BYTES, Logo};
+pub use gateway::{
+    BodyFormat, GatewayConfig, GatewayPreset, TemplateMethod, TemplateRequest, fill, placeholders_known,
+};
 pub use load::{load, load_str};
 pub use smtp::{SmtpAuth, SmtpConfig, SmtpSecurity};
 
@@ -221,6 +225,11 @@ pub struct NotifyConfig {
     /// Days before a password expires on which people are reminded,
     /// largest first; empty: no expiry reminders.
     pub expiry_reminder_days: Vec<u32>,
+    /// `[notify.sms]`: gateway for text messages; `None` = they go to
+    /// `transport` like every other message.
+    pub sms: Option<GatewayConfig>,
+    /// `[notify.voice]`: gateway for voice calls; `None` = as `sms`.
+    pub voice: Option<GatewayConfig>,
 }
 
 /// `[organisation]`

@@ -181,6 +181,39 @@ pub struct RawNotify {
     /// `Option`, so an unknown key in it is named by its plain path).
     #[serde(default)]
     pub smtp: RawSmtp,
+    /// `[notify.sms]`: the gateway text messages go through.
+    #[serde(default)]
+    pub sms: RawGateway,
+    /// `[notify.voice]`: the gateway that places voice calls.
+    #[serde(default)]
+    pub voice: RawGateway,
+}
+
+/// `[notify.sms]` / `[notify.voice]`: an HTTP(S) SMS or voice gateway.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+pub struct RawGateway {
+    /// "kannel", "twilio" or "template".
+    pub preset: Option<String>,
+    /// Kannel's sendsms URL, Twilio's base URL, or the template's URL.
+    pub url: Option<String>,
+    /// Kannel user, Twilio Account SID, or basic-auth user of a template.
+    pub username: Option<String>,
+    /// Its password or auth token (or `password_file`).
+    pub password: Option<String>,
+    /// Sender number or name.
+    pub from: Option<String>,
+    /// Seconds one request may take, connection included.
+    pub timeout_secs: Option<i64>,
+    /// PEM file of the CA(s) that sign the gateway's certificate.
+    pub ca_file: Option<String>,
+    /// Template: "POST" or "GET".
+    pub method: Option<String>,
+    /// Template: extra request headers.
+    pub headers: Option<BTreeMap<String, String>>,
+    /// Template: the request body with placeholders.
+    pub body: Option<String>,
+    /// Template: "form" or "json".
+    pub body_format: Option<String>,
 }
 
 /// `[notify.smtp]`: how passdesk reaches its mail server.
@@ -202,6 +235,8 @@ pub struct RawSmtp {
     pub timeout_secs: Option<i64>,
     /// PEM file of the CA(s) that sign the mail server's certificate.
     pub ca_file: Option<String>,
+    /// Name passdesk gives itself in EHLO.
+    pub hello_name: Option<String>,
 }
 
 /// `[organisation]`: what people see.

@@ -58,6 +58,10 @@ pub struct SmtpConfig {
     pub timeout: Duration,
     /// CA file trusted instead of the system's store (private mail servers).
     pub ca_file: Option<PathBuf>,
+    /// Name given in EHLO: `hello_name`, else the host of
+    /// `server.public_url`; `None` = the machine's name (never "localhost"
+    /// when a better one is known: spam filters score it).
+    pub hello_name: Option<String>,
 }
 
 /// Validates `[notify.smtp]`; `from` is `notify.from`, checked as the
@@ -142,6 +146,17 @@ pub(super) fn smtp(p: &mut Vec<Problem>, raw: RawSmtp, from: &str) -> SmtpConfig
     {
         add("reply_to", format!("\"{reply_to}\" is not an address: use e.g. \"Helpdesk <helpdesk@example.org>\""));
     }
+    let hello_name = raw.hello_name.map(|h| h.trim().to_owned());
+    if let Some(name) = &hello_name
+        && !is_hello_name(name)
+    {
+        add(
+            "hello_name",
+            format!(
+                "\"{name}\" is not a host name: give this server's name as the mail server knows it, e.g. \"passdesk.example.org\""
+            ),
+        );
+    }
     // An address without "@" is already reported by the [notify] check.
     let sender = from.parse::<lettre::message::Mailbox>();
     let problem = match &sender {
@@ -157,11 +172,34 @@ pub(super) fn smtp(p: &mut Vec<Problem>, raw: RawSmtp, from: &str) -> SmtpConfig
         p.push(Problem { key: "notify.from".into(), message });
     }
     let timeout = Duration::from_secs(timeout_secs);
-    SmtpConfig { host, port, security, auth, reply_to: raw.reply_to, timeout, ca_file }
+    SmtpConfig { host, port, security, auth, reply_to: raw.reply_to, timeout, ca_file, hello_name }
+}
+
+/// A DNS name (letters, digits, '-', dots) or an address literal "[…]".
+fn is_hello_name(name: &str) -> bool {
+    if let Some(inner) = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        return inner.trim_start_matches("IPv6:").parse::<std::net::IpAddr>().is_ok();
+    }
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// With no `hello_name`, EHLO uses the host people reach passdesk by.
+pub(super) fn default_hello_name(transport: &mut super::Transport, public_url: Option<&url::Url>) {
+    let super::Transport::Smtp(smtp) = transport else { return };
+    if smtp.hello_name.is_none() {
+        smtp.hello_name = public_url.and_then(url::Url::host_str).map(str::to_owned);
+    }
 }
 
 /// The CA file must hold at least one PEM certificate.
-fn check_ca_file(path: &std::path::Path) -> Result<(), String> {
+pub(super) fn check_ca_file(path: &std::path::Path) -> Result<(), String> {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
     let certs = CertificateDer::pem_file_iter(path)

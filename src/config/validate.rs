@@ -65,7 +65,8 @@ impl TryFrom<RawConfig> for Config {
         };
         let breached_file = raw.password.breached_file.clone().filter(|f| !f.trim().is_empty()).map(PathBuf::from);
         let password = password(&mut p, raw.password);
-        let notify = notify(&mut p, raw.notify);
+        let mut notify = notify(&mut p, raw.notify);
+        super::smtp::default_hello_name(&mut notify.transport, server.public_url.as_ref());
         let organisation = OrganisationConfig {
             name: raw.organisation.name.unwrap_or_else(|| "passdesk".to_owned()),
             helpdesk: raw.organisation.helpdesk.filter(|h| !h.trim().is_empty()),
@@ -199,7 +200,9 @@ fn notify(p: &mut Problems, raw: RawNotify) -> NotifyConfig {
         p.add("notify.admin_alerts", "list e-mail addresses, e.g. [\"it-security@example.org\"]");
     }
     let expiry_reminder_days = super::expiry::reminder_days(&mut p.0, raw.expiry_reminder_days);
-    NotifyConfig { transport, from, phone_daily_budget, admin_alerts, expiry_reminder_days }
+    let sms = super::gateway::gateway(&mut p.0, raw.sms, super::gateway::Route::Sms);
+    let voice = super::gateway::gateway(&mut p.0, raw.voice, super::gateway::Route::Voice);
+    NotifyConfig { transport, from, phone_daily_budget, admin_alerts, expiry_reminder_days, sms, voice }
 }
 
 fn log(p: &mut Problems, raw: RawLog) -> LogConfig {

@@ -2,11 +2,16 @@
 //! the outbox worker in `crate::flow::delivery` decides when. Message texts
 //! live in `templates`. Nothing here reads or writes the store.
 
+pub mod check;
 pub mod console;
+pub mod gateway;
+pub mod router;
 pub mod smtp;
 pub mod templates;
 
 pub use console::ConsoleNotifier;
+pub use gateway::GatewayNotifier;
+pub use router::Router;
 pub use smtp::SmtpNotifier;
 
 use crate::domain::Message;

@@ -3,15 +3,20 @@
 //! not offer it gets nothing); implicit TLS and plain SMTP are opt-in, plain
 //! only by `security = "plain"`. AUTH PLAIN or LOGIN, only over TLS.
 //! Each message is multipart/alternative: the plain text and the same text
-//! HTML-escaped. A body (it holds codes) is never logged.
+//! HTML-escaped. A body (it holds codes) is never logged. Connections are
+//! pooled (a few, kept briefly), so a burst of messages does not open one
+//! connection each; EHLO names this server, never "localhost" when a
+//! better name is known.
 
 use super::{Error, Notifier};
 use crate::config::{SmtpConfig, SmtpSecurity};
 use crate::domain::{Channel, Message};
 use async_trait::async_trait;
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 use std::time::Duration;
@@ -19,8 +24,18 @@ use std::time::Duration;
 /// Replies that are permanent (5xx) for the SMTP protocol but are about
 /// passdesk's own setup (authentication required, STARTTLS required,
 /// credentials refused), not the message: they are retried, so fixing the
-/// configuration delivers the queue instead of dead-lettering it.
+/// configuration delivers the queue instead of dead-lettering it. A
+/// refused login (535) is an admin error that does not fix itself, but
+/// e-mail also carries notices and reminders that are still worth sending
+/// after the fix; the outbox shows the exact cause on every attempt, and
+/// after the last attempt the message is a dead letter with that cause.
 const SETUP_REPLIES: [u16; 4] = [530, 534, 535, 538];
+
+/// Most connections kept open to the mail server.
+const POOL_SIZE: u32 = 4;
+/// An idle pooled connection is closed after this long (mail servers drop
+/// idle clients after a minute or so anyway).
+const POOL_IDLE: Duration = Duration::from_secs(30);
 
 /// Sends e-mail messages through one mail server.
 pub struct SmtpNotifier {
@@ -32,14 +47,20 @@ pub struct SmtpNotifier {
     /// Limit for a whole conversation, so one stuck server cannot hold the
     /// outbox worker (lettre's timeout applies to each step only).
     deadline: Duration,
+    /// The EHLO name in use, for `passdesk check`.
+    hello: String,
 }
 
 impl SmtpNotifier {
     /// Builds the transport from `[notify.smtp]` and `notify.from`; no
     /// connection is made yet. Fails (permanently: it needs a config fix)
-    /// when an address or the CA file cannot be used.
+    /// when an address or the CA file cannot be used. Must run inside the
+    /// tokio runtime (the connection pool keeps a task there).
     pub fn new(config: &SmtpConfig, from: &str) -> Result<Self, Error> {
         let setup = |what: &str, e: &dyn std::fmt::Display| Error::Permanent(format!("{what}: {e}"));
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(Error::Permanent("the SMTP transport needs the tokio runtime".into()));
+        }
         let from: Mailbox = from.parse().map_err(|e| setup("notify.from", &e))?;
         let reply_to = match &config.reply_to {
             Some(text) => Some(text.parse().map_err(|e| setup("notify.smtp.reply_to", &e))?),
@@ -53,16 +74,39 @@ impl SmtpNotifier {
                 Tls::None
             }
         };
+        let hello = hello_name(config.hello_name.as_deref());
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(config.host.as_str())
             .port(config.port)
             .tls(tls)
-            .timeout(Some(config.timeout));
+            .timeout(Some(config.timeout))
+            .hello_name(hello.clone())
+            .pool_config(PoolConfig::new().max_size(POOL_SIZE).idle_timeout(POOL_IDLE));
         if let Some(auth) = &config.auth {
             let credentials = Credentials::new(auth.username.clone(), auth.password.expose_secret().to_owned());
             builder = builder.credentials(credentials).authentication(vec![Mechanism::Plain, Mechanism::Login]);
         }
         let id_domain = from.email.domain().to_owned();
-        Ok(Self { transport: builder.build(), from, reply_to, id_domain, deadline: config.timeout * 5 })
+        let hello = hello.to_string();
+        Ok(Self { transport: builder.build(), from, reply_to, id_domain, deadline: config.timeout * 5, hello })
+    }
+
+    /// The name this transport gives in EHLO.
+    pub fn hello_name(&self) -> &str {
+        &self.hello
+    }
+
+    /// Connects, secures the connection as configured, says EHLO and logs
+    /// in (when credentials are set), then NOOP: what `passdesk check`
+    /// proves before anyone needs a code. The error is the exact cause.
+    pub async fn test_connection(&self) -> Result<(), Error> {
+        match tokio::time::timeout(self.deadline, self.transport.test_connection()).await {
+            Err(_) => {
+                Err(Error::Temporary(format!("the mail server did not finish within {} s", self.deadline.as_secs())))
+            }
+            Ok(Err(e)) => Err(classify(&e)),
+            Ok(Ok(false)) => Err(Error::Temporary("the mail server did not answer NOOP".into())),
+            Ok(Ok(true)) => Ok(()),
+        }
     }
 
     fn email(&self, message: &Message) -> Result<lettre::Message, Error> {
@@ -94,7 +138,7 @@ impl Notifier for SmtpNotifier {
     async fn deliver(&self, message: &Message) -> Result<(), Error> {
         if message.channel != Channel::Email {
             return Err(Error::Permanent(format!(
-                "a {} message is not an e-mail: the SMTP transport sends e-mail only",
+                "a {} message is not an e-mail: the SMTP transport sends e-mail only (configure [notify.sms] or [notify.voice] for text messages and calls)",
                 message.channel.as_str()
             )));
         }
@@ -128,6 +172,17 @@ impl SmtpNotifier {
             Ok(Ok(true)) => Ok(()),
             Ok(Ok(false)) => Err(Error::Temporary("the mail server did not answer NOOP".to_owned())),
         }
+    }
+}
+
+/// The EHLO name: the configured one (an address as an address literal),
+/// else the machine's name.
+fn hello_name(name: Option<&str>) -> ClientId {
+    let Some(name) = name else { return ClientId::default() };
+    match name.trim_start_matches('[').trim_end_matches(']').trim_start_matches("IPv6:").parse() {
+        Ok(std::net::IpAddr::V4(ip)) => ClientId::Ipv4(ip),
+        Ok(std::net::IpAddr::V6(ip)) => ClientId::Ipv6(ip),
+        Err(_) => ClientId::Domain(name.to_owned()),
     }
 }
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # all.sh {start|stop|reset|status|env}
 #
-# Runs the whole passdesk test bed: Samba AD DC (samba-ad.sh), OpenLDAP (openldap.sh) and the
-# SMTP capture server (smtp-sink.sh). `env` prints the export lines of all three, e.g.
+# Runs the whole passdesk test bed: Samba AD DC (samba-ad.sh), OpenLDAP (openldap.sh), the
+# SMTP capture server (smtp-sink.sh) and a Kannel SMS gateway with a fake SMSC (kannel.sh).
+# `env` prints the export lines of all of them, e.g.
 #   eval "$(tests/bed/all.sh env)"
-# `reset` resets both directories and clears the captured mail.
+# `reset` resets both directories and clears the captured mail and text messages.
 #
-# Environment knobs: those of the three scripts (SAMBA_*, OPENLDAP_*, SMTP_SINK_*), plus
-#   BED_SKIP   space-separated list of servers to leave out: samba-ad openldap smtp-sink
+# Environment knobs: those of the scripts (SAMBA_*, OPENLDAP_*, SMTP_SINK_*, KANNEL_*), plus
+#   BED_SKIP   space-separated list of servers to leave out: samba-ad openldap smtp-sink kannel
 set -euo pipefail
 
 BED_NAME=all
@@ -16,7 +17,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/lib.sh"
 
 SERVERS=()
-for s in samba-ad openldap smtp-sink; do
+for s in samba-ad openldap smtp-sink kannel; do
     [[ " ${BED_SKIP:-} " == *" $s "* ]] || SERVERS+=("$s")
 done
 
@@ -49,7 +50,7 @@ reset)
     t0=$(bed_now_ms)
     for s in "${SERVERS[@]}"; do
         case $s in
-        smtp-sink) "$HERE/$s.sh" clear ;;
+        smtp-sink | kannel) "$HERE/$s.sh" clear ;;
         *) "$HERE/$s.sh" reset ;;
         esac
     done

@@ -60,6 +60,7 @@ fn config(sink: &Sink, security: SmtpSecurity, port: u16, ca: Option<&str>) -> S
         reply_to: None,
         timeout: Duration::from_secs(10),
         ca_file: ca.map(PathBuf::from),
+        hello_name: None,
     }
 }
 
