@@ -55,6 +55,7 @@ fn working_transport() -> Arc<dyn Notifier> {
                 reply_to: None,
                 timeout: std::time::Duration::from_secs(10),
                 ca_file: Some(ca.into()),
+                hello_name: None,
             };
             Arc::new(SmtpNotifier::new(&config, "helpdesk@example.test").unwrap())
         }
@@ -340,6 +341,7 @@ fn sink_with_wrong_ca(dir: &std::path::Path) -> Option<SmtpConfig> {
         reply_to: None,
         timeout: std::time::Duration::from_secs(10),
         ca_file: Some(other),
+        hello_name: None,
     })
 }
 
