@@ -113,12 +113,22 @@ impl App {
         })
     }
 
+    /// The organisation as the HTML part of its e-mails shows it.
+    fn mail_brand(&self) -> crate::notify::smtp::MailBrand {
+        let org = &self.config.organisation;
+        let logo =
+            org.logo.as_ref().filter(|l| l.content_type != "image/svg+xml").map(|l| (l.bytes.clone(), l.content_type));
+        crate::notify::smtp::MailBrand { organisation: org.name.clone(), colour: org.colour.hex(), logo }
+    }
+
     /// The outbox worker for the configured transport.
     pub fn delivery(&self) -> anyhow::Result<Delivery> {
         let email: Arc<dyn Notifier> = match &self.config.notify.transport {
             Transport::Outbox => Arc::new(ConsoleNotifier),
             Transport::Smtp(smtp) => Arc::new(
-                SmtpNotifier::new(smtp, &self.config.notify.from).context("while setting up the SMTP transport")?,
+                SmtpNotifier::new(smtp, &self.config.notify.from)
+                    .context("while setting up the SMTP transport")?
+                    .with_brand(self.mail_brand()),
             ),
         };
         let (sms, voice) = self.gateways()?;

@@ -12,7 +12,8 @@ use super::{Error, Notifier};
 use crate::config::{SmtpConfig, SmtpSecurity};
 use crate::domain::{Channel, Message};
 use async_trait::async_trait;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
@@ -49,6 +50,8 @@ pub struct SmtpNotifier {
     deadline: Duration,
     /// The EHLO name in use, for `passdesk check`.
     hello: String,
+    /// What the HTML part shows of the organisation.
+    brand: MailBrand,
 }
 
 impl SmtpNotifier {
@@ -87,7 +90,8 @@ impl SmtpNotifier {
         }
         let id_domain = from.email.domain().to_owned();
         let hello = hello.to_string();
-        Ok(Self { transport: builder.build(), from, reply_to, id_domain, deadline: config.timeout * 5, hello })
+        let brand = MailBrand::default();
+        Ok(Self { transport: builder.build(), from, reply_to, id_domain, deadline: config.timeout * 5, hello, brand })
     }
 
     /// The name this transport gives in EHLO.
@@ -109,6 +113,13 @@ impl SmtpNotifier {
         }
     }
 
+    /// Brands the HTML part: the organisation's name and colour, and its
+    /// logo inline when it is a PNG or JPEG (mail programs do not show SVG).
+    pub fn with_brand(mut self, brand: MailBrand) -> Self {
+        self.brand = brand;
+        self
+    }
+
     fn email(&self, message: &Message) -> Result<lettre::Message, Error> {
         let to: Mailbox = message
             .recipient
@@ -120,9 +131,18 @@ impl SmtpNotifier {
         if let Some(reply_to) = &self.reply_to {
             builder = builder.reply_to(reply_to.clone());
         }
-        builder
-            .multipart(MultiPart::alternative_plain_html(message.body.clone(), html_alternative(&message.body)))
-            .map_err(|e| Error::Permanent(format!("cannot build the e-mail: {e}")))
+        let html = branded_html(&self.brand, &message.subject, &message.body);
+        let body = match &self.brand.logo {
+            Some((bytes, kind)) => {
+                let logo = Attachment::new_inline(LOGO_CID.to_owned())
+                    .body(bytes.to_vec(), ContentType::parse(kind).unwrap_or(ContentType::TEXT_PLAIN));
+                MultiPart::alternative()
+                    .singlepart(SinglePart::plain(message.body.clone()))
+                    .multipart(MultiPart::related().singlepart(SinglePart::html(html)).singlepart(logo))
+            }
+            None => MultiPart::alternative_plain_html(message.body.clone(), html),
+        };
+        builder.multipart(body).map_err(|e| Error::Permanent(format!("cannot build the e-mail: {e}")))
     }
 }
 
@@ -231,6 +251,80 @@ fn is_certificate_error(e: &(dyn std::error::Error + 'static)) -> bool {
     matches!(rustls, Some(rustls::Error::InvalidCertificate(_)))
 }
 
+/// What the HTML part of every e-mail shows of the organisation.
+#[derive(Debug, Clone)]
+pub struct MailBrand {
+    /// Name in the header bar.
+    pub organisation: String,
+    /// `#rrggbb` of the header bar (white text on it reaches 4.5:1).
+    pub colour: String,
+    /// PNG or JPEG bytes and their type, sent inline as `cid:logo`.
+    pub logo: Option<(std::sync::Arc<[u8]>, &'static str)>,
+}
+
+impl Default for MailBrand {
+    fn default() -> Self {
+        Self { organisation: "passdesk".into(), colour: "#1f5fa8".into(), logo: None }
+    }
+}
+
+const LOGO_CID: &str = "logo";
+
+/// The e-mail's HTML part: a header bar in the organisation's colour with
+/// its logo and name, then the plain text as escaped paragraphs with its
+/// links made clickable. Tables and inline styles only, because that is
+/// what mail programs render; nothing from the text becomes markup.
+pub fn branded_html(brand: &MailBrand, subject: &str, text: &str) -> String {
+    let colour =
+        if brand.colour.len() == 7 && brand.colour.starts_with('#') { brand.colour.as_str() } else { "#1f5fa8" };
+    let logo = if brand.logo.is_some() {
+        format!("<img src=\"cid:{LOGO_CID}\" alt=\"\" height=\"32\" style=\"vertical-align:middle;margin-right:10px\">")
+    } else {
+        String::new()
+    };
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{title}</title></head>\n<body style=\"margin:0;padding:0;background:#f3f4f6\">\n\
+         <table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"background:#f3f4f6;padding:24px 8px\"><tr><td align=\"center\">\n\
+         <table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"max-width:560px;background:#ffffff;border-radius:8px;overflow:hidden;\
+         font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#1f2937\">\n\
+         <tr><td style=\"background:{colour};color:#ffffff;padding:16px 24px;font-size:18px;font-weight:600\">{logo}{org}</td></tr>\n\
+         <tr><td style=\"padding:24px\">\n{body}\n</td></tr>\n</table>\n</td></tr></table>\n</body></html>\n",
+        title = escape(subject),
+        org = escape(&brand.organisation),
+        body = paragraphs(text, colour),
+    )
+}
+
+fn paragraphs(text: &str, colour: &str) -> String {
+    text.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let lines: Vec<String> = p.lines().map(|l| linked(l, colour)).collect();
+            format!("<p style=\"margin:0 0 16px\">{}</p>", lines.join("<br>\n"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One line escaped, with each `https://` word made a link.
+fn linked(line: &str, colour: &str) -> String {
+    line.split(' ')
+        .map(|word| {
+            let url = word.trim_end_matches(['.', ',', ')']);
+            if url.starts_with("https://") && url.len() > "https://".len() {
+                let rest = &word[url.len()..];
+                format!("<a href=\"{0}\" style=\"color:{colour}\">{0}</a>{1}", escape(url), escape(rest))
+            } else {
+                escape(word)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The plain text as simple HTML: escaped, blank lines make paragraphs,
 /// single newlines make line breaks. No markup from the text survives.
 pub fn html_alternative(text: &str) -> String {
@@ -265,6 +359,21 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn branded_html_escapes_and_links() {
+        let brand = MailBrand { organisation: "Ex & Co".into(), colour: "#123456".into(), logo: None };
+        let html = branded_html(&brand, "Code <1>", "Hello <b>\n\nOpen https://x.example/r/abc. Now");
+        assert!(html.contains("background:#123456") && html.contains("Ex &amp; Co"), "{html}");
+        assert!(html.contains("<title>Code &lt;1&gt;</title>") && html.contains("Hello &lt;b&gt;"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://x.example/r/abc\" style=\"color:#123456\">https://x.example/r/abc</a>."),
+            "{html}"
+        );
+        assert!(!html.contains("cid:logo"));
+        let with_logo = MailBrand { logo: Some((std::sync::Arc::from(&b"png"[..]), "image/png")), ..brand };
+        assert!(branded_html(&with_logo, "s", "t").contains("cid:logo"));
+    }
 
     #[test]
     fn html_is_escaped_paragraphs() {
