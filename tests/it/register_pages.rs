@@ -341,7 +341,8 @@ async fn the_registration_pages_and_the_report_page_speak_dutch_when_asked() {
     assert_eq!(resp.status(), StatusCode::OK);
     let page = text(resp).await;
     assert!(page.contains("<h1>Was u dit?</h1>"), "{page}");
-    assert!(page.contains("dat uw beveiligingsgegevens op 2027-01-15"), "{page}");
+    assert!(page.contains("dat uw beveiligingsgegevens op 15-01-2027 om "), "{page}");
+    assert!(page.contains(" (UTC) zijn gewijzigd."), "{page}");
     assert!(page.contains("Ik was het niet: blokkeren en waarschuwen"), "{page}");
     no_english(&page, &["report-title", "report-if-not-you", "report-explain", "report-button", "report-was-me"]);
     assert!(!page.contains("We told you"), "{page}");

@@ -8,7 +8,7 @@ use crate::http::error::PageError;
 use crate::http::middleware::RequestId;
 use crate::http::views::{MessagePage, ReportPage, render};
 use crate::http::{AppState, Site, i18n};
-use crate::i18n::Arg;
+use crate::i18n::{Arg, Msg};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -61,7 +61,18 @@ fn already(site: &Site) -> HttpResponse {
 impl ReportPage<'_> {
     /// What the notice was about, and when.
     pub(in crate::http) fn told(&self) -> String {
-        let args = [("what", Arg::from(self.what)), ("when", Arg::from(self.when))];
+        let args = [("what", Arg::from(self.what)), ("when", Arg::from(when_msg(self.when)))];
         self.site.lang.t_args("report-told", &args)
     }
+}
+
+/// An RFC 3339 time (`2027-01-15T10:30:00Z`) to the minute, written the
+/// way the page's language writes dates.
+fn when_msg(rfc3339: &str) -> Msg {
+    let part = |from: usize, to: usize| rfc3339.get(from..to).unwrap_or_default().to_owned();
+    Msg::new("report-when")
+        .arg("year", part(0, 4))
+        .arg("month", part(5, 7))
+        .arg("day", part(8, 10))
+        .arg("time", part(11, 16))
 }

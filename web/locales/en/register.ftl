@@ -115,6 +115,8 @@ report-told = { $what ->
     [registration] We told you about a change to your security info at { $when } (UTC).
    *[reset] We told you about a password reset on your account at { $when } (UTC).
 }
+# When the notice was sent, from its RFC 3339 time, in UTC.
+report-when = { $year }-{ $month }-{ $day } { $time }
 report-if-not-you = If it was not you, report it.
 report-explain = Self-service password reset is then blocked for your account, and your IT team is alerted at once. Contact your helpdesk to get back in.
 report-button = It was not me: block and alert

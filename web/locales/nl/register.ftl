@@ -115,6 +115,8 @@ report-told = { $what ->
     [registration] We hebben u laten weten dat uw beveiligingsgegevens op { $when } (UTC) zijn gewijzigd.
    *[reset] We hebben u laten weten dat het wachtwoord van uw account op { $when } (UTC) opnieuw is ingesteld.
 }
+# Wanneer het bericht is verstuurd, uit de RFC 3339-tijd, in UTC.
+report-when = { $day }-{ $month }-{ $year } om { $time }
 report-if-not-you = Was u het niet? Meld het dan.
 report-explain = Selfservice wachtwoordherstel wordt dan voor uw account geblokkeerd, en uw IT-afdeling wordt meteen gewaarschuwd. Neem contact op met uw helpdesk om weer toegang te krijgen.
 report-button = Ik was het niet: blokkeren en waarschuwen
