@@ -227,8 +227,8 @@ pub struct RegisteredView {
     /// Stable kind id (for the remove form).
     pub kind: &'static str,
     /// What it is.
-    pub label: &'static str,
-    /// Masked value.
+    pub label: String,
+    /// Masked value, or how many passkeys.
     pub hint: String,
     /// "from the directory", "verified by you on …", "set by your administrator on …".
     pub origin: String,
@@ -268,8 +268,8 @@ pub struct RegisterPage<'a> {
     pub offer_authenticator: bool,
     /// Passkey link.
     pub offer_passkey: bool,
-    /// A code is waiting: its label and masked destination.
-    pub pending: Option<(&'static str, String)>,
+    /// A code is waiting: the heading, and where it was sent.
+    pub pending: Option<(String, String)>,
     /// What just happened.
     pub notice: Option<&'a str>,
     /// Problem to show, if any.
@@ -336,11 +336,11 @@ pub struct PasskeyPage<'a> {
     /// Where the answer is posted.
     pub action: &'static str,
     /// Heading.
-    pub heading: &'static str,
+    pub heading: &'a str,
     /// The sentence under it.
-    pub intro: &'static str,
+    pub intro: &'a str,
     /// The button's label.
-    pub button: &'static str,
+    pub button: &'a str,
     /// Where "Back" goes.
     pub back: &'static str,
     /// Problem to show, if any.

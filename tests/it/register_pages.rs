@@ -1,12 +1,14 @@
 //! Registration through the HTML pages: sign-in, every method registered
-//! with the forms a person uses, CSRF, the QR code, and the interrupt after
-//! a password change.
+//! with the forms a person uses, CSRF, the QR code, the interrupt after
+//! a password change, and the same pages (and the "this wasn't me" page)
+//! in Dutch.
 
 use crate::register::{PASSWORD, code_to, policy};
 use crate::reset_portal::{Jar, form, get};
 use crate::support::{TestApp, text};
 use actix_web::http::StatusCode;
-use actix_web::test;
+use actix_web::test::{self, TestRequest};
+use passdesk::i18n::Lang;
 
 fn location<B>(resp: &actix_web::dev::ServiceResponse<B>) -> String {
     resp.headers().get("location").unwrap().to_str().unwrap().to_owned()
@@ -119,7 +121,7 @@ async fn a_change_takes_an_unregistered_person_to_registration_when_the_policy_s
     jar.take(&resp);
     let page = text(test::call_service(&svc, get("/register?saved=changed", &jar)).await).await;
     assert!(page.contains("Your password has been changed"), "{page}");
-    assert!(page.contains("Your organisation asks you to register 1 method(s)"), "{page}");
+    assert!(page.contains("Your organisation asks you to register 1 method."), "{page}");
     let resp = test::call_service(&svc, form("/register/skip", &jar, &[("csrf", &csrf)])).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let page = text(test::call_service(&svc, get("/register", &jar)).await).await;
@@ -213,4 +215,140 @@ async fn an_employee_registers_every_method_through_the_pages() {
         assert!(page.contains(&format!("<strong>{label}</strong>")), "{label} missing:\n{page}");
     }
     assert!(page.contains("you have 7"), "every method counts:\n{page}");
+}
+
+/// The English sentence for `key` as a page shows it (HTML-escaped).
+fn english(key: &str) -> String {
+    Lang::En.t(key).replace('\'', "&#39;")
+}
+
+/// `page` shows none of these English sentences.
+fn no_english(page: &str, keys: &[&str]) {
+    for key in keys {
+        let en = english(key);
+        assert!(!page.contains(&en), "English {key:?} ({en}) left on the Dutch page:\n{page}");
+    }
+}
+
+#[actix_web::test]
+async fn the_registration_pages_and_the_report_page_speak_dutch_when_asked() {
+    let t = TestApp::new();
+    t.user("ivy", Some("ivy@example.org"), PASSWORD).await;
+    policy(&t, "methods", "email,alt_email,mobile_sms,questions,authenticator,passkey").await;
+    let svc = t.service().await;
+    let mut jar = Jar::default();
+
+    // The browser asks for Dutch: the sign-in page speaks it.
+    let req = TestRequest::get().uri("/register").insert_header(("accept-language", "nl-NL,nl;q=0.9,en;q=0.5"));
+    let resp = test::call_service(&svc, req.to_request()).await;
+    jar.take(&resp);
+    let page = text(resp).await;
+    assert!(page.contains("<h1>Uw beveiligingsgegevens instellen</h1>") && page.contains(">Gebruikersnaam<"), "{page}");
+    no_english(&page, &["register-sign-in-heading", "register-sign-in-intro", "register-user-id", "register-sign-in"]);
+    let csrf = jar.get("__Host-passdesk-csrf").unwrap();
+    let good = [("csrf", csrf.as_str()), ("user", "ivy"), ("password", PASSWORD)];
+    let resp = test::call_service(&svc, form("/register/sign-in", &jar, &good)).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    jar.take(&resp);
+
+    // The picker's ?lang=nl: the overview in Dutch, remembered in a cookie.
+    let resp = test::call_service(&svc, get("/register?lang=nl", &jar)).await;
+    jar.take(&resp);
+    assert_eq!(jar.get("passdesk-lang").as_deref(), Some("nl"));
+    let page = text(resp).await;
+    for dutch in [
+        "<h1>Beveiligingsgegevens</h1>",
+        "Hallo ivy test. Hiermee kunt u bewijzen wie u bent",
+        "<strong>E-mail</strong>",
+        "uit de directory van uw organisatie",
+        "Uw organisatie vereist 1 methode om een wachtwoord te herstellen; u hebt er 1.",
+        "<h2>Alternatief e-mailadres</h2>",
+        "Stuur mij een code per sms",
+        "Beveiligingsvragen kiezen",
+        "Een passkey toevoegen",
+        ">Afmelden<",
+    ] {
+        assert!(page.contains(dutch), "{dutch:?} missing:\n{page}");
+    }
+    no_english(
+        &page,
+        &[
+            "register-title",
+            "register-origin-directory",
+            "register-kind-alt-email",
+            "register-alt-email-label",
+            "register-send-code",
+            "register-mobile-label",
+            "register-text-me",
+            "register-choose-questions",
+            "register-set-up-authenticator",
+            "register-add-passkey",
+            "register-sign-out",
+            "register-registered",
+        ],
+    );
+    assert!(!page.contains("Hello ") && !page.contains("method(s)") && !page.contains("methods to reset"), "{page}");
+
+    // An alternate address: the code form and the saved notice in Dutch.
+    let fields = [("csrf", csrf.as_str()), ("kind", "alt_email"), ("value", "ivy@example.net")];
+    let resp = test::call_service(&svc, form("/register/contact", &jar, &fields)).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let page = text(test::call_service(&svc, get("/register", &jar)).await).await;
+    assert!(page.contains("<h2>Bevestig uw alternatieve e-mailadres</h2>"), "{page}");
+    assert!(page.contains("We hebben een code gestuurd naar iv•••••@example.net."), "{page}");
+    no_english(&page, &["register-code-label", "register-verify-save", "register-cancel"]);
+    let code = code_to(&t, "ivy@example.net").await;
+    let resp = test::call_service(&svc, form("/register/code", &jar, &[("csrf", &csrf), ("code", &code)])).await;
+    assert_eq!(location(&resp), "/register?saved=contact");
+    let page = text(test::call_service(&svc, get("/register?saved=contact", &jar)).await).await;
+    assert!(page.contains("Opgeslagen. We hebben uw andere adressen"), "{page}");
+    assert!(page.contains("<strong>Alternatief e-mailadres</strong> iv•••••@example.net"), "{page}");
+    assert!(page.contains("door u bevestigd op 15-01-2027"), "{page}");
+    assert!(!page.contains("verified by you") && !page.contains("Saved."), "{page}");
+
+    // Security questions: the predefined ones in Dutch, numbered in Dutch.
+    let page = text(test::call_service(&svc, get("/register/questions", &jar)).await).await;
+    let (id, en_text) = passdesk::domain::questions::PREDEFINED[0];
+    assert!(page.contains(&Lang::Nl.question(id, en_text).replace('\'', "&#39;")), "{page}");
+    assert!(!page.contains(&en_text.replace('\'', "&#39;")), "English question left:\n{page}");
+    assert!(
+        page.contains("Kies 3 verschillende vragen") && page.contains(">Vraag 1<") && page.contains(">Antwoord 3<")
+    );
+    no_english(&page, &["register-choose-question", "register-save-answers", "register-back"]);
+
+    // The authenticator and passkey pages, the script's words included.
+    let page = text(test::call_service(&svc, get("/register/authenticator", &jar)).await).await;
+    assert!(
+        page.contains("<h1>Een authenticator-app instellen</h1>") && page.contains("alt=\"QR-code voor uw"),
+        "{page}"
+    );
+    no_english(&page, &["register-authenticator-scan", "register-qr-alt", "register-cannot-scan"]);
+    let page = text(test::call_service(&svc, get("/register/passkey", &jar)).await).await;
+    assert!(page.contains("<h1>Een passkey toevoegen</h1>") && page.contains(">Passkey aanmaken<"), "{page}");
+    assert!(page.contains("data-unsupported=\"Deze browser kan geen passkeys gebruiken."), "{page}");
+    no_english(
+        &page,
+        &["passkey-register-intro", "passkey-needs-script", "passkey-follow-browser", "passkey-not-used"],
+    );
+
+    // The notice about the new address carries a "this wasn't me" link;
+    // its page and its answer speak Dutch too.
+    let rows = t.outbox().await;
+    let notice = rows.iter().rev().find(|r| r.recipient == "ivy@example.org").expect("a notice to the work address");
+    let at = notice.body.find("/report/").expect("a report link");
+    let link = notice.body[at..at + "/report/".len() + 64].to_owned();
+    let resp = test::call_service(&svc, get(&link, &jar)).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let page = text(resp).await;
+    assert!(page.contains("<h1>Was u dit?</h1>"), "{page}");
+    assert!(page.contains("dat uw beveiligingsgegevens op 15-01-2027 om "), "{page}");
+    assert!(page.contains(" (UTC) zijn gewijzigd."), "{page}");
+    assert!(page.contains("Ik was het niet: blokkeren en waarschuwen"), "{page}");
+    no_english(&page, &["report-title", "report-if-not-you", "report-explain", "report-button", "report-was-me"]);
+    assert!(!page.contains("We told you"), "{page}");
+    let resp = test::call_service(&svc, form(&link, &jar, &[("csrf", &csrf)])).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let page = text(resp).await;
+    assert!(page.contains("Dank u: uw IT-afdeling is gewaarschuwd"), "{page}");
+    no_english(&page, &["report-done-heading", "report-done-text"]);
 }

@@ -70,6 +70,11 @@ async fn a_new_joiner_chooses_a_first_password_from_the_link_and_it_works_once()
         jar.take(&resp);
         assert!(text(resp).await.contains("Choose your password"));
     }
+    // A Dutch browser reads the page in Dutch, and still does not spend it.
+    let dutch = TestRequest::get().uri(&format!("/reset/link/{link}")).insert_header(("accept-language", "nl"));
+    let page = text(test::call_service(&svc, dutch.to_request()).await).await;
+    assert!(page.contains("<h1>Kies uw wachtwoord</h1>") && page.contains(">Doorgaan<"), "{page}");
+    assert!(!page.contains("Choose your password") && !page.contains("Your administrator sent"), "{page}");
     let csrf = jar.get("__Host-passdesk-csrf").unwrap();
     let resp = test::call_service(&svc, form(&format!("/reset/link/{link}"), &jar, &[("csrf", &csrf)])).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);

@@ -1,6 +1,8 @@
 // passkey.js: runs navigator.credentials.create() or .get() with the
 // options the server put in #passkey-options, then posts the answer in the
 // form's hidden "credential" field. Binary fields travel as base64url.
+// The words it shows come from #passkey-options' data- attributes, which
+// the page fills in its own language.
 (function () {
   "use strict";
   var holder = document.getElementById("passkey-options");
@@ -8,6 +10,7 @@
   var form = document.getElementById("passkey-form");
   var button = document.getElementById("passkey-button");
   var status = document.getElementById("passkey-status");
+  function say(name) { return holder.getAttribute("data-" + name) || ""; }
   function bytes(text) {
     var b64 = text.replace(/-/g, "+").replace(/_/g, "/");
     while (b64.length % 4) { b64 += "="; }
@@ -24,7 +27,7 @@
     return (list || []).map(function (c) { return { type: c.type, id: bytes(c.id), transports: c.transports }; });
   }
   if (!window.PublicKeyCredential || !navigator.credentials) {
-    status.textContent = "This browser cannot use passkeys. Choose another method.";
+    status.textContent = say("unsupported");
     button.disabled = true;
     return;
   }
@@ -60,13 +63,13 @@
       });
     }
     button.disabled = true;
-    status.textContent = "Follow your browser's prompt…";
+    status.textContent = say("follow");
     ceremony.then(function (answer) {
       form.elements.credential.value = JSON.stringify(answer);
       form.submit();
     }, function (e) {
       button.disabled = false;
-      status.textContent = "The passkey was not used (" + e.name + "). Try again, or choose another method.";
+      status.textContent = say("not-used") + " (" + e.name + ")";
     });
   });
 }());

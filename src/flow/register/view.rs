@@ -11,6 +11,7 @@ use crate::domain::policy::ResetPolicy;
 use crate::domain::questions::{Question, question_catalogue};
 use crate::flow::reset::directory_error;
 use crate::flow::{Error, Flows};
+use crate::i18n::{Lang, Msg};
 use crate::store::EnrolmentRow;
 
 /// Where a registered datum came from, as the person is told.
@@ -43,7 +44,8 @@ impl Origin {
 pub struct Item {
     /// What it is.
     pub kind: Enrolment,
-    /// Masked value (empty for questions and the authenticator).
+    /// Masked value (empty for questions and the authenticator; for
+    /// passkeys the count in English, for the API: pages use `hint_msg`).
     pub hint: String,
     /// Where it came from.
     pub origin: Origin,
@@ -51,6 +53,8 @@ pub struct Item {
     pub since: Option<String>,
     /// The person may remove it here (what passdesk stores, not the directory's).
     pub removable: bool,
+    /// How many passkeys (0 for every other kind).
+    pub passkeys: usize,
 }
 
 /// A code or app confirmation the person still owes.
@@ -95,18 +99,52 @@ pub struct Registration {
 }
 
 impl Enrolment {
-    /// A short label for pages and messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Email => "E-mail",
-            Self::AltEmail => "Alternate e-mail",
-            Self::Mobile => "Mobile phone",
-            Self::OfficePhone => "Office phone",
-            Self::Questions => "Security questions",
-            Self::Authenticator => "Authenticator app",
-            Self::Passkey => "Passkeys",
+    /// A short label for pages, in the catalogue.
+    pub fn label_msg(self) -> Msg {
+        Msg::new(match self {
+            Self::Email => "register-kind-email",
+            Self::AltEmail => "register-kind-alt-email",
+            Self::Mobile => "register-kind-mobile",
+            Self::OfficePhone => "register-kind-office-phone",
+            Self::Questions => "register-kind-questions",
+            Self::Authenticator => "register-kind-authenticator",
+            Self::Passkey => "register-kind-passkey",
+        })
+    }
+
+    /// The short label in English, for the API (pages use `label_msg`).
+    pub fn label(self) -> String {
+        Lang::En.msg(&self.label_msg())
+    }
+}
+
+impl Item {
+    /// Where it came from and since when, as the page says it.
+    pub fn origin_msg(&self) -> Msg {
+        let on = |key| Msg::new(key).arg("date", date_msg(self.since.as_deref().unwrap_or_default()));
+        match self.origin {
+            Origin::Directory => Msg::new("register-origin-directory"),
+            Origin::You => on("register-origin-you"),
+            Origin::Imported => on("register-origin-imported"),
+            Origin::Synced => on("register-origin-synced"),
         }
     }
+
+    /// The hint when it is words rather than a masked value (how many
+    /// passkeys); `None` when `hint` is the masked value itself.
+    pub fn hint_msg(&self) -> Option<Msg> {
+        (self.kind == Enrolment::Passkey).then(|| passkey_count(self.passkeys))
+    }
+}
+
+fn passkey_count(n: usize) -> Msg {
+    Msg::new("register-passkey-count").arg("n", n)
+}
+
+/// The day of an RFC 3339 time, in the order the language writes dates.
+fn date_msg(rfc3339: &str) -> Msg {
+    let part = |from: usize, to: usize| rfc3339.get(from..to).unwrap_or_default().to_owned();
+    Msg::new("register-date").arg("year", part(0, 4)).arg("month", part(5, 7)).arg("day", part(8, 10))
 }
 
 impl Flows {
@@ -185,14 +223,13 @@ impl Flows {
         let row_of = |kind| rows.iter().find(|r| r.kind == kind);
         for kind in Enrolment::ALL {
             if let Some(row) = row_of(kind) {
+                let passkeys =
+                    if kind == Enrolment::Passkey { crate::flow::passkeys::stored_passkeys(rows).len() } else { 0 };
                 let hint = match kind {
                     Enrolment::Email | Enrolment::AltEmail => mask_email(&row.value),
                     Enrolment::Mobile | Enrolment::OfficePhone => mask_phone(&row.value),
                     Enrolment::Questions | Enrolment::Authenticator => String::new(),
-                    Enrolment::Passkey => match crate::flow::passkeys::stored_passkeys(rows).len() {
-                        1 => "1 passkey".to_owned(),
-                        n => format!("{n} passkeys"),
-                    },
+                    Enrolment::Passkey => Lang::En.msg(&passkey_count(passkeys)),
                 };
                 let origin = match row.source {
                     Source::User => Origin::You,
@@ -200,7 +237,7 @@ impl Flows {
                     Source::Sync => Origin::Synced,
                 };
                 let since = Some(crate::clock::rfc3339(row.verified_at));
-                items.push(Item { kind, hint, origin, since, removable: true });
+                items.push(Item { kind, hint, origin, since, removable: true, passkeys });
                 continue;
             }
             let directory_value = match kind {
@@ -212,7 +249,7 @@ impl Flows {
                 _ => None,
             };
             if let Some(hint) = directory_value {
-                items.push(Item { kind, hint, origin: Origin::Directory, since: None, removable: false });
+                items.push(Item { kind, hint, origin: Origin::Directory, since: None, removable: false, passkeys: 0 });
             }
         }
         items

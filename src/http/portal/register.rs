@@ -5,16 +5,17 @@
 
 use super::{client, forged, no_store, page, see_other};
 use crate::domain::Enrolment;
+use crate::domain::questions::Question;
 use crate::flow::Error;
-use crate::flow::register::{Origin, Registration};
-use crate::http::AppState;
+use crate::flow::register::Registration;
 use crate::http::csrf::{self, secure_cookie};
 use crate::http::error::{PageError, describe};
 use crate::http::middleware::RequestId;
 use crate::http::views::{
     PasskeyPage, RegisterAuthenticatorPage, RegisterPage, RegisterQuestionsPage, RegisterSignInPage, RegisteredView,
 };
-use crate::i18n::Msg;
+use crate::http::{AppState, i18n};
+use crate::i18n::{Arg, Msg};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use secrecy::SecretString;
@@ -49,7 +50,8 @@ fn session(req: &HttpRequest) -> String {
 /// The sign-in page, with the session cookie cleared.
 fn sign_in(state: &AppState, req: &HttpRequest, status: StatusCode, user: &str, error: Option<&str>) -> HttpResponse {
     let (csrf, cookie) = csrf::token(req);
-    let mut res = page(status, &RegisterSignInPage { site: &state.site, csrf: &csrf, user, error }, cookie);
+    let site = i18n::site(state, req);
+    let mut res = page(status, &RegisterSignInPage { site: &site, csrf: &csrf, user, error }, cookie);
     if req.cookie(SESSION_COOKIE).is_some() {
         let mut gone = secure_cookie(SESSION_COOKIE, String::new());
         gone.make_removal();
@@ -58,14 +60,59 @@ fn sign_in(state: &AppState, req: &HttpRequest, status: StatusCode, user: &str, 
     res
 }
 
-/// The person-facing line for where a datum came from.
-fn origin_text(origin: Origin, since: Option<&str>) -> String {
-    let day = since.map(|s| s.get(..10).unwrap_or(s)).unwrap_or_default();
-    match origin {
-        Origin::Directory => "from your organisation's directory".to_owned(),
-        Origin::You => format!("verified by you on {day}"),
-        Origin::Imported => format!("set by your administrator on {day}"),
-        Origin::Synced => format!("copied from your organisation's directory on {day}"),
+/// The heading over the code form for what is being verified.
+fn verify_heading(kind: Enrolment) -> Msg {
+    match kind {
+        Enrolment::Mobile => Msg::new("register-verify-mobile"),
+        Enrolment::OfficePhone => Msg::new("register-verify-office-phone"),
+        _ => Msg::new("register-verify-alt-email"),
+    }
+}
+
+/// The overview's sentences that count something.
+impl RegisterPage<'_> {
+    /// The greeting.
+    pub(in crate::http) fn hello(&self) -> String {
+        self.site.lang.t_args("register-hello", &[("name", Arg::from(self.display_name))])
+    }
+
+    /// The interrupt's request: how many methods the organisation asks for.
+    pub(in crate::http) fn interrupt_ask(&self) -> String {
+        self.site.lang.t_args("register-interrupt-ask", &[("required", Arg::from(self.required))])
+    }
+
+    /// The interrupt's second half: how many the person has.
+    pub(in crate::http) fn interrupt_have(&self) -> String {
+        self.site.lang.t_args("register-interrupt-have", &[("usable", Arg::from(self.usable))])
+    }
+
+    /// Required against registered, when there is no interrupt.
+    pub(in crate::http) fn requires(&self) -> String {
+        let args = [("required", Arg::from(self.required)), ("usable", Arg::from(self.usable))];
+        self.site.lang.t_args("register-requires", &args)
+    }
+}
+
+/// The questions page's sentences that count or translate.
+impl RegisterQuestionsPage<'_> {
+    /// How many questions to choose, and the rules for answers.
+    pub(in crate::http) fn intro(&self) -> String {
+        self.site.lang.t_args("register-questions-intro", &[("n", Arg::from(self.slots.len()))])
+    }
+
+    /// "Question 2".
+    pub(in crate::http) fn question_label(&self, n: &usize) -> String {
+        self.site.lang.t_args("register-question-n", &[("n", Arg::from(*n))])
+    }
+
+    /// "Answer 2".
+    pub(in crate::http) fn answer_label(&self, n: &usize) -> String {
+        self.site.lang.t_args("register-answer-n", &[("n", Arg::from(*n))])
+    }
+
+    /// A question in the page's language (custom ones as the administrator wrote them).
+    pub(in crate::http) fn question_text(&self, q: &Question) -> String {
+        self.site.lang.question(&q.id, &q.text)
     }
 }
 
@@ -78,20 +125,21 @@ fn overview(
     error: Option<&str>,
 ) -> HttpResponse {
     let (csrf, cookie) = csrf::token(req);
+    let site = i18n::site(state, req);
     let items = view
         .items
         .iter()
         .map(|i| RegisteredView {
             kind: i.kind.id(),
-            label: i.kind.label(),
-            hint: i.hint.clone(),
-            origin: origin_text(i.origin, i.since.as_deref()),
+            label: site.msg(&i.kind.label_msg()),
+            hint: i.hint_msg().map_or_else(|| i.hint.clone(), |m| site.msg(&m)),
+            origin: site.msg(&i.origin_msg()),
             removable: i.removable,
         })
         .collect();
     let offers = |k: Enrolment| view.can_register.contains(&k);
     let tpl = RegisterPage {
-        site: &state.site,
+        site: &site,
         csrf: &csrf,
         display_name: &view.display_name,
         items,
@@ -109,7 +157,9 @@ fn overview(
             .pending
             .as_ref()
             .filter(|p| matches!(p.kind, Enrolment::AltEmail | Enrolment::Mobile | Enrolment::OfficePhone))
-            .map(|p| (p.kind.label(), p.hint.clone())),
+            .map(|p| {
+                (site.msg(&verify_heading(p.kind)), site.msg(&Msg::new("register-code-sent").arg("hint", &p.hint)))
+            }),
         notice,
         error,
     };
@@ -128,19 +178,19 @@ async fn register_get(
     rid: RequestId,
     query: web::Query<Notice>,
 ) -> Result<HttpResponse, PageError> {
+    let site = i18n::site(&state, &req);
     match state.flows.registration(&session(&req)).await {
         Ok(view) => {
-            let notice = match query.saved.as_deref() {
-                Some("removed") => Some("Removed."),
-                Some("confirmed") => Some("Thank you: your security info is confirmed."),
-                Some("changed") => Some("Your password has been changed. Use the new one from now on."),
-                Some(_) => Some("Saved. We have told your other addresses about the change."),
-                None => None,
-            };
-            Ok(overview(&state, &req, &view, StatusCode::OK, notice, None))
+            let notice = query.saved.as_deref().map(|saved| match saved {
+                "removed" => site.t("register-removed"),
+                "confirmed" => site.t("register-confirmed"),
+                "changed" => site.t("register-password-changed"),
+                _ => site.t("register-saved"),
+            });
+            Ok(overview(&state, &req, &view, StatusCode::OK, notice.as_deref(), None))
         }
         Err(Error::SignInNeeded) => Ok(sign_in(&state, &req, StatusCode::OK, "", None)),
-        Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
+        Err(e) => Err(PageError::from_flow(e, &rid.0, &site)),
     }
 }
 
@@ -167,11 +217,11 @@ async fn sign_in_post(
             Ok(res)
         }
         Err(e @ (Error::DirectoryUnavailable | Error::Internal(_))) => {
-            Err(PageError::from_flow(e, &rid.0, &state.site))
+            Err(PageError::from_flow(e, &rid.0, &i18n::site(&state, &req)))
         }
         Err(e) => {
             let (status, _, message) = describe(&e);
-            let message = state.site.msg(&message);
+            let message = i18n::site(&state, &req).msg(&message);
             Ok(sign_in(&state, &req, status, &form.user, Some(&message)))
         }
     }
@@ -190,17 +240,17 @@ async fn answer(
         Ok(()) => return Ok(see_other(done)),
         Err(Error::SignInNeeded) => return Ok(see_other("/register")),
         Err(e @ (Error::DirectoryUnavailable | Error::Internal(_))) => {
-            return Err(PageError::from_flow(e, &rid.0, &state.site));
+            return Err(PageError::from_flow(e, &rid.0, &i18n::site(state, req)));
         }
         Err(e) => e,
     };
     let (status, _, message) = describe(&e);
-    let message = state.site.msg(&message);
+    let message = i18n::site(state, req).msg(&message);
     tracing::info!(request_id = %rid.0, error = %e, "registration step refused");
     match state.flows.registration(&session(req)).await {
         Ok(view) => Ok(overview(state, req, &view, status, None, Some(&message))),
         Err(Error::SignInNeeded) => Ok(see_other("/register")),
-        Err(e) => Err(PageError::from_flow(e, &rid.0, &state.site)),
+        Err(e) => Err(PageError::from_flow(e, &rid.0, &i18n::site(state, req))),
     }
 }
 
@@ -275,11 +325,12 @@ async fn questions_page(
     let view = match state.flows.registration(&session(req)).await {
         Ok(view) => view,
         Err(Error::SignInNeeded) => return Ok(see_other("/register")),
-        Err(e) => return Err(PageError::from_flow(e, &rid.0, &state.site)),
+        Err(e) => return Err(PageError::from_flow(e, &rid.0, &i18n::site(state, req))),
     };
     let (csrf, cookie) = csrf::token(req);
     let slots = (1..=usize::from(view.questions_to_register)).collect();
-    let tpl = RegisterQuestionsPage { site: &state.site, csrf: &csrf, catalogue: &view.catalogue, slots, error };
+    let site = i18n::site(state, req);
+    let tpl = RegisterQuestionsPage { site: &site, csrf: &csrf, catalogue: &view.catalogue, slots, error };
     Ok(page(status, &tpl, cookie))
 }
 
@@ -308,11 +359,11 @@ async fn questions_post(
         Ok(()) => Ok(see_other("/register?saved=questions")),
         Err(Error::SignInNeeded) => Ok(see_other("/register")),
         Err(e @ (Error::DirectoryUnavailable | Error::Internal(_))) => {
-            Err(PageError::from_flow(e, &rid.0, &state.site))
+            Err(PageError::from_flow(e, &rid.0, &i18n::site(&state, &req)))
         }
         Err(e) => {
             let (status, _, message) = describe(&e);
-            let message = state.site.msg(&message);
+            let message = i18n::site(&state, &req).msg(&message);
             questions_page(&state, &req, &rid, status, Some(&message)).await
         }
     }
@@ -343,13 +394,14 @@ async fn authenticator_page(
     let setup = match state.flows.register_authenticator_start(&session(req)).await {
         Ok(setup) => setup,
         Err(Error::SignInNeeded) => return Ok(see_other("/register")),
-        Err(e) => return Err(PageError::from_flow(e, &rid.0, &state.site)),
+        Err(e) => return Err(PageError::from_flow(e, &rid.0, &i18n::site(state, req))),
     };
     let (csrf, cookie) = csrf::token(req);
     let grouped: Vec<String> =
         setup.secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+    let site = i18n::site(state, req);
     let tpl = RegisterAuthenticatorPage {
-        site: &state.site,
+        site: &site,
         csrf: &csrf,
         qr: svg_data_url(&setup.qr_svg),
         secret: grouped.join(" "),
@@ -378,7 +430,7 @@ async fn authenticator_post(
         Err(Error::SignInNeeded) => Ok(see_other("/register")),
         Err(e @ (Error::AuthenticatorWrong | Error::Blocked { .. } | Error::InvalidInput { .. })) => {
             let (status, _, message) = describe(&e);
-            let message = state.site.msg(&message);
+            let message = i18n::site(&state, &req).msg(&message);
             authenticator_page(&state, &req, &rid, status, Some(&message)).await
         }
         Err(e) => answer(&state, &req, &rid, Err(e), "/register").await,
@@ -395,19 +447,21 @@ async fn passkey_page(
     let options = match state.flows.register_passkey_start(&session(req)).await {
         Ok(options) => options,
         Err(Error::SignInNeeded) => return Ok(see_other("/register")),
-        Err(e) => return Err(PageError::from_flow(e, &rid.0, &state.site)),
+        Err(e) => return Err(PageError::from_flow(e, &rid.0, &i18n::site(state, req))),
     };
     let (csrf, cookie) = csrf::token(req);
+    let site = i18n::site(state, req);
+    let (heading, intro, button) =
+        (site.t("passkey-register-heading"), site.t("passkey-register-intro"), site.t("passkey-register-button"));
     let tpl = PasskeyPage {
-        site: &state.site,
+        site: &site,
         csrf: &csrf,
         ceremony: "create",
         options: options.to_string(),
         action: "/register/passkey",
-        heading: "Add a passkey",
-        intro: "A passkey lets you prove it is you with this device's screen lock, a phone, or a security key. \
-                Press the button and follow your browser.",
-        button: "Create a passkey",
+        heading: &heading,
+        intro: &intro,
+        button: &button,
         back: "/register",
         error,
     };
@@ -443,7 +497,7 @@ async fn passkey_post(
         Err(Error::SignInNeeded) => Ok(see_other("/register")),
         Err(e @ (Error::PasskeyRefused(_) | Error::InvalidInput { .. } | Error::WrongStep(_))) => {
             let (status, _, message) = describe(&e);
-            let message = state.site.msg(&message);
+            let message = i18n::site(&state, &req).msg(&message);
             passkey_page(&state, &req, &rid, status, Some(&message)).await
         }
         Err(e) => answer(&state, &req, &rid, Err(e), "/register").await,
@@ -499,7 +553,11 @@ async fn sign_out_post(
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
     csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
-    state.flows.register_sign_out(&session(&req)).await.map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
+    state
+        .flows
+        .register_sign_out(&session(&req))
+        .await
+        .map_err(|e| PageError::from_flow(e, &rid.0, &i18n::site(&state, &req)))?;
     let mut res = see_other("/");
     let mut gone = secure_cookie(SESSION_COOKIE, String::new());
     gone.make_removal();

@@ -3,11 +3,11 @@
 //! button's POST opens the reset with the link's proof passed.
 
 use super::{FLOW_COOKIE, client, forged, no_store, page, see_other};
-use crate::http::AppState;
 use crate::http::csrf::{self, secure_cookie};
 use crate::http::error::PageError;
 use crate::http::middleware::RequestId;
 use crate::http::views::ResetLinkPage;
+use crate::http::{AppState, i18n};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -23,13 +23,14 @@ async fn link_get(
     rid: RequestId,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let live = state.flows.reset_link_live(&token).await.map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
+    let site = i18n::site(&state, &req);
+    let live = state.flows.reset_link_live(&token).await.map_err(|e| PageError::from_flow(e, &rid.0, &site))?;
     if !live {
-        return Err(PageError::from_flow(crate::flow::Error::LinkNotFound, &rid.0, &state.site));
+        return Err(PageError::from_flow(crate::flow::Error::LinkNotFound, &rid.0, &site));
     }
     let (csrf, cookie) = csrf::token(&req);
     let action = format!("/reset/link/{token}");
-    Ok(no_store(page(StatusCode::OK, &ResetLinkPage { site: &state.site, csrf: &csrf, action: &action }, cookie)))
+    Ok(no_store(page(StatusCode::OK, &ResetLinkPage { site: &site, csrf: &csrf, action: &action }, cookie)))
 }
 
 #[derive(Deserialize)]
@@ -49,7 +50,7 @@ async fn link_post(
         .flows
         .open_reset_link(&token, &client(&req, &rid))
         .await
-        .map_err(|e| PageError::from_flow(e, &rid.0, &state.site))?;
+        .map_err(|e| PageError::from_flow(e, &rid.0, &i18n::site(&state, &req)))?;
     let mut res = see_other("/reset/verify");
     res.add_cookie(&secure_cookie(FLOW_COOKIE, started.token.as_str().to_owned())).ok();
     Ok(res)
