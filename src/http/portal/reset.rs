@@ -165,15 +165,16 @@ async fn send_post(
         Ok(sent) if !sent.questions.is_empty() => Ok(see_other("/reset/verify")),
         Ok(sent) if sent.passkey.is_some() => {
             let (csrf, cookie) = csrf::token(&req);
+            let site = site(&state, &req);
             let tpl = PasskeyPage {
-                site: &site(&state, &req),
+                site: &site,
                 csrf: &csrf,
                 ceremony: "get",
                 options: sent.passkey.map(|o| o.to_string()).unwrap_or_default(),
                 action: "/reset/verify",
-                heading: "Use your passkey",
-                intro: "Press the button and follow your browser: it asks for your screen lock, phone or security key.",
-                button: "Use my passkey",
+                heading: &site.t("passkey-reset-heading"),
+                intro: &site.t("passkey-reset-intro"),
+                button: &site.t("passkey-reset-button"),
                 back: "/reset/verify",
                 error: None,
             };
