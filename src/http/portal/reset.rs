@@ -74,7 +74,7 @@ pub(super) async fn start(
             let message = site.msg(&message);
             Ok(render(status, &identify_page(&site, state, req, kind, &form.csrf, &form.user, Some(&message))))
         }
-        Err(e) => Err(PageError::from_flow(e, &rid.0, &site(&state, &req))),
+        Err(e) => Err(PageError::from_flow(e, &rid.0, &site(state, req))),
     }
 }
 
@@ -128,13 +128,13 @@ async fn verify_page(
         .flows
         .reset_view(&flow_token(req))
         .await
-        .map_err(|e| PageError::from_flow(e, &rid.0, &site(&state, &req)))?;
+        .map_err(|e| PageError::from_flow(e, &rid.0, &site(state, req)))?;
     if view.ready_for_password {
         return Ok(see_other(after_proofs(view.kind)));
     }
     let (csrf, cookie) = csrf::token(req);
     let html = VerifyPage {
-        site: &site(&state, &req),
+        site: &site(state, req),
         csrf: &csrf,
         methods: MethodView::list(&site(state, req), &view.methods, &view.proven, &view.questions),
         required: view.required,
@@ -212,11 +212,11 @@ async fn recoverable(
         | Error::InvalidInput { .. }
         | Error::UnknownMethod => {
             let (status, _, message) = describe(&e);
-            let message = site(&state, &req).msg(&message);
+            let message = site(state, req).msg(&message);
             tracing::info!(request_id = %rid.0, error = %e, "request refused");
             verify_page(state, req, rid, status, None, Some(&message)).await
         }
-        other => Err(PageError::from_flow(other, &rid.0, &site(&state, &req))),
+        other => Err(PageError::from_flow(other, &rid.0, &site(state, req))),
     }
 }
 
@@ -272,7 +272,7 @@ async fn password_page(
         .flows
         .reset_view(&flow_token(req))
         .await
-        .map_err(|e| PageError::from_flow(e, &rid.0, &site(&state, &req)))?;
+        .map_err(|e| PageError::from_flow(e, &rid.0, &site(state, req)))?;
     if !view.ready_for_password || view.kind != FlowKind::Reset {
         return Ok(see_other("/reset/verify"));
     }
@@ -280,14 +280,14 @@ async fn password_page(
         .flows
         .reset_policy(&flow_token(req))
         .await
-        .map_err(|e| PageError::from_flow(e, &rid.0, &site(&state, &req)))?;
+        .map_err(|e| PageError::from_flow(e, &rid.0, &site(state, req)))?;
     let (csrf, cookie) = csrf::token(req);
     let html = PasswordPage {
-        site: &site(&state, &req),
+        site: &site(state, req),
         csrf: &csrf,
         min_length: policy.rules.min_length,
         max_length: policy.rules.max_length,
-        rules: policy.sentences().iter().map(|m| site(&state, &req).msg(m)).collect(),
+        rules: policy.sentences().iter().map(|m| site(state, req).msg(m)).collect(),
         source: &policy.source,
         too_young_until: policy.too_young_until.map(crate::clock::rfc3339),
         error,
