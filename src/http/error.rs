@@ -98,7 +98,11 @@ fn policy_key(reason: &PolicyReason) -> &'static str {
 }
 
 fn log_cause(e: &Error, request_id: &str, status: StatusCode) {
-    if status.is_server_error() {
+    // A failing mail server or gateway is logged once, at ERROR, when it
+    // starts failing; each request it turns away is only a warning.
+    if matches!(e, Error::DeliveryUnavailable(_)) {
+        tracing::warn!(request_id, error = %e, "request turned away: messages cannot be sent");
+    } else if status.is_server_error() {
         tracing::error!(request_id, error = %e, "request failed");
     } else {
         tracing::info!(request_id, error = %e, "request refused");
