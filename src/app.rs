@@ -103,6 +103,7 @@ impl App {
             origin: self.config.server.public_url.as_ref().map(|u| u.origin().ascii_serialization()),
             lang: self.config.organisation.language,
             brand: Arc::new(http::Brand::new(&self.config.organisation)),
+            here: "/".to_owned(),
         };
         actix_web::web::Data::new(AppState {
             flows: self.flows.clone(),

@@ -40,7 +40,7 @@ impl Flows {
     /// reset policy is still the default, offers every method the demo
     /// users have registered so each can be tried.
     pub async fn seed_demo(&self) -> Result<Vec<DemoUser>, Error> {
-        let local = self.local.clone().ok_or(Error::WrongStep("--demo needs a local directory"))?;
+        let local = self.local.clone().ok_or(Error::WrongStep("step-demo-needs-local"))?;
         if self.store.reset_policy().await? == crate::domain::policy::ResetPolicy::default() {
             let methods = "email,alt_email,mobile_sms,mobile_voice,authenticator,passkey,questions";
             self.set_policy("methods", methods, "serve --demo", &Client::default()).await?;
@@ -109,7 +109,7 @@ impl Flows {
 
     /// Creates a local administrator with a generated password, returned once.
     pub async fn add_local_admin(&self, login: &str, client: &Client) -> Result<SecretString, Error> {
-        let local = self.local.clone().ok_or(Error::WrongStep("local administrators need a local directory"))?;
+        let local = self.local.clone().ok_or(Error::WrongStep("step-admins-need-local"))?;
         let login =
             crate::domain::Login::parse(login).map_err(|e| Error::InvalidInput { field: "login", message: e.msg() })?;
         let password = SecretString::from(generate_password());

@@ -105,10 +105,10 @@ impl Flows {
             return Err(Error::UnlockDisabled);
         }
         if flow.state != FlowState::Proven {
-            return Err(Error::WrongStep("verify your identity before unlocking your account"));
+            return Err(Error::WrongStep("step-verify-before-unlock"));
         }
         let (Some(id), Some(dir)) = (flow.account_id.clone(), self.directory(&flow.directory)) else {
-            return Err(Error::WrongStep("verify your identity before unlocking your account"));
+            return Err(Error::WrongStep("step-verify-before-unlock"));
         };
         if let Err(e) = dir.unlock(&AccountId(id.clone())).await {
             let audit = self.audit(

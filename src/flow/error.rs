@@ -23,8 +23,9 @@ pub enum Error {
     /// The flow outlived its session time.
     #[error("this reset session has expired")]
     FlowExpired,
-    /// The step does not fit the flow's state (password before proof…).
-    #[error("this step is not possible now: {0}")]
+    /// The step does not fit the flow's state (password before proof…);
+    /// the catalogue key (`step-…`) of why.
+    #[error("this step is not possible now: {}", crate::i18n::Lang::En.t(.0))]
     WrongStep(&'static str),
     /// The method was not offered in this flow.
     #[error("method: this method is not offered here")]

@@ -156,8 +156,8 @@ impl Flows {
     fn expiry_reminder(&self, planned: &PlannedReminder, account_id: String, display_name: &str) -> ExpiryReminder {
         let PlannedReminder { to, mark_days, days_left, expires_at, .. } = planned;
         let link = format!("{}/change", self.settings.public_base);
-        let when = readable(*expires_at);
         let brand = &self.settings.brand;
+        let when = brand.lang.date_time(*expires_at);
         let message =
             templates::password_expiry_reminder(brand, to, display_name, *days_left, &when, &link, *expires_at);
         let detail = format!(
@@ -188,22 +188,4 @@ fn mark_due_now(one: &Expiring, marks: &[u32], now: i64, report: &mut ExpiryRepo
     };
     *counter += 1;
     None
-}
-
-/// An expiry as people read it: "Thursday 7 January 2027, 01:56 UTC".
-fn readable(at: i64) -> String {
-    let format =
-        time::macros::format_description!("[weekday] [day padding:none] [month repr:long] [year], [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(at)
-        .ok()
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_else(|| rfc3339(at))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn expiry_dates_read_like_a_calendar() {
-        assert_eq!(super::readable(1_799_286_986), "Thursday 7 January 2027, 01:56 UTC");
-    }
 }

@@ -202,7 +202,7 @@ impl Flows {
         answers: &BTreeMap<String, String>,
     ) -> Result<bool, Error> {
         if flow.challenge.is_empty() {
-            return Err(Error::WrongStep("ask for the questions first"));
+            return Err(Error::WrongStep("step-questions-first"));
         }
         let mut typed = Vec::new();
         for question in &flow.challenge {
@@ -265,7 +265,7 @@ impl Flows {
         );
         let effects = Effects::audited(vec![audit]);
         if !self.store.accept_proof(flow.id, flow.proven.clone(), proven, state, self.clock.now(), effects).await? {
-            return Err(Error::WrongStep("this flow changed meanwhile; reload the page"));
+            return Err(Error::WrongStep("step-flow-changed"));
         }
         Ok(complete)
     }

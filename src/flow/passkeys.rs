@@ -97,7 +97,7 @@ impl Flows {
         let s = self.signed(token).await?;
         let now = self.clock.now();
         let Some(p) = self.store.claim_pending_try(s.row.id, Enrolment::Passkey, 1, now).await? else {
-            return Err(Error::WrongStep("this passkey request was used or has expired: start again"));
+            return Err(Error::WrongStep("step-passkey-expired"));
         };
         let challenge = Challenge::from_base64url(&p.value).ok_or(Error::SignInNeeded)?;
         let handle = self.user_handle(&s.account.login)?;
@@ -184,11 +184,11 @@ impl Flows {
         let now = self.clock.now();
         let stored = self.store.latest_code(flow.id, offered.id.clone()).await?.ok_or(Error::NoCodeSent)?;
         if stored.used_at.is_some() || stored.failures >= 1 || now >= stored.expires_at {
-            return Err(Error::WrongStep("this passkey request was used or has expired: choose Use a passkey again"));
+            return Err(Error::WrongStep("step-passkey-expired-again"));
         }
         // One answer per challenge, claimed before it is checked.
         if self.store.claim_code_try(stored.id, 1).await?.is_none() {
-            return Err(Error::WrongStep("this passkey request was used or has expired: choose Use a passkey again"));
+            return Err(Error::WrongStep("step-passkey-expired-again"));
         }
         let checked = match &flow.account_id {
             Some(id) => self.check_passkey(&flow.directory, id, &stored.mac, response).await?,

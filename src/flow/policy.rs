@@ -112,7 +112,7 @@ impl Flows {
         flow: &crate::store::FlowRow,
     ) -> Result<(Account, EffectivePolicy), Error> {
         let (Some(id), Some(dir)) = (flow.account_id.clone(), self.directory(&flow.directory)) else {
-            return Err(Error::WrongStep("verify your identity first"));
+            return Err(Error::WrongStep("step-verify-first"));
         };
         let account =
             dir.account(&crate::directory::AccountId(id)).await.map_err(directory_error)?.ok_or(Error::FlowNotFound)?;
@@ -134,7 +134,7 @@ impl Flows {
     pub async fn password_check(&self, token: &str, password: &str) -> Result<PasswordReport, Error> {
         let flow = self.live_flow(token).await?;
         if flow.state != crate::store::FlowState::Proven {
-            return Err(Error::WrongStep("verify your identity first"));
+            return Err(Error::WrongStep("step-verify-first"));
         }
         if password.chars().count() > 1024 {
             return Err(Error::InvalidInput {

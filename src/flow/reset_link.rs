@@ -69,7 +69,7 @@ impl Flows {
             MethodKind::Email => super::methods::email_address(&rows, &account),
             _ => self.phone(&rows, crate::domain::Enrolment::Mobile, account.mobile.as_deref()),
         }
-        .ok_or(Error::WrongStep("the destination disappeared; try again"))?;
+        .ok_or(Error::WrongStep("step-destination-gone"))?;
         let channel =
             if kind == MethodKind::Email { crate::domain::Channel::Email } else { crate::domain::Channel::Sms };
         self.ensure_channel_works(channel, &account.login, client).await?;

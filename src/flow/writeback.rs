@@ -48,11 +48,11 @@ impl Flows {
         let flow = self.live_flow(token).await?;
         self.ensure_not_blocked(&self.flow_key(&flow)).await?;
         if flow.state != FlowState::Proven {
-            return Err(Error::WrongStep("verify your identity before choosing a new password"));
+            return Err(Error::WrongStep("step-verify-before-password"));
         }
         let targets = self.targets(&flow).await?;
         let Some(primary) = targets.first().map(|t| t.account.clone()) else {
-            return Err(Error::WrongStep("verify your identity before choosing a new password"));
+            return Err(Error::WrongStep("step-verify-before-password"));
         };
         let normal = SecretString::from(PasswordPolicy::normalise(new_password.expose_secret()));
         // Every directory's rules first, so no write happens for a password

@@ -45,11 +45,11 @@ pub fn check(req: &HttpRequest, site: &Site, submitted: &str) -> Result<(), &'st
         _ => false,
     };
     if !same_origin {
-        return Err("The form did not come from this site. Open the page again from its address and retry.");
+        return Err("error-csrf-origin");
     }
     let cookie = req.cookie(COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
     if cookie.is_empty() || !macs_equal(cookie.as_bytes(), submitted.as_bytes()) {
-        return Err("The form has expired or was not sent by this site. Reload the page and try again.");
+        return Err("error-csrf");
     }
     Ok(())
 }

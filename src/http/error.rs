@@ -26,7 +26,7 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, Msg) {
         ),
         Error::FlowNotFound => plain(S::NOT_FOUND, "flow_not_found", "error-flow-not-found"),
         Error::FlowExpired => plain(S::GONE, "flow_expired", "error-flow-expired"),
-        Error::WrongStep(why) => (S::CONFLICT, "wrong_step", Msg::new("error-wrong-step").arg("why", *why)),
+        Error::WrongStep(why) => (S::CONFLICT, "wrong_step", Msg::new("error-wrong-step").arg("why", Msg::new(why))),
         Error::UnknownMethod => plain(S::BAD_REQUEST, "unknown_method", "error-unknown-method"),
         Error::TooSoon { retry_after } => {
             (S::TOO_MANY_REQUESTS, "too_soon", Msg::new("error-too-soon").arg("seconds", *retry_after))
@@ -67,8 +67,9 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, Msg) {
         Error::ImportRejected(rows) => {
             (S::UNPROCESSABLE_ENTITY, "import_rejected", Msg::new("error-import-rejected").arg("rows", rows.len()))
         }
+        // The reason is technical: the API gives it, pages do not.
         Error::PasskeyRefused(why) => {
-            (S::BAD_REQUEST, "passkey_refused", Msg::new("error-passkey-refused").arg("why", why.as_str()))
+            (S::BAD_REQUEST, "passkey_refused", Msg::new("error-passkey-refused-why").arg("why", why.as_str()))
         }
         Error::LinkNotFound => plain(S::GONE, "link_not_found", "error-link-not-found"),
         Error::SignInNeeded => plain(S::UNAUTHORIZED, "sign_in_needed", "error-sign-in-needed"),
@@ -178,7 +179,7 @@ impl PageError {
         let (status, _, message) = describe(&e);
         log_cause(&e, request_id, status);
         let retry = matches!(e, Error::FlowNotFound | Error::FlowExpired).then_some("/reset");
-        let message = site.msg(&message);
+        let message = site.error_text(&message);
         Self { status, message, request_id: request_id.to_owned(), site: site.clone(), retry }
     }
 
@@ -219,6 +220,7 @@ fn site_of(req: &HttpRequest) -> Site {
         origin: None,
         lang: Lang::En,
         brand: Default::default(),
+        here: "/".to_owned(),
     })
 }
 

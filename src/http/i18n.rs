@@ -12,8 +12,9 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, web};
 
-/// The cookie that keeps the language a person picked.
-pub const COOKIE: &str = "passdesk-lang";
+/// The cookie that keeps the language a person picked (`__Host-`: only
+/// this origin, over HTTPS, for every path).
+pub const COOKIE: &str = "__Host-passdesk-lang";
 
 fn from_query(query: &str) -> Option<Lang> {
     query.split('&').find_map(|pair| pair.strip_prefix("lang=")).and_then(i18n::from_tag)
@@ -32,11 +33,29 @@ pub fn requested(req: &HttpRequest) -> Option<Lang> {
 }
 
 /// The site as this request sees it: in the language it asked for, else
-/// the organisation's.
+/// the organisation's, and with the page the language picker reloads.
 pub fn site(state: &AppState, req: &HttpRequest) -> Site {
-    match requested(req) {
+    let mut site = match requested(req) {
         Some(lang) => state.site.with_lang(lang),
         None => state.site.clone(),
+    };
+    site.here = page_of(req.method() == actix_web::http::Method::GET, req.path());
+    site
+}
+
+/// The page to show again in another language. A page answering a form
+/// (an error shown where the form posted to) is reloaded as the page the
+/// form belongs to, since some form addresses have no page of their own.
+fn page_of(get: bool, path: &str) -> String {
+    if get {
+        return path.to_owned();
+    }
+    match path {
+        "/reset/send" | "/reset/verify" => "/reset/verify".to_owned(),
+        p if p.starts_with("/register/") && p != "/register/questions" && p != "/register/authenticator" => {
+            "/register".to_owned()
+        }
+        p => p.to_owned(),
     }
 }
 
@@ -46,8 +65,8 @@ pub async fn remember_choice(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let picked = from_query(req.query_string());
     let page = !req.path().starts_with("/api/") && !req.path().starts_with("/static/");
+    let picked = from_query(req.query_string()).filter(|_| page);
     let mut res = next.call(req).await?;
     if page {
         res.headers_mut().append(header::VARY, header::HeaderValue::from_static("Accept-Language, Cookie"));
@@ -57,7 +76,7 @@ pub async fn remember_choice(
             .path("/")
             .secure(true)
             .http_only(true)
-            .same_site(SameSite::Lax)
+            .same_site(SameSite::Strict)
             .max_age(Duration::days(365))
             .finish();
         res.response_mut().add_cookie(&cookie).ok();
@@ -76,6 +95,15 @@ pub fn lang(req: &HttpRequest) -> Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_picker_reloads_a_page_that_exists() {
+        assert_eq!(page_of(true, "/reset/send"), "/reset/send");
+        assert_eq!(page_of(false, "/reset/send"), "/reset/verify");
+        assert_eq!(page_of(false, "/register/contact"), "/register");
+        assert_eq!(page_of(false, "/register/questions"), "/register/questions");
+        assert_eq!(page_of(false, "/change"), "/change");
+    }
 
     #[test]
     fn query_then_cookie_then_header() {

@@ -43,6 +43,8 @@ pub struct Site {
     pub lang: Lang,
     /// The organisation's colour and logo, served as `/brand.css` and `/brand/logo`.
     pub brand: Arc<Brand>,
+    /// The page the language picker reloads in another language.
+    pub here: String,
 }
 
 /// A language people can pick, as the language picker lists it.
@@ -80,6 +82,22 @@ impl Site {
     /// A localisable sentence in this page's language.
     pub fn msg(&self, msg: &Msg) -> String {
         self.lang.msg(msg)
+    }
+
+    /// An error as a page shows it: a form field's problem without the
+    /// field's internal name (the page shows it next to the field), and
+    /// every sentence starting with a capital.
+    pub fn error_text(&self, msg: &Msg) -> String {
+        let text = match (msg.key, msg.args.iter().find(|(n, _)| *n == "why")) {
+            ("error-invalid-input", Some((_, Arg::Msg(why)))) => self.lang.msg(why),
+            ("error-passkey-refused-why", _) => self.lang.t("error-passkey-refused"),
+            _ => self.lang.msg(msg),
+        };
+        let mut chars = text.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => text,
+        }
     }
 
     /// The same site speaking `lang`.

@@ -64,6 +64,47 @@ impl Lang {
         if catalogue::has(&key) { self.t(&key) } else { text.to_owned() }
     }
 
+    /// A moment as people read it in this language ("Thursday 7 January
+    /// 2027, 01:56 UTC"); Unix seconds out of range read as RFC 3339.
+    pub fn date_time(self, at: i64) -> String {
+        let Ok(t) = time::OffsetDateTime::from_unix_timestamp(at) else {
+            return at.to_string();
+        };
+        let weekday = match t.weekday() {
+            time::Weekday::Monday => "weekday-1",
+            time::Weekday::Tuesday => "weekday-2",
+            time::Weekday::Wednesday => "weekday-3",
+            time::Weekday::Thursday => "weekday-4",
+            time::Weekday::Friday => "weekday-5",
+            time::Weekday::Saturday => "weekday-6",
+            time::Weekday::Sunday => "weekday-7",
+        };
+        let month = match t.month() {
+            time::Month::January => "month-1",
+            time::Month::February => "month-2",
+            time::Month::March => "month-3",
+            time::Month::April => "month-4",
+            time::Month::May => "month-5",
+            time::Month::June => "month-6",
+            time::Month::July => "month-7",
+            time::Month::August => "month-8",
+            time::Month::September => "month-9",
+            time::Month::October => "month-10",
+            time::Month::November => "month-11",
+            time::Month::December => "month-12",
+        };
+        self.t_args(
+            "date-time",
+            &[
+                ("weekday", self.t(weekday).into()),
+                ("day", Arg::Text(t.day().to_string())),
+                ("month", self.t(month).into()),
+                ("year", Arg::Text(t.year().to_string())),
+                ("time", Arg::Text(format!("{:02}:{:02}", t.hour(), t.minute()))),
+            ],
+        )
+    }
+
     /// A localisable sentence in this language.
     pub fn msg(self, msg: &Msg) -> String {
         catalogue::format(self, msg.key, &msg.args)

@@ -81,7 +81,7 @@ fn keys_used() -> BTreeMap<String, String> {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            for marker in [".t(\"", ".t1(\"", ".t2(\"", ".t_args(\"", "Msg::new(\""] {
+            for marker in [".t(\"", ".t1(\"", ".t2(\"", ".t_args(\"", "Msg::new(\"", "WrongStep(\""] {
                 for (at, _) in text.match_indices(marker) {
                     let rest = &text[at + marker.len()..];
                     let key: String = rest
@@ -140,10 +140,55 @@ fn messages_format_with_arguments_and_fall_back_to_the_key() {
 }
 
 #[test]
+fn dates_read_like_a_calendar_in_each_language() {
+    assert_eq!(Lang::En.date_time(1_799_286_986), "Thursday 7 January 2027, 01:56 UTC");
+    assert_eq!(Lang::Nl.date_time(1_799_286_986), "donderdag 7 januari 2027, 01:56 UTC");
+}
+
+#[test]
 fn every_predefined_question_is_translated() {
     for (id, text) in crate::domain::questions::PREDEFINED {
         assert_eq!(Lang::En.question(id, "?"), *text, "{id}: the English text must match the list");
         assert_ne!(Lang::Nl.question(id, "?"), *text, "{id} has no Dutch text");
     }
     assert_eq!(Lang::Nl.question("c1", "Custom?"), "Custom?");
+}
+
+/// Keys chosen in a `match` or handed through a function are plain string
+/// literals: every literal in the code that looks like a key of one of the
+/// catalogue's families (`error-…`, `step-…`, `method-…`, …) must exist.
+#[test]
+fn every_literal_shaped_like_a_key_is_in_the_catalogue() {
+    let en = entries(Lang::En);
+    let families: BTreeSet<&str> = en.keys().filter_map(|k| k.split_once('-').map(|(f, _)| f)).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    let mut stack = vec![root.join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for literal in text.split('"').skip(1).step_by(2) {
+                let shaped = literal.contains('-')
+                    && literal.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && !literal.ends_with('-');
+                let family = literal.split('-').next().unwrap_or("");
+                // Names that are not sentences (an audit actor).
+                let not_a_key = ["expiry-reminders"].contains(&literal);
+                if shaped && families.contains(family) && !not_a_key {
+                    seen += 1;
+                    if !en.contains_key(literal) {
+                        missing.push(format!("{literal} ({})", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen > 100, "the scan found only {seen} key-shaped literals: is it still right?");
+    assert!(missing.is_empty(), "key-shaped literals not in the catalogue: {missing:?}");
 }

@@ -70,8 +70,8 @@ async fn every_page_carries_brand_landmarks_helpdesk_and_languages() {
             "<main id=\"main\"",
             "<footer",
             "href=\"https://help.contoso.example\"",
-            "href=\"?lang=nl\" lang=\"nl\" hreflang=\"nl\">Nederlands</a>",
-            "href=\"?lang=en\" lang=\"en\" hreflang=\"en\" aria-current=\"true\">English</a>",
+            &format!("href=\"{uri}?lang=nl\" lang=\"nl\" hreflang=\"nl\">Nederlands</a>"),
+            &format!("href=\"{uri}?lang=en\" lang=\"en\" hreflang=\"en\" aria-current=\"true\">English</a>"),
         ] {
             assert!(page.contains(part), "{uri} lacks {part}:\n{page}");
         }

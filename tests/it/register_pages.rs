@@ -254,7 +254,7 @@ async fn the_registration_pages_and_the_report_page_speak_dutch_when_asked() {
     // The picker's ?lang=nl: the overview in Dutch, remembered in a cookie.
     let resp = test::call_service(&svc, get("/register?lang=nl", &jar)).await;
     jar.take(&resp);
-    assert_eq!(jar.get("passdesk-lang").as_deref(), Some("nl"));
+    assert_eq!(jar.get("__Host-passdesk-lang").as_deref(), Some("nl"));
     let page = text(resp).await;
     for dutch in [
         "<h1>Beveiligingsgegevens</h1>",

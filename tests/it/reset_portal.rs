@@ -166,7 +166,8 @@ async fn invalid_user_id_is_shown_on_the_form() {
     let csrf = jar.get("__Host-passdesk-csrf").unwrap();
     let resp = test::call_service(&svc, form("/reset", &jar, &[("csrf", &csrf), ("user", "   ")])).await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
-    assert!(text(resp).await.contains("enter your user ID"));
+    let page = text(resp).await;
+    assert!(page.contains("Enter your user ID") && !page.contains("user: "), "{page}");
     let resp = test::call_service(&svc, form("/reset", &jar, &[("csrf", &csrf)])).await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "a missing field is a clear 400");
     assert!(text(resp).await.contains("could not be read"));
@@ -252,4 +253,29 @@ async fn phone_questions_and_authenticator_in_the_portal() {
     )
     .await;
     assert_eq!(location(&resp), "/reset/password");
+}
+
+#[actix_web::test]
+async fn the_language_picker_on_a_refused_form_reloads_a_page_that_exists() {
+    let t = TestApp::new();
+    t.user("alice", Some("alice@example.org"), "Old-Passw0rd-1234").await;
+    let svc = t.service().await;
+    let mut jar = Jar::default();
+    let resp = test::call_service(&svc, get("/reset", &jar)).await;
+    jar.take(&resp);
+    let csrf = jar.get("__Host-passdesk-csrf").unwrap();
+    let resp = test::call_service(&svc, form("/reset", &jar, &[("csrf", &csrf), ("user", "alice")])).await;
+    jar.take(&resp);
+    // A method that was not offered: the verify page answers at the form's address.
+    let resp = test::call_service(&svc, form("/reset/send", &jar, &[("csrf", &csrf), ("method", "nope")])).await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let page = text(resp).await;
+    assert!(page.contains("href=\"/reset/verify?lang=nl\""), "{page}");
+    assert!(!page.contains("href=\"/reset/send?lang"), "{page}");
+    let resp = test::call_service(&svc, get("/reset/verify?lang=nl", &jar)).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let cookie = resp.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("__Host-passdesk-lang=nl") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let page = text(resp).await;
+    assert!(page.contains("Bewijs dat u het bent") && page.contains("<html lang=\"nl\">"), "{page}");
 }

@@ -65,10 +65,7 @@ impl Flows {
         let now = self.clock.now();
         let max = self.settings.codes.max_failures;
         let Some(p) = self.store.claim_pending_try(s.row.id, Enrolment::Authenticator, max, now).await? else {
-            return Err(Error::WrongStep(
-                "no authenticator set-up is waiting (it expired, or too many wrong codes): open the set-up page \
-                 again and scan the new QR code",
-            ));
+            return Err(Error::WrongStep("step-no-authenticator-setup"));
         };
         let secret = TotpSecret::unseal(&self.key, &p.value).ok_or(Error::SignInNeeded)?;
         let Some(step) = secret.verify(code, now, None) else {
@@ -76,9 +73,7 @@ impl Flows {
             self.registration_failure(&s, detail, client).await?;
             if p.failures >= max {
                 self.store.drop_pending(s.row.id, now).await?;
-                return Err(Error::WrongStep(
-                    "too many wrong codes: this set-up is cancelled; open the set-up page again and scan the new QR code",
-                ));
+                return Err(Error::WrongStep("step-authenticator-cancelled"));
             }
             return Err(Error::AuthenticatorWrong);
         };

@@ -132,7 +132,7 @@ impl Flows {
         let (d, a) = (s.row.directory.clone(), s.row.account_id.clone());
         let waited = waited.map(str::to_owned);
         if !self.store.save_proven(d, a, proven, waited, self.clock.now(), effects).await? {
-            return Err(Error::WrongStep("this registration was already saved or cancelled"));
+            return Err(Error::WrongStep("step-registration-done"));
         }
         self.outbox_signal.notify_one();
         Ok(())
@@ -142,9 +142,7 @@ impl Flows {
     /// address waits (the session keeps one registration at a time).
     pub(super) fn ensure_no_code_waiting(&self, s: &Signed, now: i64) -> Result<(), Error> {
         match &s.row.pending {
-            Some(p) if !p.mac.is_empty() && p.expires_at > now => {
-                Err(Error::WrongStep("a code sent to a new address or number is waiting: type it (or cancel it) first"))
-            }
+            Some(p) if !p.mac.is_empty() && p.expires_at > now => Err(Error::WrongStep("step-code-waiting")),
             _ => Ok(()),
         }
     }

@@ -214,7 +214,7 @@ impl Flows {
     pub async fn reset_policy(&self, token: &str) -> Result<super::policy::EffectivePolicy, Error> {
         let flow = self.live_flow(token).await?;
         if flow.proven.is_empty() {
-            return Err(Error::WrongStep("verify your identity first"));
+            return Err(Error::WrongStep("step-verify-first"));
         }
         Ok(self.account_policy(&flow).await?.1)
     }
@@ -243,7 +243,7 @@ impl Flows {
         let flow = self.live_flow(token).await?;
         let offered = offered(&flow, method)?;
         if flow.state != FlowState::Proving || family_proven(&flow, offered.kind) {
-            return Err(Error::WrongStep("this method has already been verified"));
+            return Err(Error::WrongStep("step-method-verified"));
         }
         let key = self.flow_key(&flow);
         self.ensure_not_blocked(&key).await?;
@@ -253,7 +253,7 @@ impl Flows {
                 return Ok(Sent { resend_after: 0, valid_for: 0, questions, passkey: None });
             }
             ProofStyle::DeviceCode => {
-                return Err(Error::WrongStep("nothing is sent for an authenticator app: type the code it shows"));
+                return Err(Error::WrongStep("step-authenticator-nothing-sent"));
             }
             ProofStyle::Passkey => {
                 let options = self.passkey_challenge(&flow, &offered, &key).await?;
@@ -352,7 +352,6 @@ impl Flows {
 
     /// Refuses text messages and calls once the organisation's daily
     /// budget is spent: people use another method until it recovers.
-    /// Refuses a text or call once the organisation's daily budget is spent.
     pub(super) async fn ensure_phone_budget_for(&self, login: &str, client: &Client) -> Result<(), Error> {
         let now = self.clock.now();
         let sent = self.store.phone_messages_since(now - 24 * 3600).await?;

@@ -34,10 +34,10 @@ impl Flows {
         let flow = self.live_flow(token).await?;
         let offered = offered(&flow, method)?;
         if flow.state != FlowState::Proving {
-            return Err(Error::WrongStep("the proofs are already complete"));
+            return Err(Error::WrongStep("step-proofs-complete"));
         }
         if family_proven(&flow, offered.kind) {
-            return Err(Error::WrongStep("this method has already been verified"));
+            return Err(Error::WrongStep("step-method-verified"));
         }
         let key = self.flow_key(&flow);
         self.ensure_not_blocked(&key).await?;

@@ -50,7 +50,7 @@ async fn change_post(
     rid: RequestId,
     form: web::Form<ChangeForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let form = form.into_inner();
     if form.new_password != form.confirm {
         let site = site(&state, &req);
@@ -78,7 +78,7 @@ async fn change_post(
         }
         Err(e) => {
             let (status, _, message) = describe(&e);
-            let message = site(&state, &req).msg(&message);
+            let message = site(&state, &req).error_text(&message);
             tracing::info!(request_id = %rid.0, error = %e, "password change refused");
             Ok(render(status, &change_page(&site(&state, &req), &state, &form.csrf, &form.user, Some(&message))))
         }

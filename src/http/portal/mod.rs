@@ -90,6 +90,9 @@ pub(super) fn flow_token(req: &HttpRequest) -> String {
     req.cookie(FLOW_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default()
 }
 
-pub(super) fn forged(state: &AppState, rid: &RequestId, why: &str) -> PageError {
-    PageError::new(StatusCode::FORBIDDEN, why, &rid.0, &state.site)
+/// A form that failed its CSRF check; `why` is the catalogue key of the
+/// reason `csrf::check` gave.
+pub(super) fn forged(state: &AppState, req: &HttpRequest, rid: &RequestId, why: &'static str) -> PageError {
+    let site = site(state, req);
+    PageError::new(StatusCode::FORBIDDEN, site.t(why), &rid.0, &site)
 }

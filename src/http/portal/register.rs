@@ -207,7 +207,7 @@ async fn sign_in_post(
     rid: RequestId,
     form: web::Form<SignInForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let form = form.into_inner();
     let password = SecretString::from(form.password);
     match state.flows.register_sign_in(&form.user, &password, &client(&req, &rid)).await {
@@ -221,7 +221,7 @@ async fn sign_in_post(
         }
         Err(e) => {
             let (status, _, message) = describe(&e);
-            let message = i18n::site(&state, &req).msg(&message);
+            let message = i18n::site(&state, &req).error_text(&message);
             Ok(sign_in(&state, &req, status, &form.user, Some(&message)))
         }
     }
@@ -245,7 +245,7 @@ async fn answer(
         Err(e) => e,
     };
     let (status, _, message) = describe(&e);
-    let message = i18n::site(state, req).msg(&message);
+    let message = i18n::site(state, req).error_text(&message);
     tracing::info!(request_id = %rid.0, error = %e, "registration step refused");
     match state.flows.registration(&session(req)).await {
         Ok(view) => Ok(overview(state, req, &view, status, None, Some(&message))),
@@ -274,7 +274,7 @@ async fn contact_post(
     rid: RequestId,
     form: web::Form<ContactForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let outcome = match contact_kind(&form.kind) {
         Ok(kind) => state.flows.register_contact(&session(&req), kind, &form.value, &client(&req, &rid)).await,
         Err(e) => Err(e),
@@ -294,7 +294,7 @@ async fn code_post(
     rid: RequestId,
     form: web::Form<CodeForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let outcome = state.flows.register_confirm_code(&session(&req), &form.code, &client(&req, &rid)).await;
     answer(&state, &req, &rid, outcome, "/register?saved=contact").await
 }
@@ -310,7 +310,7 @@ async fn cancel_post(
     rid: RequestId,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let outcome = state.flows.register_cancel(&session(&req)).await;
     answer(&state, &req, &rid, outcome, "/register").await
 }
@@ -351,7 +351,7 @@ async fn questions_post(
 ) -> Result<HttpResponse, PageError> {
     let fields = form.into_inner();
     let csrf_sent = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
-    csrf::check(&req, &state.site, csrf_sent).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, csrf_sent).map_err(|why| forged(&state, &req, &rid, why))?;
     let questions = fields.iter().filter(|(k, _)| k == "question").map(|(_, v)| v.clone());
     let answers = fields.iter().filter(|(k, _)| k == "answer").map(|(_, v)| v.clone());
     let pairs: Vec<(String, String)> = questions.zip(answers).collect();
@@ -363,7 +363,7 @@ async fn questions_post(
         }
         Err(e) => {
             let (status, _, message) = describe(&e);
-            let message = i18n::site(&state, &req).msg(&message);
+            let message = i18n::site(&state, &req).error_text(&message);
             questions_page(&state, &req, &rid, status, Some(&message)).await
         }
     }
@@ -424,13 +424,13 @@ async fn authenticator_post(
     rid: RequestId,
     form: web::Form<CodeForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     match state.flows.register_authenticator_confirm(&session(&req), &form.code, &client(&req, &rid)).await {
         Ok(()) => Ok(see_other("/register?saved=authenticator")),
         Err(Error::SignInNeeded) => Ok(see_other("/register")),
         Err(e @ (Error::AuthenticatorWrong | Error::Blocked { .. } | Error::InvalidInput { .. })) => {
             let (status, _, message) = describe(&e);
-            let message = i18n::site(&state, &req).msg(&message);
+            let message = i18n::site(&state, &req).error_text(&message);
             authenticator_page(&state, &req, &rid, status, Some(&message)).await
         }
         Err(e) => answer(&state, &req, &rid, Err(e), "/register").await,
@@ -484,7 +484,7 @@ async fn passkey_post(
     rid: RequestId,
     form: web::Form<CredentialForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let outcome = match serde_json::from_str::<crate::domain::passkey::RegistrationResponse>(&form.credential) {
         Ok(answer) => state.flows.register_passkey_finish(&session(&req), answer, &client(&req, &rid)).await,
         Err(e) => {
@@ -497,7 +497,7 @@ async fn passkey_post(
         Err(Error::SignInNeeded) => Ok(see_other("/register")),
         Err(e @ (Error::PasskeyRefused(_) | Error::InvalidInput { .. } | Error::WrongStep(_))) => {
             let (status, _, message) = describe(&e);
-            let message = i18n::site(&state, &req).msg(&message);
+            let message = i18n::site(&state, &req).error_text(&message);
             passkey_page(&state, &req, &rid, status, Some(&message)).await
         }
         Err(e) => answer(&state, &req, &rid, Err(e), "/register").await,
@@ -516,7 +516,7 @@ async fn remove_post(
     rid: RequestId,
     form: web::Form<RemoveForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let outcome = match Enrolment::from_id(&form.kind) {
         Some(kind) => state.flows.register_remove(&session(&req), kind, &client(&req, &rid)).await,
         None => Err(Error::InvalidInput { field: "kind", message: Msg::new("input-kind-unknown") }),
@@ -530,7 +530,7 @@ async fn skip_post(
     rid: RequestId,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let outcome = state.flows.register_skip(&session(&req), &client(&req, &rid)).await;
     answer(&state, &req, &rid, outcome, "/register").await
 }
@@ -541,7 +541,7 @@ async fn reconfirm_post(
     rid: RequestId,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let outcome = state.flows.register_reconfirm(&session(&req), &client(&req, &rid)).await;
     answer(&state, &req, &rid, outcome, "/register?saved=confirmed").await
 }
@@ -552,7 +552,7 @@ async fn sign_out_post(
     rid: RequestId,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     state
         .flows
         .register_sign_out(&session(&req))

@@ -47,7 +47,7 @@ async fn report_post(
     token: web::Path<String>,
     form: web::Form<ReportForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let site = i18n::site(&state, &req);
     state.flows.report_not_me(&token, &client(&req, &rid)).await.map_err(|e| PageError::from_flow(e, &rid.0, &site))?;
     Ok(already(&site))

@@ -60,7 +60,7 @@ pub(super) async fn start(
     form: &IdentifyForm,
     kind: FlowKind,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(req, &state.site, &form.csrf).map_err(|why| forged(state, rid, why))?;
+    csrf::check(req, &state.site, &form.csrf).map_err(|why| forged(state, req, rid, why))?;
     let captcha = Some((form.captcha_challenge.as_str(), form.captcha_solution.as_str()));
     match state.flows.reset_start(&form.user, captcha, kind, &client(req, rid)).await {
         Ok(started) => {
@@ -71,7 +71,7 @@ pub(super) async fn start(
         Err(e @ (Error::InvalidInput { .. } | Error::Captcha(_) | Error::CaptchaUsed)) => {
             let (status, _, message) = describe(&e);
             let site = site(state, req);
-            let message = site.msg(&message);
+            let message = site.error_text(&message);
             Ok(render(status, &identify_page(&site, state, req, kind, &form.csrf, &form.user, Some(&message))))
         }
         Err(e) => Err(PageError::from_flow(e, &rid.0, &site(state, req))),
@@ -159,7 +159,7 @@ async fn send_post(
     rid: RequestId,
     form: web::Form<SendForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let (token, who) = (flow_token(&req), client(&req, &rid));
     match state.flows.reset_send(&token, &form.method, form.confirm.as_deref(), &who).await {
         Ok(sent) if !sent.questions.is_empty() => Ok(see_other("/reset/verify")),
@@ -212,7 +212,7 @@ async fn recoverable(
         | Error::InvalidInput { .. }
         | Error::UnknownMethod => {
             let (status, _, message) = describe(&e);
-            let message = site(state, req).msg(&message);
+            let message = site(state, req).error_text(&message);
             tracing::info!(request_id = %rid.0, error = %e, "request refused");
             verify_page(state, req, rid, status, None, Some(&message)).await
         }
@@ -230,7 +230,7 @@ async fn verify_post(
 ) -> Result<HttpResponse, PageError> {
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let csrf_value = field("csrf").unwrap_or_default();
-    csrf::check(&req, &state.site, &csrf_value).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &csrf_value).map_err(|why| forged(&state, &req, &rid, why))?;
     let method = field("method").unwrap_or_default();
     let answers: BTreeMap<String, String> =
         form.iter().filter_map(|(k, v)| k.strip_prefix("answer-").map(|id| (id.to_owned(), v.clone()))).collect();
@@ -308,7 +308,7 @@ async fn password_post(
     rid: RequestId,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let form = form.into_inner();
     if form.new_password != form.confirm {
         let mismatch = site(&state, &req).t("password-mismatch");
@@ -325,7 +325,7 @@ async fn password_post(
         }
         Err(e @ (Error::PasswordRejected(_) | Error::DirectoryPolicy(_))) => {
             let (status, _, message) = describe(&e);
-            let message = site(&state, &req).msg(&message);
+            let message = site(&state, &req).error_text(&message);
             password_page(&state, &req, &rid, status, Some(&message)).await
         }
         Err(e) => Err(PageError::from_flow(e, &rid.0, &site(&state, &req))),

@@ -45,7 +45,7 @@ async fn link_post(
     token: web::Path<String>,
     form: web::Form<LinkForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let started = state
         .flows
         .open_reset_link(&token, &client(&req, &rid))

@@ -60,7 +60,7 @@ async fn confirm_post(
     rid: RequestId,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &rid, why))?;
+    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     state
         .flows
         .unlock(&flow_token(&req), &client(&req, &rid))

@@ -33,11 +33,18 @@ error-partial-writeback = Your new password is now active in { $written } but co
 error-blocked = Self-service password reset is blocked for this account until { $until } (UTC) after too many failed attempts or messages. Contact your helpdesk if you need help sooner.
 error-unlock-disabled = Unlocking without a new password is turned off here: reset your password instead.
 error-user-not-found = No directory has a user { $login } in the scope passdesk may reset.
-error-import-rejected = { $rows } row(s) cannot be imported; nothing was imported.
-error-passkey-refused = The passkey was not accepted: { $why }. Try again, or choose another method.
+error-import-rejected = { $rows ->
+    [one] 1 row cannot be imported; nothing was imported.
+   *[other] { $rows } rows cannot be imported; nothing was imported.
+}
+error-passkey-refused = The passkey was not accepted. Try again, or choose another method.
+error-passkey-refused-why = The passkey was not accepted: { $why }. Try again, or choose another method.
 error-link-not-found = This link does not work any more: it was already used, or it is more than 24 hours old. Ask your administrator or helpdesk for a new one, or reset your password from the start page.
 error-sign-in-needed = Your session has ended (signed out, or idle too long). Sign in again.
-error-method-needed = This cannot be removed: your organisation requires { $required } method(s) and you would have { $left } left. Add another method first, then remove this one.
+error-method-needed = { $required ->
+    [one] This cannot be removed: your organisation requires 1 method and you would have { $left } left. Add another method first, then remove this one.
+   *[other] This cannot be removed: your organisation requires { $required } methods and you would have { $left } left. Add another method first, then remove this one.
+}
 error-directory-unavailable = The directory cannot be reached right now. Nothing has changed: try again in a few minutes.
 error-delivery-unavailable = We couldn't send the code. Try another method, or try again in a few minutes.
 error-internal = Something went wrong on our side. Nothing has changed: try again, or contact your helpdesk with the request id.
@@ -46,7 +53,8 @@ error-not-found-page = There is no page at this address.
 error-form-too-large = The form is too large.
 error-form-type = Send the form as application/x-www-form-urlencoded.
 error-form-unreadable = The form could not be read: { $why }. Reload the page and try again.
-error-csrf = This form has expired or did not come from this site. Reload the page and try again.
+error-csrf = The form has expired or was not sent by this site. Reload the page and try again.
+error-csrf-origin = The form did not come from this site. Open the page again from its address and retry.
 error-rate-limited = Too many requests from your address. Wait a minute and try again.
 
 # What is wrong with something a person typed. These follow a field name or
@@ -112,3 +120,22 @@ input-answer-is-password = "{ $question }": the answer cannot be your password
 
 # Sentences only administrators read (CLI, admin API): kept whole.
 admin-detail = { $detail }
+
+# Why a step is not possible now (after "This step is not possible now:").
+step-verify-before-unlock = verify your identity before unlocking your account
+step-questions-first = ask for the questions first
+step-flow-changed = this flow changed meanwhile; reload the page
+step-verify-before-password = verify your identity before choosing a new password
+step-destination-gone = the destination disappeared; try again
+step-no-authenticator-setup = no authenticator set-up is waiting (it expired, or too many wrong codes): open the set-up page again and scan the new QR code
+step-authenticator-cancelled = too many wrong codes: this set-up is cancelled; open the set-up page again and scan the new QR code
+step-registration-done = this registration was already saved or cancelled
+step-code-waiting = a code sent to a new address or number is waiting: type it (or cancel it) first
+step-proofs-complete = the proofs are already complete
+step-method-verified = this method has already been verified
+step-verify-first = verify your identity first
+step-authenticator-nothing-sent = nothing is sent for an authenticator app: type the code it shows
+step-passkey-expired = this passkey request was used or has expired: start again
+step-passkey-expired-again = this passkey request was used or has expired: choose Use a passkey again
+step-demo-needs-local = --demo needs a local directory
+step-admins-need-local = local administrators need a local directory

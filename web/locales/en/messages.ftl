@@ -37,7 +37,10 @@ registration-reminder-subject = Set up your { $org } security info
 registration-reminder-body =
     Hello { $name },
 
-    If you forget your password, you can reset it yourself, without calling the helpdesk, once you have registered { $required } way(s) to prove who you are (a mobile phone, a private e-mail address, an authenticator app, a passkey or security questions).
+    If you forget your password, you can reset it yourself, without calling the helpdesk, once you have registered { $required ->
+        [one] one way
+       *[other] { $required } ways
+    } to prove who you are (a mobile phone, a private e-mail address, an authenticator app, a passkey or security questions).
 
     It takes two minutes: sign in here with your current password:
     { $link }
@@ -99,3 +102,25 @@ expiry-reminder-body =
     { $link }
 
     Nobody from { $org } will ever ask you for your password, by e-mail or by phone.
+
+# Dates in messages.
+date-time = { $weekday } { $day } { $month } { $year }, { $time } UTC
+weekday-1 = Monday
+weekday-2 = Tuesday
+weekday-3 = Wednesday
+weekday-4 = Thursday
+weekday-5 = Friday
+weekday-6 = Saturday
+weekday-7 = Sunday
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December

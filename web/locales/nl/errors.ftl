@@ -33,11 +33,18 @@ error-partial-writeback = Uw nieuwe wachtwoord is actief in { $written }, maar k
 error-blocked = Selfservice voor wachtwoordherstel is voor dit account geblokkeerd tot { $until } (UTC), na te veel mislukte pogingen of berichten. Neem contact op met uw helpdesk als u eerder hulp nodig hebt.
 error-unlock-disabled = Ontgrendelen zonder nieuw wachtwoord staat hier uit: stel in plaats daarvan een nieuw wachtwoord in.
 error-user-not-found = Geen enkele directory heeft een gebruiker { $login } binnen het bereik dat passdesk mag herstellen.
-error-import-rejected = { $rows } rij(en) kunnen niet worden geïmporteerd; er is niets geïmporteerd.
-error-passkey-refused = De passkey is niet geaccepteerd: { $why }. Probeer het opnieuw of kies een andere methode.
+error-import-rejected = { $rows ->
+    [one] 1 rij kan niet worden geïmporteerd; er is niets geïmporteerd.
+   *[other] { $rows } rijen kunnen niet worden geïmporteerd; er is niets geïmporteerd.
+}
+error-passkey-refused = De passkey is niet geaccepteerd. Probeer het opnieuw of kies een andere methode.
+error-passkey-refused-why = De passkey is niet geaccepteerd: { $why }. Probeer het opnieuw of kies een andere methode.
 error-link-not-found = Deze link werkt niet meer: hij is al gebruikt of ouder dan 24 uur. Vraag uw beheerder of helpdesk om een nieuwe, of stel uw wachtwoord opnieuw in via de startpagina.
 error-sign-in-needed = Uw sessie is beëindigd (afgemeld, of te lang niet gebruikt). Meld u opnieuw aan.
-error-method-needed = Dit kan niet worden verwijderd: uw organisatie vereist { $required } methode(n) en u zou er { $left } overhouden. Voeg eerst een andere methode toe en verwijder deze daarna.
+error-method-needed = { $required ->
+    [one] Dit kan niet worden verwijderd: uw organisatie vereist 1 methode en u zou er { $left } overhouden. Voeg eerst een andere methode toe en verwijder deze daarna.
+   *[other] Dit kan niet worden verwijderd: uw organisatie vereist { $required } methoden en u zou er { $left } overhouden. Voeg eerst een andere methode toe en verwijder deze daarna.
+}
 error-directory-unavailable = De directory is op dit moment niet bereikbaar. Er is niets gewijzigd: probeer het over een paar minuten opnieuw.
 error-delivery-unavailable = We konden de code niet versturen. Probeer een andere methode, of probeer het over een paar minuten opnieuw.
 error-internal = Er ging bij ons iets mis. Er is niets gewijzigd: probeer het opnieuw, of neem contact op met uw helpdesk en noem het aanvraagnummer.
@@ -46,7 +53,8 @@ error-not-found-page = Op dit adres staat geen pagina.
 error-form-too-large = Het formulier is te groot.
 error-form-type = Verstuur het formulier als application/x-www-form-urlencoded.
 error-form-unreadable = Het formulier kon niet worden gelezen: { $why }. Laad de pagina opnieuw en probeer het nog eens.
-error-csrf = Dit formulier is verlopen of komt niet van deze site. Laad de pagina opnieuw en probeer het nog eens.
+error-csrf = Dit formulier is verlopen of niet door deze site verstuurd. Laad de pagina opnieuw en probeer het nog eens.
+error-csrf-origin = Dit formulier komt niet van deze site. Open de pagina opnieuw via haar adres en probeer het nog eens.
 error-rate-limited = Te veel verzoeken vanaf uw adres. Wacht een minuut en probeer het opnieuw.
 
 # Wat er mis is met iets wat iemand typte. Deze volgen op een veldnaam of op
@@ -112,3 +120,22 @@ input-answer-is-password = "{ $question }": het antwoord mag niet uw wachtwoord 
 
 # Zinnen die alleen beheerders lezen (CLI, beheer-API): ongewijzigd doorgegeven.
 admin-detail = { $detail }
+
+# Waarom een stap nu niet kan (na "Deze stap kan nu niet:").
+step-verify-before-unlock = bewijs eerst wie u bent voordat u uw account ontgrendelt
+step-questions-first = vraag eerst de vragen op
+step-flow-changed = deze sessie is intussen gewijzigd; laad de pagina opnieuw
+step-verify-before-password = bewijs eerst wie u bent voordat u een nieuw wachtwoord kiest
+step-destination-gone = het adres of nummer is verdwenen; probeer het opnieuw
+step-no-authenticator-setup = er wacht geen instelling van een authenticator-app (die is verlopen, of er waren te veel verkeerde codes): open de instelpagina opnieuw en scan de nieuwe QR-code
+step-authenticator-cancelled = te veel verkeerde codes: deze instelling is geannuleerd; open de instelpagina opnieuw en scan de nieuwe QR-code
+step-registration-done = deze registratie is al opgeslagen of geannuleerd
+step-code-waiting = er wacht een code die naar een nieuw adres of nummer is gestuurd: typ die eerst (of annuleer)
+step-proofs-complete = de bewijzen zijn al compleet
+step-method-verified = deze methode is al bevestigd
+step-verify-first = bewijs eerst wie u bent
+step-authenticator-nothing-sent = voor een authenticator-app wordt niets verstuurd: typ de code die de app toont
+step-passkey-expired = deze passkey-aanvraag is al gebruikt of verlopen: begin opnieuw
+step-passkey-expired-again = deze passkey-aanvraag is al gebruikt of verlopen: kies opnieuw Een passkey gebruiken
+step-demo-needs-local = --demo heeft een lokale directory nodig
+step-admins-need-local = lokale beheerders hebben een lokale directory nodig

@@ -31,13 +31,16 @@ reset-link-body =
     De link werkt één keer, binnen 24 uur. Mogelijk wordt u nog om één bewijs gevraagd dat u het bent. Niemand anders krijgt het wachtwoord te zien dat u kiest: ook uw beheerder niet.
 
     Had u dit bericht niet verwacht? Open de link dan niet en meld het bij uw helpdesk.
-reset-link-sms = { $org }: kies hier uw wachtwoord (één keer, binnen 24 uur): { $link }
+reset-link-sms = { $org }: kies hier uw wachtwoord (1 keer, binnen 24 uur): { $link }
 
 registration-reminder-subject = Stel uw beveiligingsgegevens voor { $org } in
 registration-reminder-body =
     Hallo { $name },
 
-    Als u uw wachtwoord vergeet, kunt u het zelf herstellen, zonder de helpdesk te bellen, zodra u { $required } manier(en) hebt geregistreerd om te bewijzen wie u bent (een mobiele telefoon, een privé-e-mailadres, een authenticator-app, een passkey of beveiligingsvragen).
+    Als u uw wachtwoord vergeet, kunt u het zelf herstellen, zonder de helpdesk te bellen, zodra u { $required ->
+        [one] één manier
+       *[other] { $required } manieren
+    } hebt geregistreerd om te bewijzen wie u bent (een mobiele telefoon, een privé-e-mailadres, een authenticator-app, een passkey of beveiligingsvragen).
 
     Het kost twee minuten: meld u hier aan met uw huidige wachtwoord:
     { $link }
@@ -99,3 +102,25 @@ expiry-reminder-body =
     { $link }
 
     Niemand van { $org } zal u ooit om uw wachtwoord vragen, per e-mail of telefoon.
+
+# Dates in messages.
+date-time = { $weekday } { $day } { $month } { $year }, { $time } UTC
+weekday-1 = maandag
+weekday-2 = dinsdag
+weekday-3 = woensdag
+weekday-4 = donderdag
+weekday-5 = vrijdag
+weekday-6 = zaterdag
+weekday-7 = zondag
+month-1 = januari
+month-2 = februari
+month-3 = maart
+month-4 = april
+month-5 = mei
+month-6 = juni
+month-7 = juli
+month-8 = augustus
+month-9 = september
+month-10 = oktober
+month-11 = november
+month-12 = december
