@@ -22,6 +22,8 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 /// Cookie that carries the registration session's token.
+mod methods;
+
 pub(super) const SESSION_COOKIE: &str = "__Host-passdesk-session";
 
 /// Registers the registration routes.
@@ -31,12 +33,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/register/contact", web::post().to(contact_post))
         .route("/register/code", web::post().to(code_post))
         .route("/register/cancel", web::post().to(cancel_post))
-        .route("/register/questions", web::get().to(questions_get))
-        .route("/register/questions", web::post().to(questions_post))
-        .route("/register/authenticator", web::get().to(authenticator_get))
-        .route("/register/authenticator", web::post().to(authenticator_post))
-        .route("/register/passkey", web::get().to(passkey_get))
-        .route("/register/passkey", web::post().to(passkey_post))
+        .route("/register/questions", web::get().to(methods::questions_get))
+        .route("/register/questions", web::post().to(methods::questions_post))
+        .route("/register/authenticator", web::get().to(methods::authenticator_get))
+        .route("/register/authenticator", web::post().to(methods::authenticator_post))
+        .route("/register/passkey", web::get().to(methods::passkey_get))
+        .route("/register/passkey", web::post().to(methods::passkey_post))
         .route("/register/remove", web::post().to(remove_post))
         .route("/register/skip", web::post().to(skip_post))
         .route("/register/reconfirm", web::post().to(reconfirm_post))
@@ -94,28 +96,6 @@ impl RegisterPage<'_> {
 }
 
 /// The questions page's sentences that count or translate.
-impl RegisterQuestionsPage<'_> {
-    /// How many questions to choose, and the rules for answers.
-    pub(in crate::http) fn intro(&self) -> String {
-        self.site.lang.t_args("register-questions-intro", &[("n", Arg::from(self.slots.len()))])
-    }
-
-    /// "Question 2".
-    pub(in crate::http) fn question_label(&self, n: &usize) -> String {
-        self.site.lang.t_args("register-question-n", &[("n", Arg::from(*n))])
-    }
-
-    /// "Answer 2".
-    pub(in crate::http) fn answer_label(&self, n: &usize) -> String {
-        self.site.lang.t_args("register-answer-n", &[("n", Arg::from(*n))])
-    }
-
-    /// A question in the page's language (custom ones as the administrator wrote them).
-    pub(in crate::http) fn question_text(&self, q: &Question) -> String {
-        self.site.lang.question(&q.id, &q.text)
-    }
-}
-
 fn overview(
     state: &AppState,
     req: &HttpRequest,
@@ -313,195 +293,6 @@ async fn cancel_post(
     csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
     let outcome = state.flows.register_cancel(&session(&req)).await;
     answer(&state, &req, &rid, outcome, "/register").await
-}
-
-async fn questions_page(
-    state: &AppState,
-    req: &HttpRequest,
-    rid: &RequestId,
-    status: StatusCode,
-    error: Option<&str>,
-) -> Result<HttpResponse, PageError> {
-    let view = match state.flows.registration(&session(req)).await {
-        Ok(view) => view,
-        Err(Error::SignInNeeded) => return Ok(see_other("/register")),
-        Err(e) => return Err(PageError::from_flow(e, &rid.0, &i18n::site(state, req))),
-    };
-    let (csrf, cookie) = csrf::token(req);
-    let slots = (1..=usize::from(view.questions_to_register)).collect();
-    let site = i18n::site(state, req);
-    let tpl = RegisterQuestionsPage { site: &site, csrf: &csrf, catalogue: &view.catalogue, slots, error };
-    Ok(page(status, &tpl, cookie))
-}
-
-async fn questions_get(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    rid: RequestId,
-) -> Result<HttpResponse, PageError> {
-    questions_page(&state, &req, &rid, StatusCode::OK, None).await
-}
-
-/// The questions form: `csrf`, then `question`/`answer` pairs in order.
-async fn questions_post(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    rid: RequestId,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
-    let fields = form.into_inner();
-    let csrf_sent = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
-    csrf::check(&req, &state.site, csrf_sent).map_err(|why| forged(&state, &req, &rid, why))?;
-    let questions = fields.iter().filter(|(k, _)| k == "question").map(|(_, v)| v.clone());
-    let answers = fields.iter().filter(|(k, _)| k == "answer").map(|(_, v)| v.clone());
-    let pairs: Vec<(String, String)> = questions.zip(answers).collect();
-    match state.flows.register_questions(&session(&req), &pairs, &client(&req, &rid)).await {
-        Ok(()) => Ok(see_other("/register?saved=questions")),
-        Err(Error::SignInNeeded) => Ok(see_other("/register")),
-        Err(e @ (Error::DirectoryUnavailable | Error::Internal(_))) => {
-            Err(PageError::from_flow(e, &rid.0, &i18n::site(&state, &req)))
-        }
-        Err(e) => {
-            let (status, _, message) = describe(&e);
-            let message = i18n::site(&state, &req).error_text(&message);
-            questions_page(&state, &req, &rid, status, Some(&message)).await
-        }
-    }
-}
-
-/// `data:` URL for an SVG, percent-encoded (no base64 needed for text).
-fn svg_data_url(svg: &str) -> String {
-    let body = svg.find("<svg").map_or(svg, |at| &svg[at..]);
-    let mut out = String::from("data:image/svg+xml,");
-    for b in body.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b' ' | b'.' | b'-' | b'_' | b'=' | b'/' | b':' | b',' => {
-                out.push(char::from(b))
-            }
-            other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
-}
-
-async fn authenticator_page(
-    state: &AppState,
-    req: &HttpRequest,
-    rid: &RequestId,
-    status: StatusCode,
-    error: Option<&str>,
-) -> Result<HttpResponse, PageError> {
-    let setup = match state.flows.register_authenticator_start(&session(req)).await {
-        Ok(setup) => setup,
-        Err(Error::SignInNeeded) => return Ok(see_other("/register")),
-        Err(e) => return Err(PageError::from_flow(e, &rid.0, &i18n::site(state, req))),
-    };
-    let (csrf, cookie) = csrf::token(req);
-    let grouped: Vec<String> =
-        setup.secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
-    let site = i18n::site(state, req);
-    let tpl = RegisterAuthenticatorPage {
-        site: &site,
-        csrf: &csrf,
-        qr: svg_data_url(&setup.qr_svg),
-        secret: grouped.join(" "),
-        error,
-    };
-    Ok(no_store(page(status, &tpl, cookie)))
-}
-
-async fn authenticator_get(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    rid: RequestId,
-) -> Result<HttpResponse, PageError> {
-    authenticator_page(&state, &req, &rid, StatusCode::OK, None).await
-}
-
-async fn authenticator_post(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    rid: RequestId,
-    form: web::Form<CodeForm>,
-) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
-    match state.flows.register_authenticator_confirm(&session(&req), &form.code, &client(&req, &rid)).await {
-        Ok(()) => Ok(see_other("/register?saved=authenticator")),
-        Err(Error::SignInNeeded) => Ok(see_other("/register")),
-        Err(e @ (Error::AuthenticatorWrong | Error::Blocked { .. } | Error::InvalidInput { .. })) => {
-            let (status, _, message) = describe(&e);
-            let message = i18n::site(&state, &req).error_text(&message);
-            authenticator_page(&state, &req, &rid, status, Some(&message)).await
-        }
-        Err(e) => answer(&state, &req, &rid, Err(e), "/register").await,
-    }
-}
-
-async fn passkey_page(
-    state: &AppState,
-    req: &HttpRequest,
-    rid: &RequestId,
-    status: StatusCode,
-    error: Option<&str>,
-) -> Result<HttpResponse, PageError> {
-    let options = match state.flows.register_passkey_start(&session(req)).await {
-        Ok(options) => options,
-        Err(Error::SignInNeeded) => return Ok(see_other("/register")),
-        Err(e) => return Err(PageError::from_flow(e, &rid.0, &i18n::site(state, req))),
-    };
-    let (csrf, cookie) = csrf::token(req);
-    let site = i18n::site(state, req);
-    let (heading, intro, button) =
-        (site.t("passkey-register-heading"), site.t("passkey-register-intro"), site.t("passkey-register-button"));
-    let tpl = PasskeyPage {
-        site: &site,
-        csrf: &csrf,
-        ceremony: "create",
-        options: options.to_string(),
-        action: "/register/passkey",
-        heading: &heading,
-        intro: &intro,
-        button: &button,
-        back: "/register",
-        error,
-    };
-    Ok(no_store(page(status, &tpl, cookie)))
-}
-
-async fn passkey_get(state: web::Data<AppState>, req: HttpRequest, rid: RequestId) -> Result<HttpResponse, PageError> {
-    passkey_page(&state, &req, &rid, StatusCode::OK, None).await
-}
-
-#[derive(Deserialize)]
-struct CredentialForm {
-    csrf: String,
-    credential: String,
-}
-
-async fn passkey_post(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    rid: RequestId,
-    form: web::Form<CredentialForm>,
-) -> Result<HttpResponse, PageError> {
-    csrf::check(&req, &state.site, &form.csrf).map_err(|why| forged(&state, &req, &rid, why))?;
-    let outcome = match serde_json::from_str::<crate::domain::passkey::RegistrationResponse>(&form.credential) {
-        Ok(answer) => state.flows.register_passkey_finish(&session(&req), answer, &client(&req, &rid)).await,
-        Err(e) => {
-            tracing::info!(request_id = %rid.0, error = %e, "unreadable passkey answer");
-            Err(Error::InvalidInput { field: "credential", message: Msg::new("input-passkey-unreadable") })
-        }
-    };
-    match outcome {
-        Ok(()) => Ok(see_other("/register?saved=passkey")),
-        Err(Error::SignInNeeded) => Ok(see_other("/register")),
-        Err(e @ (Error::PasskeyRefused(_) | Error::InvalidInput { .. } | Error::WrongStep(_))) => {
-            let (status, _, message) = describe(&e);
-            let message = i18n::site(&state, &req).error_text(&message);
-            passkey_page(&state, &req, &rid, status, Some(&message)).await
-        }
-        Err(e) => answer(&state, &req, &rid, Err(e), "/register").await,
-    }
 }
 
 #[derive(Deserialize)]
