@@ -325,22 +325,6 @@ fn linked(line: &str, colour: &str) -> String {
         .join(" ")
 }
 
-/// The plain text as simple HTML: escaped, blank lines make paragraphs,
-/// single newlines make line breaks. No markup from the text survives.
-pub fn html_alternative(text: &str) -> String {
-    let paragraphs: Vec<String> = text
-        .replace("\r\n", "\n")
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| format!("<p>{}</p>", p.lines().map(escape).collect::<Vec<_>>().join("<br>\n")))
-        .collect();
-    format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n{}\n</body></html>\n",
-        paragraphs.join("\n")
-    )
-}
-
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -373,14 +357,6 @@ mod tests {
         assert!(!html.contains("cid:logo"));
         let with_logo = MailBrand { logo: Some((std::sync::Arc::from(&b"png"[..]), "image/png")), ..brand };
         assert!(branded_html(&with_logo, "s", "t").contains("cid:logo"));
-    }
-
-    #[test]
-    fn html_is_escaped_paragraphs() {
-        let html = html_alternative("Hello <b>you</b> & co\nline two\n\nYour code is: 12345678\n");
-        assert!(html.contains("<p>Hello &lt;b&gt;you&lt;/b&gt; &amp; co<br>\nline two</p>"), "{html}");
-        assert!(html.contains("<p>Your code is: 12345678</p>"), "{html}");
-        assert!(!html.contains("<b>"), "{html}");
     }
 
     #[test]
