@@ -41,12 +41,28 @@ async fn deliver(t: &TestApp) {
     t.app.delivery().unwrap().deliver_due().await.unwrap();
 }
 
+/// The test bed's SMTP sink (host, port, CA), or None when it is not
+/// running: a skip, or a failure under `PASSDESK_REQUIRE_SERVERS=1`.
+fn sink(case: &str) -> Option<(String, u16, String)> {
+    let var = |k: &str| std::env::var(format!("PASSDESK_TEST_SMTP_{k}")).ok();
+    let found = (|| Some((var("HOST")?, var("PORT")?.parse().ok()?, var("CA")?)))();
+    if found.is_none() {
+        assert!(
+            std::env::var("PASSDESK_REQUIRE_SERVERS").as_deref() != Ok("1"),
+            "delivery_health {case}: PASSDESK_TEST_SMTP_* is not set; start the test bed: eval \"$(tests/bed/all.sh start >&2; tests/bed/all.sh env)\""
+        );
+        eprintln!(
+            "skipped: delivery_health {case} with the SMTP sink (no PASSDESK_TEST_SMTP_HOST; tests/run.sh starts the test bed)"
+        );
+    }
+    found
+}
+
 /// A working transport sharing the app's health: the test bed's SMTP sink
 /// (real STARTTLS) when it runs, else the console.
 fn working_transport() -> Arc<dyn Notifier> {
-    let var = |k: &str| std::env::var(format!("PASSDESK_TEST_SMTP_{k}")).ok();
-    match (var("HOST"), var("PORT").and_then(|p| p.parse().ok()), var("CA")) {
-        (Some(host), Some(port), Some(ca)) => {
+    match sink("recovery") {
+        Some((host, port, ca)) => {
             let config = SmtpConfig {
                 host,
                 port,
@@ -59,10 +75,7 @@ fn working_transport() -> Arc<dyn Notifier> {
             };
             Arc::new(SmtpNotifier::new(&config, "helpdesk@example.test").unwrap())
         }
-        _ => {
-            eprintln!("delivery_health: no SMTP sink (PASSDESK_TEST_SMTP_*), recovering through the console");
-            Arc::new(ConsoleNotifier)
-        }
+        None => Arc::new(ConsoleNotifier),
     }
 }
 
@@ -316,7 +329,7 @@ async fn an_unknown_users_send_checks_the_transport_as_a_real_code_would() {
 
     // And a decoy's probe turn notices the recovery (with the real sink;
     // the console transport cannot check without a message).
-    if std::env::var("PASSDESK_TEST_SMTP_HOST").is_err() {
+    if sink("decoy recovery").is_none() {
         return;
     }
     t.clock.advance(PROBE_SECS);
@@ -328,8 +341,7 @@ async fn an_unknown_users_send_checks_the_transport_as_a_real_code_would() {
 
 /// The sink's settings, trusting another CA than the one that signed it.
 fn sink_with_wrong_ca(dir: &std::path::Path) -> Option<SmtpConfig> {
-    let host = std::env::var("PASSDESK_TEST_SMTP_HOST").ok()?;
-    let port = std::env::var("PASSDESK_TEST_SMTP_PORT").ok()?.parse().ok()?;
+    let (host, port, _) = sink("TLS case")?;
     let other = dir.join("other-ca.pem");
     let cert = rcgen::generate_simple_self_signed(vec!["smtp.example.test".to_owned()]).unwrap();
     std::fs::write(&other, cert.cert.pem()).unwrap();
@@ -348,10 +360,7 @@ fn sink_with_wrong_ca(dir: &std::path::Path) -> Option<SmtpConfig> {
 #[tokio::test]
 async fn an_untrusted_certificate_marks_the_channel_failing_with_its_cause() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(config) = sink_with_wrong_ca(dir.path()) else {
-        eprintln!("skipped: delivery_health TLS case (no PASSDESK_TEST_SMTP_*)");
-        return;
-    };
+    let Some(config) = sink_with_wrong_ca(dir.path()) else { return };
     let t = TestApp::new();
     t.app.store.record(START, Effects::with(vec![], vec![notice("x@example.test", None)])).await.unwrap();
     let notifier = Arc::new(SmtpNotifier::new(&config, "helpdesk@example.test").unwrap());
