@@ -4,9 +4,11 @@
 //! each preset sends. Failures keep their exact cause for the admin: no
 //! connection, DNS, TLS, timeouts, 5xx and 429 are worth another try; other
 //! 4xx (credentials refused, a number the gateway will not take) are not.
-//! Causes never hold the password, the URL (a template's may carry it) or the body.
+//! Causes never hold the password, the URL (a template's may carry it), the
+//! message or a code (`scrub`).
 
 pub mod request;
+pub mod scrub;
 
 use super::{Error, Notifier};
 use crate::config::GatewayConfig;
@@ -92,7 +94,7 @@ impl GatewayNotifier {
         let response = builder.send().await.map_err(|e| Error::Temporary(self.transport_cause(&e)))?;
         let status = response.status();
         let text = response.text().await.unwrap_or_default();
-        Ok((status, self.scrub(&answer_text(&text))))
+        Ok((status, self.scrub(&answer_text(&text), None)))
     }
 
     /// A cause for a request that got no HTTP answer: the error chain with
@@ -132,18 +134,13 @@ impl GatewayNotifier {
         cause
     }
 
-    /// A gateway that echoes the request must not put the secret in the
-    /// outbox: it is masked, in clear or URL-encoded. (Causes of our own
-    /// never hold it: reqwest's errors are taken without the URL.) Secrets
-    /// under four characters are not masked: every answer would be mangled.
-    fn scrub(&self, text: &str) -> String {
-        let Some(secret) = &self.config.password else { return text.to_owned() };
-        let secret = secret.expose_secret();
-        if secret.chars().count() < 4 {
-            return text.to_owned();
-        }
-        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        text.replace(secret, "***").replace(&encoded, "***")
+    /// A gateway that echoes the request must not put the secret, the
+    /// code or the message in the outbox (see [`scrub`]). Causes of our own
+    /// never hold them: reqwest's errors are taken without the URL.
+    fn scrub(&self, text: &str, message: Option<&str>) -> String {
+        let password = self.config.password.as_ref().map(|p| p.expose_secret());
+        let secrets = scrub::Secrets { username: self.config.username.as_deref(), password, text: message };
+        scrub::scrub(text, secrets)
     }
 }
 
@@ -167,7 +164,12 @@ impl Notifier for GatewayNotifier {
         }
         let plan =
             request::plan(&self.config, message).map_err(|e| Error::Permanent(format!("{}: {e}", self.label())))?;
-        let status = self.send(plan).await?;
+        // The answer is scrubbed of the password and codes already; the
+        // message text is known only here.
+        let status = self.send(plan).await.map_err(|e| match e {
+            Error::Temporary(t) => Error::Temporary(self.scrub(&t, Some(&message.body))),
+            Error::Permanent(t) => Error::Permanent(self.scrub(&t, Some(&message.body))),
+        })?;
         tracing::info!(
             channel = message.channel.as_str(),
             preset = self.config.preset.name(),
