@@ -257,3 +257,17 @@ async fn an_unreachable_gateway_is_temporary_with_the_cause() {
     );
     assert!(cause.contains("gateway.invalid:443 unreachable") && cause.contains("dns"), "{cause}");
 }
+
+#[tokio::test]
+async fn a_request_that_cannot_be_built_is_permanent() {
+    // The config refuses such a password at load; built by hand here, the
+    // send must not be retried as if the gateway were down.
+    let mut config = route(
+        "preset = \"kannel\"\nurl = \"http://127.0.0.1:1/cgi-bin/sendsms\"\nusername = \"u\"\npassword = \"p\"\n",
+        Channel::Sms,
+    );
+    config.password = Some("line\nbreak".to_owned().into());
+    let cause =
+        permanent(GatewayNotifier::new(&config, Channel::Sms).unwrap().deliver(&sms("+31611", "x")).await.unwrap_err());
+    assert!(cause.contains("the request cannot be built") && !cause.contains("line\nbreak"), "{cause}");
+}

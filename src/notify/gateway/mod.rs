@@ -91,7 +91,20 @@ impl GatewayNotifier {
         if let Some((body, content_type)) = plan.body {
             builder = builder.header(reqwest::header::CONTENT_TYPE, content_type).body(body);
         }
-        let response = builder.send().await.map_err(|e| Error::Temporary(self.transport_cause(&e)))?;
+        let response = builder.send().await.map_err(|e| {
+            if e.is_builder() {
+                // The request could not be written (a credential or header
+                // value that is not valid in HTTP): retrying cannot help,
+                // the configuration must change.
+                Error::Permanent(format!(
+                    "{}: the request cannot be built: {} (check the route's username, password and headers)",
+                    self.label(),
+                    self.transport_cause(&e)
+                ))
+            } else {
+                Error::Temporary(self.transport_cause(&e))
+            }
+        })?;
         let status = response.status();
         let text = response.text().await.unwrap_or_default();
         Ok((status, self.scrub(&answer_text(&text), None)))
