@@ -83,9 +83,18 @@ impl Delivery {
     }
 
     /// Checks the transports that decoy sends asked about, so an outage
-    /// starts or ends for them as it would for a real code.
+    /// starts or ends for them as it would for a real code, and every
+    /// failing channel once per `PROBE_SECS`, so an outage ends by itself
+    /// when the transport works again (transports that cannot check without
+    /// a message answer `None` and rely on the let-through send instead).
     async fn check_channels(&self) {
-        for channel in self.health.take_checks() {
+        let mut channels = self.health.take_checks();
+        for due in self.health.due_probes(self.clock.now()) {
+            if !channels.contains(&due) {
+                channels.push(due);
+            }
+        }
+        for channel in channels {
             match self.notifier.probe(channel).await {
                 Some(Ok(())) => self.health.record_success(channel, self.clock.now()),
                 Some(Err(notify::Error::Temporary(cause))) => {
@@ -98,7 +107,7 @@ impl Delivery {
     }
 
     /// Runs until the process ends: a pass whenever a message is queued, and
-    /// at least every few seconds for retries.
+    /// at least every few seconds for retries and the failing channels' checks.
     pub async fn run(self, signal: Arc<tokio::sync::Notify>) {
         loop {
             if let Err(e) = self.deliver_due().await {

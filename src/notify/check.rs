@@ -102,6 +102,22 @@ pub async fn gateway(notifier: &GatewayNotifier) -> Probe {
     }
 }
 
+/// The check behind `GatewayNotifier::probe`: the same requests as
+/// [`gateway`], as a transport failure naming the route, or `None` for a
+/// template (its request would send a message).
+pub(crate) async fn gateway_health(notifier: &GatewayNotifier) -> Option<Result<(), Error>> {
+    let outcome = match &notifier.config().preset {
+        GatewayPreset::Kannel => kannel(notifier).await,
+        GatewayPreset::Twilio => twilio(notifier).await,
+        GatewayPreset::Template(_) => return None,
+    };
+    let label = notifier.label();
+    Some(outcome.map(|_| ()).map_err(|(detail, _)| {
+        let detail = detail.strip_prefix(&format!("{label} ")).map_or(detail.clone(), str::to_owned);
+        Error::Temporary(format!("{label}: {detail}"))
+    }))
+}
+
 type Outcome = Result<String, (String, String)>;
 
 fn unreachable(e: &Error, key: &str) -> (String, String) {

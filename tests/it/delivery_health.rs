@@ -398,3 +398,33 @@ async fn the_registration_page_shows_the_refusal_and_keeps_the_session() {
     assert!(page.contains("Hello jill test"), "still signed in, on the overview: {page}");
     assert!(t.outbox().await.is_empty());
 }
+
+#[actix_web::test]
+async fn the_worker_notices_a_recovery_while_nobody_sends_and_a_wasted_turn_changes_nothing() {
+    let t = broken_mail();
+    t.user("kim", Some("kim@example.org"), "Old-Passw0rd-1234").await;
+    let svc = t.service().await;
+    let kim =
+        call(&svc, post("/api/v1/reset/start", json!({"user": "kim"}))).await.1["flow"].as_str().unwrap().to_owned();
+    let send = || post(&format!("/api/v1/reset/{kim}/send"), json!({"method": "email"}));
+    // An outage with nothing queued: no retry can end it.
+    t.app.flows.delivery_health().record_failure(Channel::Email, "connection refused", START);
+    assert!(matches!(email_health(&t), ChannelHealth::Failing { .. }), "{:?}", email_health(&t));
+    // The turn let through is taken by a send that then queues nothing and
+    // asks for no check (as one turned away for a wrong number would).
+    t.clock.advance(PROBE_SECS);
+    assert!(t.app.flows.delivery_health().admit(Channel::Email, t.clock.now()).is_ok());
+    // Still broken: the worker's own check keeps the outage, nobody sends.
+    deliver(&t).await;
+    assert!(matches!(email_health(&t), ChannelHealth::Failing { .. }), "{:?}", email_health(&t));
+    assert_eq!(call(&svc, send()).await.0, StatusCode::SERVICE_UNAVAILABLE);
+    if sink("worker recovery").is_none() {
+        return;
+    }
+    // The mail server works again: within one interval the worker's check
+    // notices, though nobody has sent anything.
+    t.clock.advance(PROBE_SECS);
+    deliver_working(&t).await;
+    assert!(matches!(email_health(&t), ChannelHealth::Working { .. }), "{:?}", email_health(&t));
+    assert_eq!(call(&svc, send()).await.0, StatusCode::OK);
+}

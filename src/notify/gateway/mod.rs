@@ -191,6 +191,19 @@ impl Notifier for GatewayNotifier {
         );
         Ok(())
     }
+
+    /// Kannel and Twilio are checked as `passdesk check` does, sending
+    /// nothing (Kannel: a request without recipient; Twilio: the account
+    /// resource); any failure there (no answer, credentials refused, an
+    /// unexpected answer) is the transport's. A template gateway cannot be
+    /// checked without sending a message: `None`, so a failing template
+    /// route relies on the one send per interval that is let through.
+    async fn probe(&self, channel: Channel) -> Option<Result<(), Error>> {
+        if channel != self.channel {
+            return None;
+        }
+        super::check::gateway_health(self).await
+    }
 }
 
 fn label(config: &GatewayConfig, channel: Channel) -> String {
