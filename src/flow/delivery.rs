@@ -64,14 +64,20 @@ impl Delivery {
                 Err(notify::Error::Temporary(cause)) => {
                     self.health.record_failure(message.channel, cause, self.clock.now());
                 }
-                // One message refused (a bad address): the channel may be fine.
-                Err(notify::Error::Permanent(_)) => {}
+                // One message refused (a bad address) or put off (a busy
+                // mailbox): the channel may be fine, and one recipient must
+                // not turn away everyone's codes.
+                Err(notify::Error::Permanent(_) | notify::Error::Deferred(_)) => {}
             }
             let (state, next, error) = match result {
                 Ok(()) => (OutboxState::Sent, now, None),
                 Err(notify::Error::Permanent(e)) => (OutboxState::Dead, now, Some(e)),
-                Err(notify::Error::Temporary(e)) if attempt >= MAX_ATTEMPTS => (OutboxState::Dead, now, Some(e)),
-                Err(notify::Error::Temporary(e)) => (OutboxState::Pending, now + backoff_secs(attempt), Some(e)),
+                Err(notify::Error::Temporary(e) | notify::Error::Deferred(e)) if attempt >= MAX_ATTEMPTS => {
+                    (OutboxState::Dead, now, Some(e))
+                }
+                Err(notify::Error::Temporary(e) | notify::Error::Deferred(e)) => {
+                    (OutboxState::Pending, now + backoff_secs(attempt), Some(e))
+                }
             };
             if let Some(e) = &error {
                 tracing::warn!(message_id = row.id, attempt, transport = self.notifier.name(), error = %e, "delivery failed");
@@ -101,7 +107,7 @@ impl Delivery {
                     tracing::warn!(channel = channel.as_str(), transport = self.notifier.name(), error = %cause, "transport check failed");
                     self.health.record_failure(channel, &cause, self.clock.now());
                 }
-                Some(Err(notify::Error::Permanent(_))) | None => {}
+                Some(Err(notify::Error::Permanent(_) | notify::Error::Deferred(_))) | None => {}
             }
         }
     }

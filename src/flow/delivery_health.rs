@@ -5,9 +5,11 @@
 //!
 //! A channel is failing from an attempt that failed for a reason of the
 //! transport (`notify::Error::Temporary`: connection refused, TLS refused,
-//! authentication refused, a 4xx or a timeout) until an attempt on it
+//! authentication refused, 421 or a timeout) until an attempt on it
 //! succeeds. A refusal of one message (`notify::Error::Permanent`: a bad
-//! address, a recipient the server rejects) says nothing about the channel.
+//! address, a recipient the server rejects) or its deferral
+//! (`notify::Error::Deferred`: 45x at MAIL, RCPT or DATA) says nothing
+//! about the channel.
 //! While failing, the outbox worker checks the transport itself once per
 //! [`PROBE_SECS`] where it can check without a message (SMTP, Kannel,
 //! Twilio), whoever asks or not, so a recovery never waits for a person's

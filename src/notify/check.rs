@@ -214,6 +214,6 @@ async fn template(notifier: &GatewayNotifier) -> Outcome {
 
 fn cause(e: &Error) -> String {
     match e {
-        Error::Temporary(t) | Error::Permanent(t) => t.clone(),
+        Error::Temporary(t) | Error::Deferred(t) | Error::Permanent(t) => t.clone(),
     }
 }

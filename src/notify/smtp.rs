@@ -219,8 +219,14 @@ fn tls_parameters(config: &SmtpConfig) -> Result<TlsParameters, Error> {
     builder.build_rustls().map_err(|e| setup(&e))
 }
 
-/// 5xx about the message or recipient is permanent; 4xx, network, TLS and
-/// timeouts are temporary, and so are the setup replies above.
+/// Replies that put off one message or recipient (mailbox busy, local
+/// error, out of storage) while the server works: the message is deferred,
+/// the channel is not failing. (421, service closing, is the server's.)
+const DEFERRED_REPLIES: [u16; 3] = [450, 451, 452];
+
+/// 5xx about the message or recipient is permanent; 450/451/452 defer the
+/// message; other 4xx, network, TLS and timeouts are temporary (the
+/// transport fails), and so are the setup replies above.
 fn classify(e: &lettre::transport::smtp::Error) -> Error {
     let mut text = e.to_string();
     let mut untrusted = false;
@@ -238,6 +244,7 @@ fn classify(e: &lettre::transport::smtp::Error) -> Error {
     }
     match e.status().map(u16::from) {
         Some(code) if e.is_permanent() && !SETUP_REPLIES.contains(&code) => Error::Permanent(text),
+        Some(code) if DEFERRED_REPLIES.contains(&code) => Error::Deferred(text),
         _ => Error::Temporary(text),
     }
 }

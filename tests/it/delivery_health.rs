@@ -428,3 +428,33 @@ async fn the_worker_notices_a_recovery_while_nobody_sends_and_a_wasted_turn_chan
     assert!(matches!(email_health(&t), ChannelHealth::Working { .. }), "{:?}", email_health(&t));
     assert_eq!(call(&svc, send()).await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_recipient_the_server_puts_off_is_retried_and_the_channel_stays_healthy() {
+    use crate::smtp_fake::fake_smtp_replying;
+    // Two connections at most (lettre may or may not reuse the first after
+    // the 450); the server is not joined, as a reused one leaves it waiting.
+    let (port, _server) = fake_smtp_replying(2, &[("RCPT", b"450 4.2.1 Mailbox busy, try later\r\n")]);
+    let config = SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        security: SmtpSecurity::Plain,
+        auth: None,
+        reply_to: None,
+        timeout: std::time::Duration::from_secs(10),
+        ca_file: None,
+        hello_name: None,
+    };
+    let t = TestApp::new();
+    t.app.store.record(START, Effects::with(vec![], vec![notice("busy@example.test", None)])).await.unwrap();
+    let notifier = SmtpNotifier::new(&config, "helpdesk@example.test").unwrap();
+    let err = notifier.deliver(&notice("busy@example.test", None)).await.unwrap_err();
+    assert!(matches!(&err, passdesk::notify::Error::Deferred(t) if t.contains("450")), "{err:?}");
+    let delivery = Delivery::new(t.app.store.clone(), Arc::new(notifier), t.clock.clone())
+        .with_health(t.app.flows.delivery_health());
+    delivery.deliver_due().await.unwrap();
+    let rows = t.outbox().await;
+    assert_eq!(rows[0].state, OutboxState::Pending, "retried later: {rows:?}");
+    assert!(rows[0].last_error.as_deref().unwrap_or_default().contains("450"), "{rows:?}");
+    assert_eq!(email_health(&t), ChannelHealth::Unknown, "one mailbox says nothing about the channel");
+}

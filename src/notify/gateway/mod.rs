@@ -181,6 +181,7 @@ impl Notifier for GatewayNotifier {
         // message text is known only here.
         let status = self.send(plan).await.map_err(|e| match e {
             Error::Temporary(t) => Error::Temporary(self.scrub(&t, Some(&message.body))),
+            Error::Deferred(t) => Error::Deferred(self.scrub(&t, Some(&message.body))),
             Error::Permanent(t) => Error::Permanent(self.scrub(&t, Some(&message.body))),
         })?;
         tracing::info!(
