@@ -202,13 +202,17 @@ async fn the_worker_checks_kannel_without_sending_and_a_denied_number_leaves_the
     assert_eq!(good.probe(Channel::Sms).await, Some(Ok(())));
     assert_eq!(good.probe(Channel::Voice).await, None, "not this route's channel");
     let wrong = GatewayNotifier::new(&route(&kannel_route(&k, "Wrong-Secret&9"), Channel::Sms), Channel::Sms).unwrap();
-    let Some(Err(passdesk::notify::Error::Temporary(cause))) = wrong.probe(Channel::Sms).await else {
-        panic!("a refused account is the transport's failure")
+    // A refused account is mapped as a real send's 403 is (permanent, the
+    // channel unchanged), so a decoy's check and a real code agree.
+    let Some(Err(passdesk::notify::Error::Permanent(cause))) = wrong.probe(Channel::Sms).await else {
+        panic!("as a send's refusal")
     };
     assert!(
         cause.contains("SMS gateway (kannel)") && cause.contains("403") && !cause.contains("Wrong-Secret"),
         "{cause}"
     );
+    let real = permanent(wrong.deliver(&sms(&unique_number(), "1234")).await.unwrap_err());
+    assert!(real.contains("403"), "{real}");
 
     // A number Kannel denies is about that message only.
     let t = TestApp::new();

@@ -66,14 +66,23 @@ impl GatewayNotifier {
         if status.is_success() {
             return Ok(status);
         }
+        Err(self.answer_error(status, &answer))
+    }
+
+    /// What a non-success answer means: 5xx, 429 and 408 are the gateway's
+    /// (temporary, the channel is failing), any other 4xx is about this
+    /// request (permanent). The worker's checks use the same mapping, so a
+    /// check without a message and a real send teach the channel's health
+    /// the same thing.
+    pub fn answer_error(&self, status: reqwest::StatusCode, answer: &str) -> Error {
         let cause = format!("{} answered HTTP {status}: {answer}{}", self.label(), hint(status, &self.config));
         if status.is_server_error()
             || status == reqwest::StatusCode::TOO_MANY_REQUESTS
             || status == reqwest::StatusCode::REQUEST_TIMEOUT
         {
-            Err(Error::Temporary(cause))
+            Error::Temporary(cause)
         } else {
-            Err(Error::Permanent(cause))
+            Error::Permanent(cause)
         }
     }
 
@@ -193,10 +202,10 @@ impl Notifier for GatewayNotifier {
         Ok(())
     }
 
-    /// Kannel and Twilio are checked as `passdesk check` does, sending
-    /// nothing (Kannel: a request without recipient; Twilio: the account
-    /// resource); any failure there (no answer, credentials refused, an
-    /// unexpected answer) is the transport's. A template gateway cannot be
+    /// Kannel and Twilio are checked with `passdesk check`'s requests,
+    /// sending nothing (Kannel: a request without recipient; Twilio: the
+    /// account resource); their answers are mapped as a send's would be
+    /// ([`GatewayNotifier::answer_error`]). A template gateway cannot be
     /// checked without sending a message: `None`, so a failing template
     /// route relies on the one send per interval that is let through.
     async fn probe(&self, channel: Channel) -> Option<Result<(), Error>> {
