@@ -177,6 +177,14 @@ pub(super) fn gateway(p: &mut Vec<Problem>, raw: RawGateway, route: Route) -> Op
     if raw.username.as_deref().is_some_and(|u| u.trim().is_empty()) {
         add("username", "must not be empty: give the account name, or remove the key".into());
     }
+    for (key, value) in [("username", raw.username.as_deref()), ("password", raw.password.as_deref())] {
+        if let (Some(value), Some(why)) = (value, in_header(&preset, &raw, key)) {
+            // Spaces inside are fine; at either end a server would trim them.
+            if !value.chars().all(|c| (' '..='~').contains(&c)) || value.trim() != value {
+                add(key, format!("use visible ASCII characters only ({why})"));
+            }
+        }
+    }
     let from = raw.from.clone().filter(|f| !f.trim().is_empty());
     if preset == GatewayPreset::Twilio && from.is_none() {
         add("from", "missing: Twilio needs the number messages and calls come from, e.g. \"+31201234567\"".into());
@@ -209,6 +217,23 @@ pub(super) fn gateway(p: &mut Vec<Problem>, raw: RawGateway, route: Route) -> Op
         timeout: Duration::from_secs(timeout_secs),
         ca_file,
     })
+}
+
+/// Why `key` (username or password) travels in an HTTP header, where only
+/// visible ASCII fits, or `None` when it does not (Twilio's Basic auth is
+/// base64, any text fits). Checked at load so a bad value is a config
+/// problem naming the key, never a failed send.
+fn in_header(preset: &GatewayPreset, raw: &RawGateway, key: &str) -> Option<&'static str> {
+    let placeholder = format!("{{{key}}}");
+    match preset {
+        GatewayPreset::Kannel => Some("Kannel sends it in an HTTP header"),
+        GatewayPreset::Twilio => None,
+        GatewayPreset::Template(_) => raw
+            .headers
+            .as_ref()
+            .is_some_and(|h| h.values().any(|v| v.contains(&placeholder)))
+            .then_some("the template puts it in an HTTP header"),
+    }
 }
 
 /// The URL the client connects to: Kannel's sendsms, Twilio's base, or

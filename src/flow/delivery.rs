@@ -64,14 +64,20 @@ impl Delivery {
                 Err(notify::Error::Temporary(cause)) => {
                     self.health.record_failure(message.channel, cause, self.clock.now());
                 }
-                // One message refused (a bad address): the channel may be fine.
-                Err(notify::Error::Permanent(_)) => {}
+                // One message refused (a bad address) or put off (a busy
+                // mailbox): the channel may be fine, and one recipient must
+                // not turn away everyone's codes.
+                Err(notify::Error::Permanent(_) | notify::Error::Deferred(_)) => {}
             }
             let (state, next, error) = match result {
                 Ok(()) => (OutboxState::Sent, now, None),
                 Err(notify::Error::Permanent(e)) => (OutboxState::Dead, now, Some(e)),
-                Err(notify::Error::Temporary(e)) if attempt >= MAX_ATTEMPTS => (OutboxState::Dead, now, Some(e)),
-                Err(notify::Error::Temporary(e)) => (OutboxState::Pending, now + backoff_secs(attempt), Some(e)),
+                Err(notify::Error::Temporary(e) | notify::Error::Deferred(e)) if attempt >= MAX_ATTEMPTS => {
+                    (OutboxState::Dead, now, Some(e))
+                }
+                Err(notify::Error::Temporary(e) | notify::Error::Deferred(e)) => {
+                    (OutboxState::Pending, now + backoff_secs(attempt), Some(e))
+                }
             };
             if let Some(e) = &error {
                 tracing::warn!(message_id = row.id, attempt, transport = self.notifier.name(), error = %e, "delivery failed");
@@ -83,22 +89,31 @@ impl Delivery {
     }
 
     /// Checks the transports that decoy sends asked about, so an outage
-    /// starts or ends for them as it would for a real code.
+    /// starts or ends for them as it would for a real code, and every
+    /// failing channel once per `PROBE_SECS`, so an outage ends by itself
+    /// when the transport works again (transports that cannot check without
+    /// a message answer `None` and rely on the let-through send instead).
     async fn check_channels(&self) {
-        for channel in self.health.take_checks() {
+        let mut channels = self.health.take_checks();
+        for due in self.health.due_probes(self.clock.now()) {
+            if !channels.contains(&due) {
+                channels.push(due);
+            }
+        }
+        for channel in channels {
             match self.notifier.probe(channel).await {
                 Some(Ok(())) => self.health.record_success(channel, self.clock.now()),
                 Some(Err(notify::Error::Temporary(cause))) => {
                     tracing::warn!(channel = channel.as_str(), transport = self.notifier.name(), error = %cause, "transport check failed");
                     self.health.record_failure(channel, &cause, self.clock.now());
                 }
-                Some(Err(notify::Error::Permanent(_))) | None => {}
+                Some(Err(notify::Error::Permanent(_) | notify::Error::Deferred(_))) | None => {}
             }
         }
     }
 
     /// Runs until the process ends: a pass whenever a message is queued, and
-    /// at least every few seconds for retries.
+    /// at least every few seconds for retries and the failing channels' checks.
     pub async fn run(self, signal: Arc<tokio::sync::Notify>) {
         loop {
             if let Err(e) = self.deliver_due().await {

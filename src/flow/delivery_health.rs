@@ -5,14 +5,20 @@
 //!
 //! A channel is failing from an attempt that failed for a reason of the
 //! transport (`notify::Error::Temporary`: connection refused, TLS refused,
-//! authentication refused, a 4xx or a timeout) until an attempt on it
+//! authentication refused, 421 or a timeout) until an attempt on it
 //! succeeds. A refusal of one message (`notify::Error::Permanent`: a bad
-//! address, a recipient the server rejects) says nothing about the channel.
-//! While failing, one send per [`PROBE_SECS`] is let through anyway so a
-//! recovery is noticed even when nothing is queued; the worker's retries of
-//! queued messages are further probes. Whether a send is refused depends
-//! only on the channel's state and the time, never on whether the account
-//! exists: decoys take the probe turn like real accounts.
+//! address, a recipient the server rejects) or its deferral
+//! (`notify::Error::Deferred`: 45x at MAIL, RCPT or DATA) says nothing
+//! about the channel.
+//! While failing, the outbox worker checks the transport itself once per
+//! [`PROBE_SECS`] where it can check without a message (SMTP, Kannel,
+//! Twilio), whoever asks or not, so a recovery never waits for a person's
+//! send (a send turned away for another reason, such as a wrong number,
+//! cannot keep the channel refused). For a transport that cannot check (a
+//! template gateway), one send per [`PROBE_SECS`] is let through anyway; the
+//! worker's retries of queued messages are further probes. Whether a send
+//! is refused depends only on the channel's state and the time, never on
+//! whether the account exists: decoys take the probe turn like real accounts.
 
 use crate::clock::rfc3339;
 use crate::domain::Channel;
@@ -49,6 +55,8 @@ struct Entry {
     /// A send that queued nothing (a decoy) asks the worker to check the
     /// transport, as a real message's attempt would.
     check_wanted: bool,
+    /// While failing: when the worker checks the transport next on its own.
+    next_worker_probe_at: i64,
 }
 
 /// The per-channel health, shared by the outbox worker (which writes it)
@@ -60,7 +68,8 @@ pub struct DeliveryHealth {
 
 impl Default for DeliveryHealth {
     fn default() -> Self {
-        let entry = Entry { health: ChannelHealth::Unknown, next_probe_at: 0, check_wanted: false };
+        let entry =
+            Entry { health: ChannelHealth::Unknown, next_probe_at: 0, check_wanted: false, next_worker_probe_at: 0 };
         Self { channels: Mutex::new([entry.clone(), entry.clone(), entry]) }
     }
 }
@@ -125,6 +134,7 @@ impl DeliveryHealth {
                     // attempt it caused: a decoy's probe (nothing queued)
                     // and a real one leave the same schedule behind.
                     entry.next_probe_at = now + PROBE_SECS;
+                    entry.next_worker_probe_at = now + PROBE_SECS;
                     tracing::error!(
                         channel = channel.as_str(),
                         cause,
@@ -166,6 +176,27 @@ impl DeliveryHealth {
     pub fn take_checks(&self) -> Vec<Channel> {
         self.with(|entries| {
             CHANNELS.iter().copied().filter(|c| std::mem::take(&mut entries[index(*c)].check_wanted)).collect()
+        })
+    }
+
+    /// The failing channels the worker should check now on its own (once
+    /// per [`PROBE_SECS`] each, from the start of the outage), so recovery
+    /// is noticed even when nobody sends or every send is turned away.
+    pub fn due_probes(&self, now: i64) -> Vec<Channel> {
+        self.with(|entries| {
+            CHANNELS
+                .iter()
+                .copied()
+                .filter(|c| {
+                    let entry = &mut entries[index(*c)];
+                    let due =
+                        matches!(entry.health, ChannelHealth::Failing { .. }) && now >= entry.next_worker_probe_at;
+                    if due {
+                        entry.next_worker_probe_at = now + PROBE_SECS;
+                    }
+                    due
+                })
+                .collect()
         })
     }
 
@@ -242,6 +273,24 @@ mod tests {
         h.want_check(Channel::Sms);
         assert_eq!(h.take_checks(), [Channel::Email, Channel::Sms]);
         assert!(h.take_checks().is_empty());
+    }
+
+    #[test]
+    fn the_worker_probes_failing_channels_once_per_interval_whoever_sends() {
+        let h = DeliveryHealth::default();
+        assert!(h.due_probes(T).is_empty(), "nothing failing");
+        h.record_success(Channel::Email, T);
+        h.record_failure(Channel::Sms, "gateway answered 503", T);
+        assert!(h.due_probes(T + PROBE_SECS - 1).is_empty());
+        // A send took (and wasted) the let-through turn: the worker's own
+        // schedule is untouched by it.
+        assert!(h.admit(Channel::Sms, T + PROBE_SECS).is_ok());
+        assert_eq!(h.due_probes(T + PROBE_SECS), [Channel::Sms]);
+        assert!(h.due_probes(T + PROBE_SECS).is_empty(), "once per interval");
+        h.record_failure(Channel::Sms, "gateway answered 503", T + PROBE_SECS + 1);
+        assert_eq!(h.due_probes(T + 2 * PROBE_SECS), [Channel::Sms]);
+        h.record_success(Channel::Sms, T + 2 * PROBE_SECS);
+        assert!(h.due_probes(T + 10 * PROBE_SECS).is_empty(), "working again");
     }
 
     #[test]

@@ -102,6 +102,58 @@ pub async fn gateway(notifier: &GatewayNotifier) -> Probe {
     }
 }
 
+/// The check behind `GatewayNotifier::probe`: the requests of [`gateway`],
+/// their answers mapped as a send's would be (so a decoy's check and a real
+/// code teach the channel the same), or `None` for a template (its request
+/// would send a message).
+pub(crate) async fn gateway_health(notifier: &GatewayNotifier) -> Option<Result<(), Error>> {
+    let config = notifier.config();
+    let plan = match &config.preset {
+        GatewayPreset::Kannel => kannel_plan(config),
+        GatewayPreset::Twilio => match twilio_plan(config) {
+            Ok(plan) => plan,
+            Err(e) => return Some(Err(Error::Permanent(format!("{}: {e}", notifier.label())))),
+        },
+        GatewayPreset::Template(_) => return None,
+    };
+    let (status, answer) = match notifier.exchange(plan).await {
+        Ok(answer) => answer,
+        Err(e) => return Some(Err(e)),
+    };
+    let kannel_accepts = config.preset == GatewayPreset::Kannel
+        && status == reqwest::StatusCode::BAD_REQUEST
+        && answer.contains("Missing receiver");
+    if status.is_success() || kannel_accepts {
+        return Some(Ok(()));
+    }
+    Some(Err(notifier.answer_error(status, &answer)))
+}
+
+/// smsbox's check request: the account, no recipient (nothing is sent).
+fn kannel_plan(config: &crate::config::GatewayConfig) -> request::Plan {
+    request::Plan {
+        method: reqwest::Method::POST,
+        url: config.url.clone(),
+        headers: request::kannel_account(config),
+        basic: None,
+        body: Some((String::new(), request::KANNEL_TEXT)),
+    }
+}
+
+/// Twilio's check request: an authenticated GET of the account resource.
+fn twilio_plan(config: &crate::config::GatewayConfig) -> Result<request::Plan, String> {
+    let sid = config.username.clone().unwrap_or_default();
+    let url = request::twilio_url(&config.url, &[&format!("{sid}.json")])?;
+    let password = config.password.as_ref().map(|p| p.expose_secret().to_owned()).unwrap_or_default();
+    Ok(request::Plan {
+        method: reqwest::Method::GET,
+        url,
+        headers: Vec::new(),
+        basic: Some((sid, password)),
+        body: None,
+    })
+}
+
 type Outcome = Result<String, (String, String)>;
 
 fn unreachable(e: &Error, key: &str) -> (String, String) {
@@ -122,14 +174,7 @@ fn key(notifier: &GatewayNotifier) -> &'static str {
 /// `to` answers 403 for a wrong account and 400 "Missing receiver number"
 /// for a right one, and sends nothing either way.
 async fn kannel(notifier: &GatewayNotifier) -> Outcome {
-    let config = notifier.config();
-    let plan = request::Plan {
-        method: reqwest::Method::POST,
-        url: config.url.clone(),
-        headers: request::kannel_account(config),
-        basic: None,
-        body: Some((String::new(), request::KANNEL_TEXT)),
-    };
+    let plan = kannel_plan(notifier.config());
     let key = key(notifier);
     let (status, answer) = notifier.exchange(plan).await.map_err(|e| unreachable(&e, key))?;
     match status.as_u16() {
@@ -152,19 +197,9 @@ async fn kannel(notifier: &GatewayNotifier) -> Outcome {
 
 /// An authenticated GET of the account resource.
 async fn twilio(notifier: &GatewayNotifier) -> Outcome {
-    let config = notifier.config();
     let key = key(notifier);
-    let sid = config.username.clone().unwrap_or_default();
-    let url = request::twilio_url(&config.url, &[&format!("{sid}.json")])
+    let plan = twilio_plan(notifier.config())
         .map_err(|e| (e, format!("give {key}.url as the API's base, e.g. https://api.twilio.com")))?;
-    let password = config.password.as_ref().map(|p| p.expose_secret().to_owned()).unwrap_or_default();
-    let plan = request::Plan {
-        method: reqwest::Method::GET,
-        url,
-        headers: Vec::new(),
-        basic: Some((sid, password)),
-        body: None,
-    };
     let (status, answer) = notifier.exchange(plan).await.map_err(|e| unreachable(&e, key))?;
     match status.as_u16() {
         200..=299 => Ok("the API answers and accepts the Account SID and auth token".into()),
@@ -198,6 +233,6 @@ async fn template(notifier: &GatewayNotifier) -> Outcome {
 
 fn cause(e: &Error) -> String {
     match e {
-        Error::Temporary(t) | Error::Permanent(t) => t.clone(),
+        Error::Temporary(t) | Error::Deferred(t) | Error::Permanent(t) => t.clone(),
     }
 }

@@ -23,6 +23,12 @@ pub enum Error {
     /// Worth trying again later (server down, timeout).
     #[error("temporary delivery failure: {0}")]
     Temporary(String),
+    /// This message was put off by the server (a mailbox busy or full, a
+    /// recipient greylisted: 45x at MAIL, RCPT or DATA), while the transport
+    /// itself works: retried like `Temporary`, but never counted against the
+    /// channel's health, so one recipient cannot turn away everyone's codes.
+    #[error("delivery deferred: {0}")]
+    Deferred(String),
     /// Will never work (bad address); the message goes to the dead letters.
     #[error("permanent delivery failure: {0}")]
     Permanent(String),

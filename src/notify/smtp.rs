@@ -219,8 +219,14 @@ fn tls_parameters(config: &SmtpConfig) -> Result<TlsParameters, Error> {
     builder.build_rustls().map_err(|e| setup(&e))
 }
 
-/// 5xx about the message or recipient is permanent; 4xx, network, TLS and
-/// timeouts are temporary, and so are the setup replies above.
+/// Replies that put off one message or recipient (mailbox busy, local
+/// error, out of storage) while the server works: the message is deferred,
+/// the channel is not failing. (421, service closing, is the server's.)
+const DEFERRED_REPLIES: [u16; 3] = [450, 451, 452];
+
+/// 5xx about the message or recipient is permanent; 450/451/452 defer the
+/// message; other 4xx, network, TLS and timeouts are temporary (the
+/// transport fails), and so are the setup replies above.
 fn classify(e: &lettre::transport::smtp::Error) -> Error {
     let mut text = e.to_string();
     let mut untrusted = false;
@@ -238,6 +244,7 @@ fn classify(e: &lettre::transport::smtp::Error) -> Error {
     }
     match e.status().map(u16::from) {
         Some(code) if e.is_permanent() && !SETUP_REPLIES.contains(&code) => Error::Permanent(text),
+        Some(code) if DEFERRED_REPLIES.contains(&code) => Error::Deferred(text),
         _ => Error::Temporary(text),
     }
 }
@@ -325,22 +332,6 @@ fn linked(line: &str, colour: &str) -> String {
         .join(" ")
 }
 
-/// The plain text as simple HTML: escaped, blank lines make paragraphs,
-/// single newlines make line breaks. No markup from the text survives.
-pub fn html_alternative(text: &str) -> String {
-    let paragraphs: Vec<String> = text
-        .replace("\r\n", "\n")
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| format!("<p>{}</p>", p.lines().map(escape).collect::<Vec<_>>().join("<br>\n")))
-        .collect();
-    format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n{}\n</body></html>\n",
-        paragraphs.join("\n")
-    )
-}
-
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -373,14 +364,6 @@ mod tests {
         assert!(!html.contains("cid:logo"));
         let with_logo = MailBrand { logo: Some((std::sync::Arc::from(&b"png"[..]), "image/png")), ..brand };
         assert!(branded_html(&with_logo, "s", "t").contains("cid:logo"));
-    }
-
-    #[test]
-    fn html_is_escaped_paragraphs() {
-        let html = html_alternative("Hello <b>you</b> & co\nline two\n\nYour code is: 12345678\n");
-        assert!(html.contains("<p>Hello &lt;b&gt;you&lt;/b&gt; &amp; co<br>\nline two</p>"), "{html}");
-        assert!(html.contains("<p>Your code is: 12345678</p>"), "{html}");
-        assert!(!html.contains("<b>"), "{html}");
     }
 
     #[test]

@@ -257,3 +257,40 @@ async fn an_unreachable_gateway_is_temporary_with_the_cause() {
     );
     assert!(cause.contains("gateway.invalid:443 unreachable") && cause.contains("dns"), "{cause}");
 }
+
+#[tokio::test]
+async fn a_request_that_cannot_be_built_is_permanent() {
+    // The config refuses such a password at load; built by hand here, the
+    // send must not be retried as if the gateway were down.
+    let mut config = route(
+        "preset = \"kannel\"\nurl = \"http://127.0.0.1:1/cgi-bin/sendsms\"\nusername = \"u\"\npassword = \"p\"\n",
+        Channel::Sms,
+    );
+    config.password = Some("line\nbreak".to_owned().into());
+    let cause =
+        permanent(GatewayNotifier::new(&config, Channel::Sms).unwrap().deliver(&sms("+31611", "x")).await.unwrap_err());
+    assert!(cause.contains("the request cannot be built") && !cause.contains("line\nbreak"), "{cause}");
+}
+
+#[tokio::test]
+async fn twilio_is_checked_without_sending_and_a_template_cannot_be() {
+    let replies = vec![
+        (200, "{\"sid\": \"AC0123\", \"status\": \"active\"}"),
+        (503, "down for maintenance"),
+        (401, "{\"code\": 20003, \"message\": \"Authenticate\"}"),
+    ];
+    let (base, server) = receiver(replies);
+    let gateway = GatewayNotifier::new(&route(&twilio_route(&base), Channel::Voice), Channel::Voice).unwrap();
+    assert_eq!(gateway.probe(Channel::Voice).await, Some(Ok(())));
+    let down = temporary(gateway.probe(Channel::Voice).await.unwrap().unwrap_err());
+    assert!(down.contains("voice gateway (twilio) answered HTTP 503"), "{down}");
+    // Refused credentials map as a real send's 401 does.
+    let refused = permanent(gateway.probe(Channel::Voice).await.unwrap().unwrap_err());
+    assert!(refused.contains("401 Unauthorized"), "{refused}");
+    let seen = server.join().unwrap();
+    assert!(seen.iter().all(|s| s.method == "GET" && s.target.ends_with("/Accounts/AC0123.json")), "{seen:?}");
+
+    let template =
+        route("preset = \"template\"\nurl = \"http://127.0.0.1:1/send?to={to}&text={text}\"\n", Channel::Sms);
+    assert_eq!(GatewayNotifier::new(&template, Channel::Sms).unwrap().probe(Channel::Sms).await, None);
+}

@@ -191,3 +191,46 @@ async fn the_admin_sees_kannels_refusal_in_the_outbox() {
     );
     assert!(!cause.contains("Not-The-Password"), "{cause}");
 }
+
+#[tokio::test]
+async fn the_worker_checks_kannel_without_sending_and_a_denied_number_leaves_the_channel_healthy() {
+    use passdesk::clock::Clock;
+    use passdesk::flow::delivery::Delivery;
+    use passdesk::flow::delivery_health::{ChannelHealth, PROBE_SECS};
+    let Some(k) = kannel() else { return };
+    let good = GatewayNotifier::new(&route(&kannel_route(&k, &k.password), Channel::Sms), Channel::Sms).unwrap();
+    assert_eq!(good.probe(Channel::Sms).await, Some(Ok(())));
+    assert_eq!(good.probe(Channel::Voice).await, None, "not this route's channel");
+    let wrong = GatewayNotifier::new(&route(&kannel_route(&k, "Wrong-Secret&9"), Channel::Sms), Channel::Sms).unwrap();
+    // A refused account is mapped as a real send's 403 is (permanent, the
+    // channel unchanged), so a decoy's check and a real code agree.
+    let Some(Err(passdesk::notify::Error::Permanent(cause))) = wrong.probe(Channel::Sms).await else {
+        panic!("as a send's refusal")
+    };
+    assert!(
+        cause.contains("SMS gateway (kannel)") && cause.contains("403") && !cause.contains("Wrong-Secret"),
+        "{cause}"
+    );
+    let real = permanent(wrong.deliver(&sms(&unique_number(), "1234")).await.unwrap_err());
+    assert!(real.contains("403"), "{real}");
+
+    // A number Kannel denies is about that message only.
+    let t = TestApp::new();
+    let store = t.app.store.clone();
+    let health = t.app.flows.delivery_health();
+    let effects = passdesk::store::Effects::with(vec![], vec![sms("not-a-number", "Your code: 123456")]);
+    store.record(t.clock.now(), effects).await.unwrap();
+    let delivery = Delivery::new(store, std::sync::Arc::new(good), t.clock.clone()).with_health(health.clone());
+    delivery.deliver_due().await.unwrap();
+    let sms_health = || health.snapshot().into_iter().find(|(c, _)| *c == Channel::Sms).unwrap().1;
+    assert_eq!(sms_health(), ChannelHealth::Unknown);
+    let rows = t.outbox().await;
+    assert_eq!(rows[0].state, OutboxState::Dead, "{rows:?}");
+    assert!(!rows[0].last_error.as_deref().unwrap_or_default().contains("123456"), "{rows:?}");
+
+    // An outage of Kannel's route ends by the worker's own check.
+    health.record_failure(Channel::Sms, "connection refused", t.clock.now());
+    t.clock.advance(PROBE_SECS);
+    delivery.deliver_due().await.unwrap();
+    assert!(matches!(sms_health(), ChannelHealth::Working { .. }), "{:?}", sms_health());
+}

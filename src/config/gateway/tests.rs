@@ -182,6 +182,33 @@ fn templates_are_checked_before_any_send() {
 }
 
 #[test]
+fn credentials_sent_in_headers_must_be_visible_ascii() {
+    let kannel = |user: &str, password: &str| {
+        format!("preset = \"kannel\"\nurl = \"http://x/\"\nusername = \"{user}\"\npassword = \"{password}\"\n")
+    };
+    one(
+        "sms",
+        &kannel("u", "pässword"),
+        "notify.sms.password",
+        "use visible ASCII characters only (Kannel sends it in an HTTP header)",
+    );
+    one("sms", &kannel("u\\u0007", "p"), "notify.sms.username", "use visible ASCII characters only");
+    let template = |header: &str| {
+        format!(
+            "preset = \"template\"\nurl = \"https://x/send?to={{to}}&text={{text}}\"\nusername = \"u\"\n\
+             password = \"gehéim\"\nheaders = {{ \"X-Key\" = \"{header}\" }}\n"
+        )
+    };
+    one("sms", &template("{password}"), "notify.sms.password", "the template puts it in an HTTP header");
+    assert!(problems("sms", &template("fixed")).is_empty(), "not in a header: Basic auth is base64");
+    assert!(
+        problems("voice", "preset = \"twilio\"\nusername = \"AC1\"\npassword = \"tøken\"\nfrom = \"+3120\"\n")
+            .is_empty(),
+        "Twilio's Basic auth takes any text"
+    );
+}
+
+#[test]
 fn password_and_password_file_together_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("pw");

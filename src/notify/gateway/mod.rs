@@ -4,9 +4,11 @@
 //! each preset sends. Failures keep their exact cause for the admin: no
 //! connection, DNS, TLS, timeouts, 5xx and 429 are worth another try; other
 //! 4xx (credentials refused, a number the gateway will not take) are not.
-//! Causes never hold the password, the URL (a template's may carry it) or the body.
+//! Causes never hold the password, the URL (a template's may carry it), the
+//! message or a code (`scrub`).
 
 pub mod request;
+pub mod scrub;
 
 use super::{Error, Notifier};
 use crate::config::GatewayConfig;
@@ -64,14 +66,23 @@ impl GatewayNotifier {
         if status.is_success() {
             return Ok(status);
         }
+        Err(self.answer_error(status, &answer))
+    }
+
+    /// What a non-success answer means: 5xx, 429 and 408 are the gateway's
+    /// (temporary, the channel is failing), any other 4xx is about this
+    /// request (permanent). The worker's checks use the same mapping, so a
+    /// check without a message and a real send teach the channel's health
+    /// the same thing.
+    pub fn answer_error(&self, status: reqwest::StatusCode, answer: &str) -> Error {
         let cause = format!("{} answered HTTP {status}: {answer}{}", self.label(), hint(status, &self.config));
         if status.is_server_error()
             || status == reqwest::StatusCode::TOO_MANY_REQUESTS
             || status == reqwest::StatusCode::REQUEST_TIMEOUT
         {
-            Err(Error::Temporary(cause))
+            Error::Temporary(cause)
         } else {
-            Err(Error::Permanent(cause))
+            Error::Permanent(cause)
         }
     }
 
@@ -89,10 +100,23 @@ impl GatewayNotifier {
         if let Some((body, content_type)) = plan.body {
             builder = builder.header(reqwest::header::CONTENT_TYPE, content_type).body(body);
         }
-        let response = builder.send().await.map_err(|e| Error::Temporary(self.transport_cause(&e)))?;
+        let response = builder.send().await.map_err(|e| {
+            if e.is_builder() {
+                // The request could not be written (a credential or header
+                // value that is not valid in HTTP): retrying cannot help,
+                // the configuration must change.
+                Error::Permanent(format!(
+                    "{}: the request cannot be built: {} (check the route's username, password and headers)",
+                    self.label(),
+                    self.transport_cause(&e)
+                ))
+            } else {
+                Error::Temporary(self.transport_cause(&e))
+            }
+        })?;
         let status = response.status();
         let text = response.text().await.unwrap_or_default();
-        Ok((status, self.scrub(&answer_text(&text))))
+        Ok((status, self.scrub(&answer_text(&text), None)))
     }
 
     /// A cause for a request that got no HTTP answer: the error chain with
@@ -132,18 +156,13 @@ impl GatewayNotifier {
         cause
     }
 
-    /// A gateway that echoes the request must not put the secret in the
-    /// outbox: it is masked, in clear or URL-encoded. (Causes of our own
-    /// never hold it: reqwest's errors are taken without the URL.) Secrets
-    /// under four characters are not masked: every answer would be mangled.
-    fn scrub(&self, text: &str) -> String {
-        let Some(secret) = &self.config.password else { return text.to_owned() };
-        let secret = secret.expose_secret();
-        if secret.chars().count() < 4 {
-            return text.to_owned();
-        }
-        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        text.replace(secret, "***").replace(&encoded, "***")
+    /// A gateway that echoes the request must not put the secret, the
+    /// code or the message in the outbox (see [`scrub`]). Causes of our own
+    /// never hold them: reqwest's errors are taken without the URL.
+    fn scrub(&self, text: &str, message: Option<&str>) -> String {
+        let password = self.config.password.as_ref().map(|p| p.expose_secret());
+        let secrets = scrub::Secrets { username: self.config.username.as_deref(), password, text: message };
+        scrub::scrub(text, secrets)
     }
 }
 
@@ -167,7 +186,13 @@ impl Notifier for GatewayNotifier {
         }
         let plan =
             request::plan(&self.config, message).map_err(|e| Error::Permanent(format!("{}: {e}", self.label())))?;
-        let status = self.send(plan).await?;
+        // The answer is scrubbed of the password and codes already; the
+        // message text is known only here.
+        let status = self.send(plan).await.map_err(|e| match e {
+            Error::Temporary(t) => Error::Temporary(self.scrub(&t, Some(&message.body))),
+            Error::Deferred(t) => Error::Deferred(self.scrub(&t, Some(&message.body))),
+            Error::Permanent(t) => Error::Permanent(self.scrub(&t, Some(&message.body))),
+        })?;
         tracing::info!(
             channel = message.channel.as_str(),
             preset = self.config.preset.name(),
@@ -175,6 +200,19 @@ impl Notifier for GatewayNotifier {
             "message handed to the gateway"
         );
         Ok(())
+    }
+
+    /// Kannel and Twilio are checked with `passdesk check`'s requests,
+    /// sending nothing (Kannel: a request without recipient; Twilio: the
+    /// account resource); their answers are mapped as a send's would be
+    /// ([`GatewayNotifier::answer_error`]). A template gateway cannot be
+    /// checked without sending a message: `None`, so a failing template
+    /// route relies on the one send per interval that is let through.
+    async fn probe(&self, channel: Channel) -> Option<Result<(), Error>> {
+        if channel != self.channel {
+            return None;
+        }
+        super::check::gateway_health(self).await
     }
 }
 
