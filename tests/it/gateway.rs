@@ -143,7 +143,8 @@ async fn gateway_answers_map_to_temporary_or_permanent_with_their_words() {
         permanent(results[2].clone()),
         format!("{label} 400 Bad Request: The 'To' number +3161 is not a valid phone number. (code 21211)")
     );
-    let auth = permanent(results[3].clone());
+    // A refused account is the whole route's problem: retried, like SMTP's 535.
+    let auth = temporary(results[3].clone());
     assert!(auth.starts_with(&format!("{label} 401 Unauthorized: Authenticate (code 20003)")), "{auth}");
     assert!(auth.contains("username and password"), "{auth}");
     assert_eq!(temporary(results[4].clone()), format!("{label} 500 Internal Server Error: boom: *** was wrong"));
@@ -285,7 +286,7 @@ async fn twilio_is_checked_without_sending_and_a_template_cannot_be() {
     let down = temporary(gateway.probe(Channel::Voice).await.unwrap().unwrap_err());
     assert!(down.contains("voice gateway (twilio) answered HTTP 503"), "{down}");
     // Refused credentials map as a real send's 401 does.
-    let refused = permanent(gateway.probe(Channel::Voice).await.unwrap().unwrap_err());
+    let refused = temporary(gateway.probe(Channel::Voice).await.unwrap().unwrap_err());
     assert!(refused.contains("401 Unauthorized"), "{refused}");
     let seen = server.join().unwrap();
     assert!(seen.iter().all(|s| s.method == "GET" && s.target.ends_with("/Accounts/AC0123.json")), "{seen:?}");

@@ -4,7 +4,7 @@
 //! `PASSDESK_TEST_KANNEL_*` settings the suite is skipped (and named); under
 //! `PASSDESK_REQUIRE_SERVERS=1` it fails instead.
 
-use crate::gateway::{permanent, route, sms};
+use crate::gateway::{permanent, route, sms, temporary};
 use crate::support::{TestApp, json};
 use actix_web::test;
 use passdesk::domain::{Channel, Enrolment};
@@ -150,11 +150,13 @@ async fn kannel_carries_text_beyond_ascii_intact() {
 }
 
 #[tokio::test]
-async fn kannel_refusals_are_permanent_with_kannels_words_and_no_password() {
+async fn kannel_refusals_carry_kannels_words_and_no_password() {
     let Some(k) = kannel() else { return };
     let wrong = "Wrong-Secret&9";
     let gateway = GatewayNotifier::new(&route(&kannel_route(&k, wrong), Channel::Sms), Channel::Sms).unwrap();
-    let cause = permanent(gateway.deliver(&sms(&unique_number(), "1234")).await.unwrap_err());
+    // A refused account is retried (the administrator must fix it); a
+    // refused number is final.
+    let cause = temporary(gateway.deliver(&sms(&unique_number(), "1234")).await.unwrap_err());
     assert!(cause.contains("HTTP 403 Forbidden: Authorization failed for sendsms"), "{cause}");
     assert!(cause.contains("username and password"), "{cause}");
     assert!(!cause.contains(wrong) && !cause.contains("Wrong-Secret"), "{cause}");
@@ -183,7 +185,7 @@ async fn the_admin_sees_kannels_refusal_in_the_outbox() {
     assert!(test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), send)).await.status().is_success());
     t.app.delivery().unwrap().deliver_due().await.unwrap();
     let row = t.outbox().await.into_iter().find(|r| r.channel == "sms").unwrap();
-    assert_eq!(row.state, OutboxState::Dead);
+    assert_eq!(row.state, OutboxState::Pending, "a refused account is retried until it is fixed");
     let cause = row.last_error.unwrap();
     assert!(
         cause.contains("SMS gateway (kannel) answered HTTP 403 Forbidden: Authorization failed for sendsms"),
@@ -202,16 +204,16 @@ async fn the_worker_checks_kannel_without_sending_and_a_denied_number_leaves_the
     assert_eq!(good.probe(Channel::Sms).await, Some(Ok(())));
     assert_eq!(good.probe(Channel::Voice).await, None, "not this route's channel");
     let wrong = GatewayNotifier::new(&route(&kannel_route(&k, "Wrong-Secret&9"), Channel::Sms), Channel::Sms).unwrap();
-    // A refused account is mapped as a real send's 403 is (permanent, the
-    // channel unchanged), so a decoy's check and a real code agree.
-    let Some(Err(passdesk::notify::Error::Permanent(cause))) = wrong.probe(Channel::Sms).await else {
+    // A refused account is mapped as a real send's 403 is (temporary: the
+    // channel fails until it is fixed), so a decoy's check and a real code agree.
+    let Some(Err(passdesk::notify::Error::Temporary(cause))) = wrong.probe(Channel::Sms).await else {
         panic!("as a send's refusal")
     };
     assert!(
         cause.contains("SMS gateway (kannel)") && cause.contains("403") && !cause.contains("Wrong-Secret"),
         "{cause}"
     );
-    let real = permanent(wrong.deliver(&sms(&unique_number(), "1234")).await.unwrap_err());
+    let real = temporary(wrong.deliver(&sms(&unique_number(), "1234")).await.unwrap_err());
     assert!(real.contains("403"), "{real}");
 
     // A number Kannel denies is about that message only.

@@ -76,9 +76,15 @@ impl GatewayNotifier {
     /// the same thing.
     pub fn answer_error(&self, status: reqwest::StatusCode, answer: &str) -> Error {
         let cause = format!("{} answered HTTP {status}: {answer}{}", self.label(), hint(status, &self.config));
+        // A refused account (401, 403) is the whole route's problem, like a
+        // mail server's 535: retried until the administrator fixes it, and
+        // the channel counts as failing so people are told at once instead
+        // of waiting for a code that cannot come.
         if status.is_server_error()
             || status == reqwest::StatusCode::TOO_MANY_REQUESTS
             || status == reqwest::StatusCode::REQUEST_TIMEOUT
+            || status == reqwest::StatusCode::UNAUTHORIZED
+            || status == reqwest::StatusCode::FORBIDDEN
         {
             Error::Temporary(cause)
         } else {
