@@ -22,6 +22,11 @@ async fn main() -> ExitCode {
         Command::Import(args) => cli::import(args).await,
         Command::Sync(args) => cli::sync(args).await,
         Command::RemindExpiry(args) => cli::remind_expiry(args).await,
+        Command::Audit(args) => match cli::audit(args).await {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
         Command::Check(args) => match cli::check(args).await {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::FAILURE,

@@ -17,6 +17,8 @@ Examples:
   passdesk admin token --name ops       a bearer token for /api/v1/admin/...
   passdesk outbox --follow              watch messages (codes) as they are queued
   passdesk outbox --json | jq .         the outbox for scripts, one JSON object per line
+  passdesk audit verify                 prove that no audit row was changed behind passdesk's back
+  passdesk audit export --since 2026-11-01 --result failure > failures.csv
 
 The configuration is found by --config, then $PASSDESK_CONFIG, then
 /etc/passdesk/passdesk.toml; without any, passdesk runs on its embedded
@@ -62,6 +64,8 @@ pub enum Command {
     RemindExpiry(RemindExpiryArgs),
     /// Administrator tools: API tokens.
     Admin(AdminArgs),
+    /// The audit trail: prove its hash chain, or export it as CSV or JSON.
+    Audit(AuditArgs),
     /// The offline breached-password list: build one from your own list,
     /// or look a password up in one.
     Breached(BreachedArgs),
@@ -263,6 +267,83 @@ pub struct OutboxArgs {
     pub last: u32,
 }
 
+/// `passdesk audit`
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+/// The audit subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the whole trail and prove that no row was changed or deleted
+    /// outside passdesk (each row carries the SHA-256 of the one before);
+    /// exits 1 naming the first row that breaks the chain.
+    Verify {
+        /// Configuration file.
+        #[arg(long, short, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Write the trail to standard output, oldest first, filtered.
+    Export(ExportArgs),
+}
+
+/// `passdesk audit export`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Configuration file.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// csv (with a header row) or json (one object per line).
+    #[arg(long, value_enum, default_value_t = AuditFormat::Csv)]
+    pub format: AuditFormat,
+    /// Rows from this day (YYYY-MM-DD, UTC) or time (RFC 3339) on.
+    #[arg(long, value_parser = audit::parse_time)]
+    pub since: Option<i64>,
+    /// Rows before this day or time.
+    #[arg(long, value_parser = audit::parse_time)]
+    pub until: Option<i64>,
+    /// Rows about this user ID.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Rows whose activity contains this text ("reset", "registered"…).
+    #[arg(long)]
+    pub activity: Option<String>,
+    /// Only successes or only failures.
+    #[arg(long, value_enum)]
+    pub result: Option<AuditResult>,
+}
+
+/// How `passdesk audit export` writes rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditFormat {
+    /// Comma-separated, with a header row.
+    Csv,
+    /// One JSON object per line.
+    Json,
+}
+
+/// An audit row's result, as a filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditResult {
+    /// It worked.
+    Success,
+    /// It was refused or failed.
+    Failure,
+}
+
+impl AuditResult {
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+        }
+    }
+}
+
 /// The configuration file to use: `--config`, then `$PASSDESK_CONFIG`, then
 /// the platform default if it exists; `None` means the embedded defaults.
 pub fn config_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
@@ -274,6 +355,7 @@ pub fn config_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
     )
 }
 
+mod audit;
 mod breached;
 mod check;
 mod expiry;
@@ -283,6 +365,7 @@ mod outbox;
 mod policy;
 mod sync;
 
+pub use audit::audit;
 pub use breached::breached;
 pub use check::check;
 pub use expiry::remind_expiry;

@@ -42,7 +42,70 @@ pub(super) fn append(tx: &rusqlite::Transaction<'_>, record: &AuditRecord) -> Re
     Ok(())
 }
 
+/// Which audit rows an export wants; `None` fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// From this Unix second on.
+    pub since: Option<i64>,
+    /// Before this Unix second.
+    pub until: Option<i64>,
+    /// Rows about this login (the target), case-insensitive.
+    pub target: Option<String>,
+    /// Activity names containing this text, case-insensitive.
+    pub activity: Option<String>,
+    /// "success" or "failure".
+    pub result: Option<String>,
+}
+
+fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
+    Ok(AuditRow {
+        id: r.get(0)?,
+        record: AuditRecord {
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            target: r.get(3)?,
+            activity: r.get(4)?,
+            result: r.get(5)?,
+            event_id: r.get(6)?,
+            detail: r.get(7)?,
+            client_ip: r.get(8)?,
+            correlation: r.get(9)?,
+        },
+    })
+}
+
 impl Store {
+    /// Up to `limit` rows after row `after_id` that pass `filter`, oldest
+    /// first: an export pages through the trail with constant memory.
+    pub async fn audit_page(&self, filter: AuditFilter, after_id: i64, limit: u32) -> Result<Vec<AuditRow>, Error> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, at, actor, target, activity, result, event_id, detail, client_ip, correlation
+                 FROM audit
+                 WHERE id > ?1
+                   AND (?2 IS NULL OR at >= ?2) AND (?3 IS NULL OR at < ?3)
+                   AND (?4 IS NULL OR target = ?4 COLLATE NOCASE)
+                   AND (?5 IS NULL OR instr(lower(activity), lower(?5)) > 0)
+                   AND (?6 IS NULL OR result = ?6)
+                 ORDER BY id LIMIT ?7",
+            )?;
+            let rows = stmt
+                .query_map(
+                    params![after_id, filter.since, filter.until, filter.target, filter.activity, filter.result, limit],
+                    row_of,
+                )?
+                .collect::<Result<_, _>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    /// How many audit rows there are.
+    pub async fn audit_count(&self) -> Result<u64, Error> {
+        self.run(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM audit", [], |r| r.get::<_, i64>(0))?.max(0) as u64))
+            .await
+    }
+
     /// The newest `limit` audit rows, newest first.
     pub async fn recent_audit(&self, limit: u32) -> Result<Vec<AuditRow>, Error> {
         self.run(move |conn| {
@@ -50,24 +113,7 @@ impl Store {
                 "SELECT id, at, actor, target, activity, result, event_id, detail, client_ip, correlation
                  FROM audit ORDER BY id DESC LIMIT ?1",
             )?;
-            let rows = stmt
-                .query_map([limit], |r| {
-                    Ok(AuditRow {
-                        id: r.get(0)?,
-                        record: AuditRecord {
-                            at: r.get(1)?,
-                            actor: r.get(2)?,
-                            target: r.get(3)?,
-                            activity: r.get(4)?,
-                            result: r.get(5)?,
-                            event_id: r.get(6)?,
-                            detail: r.get(7)?,
-                            client_ip: r.get(8)?,
-                            correlation: r.get(9)?,
-                        },
-                    })
-                })?
-                .collect::<Result<_, _>>()?;
+            let rows = stmt.query_map([limit], row_of)?.collect::<Result<_, _>>()?;
             Ok(rows)
         })
         .await

@@ -305,3 +305,54 @@ fn admin_reset_link_names_what_stops_it() {
     assert_eq!(code, 1);
     assert!(err.contains("cannot use self-service password reset: no usable method"), "{err}");
 }
+
+#[test]
+fn audit_verify_proves_the_chain_and_names_an_edited_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("passdesk.toml");
+    let data = dir.path().join("data");
+    let (code, _, err) =
+        run(passdesk().args(["init", "--admin", "root", "--config"]).arg(&config).arg("--data-dir").arg(&data));
+    assert_eq!(code, 0, "{err}");
+    for (key, value) in [("reminder_days", "7"), ("reminder_days", "14"), ("reminder_days", "0")] {
+        let (code, _, err) = run(passdesk().args(["policy", "set", key, value, "--config"]).arg(&config));
+        assert_eq!(code, 0, "{err}");
+    }
+    let (code, out, err) = run(passdesk().args(["audit", "verify", "--config"]).arg(&config));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("audit trail intact: 4 row(s)"), "{out}");
+
+    // CSV with a header, filtered; JSON lines; bad filters are usage errors.
+    let (code, out, _) = run(passdesk().args(["audit", "export", "--activity", "policy", "--config"]).arg(&config));
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "id,time,actor,target,activity,result,event_id,detail,client_ip,request_id");
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(lines[1].contains("Self-service password reset policy changes"), "{out}");
+    let (code, out, _) =
+        run(passdesk().args(["audit", "export", "--format", "json", "--since", "2000-01-01", "--config"]).arg(&config));
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 4, "{out}");
+    let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(first["id"], 1);
+    let (code, out, _) = run(passdesk().args(["audit", "export", "--until", "2000-01-01", "--config"]).arg(&config));
+    assert_eq!((code, out.lines().count()), (0, 1), "only the header: {out}");
+    let (code, _, err) = run(passdesk().args(["audit", "export", "--since", "yesterday", "--config"]).arg(&config));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+    let (code, _, err) = run(passdesk().args(["audit", "export", "--result", "maybe", "--config"]).arg(&config));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("success") && err.contains("failure"), "{err}");
+
+    // Someone edits a row behind passdesk's back (past the trigger).
+    let db = rusqlite::Connection::open(data.join("passdesk.sqlite")).unwrap();
+    db.execute_batch(
+        "DROP TRIGGER audit_no_update;
+         UPDATE audit SET detail = 'nothing happened here' WHERE id = 3;",
+    )
+    .unwrap();
+    drop(db);
+    let (code, out, _) = run(passdesk().args(["audit", "verify", "--config"]).arg(&config));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("audit trail BROKEN at row 3"), "{out}");
+}
