@@ -167,6 +167,7 @@ pub fn web_app(
     actix_web::App::new()
         .wrap(from_fn(http::rate_limit))
         .wrap(from_fn(http::i18n::remember_choice))
+        .wrap(from_fn(http::metrics::count_requests))
         .wrap(http::security_headers())
         .wrap(from_fn(http::request_context))
         .configure(|cfg| http::configure(cfg, state))

@@ -38,6 +38,7 @@ pub mod domain;
 pub mod flow;
 pub mod http;
 pub mod i18n;
+pub mod metrics;
 pub mod notify;
 pub mod store;
 pub mod telemetry;

@@ -58,7 +58,10 @@ impl Flows {
         let now = self.clock.now();
         let intent = self.store.begin_writeback(kind, directory, account.id.0.clone(), who, now, effects).await?;
 
-        if let Err(e) = dir.change_password(&account.id, old, &normal).await {
+        let timer = std::time::Instant::now();
+        let changed = dir.change_password(&account.id, old, &normal).await;
+        self.metrics().writeback(dir.name(), timer.elapsed().as_secs_f64());
+        if let Err(e) = changed {
             let detail = format!("writeback failed: {e}");
             let failed = self.event(
                 Activity::ChangeSelfService,

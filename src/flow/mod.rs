@@ -12,6 +12,7 @@ mod error;
 pub mod expiry;
 pub mod import;
 mod methods;
+mod metrics;
 pub mod notices;
 mod passkeys;
 pub mod policy;
@@ -88,6 +89,7 @@ pub struct Flows {
     settings: Settings,
     outbox_signal: Arc<tokio::sync::Notify>,
     delivery_health: Arc<delivery_health::DeliveryHealth>,
+    metrics: Arc<crate::metrics::Metrics>,
     captcha_load: captcha::CaptchaLoad,
     policy_helpdesk: Arc<std::sync::RwLock<String>>,
     guards: register::PasswordGuards,
@@ -124,6 +126,7 @@ impl Flows {
             settings,
             outbox_signal: Arc::new(tokio::sync::Notify::new()),
             delivery_health: Arc::default(),
+            metrics: Arc::default(),
             captcha_load: captcha::CaptchaLoad::default(),
             policy_helpdesk: Arc::default(),
             guards: register::PasswordGuards::default(),
@@ -140,6 +143,11 @@ impl Flows {
     /// send steps read it so nobody is promised a code that cannot go out.
     pub fn delivery_health(&self) -> Arc<delivery_health::DeliveryHealth> {
         self.delivery_health.clone()
+    }
+
+    /// The process's metrics, which the flows and the HTTP layer feed.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
     }
 
     /// Refuses to queue a code (or link) on a channel whose transport is
@@ -210,6 +218,7 @@ impl Flows {
         detail: String,
         client: &Client,
     ) -> AuditRecord {
+        self.metrics.outcome(activity.name(), outcome.as_str());
         AuditRecord {
             at: self.clock.now(),
             actor: target.to_owned(),

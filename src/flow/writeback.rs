@@ -179,7 +179,10 @@ impl Flows {
             .store
             .begin_writeback(WritebackKind::Reset, name.clone(), id.0.clone(), flow.login.clone(), now, effects)
             .await?;
-        match target.dir.reset_password(&id, password, ResetMode::SelfService).await {
+        let timer = std::time::Instant::now();
+        let written = target.dir.reset_password(&id, password, ResetMode::SelfService).await;
+        self.metrics.writeback(&name, timer.elapsed().as_secs_f64());
+        match written {
             Ok(()) => {
                 let detail = format!("password written to directory {name}");
                 let done = self.event(

@@ -12,6 +12,7 @@ mod error;
 mod health;
 pub mod i18n;
 mod limit;
+pub mod metrics;
 mod middleware;
 mod portal;
 mod views;
@@ -153,6 +154,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .route("/healthz", web::get().to(health::healthz_get))
         .route("/readyz", web::get().to(health::readyz_get))
+        .route("/metrics", web::get().to(metrics::metrics_get))
         .route("/static/{file:.*}", web::get().to(assets::static_get))
         .route("/brand.css", web::get().to(brand::css_get))
         .route("/brand/logo", web::get().to(brand::logo_get))

@@ -111,6 +111,27 @@ pub(super) fn enqueue(tx: &rusqlite::Transaction<'_>, message: &Message, now: i6
 }
 
 impl Store {
+    /// How many messages are in each state, for `/metrics`.
+    pub async fn outbox_depth(&self) -> Result<Vec<(String, u64)>, Error> {
+        self.run(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state")?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?
+                .collect::<Result<_, _>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    /// How many accounts (and decoy user IDs) are blocked at `now`.
+    pub async fn blocked_count(&self, now: i64) -> Result<u64, Error> {
+        self.run(move |conn| {
+            Ok(conn.query_row("SELECT COUNT(*) FROM blocks WHERE until > ?1", [now], |r| r.get::<_, i64>(0))?.max(0)
+                as u64)
+        })
+        .await
+    }
+
     /// Text messages and calls queued since `since`, for the
     /// organisation's daily budget.
     pub async fn phone_messages_since(&self, since: i64) -> Result<u32, Error> {

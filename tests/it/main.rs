@@ -28,6 +28,7 @@ mod layering;
 mod linked;
 mod look;
 mod methods;
+mod metrics;
 mod notices;
 mod outage;
 mod passkeys;

@@ -11,7 +11,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 /// The token's name, or a 401.
-async fn authorise(state: &AppState, req: &HttpRequest, rid: &RequestId) -> Result<String, ApiError> {
+pub(crate) async fn authorise(state: &AppState, req: &HttpRequest, rid: &RequestId) -> Result<String, ApiError> {
     let presented = req
         .headers()
         .get(header::AUTHORIZATION)

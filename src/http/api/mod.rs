@@ -4,6 +4,7 @@
 //! strict: unknown fields are refused.
 
 mod admin;
+pub(crate) use admin::authorise;
 mod openapi;
 mod register;
 mod reset;
