@@ -195,6 +195,18 @@ pub enum AdminAction {
         #[arg(long, default_value = "cli")]
         name: String,
     },
+    /// Create a local administrator; its password is printed once.
+    Add {
+        /// The new administrator's user ID.
+        login: String,
+    },
+    /// List the local administrators.
+    List,
+    /// Remove a local administrator (never the last one).
+    Remove {
+        /// The administrator's user ID.
+        login: String,
+    },
     /// Lift a self-service block (after too many failures or messages).
     Unblock {
         /// The user ID, as the person types it.

@@ -41,6 +41,22 @@ pub async fn admin(args: AdminArgs) -> anyhow::Result<()> {
             );
             println!("Use it as: Authorization: Bearer <token>, e.g. GET /api/v1/admin/policy");
         }
+        AdminAction::Add { login } => {
+            let password = app.flows.add_local_admin(&login, &cli_client()).await?;
+            println!(
+                "Local administrator {login} created. Its password (shown once; passdesk keeps only an argon2id hash):\n"
+            );
+            println!("    {}\n", secrecy::ExposeSecret::expose_secret(&password));
+        }
+        AdminAction::List => {
+            for (login, created) in app.flows.local_admins().await? {
+                println!("{login}\tcreated {}", crate::clock::rfc3339(created));
+            }
+        }
+        AdminAction::Remove { login } => {
+            app.flows.remove_local_admin(&login, &actor(), &cli_client()).await?;
+            println!("Local administrator {login} removed.");
+        }
         AdminAction::Unblock { user } => {
             let was = app.flows.unblock(&user, &actor(), &cli_client()).await?;
             if was {

@@ -81,6 +81,47 @@ impl LocalDirectory {
         .await
     }
 
+    /// The local administrators' user IDs and when each was created.
+    pub async fn admins(&self) -> Result<Vec<(String, i64)>, Error> {
+        self.run(|conn| {
+            let mut stmt = conn
+                .prepare_cached("SELECT login, created_at FROM local_users WHERE is_admin = 1 ORDER BY login")
+                .map_err(sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(sql)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(sql)
+        })
+        .await
+    }
+
+    /// Deletes a local administrator unless it is the last one, in one
+    /// transaction: `Ok(None)` when there is no such administrator,
+    /// `Ok(Some(false))` when it is the last.
+    pub async fn remove_admin(&self, login: String) -> Result<Option<bool>, Error> {
+        self.run(move |conn| {
+            let tx = conn.unchecked_transaction().map_err(sql)?;
+            let exists: i64 = tx
+                .query_row(
+                    "SELECT COUNT(*) FROM local_users WHERE is_admin = 1 AND login = ?1 COLLATE NOCASE",
+                    [&login],
+                    |r| r.get(0),
+                )
+                .map_err(sql)?;
+            if exists == 0 {
+                return Ok(None);
+            }
+            let admins: i64 =
+                tx.query_row("SELECT COUNT(*) FROM local_users WHERE is_admin = 1", [], |r| r.get(0)).map_err(sql)?;
+            if admins <= 1 {
+                return Ok(Some(false));
+            }
+            tx.execute("DELETE FROM local_users WHERE is_admin = 1 AND login = ?1 COLLATE NOCASE", [&login])
+                .map_err(sql)?;
+            tx.commit().map_err(sql)?;
+            Ok(Some(true))
+        })
+        .await
+    }
+
     /// Disables or enables an account.
     pub async fn set_disabled(&self, id: &AccountId, disabled: bool) -> Result<(), Error> {
         let id = row_id(id)?;

@@ -17,6 +17,8 @@ pub enum Activity {
     Blocked,
     /// A local administrator was created.
     AdminAdded,
+    /// A local administrator was removed.
+    AdminRemoved,
     /// A writeback interrupted by a crash was checked at start-up.
     WritebackReconciled,
     /// The reset policy was changed.
@@ -49,6 +51,7 @@ impl Activity {
             Self::ChangeSelfService => "Change password (self-service)",
             Self::Blocked => "Blocked from self-service password reset",
             Self::AdminAdded => "Add local administrator",
+            Self::AdminRemoved => "Remove local administrator",
             Self::WritebackReconciled => "Password writeback reconciled",
             Self::PolicyChange => "Self-service password reset policy changes",
             Self::AdminTokenIssued => "Admin API token issued",

@@ -107,6 +107,44 @@ impl Flows {
         Ok(extras)
     }
 
+    /// The local administrators and when each was created.
+    pub async fn local_admins(&self) -> Result<Vec<(String, i64)>, Error> {
+        let local = self.local.clone().ok_or(Error::WrongStep("step-admins-need-local"))?;
+        local.admins().await.map_err(super::reset::directory_error)
+    }
+
+    /// Removes a local administrator (audited); the last one stays, so
+    /// passdesk is never left without a way in.
+    pub async fn remove_local_admin(&self, login: &str, actor: &str, client: &Client) -> Result<(), Error> {
+        let local = self.local.clone().ok_or(Error::WrongStep("step-admins-need-local"))?;
+        let login =
+            crate::domain::Login::parse(login).map_err(|e| Error::InvalidInput { field: "login", message: e.msg() })?;
+        match local.remove_admin(login.as_str().to_owned()).await.map_err(super::reset::directory_error)? {
+            None => Err(Error::InvalidInput {
+                field: "login",
+                message: Msg::admin(format!("{login} is not a local administrator (see passdesk admin list)")),
+            }),
+            Some(false) => Err(Error::InvalidInput {
+                field: "login",
+                message: Msg::admin(format!(
+                    "{login} is the last local administrator: add another (passdesk admin add LOGIN) first"
+                )),
+            }),
+            Some(true) => {
+                let mut audit = self.audit(
+                    Activity::AdminRemoved,
+                    AuditOutcome::Success,
+                    login.as_str(),
+                    "local administrator removed".into(),
+                    client,
+                );
+                audit.actor = actor.to_owned();
+                self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
+                Ok(())
+            }
+        }
+    }
+
     /// Creates a local administrator with a generated password, returned once.
     pub async fn add_local_admin(&self, login: &str, client: &Client) -> Result<SecretString, Error> {
         let local = self.local.clone().ok_or(Error::WrongStep("step-admins-need-local"))?;

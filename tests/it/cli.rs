@@ -356,3 +356,37 @@ fn audit_verify_proves_the_chain_and_names_an_edited_row() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("audit trail BROKEN at row 3"), "{out}");
 }
+
+#[test]
+fn local_administrators_are_added_listed_and_removed_but_never_the_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("passdesk.toml");
+    let data = dir.path().join("data");
+    let (code, _, err) =
+        run(passdesk().args(["init", "--admin", "root", "--config"]).arg(&config).arg("--data-dir").arg(&data));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(passdesk().args(["admin", "add", "ops", "--config"]).arg(&config));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Local administrator ops created"), "{out}");
+    let (code, _, err) = run(passdesk().args(["admin", "add", "OPS", "--config"]).arg(&config));
+    assert_eq!(code, 1, "a second ops: {err}");
+    assert!(err.contains("already exists"), "{err}");
+    let (code, out, _) = run(passdesk().args(["admin", "list", "--config"]).arg(&config));
+    assert_eq!(code, 0);
+    let names: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(names, ["ops", "root"], "{out}");
+    let (code, _, err) = run(passdesk().args(["admin", "remove", "nobody", "--config"]).arg(&config));
+    assert_eq!(code, 1);
+    assert!(err.contains("nobody is not a local administrator"), "{err}");
+    let (code, out, err) = run(passdesk().args(["admin", "remove", "root", "--config"]).arg(&config));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("root removed"), "{out}");
+    let (code, _, err) = run(passdesk().args(["admin", "remove", "ops", "--config"]).arg(&config));
+    assert_eq!(code, 1, "the last one stays: {err}");
+    assert!(err.contains("ops is the last local administrator"), "{err}");
+    let (code, out, _) =
+        run(passdesk().args(["audit", "export", "--activity", "administrator", "--config"]).arg(&config));
+    assert_eq!(code, 0);
+    assert!(out.contains("Add local administrator") && out.contains("Remove local administrator"), "{out}");
+    assert_eq!(run(passdesk().args(["audit", "verify", "--config"]).arg(&config)).0, 0);
+}
