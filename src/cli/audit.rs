@@ -63,9 +63,9 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
         activity: args.activity.clone(),
         result: args.result.map(|r| r.as_str().to_owned()),
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut csv = csv::Writer::from_writer(Vec::new());
+    // Both write through their own buffer straight to standard output.
+    let mut csv = csv::Writer::from_writer(std::io::stdout().lock());
+    let mut json_out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.format == AuditFormat::Csv {
         csv.write_record(HEADER)?;
     }
@@ -75,20 +75,16 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
         for row in &page {
             match args.format {
                 AuditFormat::Csv => csv.write_record(fields(row))?,
-                AuditFormat::Json => writeln!(out, "{}", json(row))?,
+                AuditFormat::Json => writeln!(json_out, "{}", json(row))?,
             }
-        }
-        if args.format == AuditFormat::Csv {
-            // Hand each page to stdout, so the buffer never holds more.
-            let done = std::mem::replace(&mut csv, csv::Writer::from_writer(Vec::new()));
-            out.write_all(&done.into_inner()?)?;
         }
         match page.last() {
             Some(last) if page.len() == PAGE as usize => after = last.id,
             _ => break,
         }
     }
-    out.flush()?;
+    csv.flush()?;
+    json_out.flush()?;
     Ok(())
 }
 

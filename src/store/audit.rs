@@ -130,21 +130,11 @@ impl Store {
             let mut rows = stmt.query([])?;
             let mut expected_prev = GENESIS_HASH.to_vec();
             while let Some(r) = rows.next()? {
-                let record = AuditRecord {
-                    at: r.get(1)?,
-                    actor: r.get(2)?,
-                    target: r.get(3)?,
-                    activity: r.get(4)?,
-                    result: r.get(5)?,
-                    event_id: r.get(6)?,
-                    detail: r.get(7)?,
-                    client_ip: r.get(8)?,
-                    correlation: r.get(9)?,
-                };
+                let row = row_of(r)?;
                 let prev: Vec<u8> = r.get(10)?;
                 let hash: Vec<u8> = r.get(11)?;
-                if prev != expected_prev || record.chain_hash(&prev).as_slice() != hash.as_slice() {
-                    return Ok(Some(r.get(0)?));
+                if prev != expected_prev || row.record.chain_hash(&prev).as_slice() != hash.as_slice() {
+                    return Ok(Some(row.id));
                 }
                 expected_prev = hash;
             }
