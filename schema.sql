@@ -236,8 +236,28 @@ CREATE TABLE admin_tokens (
     name        TEXT NOT NULL,
     token_hash  BLOB NOT NULL UNIQUE,
     created_at  INTEGER NOT NULL,
-    revoked_at  INTEGER
+    revoked_at  INTEGER,
+    -- Who issued it ('cli' or an administrator's login), and its last use.
+    created_by  TEXT NOT NULL DEFAULT 'cli',
+    last_used_at INTEGER
 ) STRICT;
+
+-- Signed-in sessions of the admin portal. Only the SHA-256 of the cookie's
+-- token is stored. `touched_at` drives the idle timeout, `created_at` the
+-- absolute one, and `reauth_at` (the last time the password was typed)
+-- gates sensitive changes.
+CREATE TABLE admin_sessions (
+    id          INTEGER PRIMARY KEY,
+    token_hash  BLOB NOT NULL UNIQUE,
+    login       TEXT NOT NULL,
+    directory   TEXT NOT NULL,
+    account_id  TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    touched_at  INTEGER NOT NULL,
+    reauth_at   INTEGER NOT NULL,
+    client_ip   TEXT
+) STRICT;
+CREATE INDEX admin_sessions_touched ON admin_sessions (touched_at);
 
 -- Append-only audit trail; each row carries the SHA-256 of the previous row's
 -- hash and its own fields, so an edited or deleted row breaks the chain.
@@ -253,12 +273,19 @@ CREATE TABLE audit (
     client_ip    TEXT,
     correlation  TEXT,
     prev_hash    BLOB NOT NULL,
-    hash         BLOB NOT NULL
+    hash         BLOB NOT NULL,
+    -- The method used, the directory written and the reason of a failure,
+    -- for the filters and reports.
+    method       TEXT,
+    directory    TEXT,
+    reason       TEXT
 ) STRICT;
 CREATE INDEX audit_at ON audit (at);
+CREATE INDEX audit_target ON audit (target COLLATE NOCASE, at);
+CREATE INDEX audit_activity ON audit (activity, at);
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;

@@ -13,6 +13,7 @@ pub const SCHEMA: &str = include_str!("../../schema.sql");
 pub const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/0002_registration.sql")),
     (3, include_str!("../../migrations/0003_expiry_reminders.sql")),
+    (4, include_str!("../../migrations/0004_admin_portal.sql")),
 ];
 
 /// Schema version this build writes (the `user_version` at the end of schema.sql).
@@ -92,7 +93,7 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(" ")
                 .replace('"', "");
-            (name, text.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(").replace(" )", ")"))
+            (name, text.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(").replace(" )", ")").replace(" ,", ","))
         })
         .collect()
     }
