@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod admin_session;
 pub mod admin_tokens;
+pub mod audit_log;
 pub mod captcha;
 mod change;
 mod defence;

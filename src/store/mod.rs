@@ -6,6 +6,7 @@
 
 mod admin_sessions;
 mod audit;
+mod audit_log;
 mod defence;
 mod enrolments;
 mod expiry_reminders;

@@ -4,6 +4,7 @@
 //! covers; `support` builds an in-process passdesk on a temporary database
 //! with a fixed clock and the local directory.
 
+mod admin_audit;
 mod admin_permissions;
 mod admin_sign_in;
 mod admin_support;

@@ -3,6 +3,7 @@
 //! CSRF-checked POST that calls one flow method, and sensitive changes ask
 //! for the password again. Admin pages speak English.
 
+mod audit;
 mod home;
 mod session;
 mod sign_in;
@@ -16,9 +17,15 @@ use actix_web::web;
 
 /// Registers the admin routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/admin").configure(sign_in::configure).configure(home::configure).configure(tokens::configure),
-    );
+    cfg.service(web::scope("/admin").configure(areas));
+}
+
+/// Each area registers its own routes (paths relative to `/admin`).
+fn areas(cfg: &mut web::ServiceConfig) {
+    sign_in::configure(cfg);
+    home::configure(cfg);
+    audit::configure(cfg);
+    tokens::configure(cfg);
 }
 
 /// Renders an admin page: 200, never stored.
