@@ -14,6 +14,7 @@ pub mod delivery_health;
 mod error;
 pub mod expiry;
 pub mod import;
+pub mod insights;
 mod methods;
 mod metrics;
 pub mod notices;

@@ -4,7 +4,9 @@
 //! for the password again. Admin pages speak English.
 
 mod audit;
+mod charts;
 mod home;
+mod insights;
 mod session;
 mod sign_in;
 mod tokens;
@@ -25,6 +27,7 @@ fn areas(cfg: &mut web::ServiceConfig) {
     sign_in::configure(cfg);
     home::configure(cfg);
     audit::configure(cfg);
+    insights::configure(cfg);
     tokens::configure(cfg);
 }
 
