@@ -5,6 +5,7 @@
 //! with a fixed clock and the local directory.
 
 mod admin_audit;
+mod admin_directory_sign_in;
 mod admin_insights;
 mod admin_permissions;
 mod admin_sign_in;
