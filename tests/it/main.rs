@@ -12,6 +12,7 @@ mod admin_sign_in;
 mod admin_support;
 mod axe;
 mod browser;
+mod browser_admin;
 mod browser_flows;
 mod browser_passkey;
 mod captcha;
