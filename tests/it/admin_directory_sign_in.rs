@@ -75,7 +75,14 @@ async fn openldap_admin_group_members_sign_in_and_others_are_refused() {
     let (boss, staff) = (unique("oladm"), unique("olstf"));
     add_openldap(&ol, "ou=people", &boss, "Boss-Passw0rd-1", None).await;
     add_openldap(&ol, "ou=people", &staff, "Staff-Passw0rd-1", None).await;
-    add_member(&ol, &admins, &format!("uid={boss},ou=people,{}", ol.base)).await;
+    // boss is in a team group, and the team group is in the admin group: nested.
+    let team_dn = format!("cn={},ou=groups,{}", unique("olteam"), ol.base);
+    let boss_dn = format!("uid={boss},ou=people,{}", ol.base);
+    let mut ldap = admin(&ol).await;
+    let team = vec![("objectClass", HashSet::from(["groupOfNames"])), ("member", HashSet::from([boss_dn.as_str()]))];
+    ldap.add(&team_dn, team).await.unwrap().success().unwrap();
+    let _ = ldap.unbind().await;
+    add_member(&ol, &admins, &team_dn).await;
 
     let t = TestApp::with_config(&config("openldap", &ol, &admins));
     assert_eq!(sign_in(&t, &boss, "Boss-Passw0rd-1").await, (StatusCode::SEE_OTHER, true, "/admin/audit".to_owned()));
