@@ -159,7 +159,7 @@ async fn bad_requests_for_links_are_named_and_send_nothing() {
         assert!(answer["error"]["message"].as_str().unwrap().contains(says), "{says}: {answer}");
     }
     let resp = test::call_service(&svc, send_link("wrong", "pia", json!({"via": "email"}))).await;
-    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN, "a token that is not live");
     assert_eq!(t.outbox().await.len(), before, "nothing was sent");
     let junk = TestRequest::post().uri("/api/v1/reset/link").set_json(json!({"link": "../../etc"})).to_request();
     assert_eq!(test::call_service(&svc, junk).await.status(), StatusCode::GONE);
