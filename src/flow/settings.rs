@@ -1,7 +1,16 @@
-//! Administrator actions on the reset policy and the admin API tokens.
+//! Administrator actions on the reset policy, the run-time settings
+//! (`runtime`: branding, password rules, notifications) and the admin API
+//! tokens.
 //! Every policy change is validated as a whole, audited as "Self-service
 //! password reset policy changes" with old and new values, and takes effect
 //! on the next request.
+
+mod live;
+mod runtime;
+
+pub(crate) use live::Live;
+pub use live::PasswordInForce;
+pub use runtime::LogoChange;
 
 use super::{Client, Error, Flows};
 use crate::domain::policy::ResetPolicy;
