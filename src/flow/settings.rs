@@ -79,6 +79,14 @@ impl Flows {
         self.save_policy(old, new, actor, client).await
     }
 
+    /// Replaces the whole policy (the admin policy pages, which send every
+    /// key at once), validated as a whole.
+    pub async fn replace_policy(&self, new: ResetPolicy, actor: &str, client: &Client) -> Result<ResetPolicy, Error> {
+        new.validate().map_err(Error::PolicyInvalid)?;
+        let old = self.store.reset_policy().await?;
+        self.save_policy(old, new, actor, client).await
+    }
+
     async fn save_policy(
         &self,
         old: ResetPolicy,
