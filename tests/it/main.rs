@@ -4,7 +4,10 @@
 //! covers; `support` builds an in-process passdesk on a temporary database
 //! with a fixed clock and the local directory.
 
+mod admin_permissions;
 mod admin_policy_settings;
+mod admin_sign_in;
+mod admin_support;
 mod axe;
 mod browser;
 mod browser_flows;
