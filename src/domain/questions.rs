@@ -110,8 +110,7 @@ pub fn validate_custom_questions(questions: &[String]) -> Result<(), String> {
     if questions.len() > MAX_CUSTOM_QUESTIONS {
         return Err(format!("at most {MAX_CUSTOM_QUESTIONS} custom questions; remove some"));
     }
-    let mut seen: std::collections::HashSet<String> =
-        PREDEFINED.iter().map(|(_, text)| text.to_lowercase()).collect();
+    let mut seen: std::collections::HashSet<String> = PREDEFINED.iter().map(|(_, text)| text.to_lowercase()).collect();
     for q in questions {
         let len = q.chars().count();
         if !(10..=200).contains(&len) || q.chars().any(char::is_control) || q.contains('|') {

@@ -14,6 +14,13 @@ use std::sync::RwLock;
 
 use super::AppState;
 
+/// The stylesheet a branding preview uses: the same custom properties as
+/// `/brand.css`, scoped to the preview card, so the admin page shows a
+/// colour before it is saved without inline styles.
+pub(crate) fn preview_stylesheet(colour: Colour) -> String {
+    stylesheet(colour).replace(":root", ".brand-preview")
+}
+
 /// Card background in dark mode (`--card` in `passdesk.css`); links in the
 /// organisation's colour are lightened until they read on it.
 const DARK_CARD: Colour = Colour([0x1d, 0x22, 0x2b]);

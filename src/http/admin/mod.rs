@@ -4,6 +4,7 @@
 //! for the password again. Admin pages speak English.
 
 mod home;
+mod policy;
 mod session;
 mod sign_in;
 mod tokens;
@@ -17,7 +18,11 @@ use actix_web::web;
 /// Registers the admin routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::scope("/admin").configure(sign_in::configure).configure(home::configure).configure(tokens::configure),
+        web::scope("/admin")
+            .configure(sign_in::configure)
+            .configure(home::configure)
+            .configure(policy::configure)
+            .configure(tokens::configure),
     );
 }
 

@@ -13,7 +13,7 @@ mod password;
 mod questions;
 mod reset;
 
-use super::{AdminError, render};
+use super::{AdminError, render_status};
 use crate::flow::Error as FlowError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -115,7 +115,5 @@ pub(super) struct Done {
 
 /// A form shown again with its problem: 422, nothing saved.
 fn unprocessable(page: &impl askama::Template) -> HttpResponse {
-    let mut resp = render(page);
-    *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    resp
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, page)
 }

@@ -155,8 +155,9 @@ mod tests {
     #[test]
     fn reads_fields_and_a_file_with_crlf_inside() {
         let png = b"\x89PNG\r\n\x1a\n\r\n--not-the-boundary";
-        let form = parse(&body(&[("csrf", None, b"tok"), ("logo", Some("a.png"), png), ("name", None, "Zoë".as_bytes())]), B)
-            .unwrap();
+        let form =
+            parse(&body(&[("csrf", None, b"tok"), ("logo", Some("a.png"), png), ("name", None, "Zoë".as_bytes())]), B)
+                .unwrap();
         assert_eq!(form.text("csrf").as_deref(), Some("tok"));
         assert_eq!(form.text("name").as_deref(), Some("Zoë"));
         assert_eq!(form.file("logo"), Some(&png[..]));

@@ -39,14 +39,13 @@ impl NotificationsPage {
 /// `GET /admin/policy/notifications`
 pub(super) async fn notifications_get(
     admin: Admin,
-    req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<Done>,
 ) -> Result<HttpResponse, AdminError> {
-    admin.require_fresh(&req)?;
+    admin.require_fresh("")?;
     let now = state.flows.notification_settings();
     let days: Vec<String> = now.expiry_reminder_days.iter().map(u32::to_string).collect();
-    let site = crate::http::i18n::site(&state, &req);
+    let site = admin.site.clone();
     let page = NotificationsPage::new(&admin, site, now.admin_alerts.join("\n"), days.join(", "));
     Ok(render(&NotificationsPage { notice: notice(&query), ..page }))
 }
@@ -59,20 +58,22 @@ pub(super) async fn notifications_post(
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
     let pairs = pairs(&body);
-    admin.check_form(&req, &value(&pairs, "csrf"))?;
-    admin.require_fresh(&req)?;
+    admin.check_form(&req, &value(&pairs, "csrf")).await?;
+    admin.require_fresh("/admin/policy/notifications")?;
     let (alerts, days) = (value(&pairs, "admin_alerts"), value(&pairs, "expiry_reminder_days"));
     let problem = match NotificationSettings::parse_days(&days) {
         Err(e) => Problem::new(&e.key, e.message),
         Ok(expiry_reminder_days) => {
-            let new =
-                NotificationSettings { admin_alerts: NotificationSettings::parse_addresses(&alerts), expiry_reminder_days };
+            let new = NotificationSettings {
+                admin_alerts: NotificationSettings::parse_addresses(&alerts),
+                expiry_reminder_days,
+            };
             match state.flows.set_notification_settings(new, &admin.actor(), &admin.client()).await {
                 Ok(_) => return Ok(see_other("/admin/policy/notifications?done=saved")),
                 Err(e) => refused(e)?,
             }
         }
     };
-    let site = crate::http::i18n::site(&state, &req);
+    let site = admin.site.clone();
     Ok(unprocessable(&NotificationsPage { problem, ..NotificationsPage::new(&admin, site, alerts, days) }))
 }

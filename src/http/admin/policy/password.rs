@@ -32,7 +32,9 @@ impl PasswordForm {
 
     fn settings(&self) -> Result<PasswordSettings, Problem> {
         fn number<T: std::str::FromStr>(key: &str, label: &str, text: &str, range: &str) -> Result<T, Problem> {
-            text.trim().parse().map_err(|_| Problem::new(key, format!("{label} \"{text}\" is not a whole number: use {range}")))
+            text.trim()
+                .parse()
+                .map_err(|_| Problem::new(key, format!("{label} \"{text}\" is not a whole number: use {range}")))
         }
         Ok(PasswordSettings {
             min_length: number("min_length", "minimum length", &self.min_length, "8 to 256")?,
@@ -59,13 +61,12 @@ pub(super) struct PasswordPage {
 /// `GET /admin/policy/password`
 pub(super) async fn password_get(
     admin: Admin,
-    req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<Done>,
 ) -> Result<HttpResponse, AdminError> {
-    admin.require_fresh(&req)?;
+    admin.require_fresh("")?;
     let form = PasswordForm::of(&state.flows.password_settings());
-    let site = crate::http::i18n::site(&state, &req);
+    let site = admin.site.clone();
     let (nav, csrf) = (admin.nav("policy"), admin.csrf.clone());
     Ok(render(&PasswordPage { site, nav, csrf, form, problem: Problem::default(), notice: notice(&query) }))
 }
@@ -78,8 +79,8 @@ pub(super) async fn password_post(
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
     let pairs = pairs(&body);
-    admin.check_form(&req, &value(&pairs, "csrf"))?;
-    admin.require_fresh(&req)?;
+    admin.check_form(&req, &value(&pairs, "csrf")).await?;
+    admin.require_fresh("/admin/policy/password")?;
     let form = PasswordForm {
         min_length: value(&pairs, "min_length"),
         max_length: value(&pairs, "max_length"),
@@ -94,7 +95,7 @@ pub(super) async fn password_post(
             Err(e) => refused(e)?,
         },
     };
-    let site = crate::http::i18n::site(&state, &req);
+    let site = admin.site.clone();
     let (nav, csrf) = (admin.nav("policy"), admin.csrf.clone());
     Ok(unprocessable(&PasswordPage { site, nav, csrf, form, problem, notice: None }))
 }

@@ -59,14 +59,16 @@ impl QuestionsPage {
 /// `GET /admin/policy/questions`
 pub(super) async fn questions_get(
     admin: Admin,
-    req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<Done>,
 ) -> Result<HttpResponse, AdminError> {
-    admin.require_fresh(&req)?;
+    admin.require_fresh("")?;
     let policy = state.flows.policy().await.map_err(AdminError::from_flow)?;
-    let site = crate::http::i18n::site(&state, &req);
-    let page = QuestionsPage { notice: notice(&query), ..QuestionsPage::new(&admin, site, &policy, policy.custom_questions.clone()) };
+    let site = admin.site.clone();
+    let page = QuestionsPage {
+        notice: notice(&query),
+        ..QuestionsPage::new(&admin, site, &policy, policy.custom_questions.clone())
+    };
     Ok(render(&page))
 }
 
@@ -78,8 +80,8 @@ pub(super) async fn questions_post(
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
     let pairs = pairs(&body);
-    admin.check_form(&req, &value(&pairs, "csrf"))?;
-    admin.require_fresh(&req)?;
+    admin.check_form(&req, &value(&pairs, "csrf")).await?;
+    admin.require_fresh("/admin/policy/questions")?;
     let typed: Vec<String> = pairs
         .iter()
         .filter(|(k, _)| k.starts_with("custom_"))
@@ -92,6 +94,6 @@ pub(super) async fn questions_post(
         Ok(_) => return Ok(see_other("/admin/policy/questions?done=saved")),
         Err(e) => refused(e)?,
     };
-    let site = crate::http::i18n::site(&state, &req);
+    let site = admin.site.clone();
     Ok(unprocessable(&QuestionsPage { problem, ..QuestionsPage::new(&admin, site, &policy, typed) }))
 }

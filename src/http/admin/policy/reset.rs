@@ -97,9 +97,7 @@ impl PolicyForm {
     /// the custom questions are kept, they have their own page.
     fn policy(&self, current: &ResetPolicy) -> Result<ResetPolicy, Problem> {
         fn number<T: std::str::FromStr>(key: &str, text: &str, range: &str) -> Result<T, Problem> {
-            text.trim()
-                .parse()
-                .map_err(|_| Problem::new(key, format!("\"{text}\" is not a whole number: use {range}")))
+            text.trim().parse().map_err(|_| Problem::new(key, format!("\"{text}\" is not a whole number: use {range}")))
         }
         let enabled = match self.enabled.as_str() {
             "none" => Enabled::None,
@@ -157,13 +155,12 @@ impl PolicyPage {
 /// `GET /admin/policy`
 pub(super) async fn policy_get(
     admin: Admin,
-    req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<Done>,
 ) -> Result<HttpResponse, AdminError> {
-    admin.require_fresh(&req)?;
+    admin.require_fresh("")?;
     let policy = state.flows.policy().await.map_err(AdminError::from_flow)?;
-    let site = crate::http::i18n::site(&state, &req);
+    let site = admin.site.clone();
     Ok(render(&PolicyPage::new(&admin, site, PolicyForm::of(&policy), Problem::default(), notice(&query))))
 }
 
@@ -175,8 +172,8 @@ pub(super) async fn policy_post(
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
     let pairs = pairs(&body);
-    admin.check_form(&req, &value(&pairs, "csrf"))?;
-    admin.require_fresh(&req)?;
+    admin.check_form(&req, &value(&pairs, "csrf")).await?;
+    admin.require_fresh("/admin/policy")?;
     let form = PolicyForm::from_pairs(&pairs);
     let current = state.flows.policy().await.map_err(AdminError::from_flow)?;
     let problem = match form.policy(&current) {
@@ -186,7 +183,6 @@ pub(super) async fn policy_post(
         },
         Err(problem) => problem,
     };
-    let site = crate::http::i18n::site(&state, &req);
+    let site = admin.site.clone();
     Ok(unprocessable(&PolicyPage::new(&admin, site, form, problem, None)))
 }
-
