@@ -5,6 +5,7 @@
 //! with a fixed clock and the local directory.
 
 mod admin_permissions;
+mod admin_policy_browser;
 mod admin_policy_pages;
 mod admin_policy_settings;
 mod admin_sign_in;
