@@ -2,11 +2,14 @@
 //! a local administrator (made with `passdesk admin add`) signs in, raises
 //! "Number of methods required to reset" and sets a helpdesk link on the
 //! policy page, sees the change saved, and finds the link on the portal;
-//! then the branding page's preview follows a colour as it is typed.
+//! then the branding page's preview follows a colour as it is typed, and
+//! every policy page passes axe-core (WCAG 2.1 A/AA) in light and dark.
 //! Skipped (and named) without Chromium; failing instead under
 //! `PASSDESK_REQUIRE_SERVERS=1`.
 
+use crate::axe::{audit, axe_or_skip};
 use crate::browser::{Browser, free_port, launch_serving, passdesk, tools_or_skip};
+use crate::screens::color_scheme;
 use serde_json::{Value, json};
 
 async fn script(b: &Browser, body: &str) -> Value {
@@ -45,6 +48,22 @@ async fn an_administrator_changes_the_policy_in_chromium_and_the_portal_follows(
     b.wait_for_text("Number of methods required to reset").await;
     assert!(b.url().await.ends_with("/admin/policy"), "{}", b.url().await);
 
+    // Every policy page passes axe-core (WCAG 2.1 A/AA), light and dark.
+    if let Some(axe) = axe_or_skip() {
+        let mut findings = Vec::new();
+        for page in ["", "/questions", "/notifications", "/password", "/branding"] {
+            b.post("/url", json!({"url": format!("{site}/admin/policy{page}")})).await;
+            b.find("form.policy-form").await;
+            findings.extend(audit(&b, &axe, &format!("/admin/policy{page} (light)")).await);
+            color_scheme(&b, true).await;
+            findings.extend(audit(&b, &axe, &format!("/admin/policy{page} (dark)")).await);
+            color_scheme(&b, false).await;
+        }
+        let text: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        assert!(findings.is_empty(), "axe-core found:\n{}", text.join("\n"));
+        b.post("/url", json!({"url": format!("{site}/admin/policy")})).await;
+    }
+
     // Two methods without offering a second is refused beside the field.
     b.click("select[name='methods_required'] option[value='2']").await;
     b.click("form[action='/admin/policy'] button[type='submit']").await;
@@ -67,11 +86,16 @@ async fn an_administrator_changes_the_policy_in_chromium_and_the_portal_follows(
     // The branding preview follows the colour as it is typed.
     b.post("/url", json!({"url": format!("{site}/admin/policy/branding")})).await;
     b.type_into("input[name='colour']", "#0b5a3a").await;
-    let brand = script(
-        &b,
-        "return getComputedStyle(document.getElementById('brand-preview')).getPropertyValue('--brand').trim()",
-    )
-    .await;
+    let read = "return getComputedStyle(document.getElementById('brand-preview')).getPropertyValue('--brand').trim()";
+    let mut brand = script(&b, read).await;
+    for _ in 0..50 {
+        if brand == "#0b5a3a" {
+            break;
+        }
+        // The preview's new stylesheet is on its way.
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        brand = script(&b, read).await;
+    }
     assert_eq!(brand, "#0b5a3a");
     b.wait_for_text("Contrast with white text").await;
     b.type_into("input[name='colour']", "#f7941d").await;

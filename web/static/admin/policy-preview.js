@@ -1,13 +1,14 @@
 // The branding page's live preview: while the administrator types a
-// colour or a name, the preview card follows (the server draws the same
-// card when "Preview" is pressed, so the page works without this file).
+// colour or a name, the preview card follows, and the contrast with white
+// text is shown. The server draws the same card when "Preview" is
+// pressed, so the page works without this file.
 (function () {
   "use strict";
   var colour = document.getElementById("colour");
   var name = document.getElementById("name");
-  var card = document.getElementById("brand-preview");
+  var sheet = document.getElementById("preview-sheet");
   var note = document.getElementById("colour-contrast");
-  if (!colour || !card) { return; }
+  if (!colour || !sheet) { return; }
 
   function channel(c) {
     c = c / 255;
@@ -21,13 +22,13 @@
   function update() {
     var rgb = parse(colour.value);
     if (!rgb) { note.textContent = "Write the colour as #rrggbb."; return; }
-    var hex = "#" + rgb.map(function (c) { return ("0" + c.toString(16)).slice(-2); }).join("");
+    var hex = rgb.map(function (c) { return ("0" + c.toString(16)).slice(-2); }).join("");
     var lum = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2]);
     var ratio = 1.05 / (lum + 0.05);
-    // CSSOM changes are not inline markup: the CSP allows them.
-    card.style.setProperty("--brand", hex);
-    card.style.setProperty("--brand-hover", hex);
-    card.style.setProperty("--brand-link", ratio >= 4.5 ? hex : "#1f2937");
+    // The server derives the hover, tint and light and dark link shades
+    // exactly as for /brand.css; a new stylesheet address is all it takes.
+    var next = "/admin/policy/branding/preview.css?colour=" + hex;
+    if (sheet.getAttribute("href") !== next) { sheet.setAttribute("href", next); }
     note.textContent = "Contrast with white text: " + ratio.toFixed(1) + ":1" +
       (ratio >= 4.5 ? " (readable)." : " (too light: at least 4.5:1 is needed).");
   }
