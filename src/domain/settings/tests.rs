@@ -45,7 +45,7 @@ fn notification_settings_are_checked_and_days_sorted() {
         .validated()
         .unwrap_err()
     };
-    assert_eq!(bad(&["not-an-address"], &[]).key, "admin_alerts");
+    assert_eq!(bad(&["nobody at example.org"], &[]).key, "admin_alerts");
     assert!(bad(&["a@example.org", "A@example.org"], &[]).message.contains("listed twice"));
     assert!(bad(&[], &[0]).message.contains("0 is out of range"));
     assert!(bad(&[], &[7, 7]).message.contains("7 is listed twice"));
