@@ -231,3 +231,17 @@ async fn saved_settings_win_over_the_configuration_in_a_new_process() {
     assert_eq!(other.flows.branding().logo.as_ref().unwrap().bytes.as_ref(), PNG);
     assert_eq!(other.flows.password_rules().min_length, 16);
 }
+
+#[test]
+fn policy_show_lists_the_run_time_settings_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("p.toml");
+    let data = dir.path().join("d").display().to_string();
+    std::fs::write(&config, format!("[store]\ndata_dir = {data:?}\n[organisation]\nname = \"Contoso\"\n")).unwrap();
+    let out = crate::browser::passdesk().args(["policy", "show", "--config"]).arg(&config).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for line in ["Branding:", "Password rules:", "Notifications:", "min_length", "expiry_reminder_days", "Contoso"] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+}

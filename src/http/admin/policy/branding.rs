@@ -130,7 +130,7 @@ pub(super) async fn branding_post(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AdminError> {
-    let sent = match read_form(&req, &body) {
+    let mut sent = match read_form(&req, &body) {
         Ok(sent) => sent,
         Err(why) => {
             tracing::info!(why, "a branding form that could not be read");
@@ -143,7 +143,7 @@ pub(super) async fn branding_post(
     admin.check_form(&req, &sent.csrf).await?;
     admin.require_fresh("/admin/policy/branding")?;
     let new_logo = sent.logo.is_some();
-    let logo = match (sent.logo, sent.remove_logo) {
+    let logo = match (sent.logo.take(), sent.remove_logo) {
         (Some(bytes), _) => LogoChange::Replace(bytes),
         (None, true) => LogoChange::Remove,
         (None, false) => LogoChange::Keep,
@@ -154,17 +154,23 @@ pub(super) async fn branding_post(
     } else {
         flows.set_branding(&sent.name, &sent.colour, logo, &admin.actor(), &admin.client()).await.map(|_| None)
     };
-    let mut page = match outcome {
-        Ok(None) => return Ok(see_other("/admin/policy/branding?done=saved")),
-        Ok(Some(preview)) => BrandingPage { previewing: true, new_logo, ..BrandingPage::new(&admin, &preview) },
-        Err(e) => BrandingPage { problem: refused(e)?, ..BrandingPage::new(&admin, &flows.branding()) },
-    };
-    if page.problem.any() {
-        // Show what was typed, and preview it as far as it parses.
-        page.name = sent.name.clone();
-        page.colour = sent.colour.trim().to_owned();
-        page.preview = Colour::parse(&sent.colour).map_or(page.preview, |c| c.hex().trim_start_matches('#').to_owned());
-        return Ok(unprocessable(&page));
+    match outcome {
+        Ok(None) => Ok(see_other("/admin/policy/branding?done=saved")),
+        Ok(Some(preview)) => {
+            Ok(render(&BrandingPage { previewing: true, new_logo, ..BrandingPage::new(&admin, &preview) }))
+        }
+        Err(e) => {
+            let page = BrandingPage { problem: refused(e)?, ..BrandingPage::new(&admin, &flows.branding()) };
+            Ok(unprocessable(&page.with_sent(&sent)))
+        }
     }
-    Ok(render(&page))
+}
+
+impl BrandingPage {
+    /// The refused form with what was typed, previewed as far as it parses.
+    fn with_sent(self, sent: &Sent) -> Self {
+        let preview =
+            Colour::parse(&sent.colour).map_or(self.preview.clone(), |c| c.hex().trim_start_matches('#').to_owned());
+        Self { name: sent.name.clone(), colour: sent.colour.trim().to_owned(), preview, ..self }
+    }
 }
