@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod admin_session;
 pub mod admin_tokens;
+pub mod audit_log;
 pub mod captcha;
 mod change;
 mod defence;
@@ -13,6 +14,7 @@ pub mod delivery_health;
 mod error;
 pub mod expiry;
 pub mod import;
+pub mod insights;
 mod methods;
 mod metrics;
 pub mod notices;

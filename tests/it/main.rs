@@ -4,6 +4,9 @@
 //! covers; `support` builds an in-process passdesk on a temporary database
 //! with a fixed clock and the local directory.
 
+mod admin_audit;
+mod admin_directory_sign_in;
+mod admin_insights;
 mod admin_permissions;
 mod admin_policy_browser;
 mod admin_policy_pages;
@@ -12,6 +15,7 @@ mod admin_sign_in;
 mod admin_support;
 mod axe;
 mod browser;
+mod browser_admin;
 mod browser_flows;
 mod browser_passkey;
 mod captcha;

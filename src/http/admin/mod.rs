@@ -3,7 +3,10 @@
 //! CSRF-checked POST that calls one flow method, and sensitive changes ask
 //! for the password again. Admin pages speak English.
 
+mod audit;
+mod charts;
 mod home;
+mod insights;
 mod policy;
 mod session;
 mod sign_in;
@@ -17,13 +20,17 @@ use actix_web::web;
 
 /// Registers the admin routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/admin")
-            .configure(sign_in::configure)
-            .configure(home::configure)
-            .configure(policy::configure)
-            .configure(tokens::configure),
-    );
+    cfg.service(web::scope("/admin").configure(areas));
+}
+
+/// Each area registers its own routes (paths relative to `/admin`).
+fn areas(cfg: &mut web::ServiceConfig) {
+    sign_in::configure(cfg);
+    home::configure(cfg);
+    audit::configure(cfg);
+    insights::configure(cfg);
+    policy::configure(cfg);
+    tokens::configure(cfg);
 }
 
 /// Renders an admin page: 200, never stored.
