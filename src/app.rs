@@ -90,7 +90,15 @@ impl App {
                 None => None,
             },
         };
-        let flows = Arc::new(Flows::new(store.clone(), directories, local, clock.clone(), key, settings));
+        let branding = crate::domain::branding::Branding {
+            name: config.organisation.name.clone(),
+            colour: config.organisation.colour,
+            logo: config.organisation.logo.clone(),
+        };
+        let flows = Arc::new(
+            Flows::new(store.clone(), directories, local, clock.clone(), key, settings)
+                .with_first_settings(branding, config.notify.expiry_reminder_days.clone()),
+        );
         Ok(Self { config, store, flows, clock })
     }
 
@@ -102,7 +110,7 @@ impl App {
             policy_helpdesk: self.flows.policy_helpdesk(),
             origin: self.config.server.public_url.as_ref().map(|u| u.origin().ascii_serialization()),
             lang: self.config.organisation.language,
-            brand: Arc::new(http::Brand::new(&self.config.organisation)),
+            brand: Arc::new(http::Brand::new(self.flows.branding_cell())),
             here: "/".to_owned(),
         };
         actix_web::web::Data::new(AppState {
@@ -221,6 +229,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         crate::tls::server_config(app.config.server.tls.as_ref(), &app.config.store.data_dir, app.config.server.listen)
             .context("while preparing TLS")?;
     let listen = app.config.server.listen;
+    app.flows.load_settings().await.context("while reading the settings administrators saved")?;
     let state = app.state();
     let server = actix_web::HttpServer::new(move || web_app(state.clone()))
         .bind_rustls_0_23(listen, tls.config)
@@ -234,9 +243,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     tokio::spawn(refresh_policy_view(app.flows.clone()));
     crate::flow::sync::schedule(&app.flows, &app.config.directories);
     tokio::spawn(remind_now_and_then(app.flows.clone()));
-    if !app.config.notify.expiry_reminder_days.is_empty() {
-        tokio::spawn(remind_of_expiry_now_and_then(app.flows.clone(), app.config.notify.expiry_reminder_days.clone()));
-    }
+    tokio::spawn(remind_of_expiry_now_and_then(app.flows.clone()));
     let origin = match listen.ip() {
         ip if ip.is_unspecified() => format!("https://localhost:{}", listen.port()),
         std::net::IpAddr::V6(ip) => format!("https://[{ip}]:{}", listen.port()),
@@ -320,10 +327,16 @@ async fn remind_now_and_then(flows: Arc<Flows>) {
 /// Reminds people whose password expires soon, once an hour, alongside
 /// the registration reminders (each mark once per expiry, so hourly runs
 /// send nothing twice). The first run waits two minutes, after the
-/// registration reminders' first.
-async fn remind_of_expiry_now_and_then(flows: Arc<Flows>, marks: Vec<u32>) {
+/// registration reminders' first. The days are read each run, so an
+/// administrator's change (or an empty list: off) counts from the next.
+async fn remind_of_expiry_now_and_then(flows: Arc<Flows>) {
     tokio::time::sleep(std::time::Duration::from_secs(120)).await;
     loop {
+        let marks = flows.notification_settings().expiry_reminder_days;
+        if marks.is_empty() {
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            continue;
+        }
         let run =
             tokio::time::timeout(std::time::Duration::from_secs(30 * 60), flows.send_expiry_reminders(&marks, false));
         match run.await.unwrap_or(Err(crate::flow::Error::DirectoryUnavailable)) {
@@ -339,11 +352,15 @@ async fn remind_of_expiry_now_and_then(flows: Arc<Flows>, marks: Vec<u32>) {
 
 /// Re-reads the reset policy now and then, so a `passdesk policy set` run
 /// by another process reaches the pages' helpdesk link without a restart
-/// (the flows themselves read the policy on every request).
+/// (the flows themselves read the policy on every request), and the
+/// branding, password rules and notifications another process saved.
 async fn refresh_policy_view(flows: Arc<Flows>) {
     loop {
         if let Err(e) = flows.policy().await {
             tracing::warn!(error = %e, "reading the reset policy failed");
+        }
+        if let Err(e) = flows.load_settings().await {
+            tracing::warn!(error = %e, "reading the saved settings failed");
         }
         tokio::time::sleep(std::time::Duration::from_secs(15)).await;
     }

@@ -55,6 +55,11 @@ impl BreachedPasswords {
         Ok(Self { map, path: path.to_owned() })
     }
 
+    /// The file this list was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// How many times a password appears in breaches (0 = not listed).
     pub fn count(&self, password: &str) -> u64 {
         let wanted = sha1_hex(password);

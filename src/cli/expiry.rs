@@ -7,19 +7,21 @@ use super::RemindExpiryArgs;
 use crate::app::App;
 use crate::clock::{SystemClock, rfc3339};
 use crate::flow::expiry::ExpiryReport;
+use anyhow::Context;
 use std::sync::Arc;
 
 /// Runs `passdesk remind-expiry`.
 pub async fn remind_expiry(args: RemindExpiryArgs) -> anyhow::Result<()> {
     let config = super::load_config(args.config)?;
-    let marks = config.notify.expiry_reminder_days.clone();
+    let app = App::build(config, Arc::new(SystemClock))?;
+    app.flows.load_settings().await.context("while reading the settings administrators saved")?;
+    let marks = app.flows.notification_settings().expiry_reminder_days;
     if marks.is_empty() {
         anyhow::bail!(
-            "password-expiry reminders are off (notify.expiry_reminder_days = []): list the days before expiry \
-             to remind on, e.g. [14, 7, 3, 1]"
+            "password-expiry reminders are off (notify.expiry_reminder_days = [], or none set on the admin \
+             pages' notification settings): list the days before expiry to remind on, e.g. [14, 7, 3, 1]"
         );
     }
-    let app = App::build(config, Arc::new(SystemClock))?;
     let report = app.flows.send_expiry_reminders(&marks, args.dry_run).await?;
     print_report(&report, &marks);
     if !report.unread.is_empty() {

@@ -11,6 +11,8 @@ use std::sync::Arc;
 /// Runs `passdesk policy`.
 pub async fn policy(args: PolicyArgs) -> anyhow::Result<()> {
     let app = App::build(super::load_config(args.config)?, Arc::new(SystemClock))?;
+    app.flows.load_settings().await?;
+    let show_settings = matches!(args.action, PolicyAction::Show { json: false });
     let policy = match args.action {
         PolicyAction::Show { json: true } => {
             println!("{}", serde_json::to_string_pretty(&app.flows.policy().await?)?);
@@ -25,6 +27,21 @@ pub async fn policy(args: PolicyArgs) -> anyhow::Result<()> {
     };
     for (key, value) in policy.entries() {
         println!("{key:<30} {value}");
+    }
+    if show_settings {
+        // The run-time settings the admin pages change (the configuration's
+        // values until an administrator saves them there).
+        let sections = [
+            ("Branding", app.flows.branding().entries()),
+            ("Password rules", app.flows.password_settings().entries()),
+            ("Notifications", app.flows.notification_settings().entries()),
+        ];
+        for (title, entries) in sections {
+            println!("\n{title}:");
+            for (key, value) in entries {
+                println!("{key:<30} {value}");
+            }
+        }
     }
     Ok(())
 }

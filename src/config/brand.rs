@@ -1,120 +1,27 @@
 //! `[organisation] logo_file` and `colour`: the organisation's look on
-//! every page. The logo is read once at start and checked by its content
-//! (PNG, JPEG or SVG, at most [`LOGO_MAX_BYTES`]); the colour must carry
-//! white text legibly (WCAG 2.1 AA, 4.5:1), because it is the background of
-//! every primary button. A colour that is too light is refused with the
-//! nearest darker shade that passes, rather than silently changed: the
+//! every page until an administrator changes it from the pages. The logo
+//! is read once at start; both obey the rules of `domain::branding` (the
+//! same the admin pages apply). A colour that is too light is refused with
+//! the nearest darker shade that passes, rather than silently changed: the
 //! administrator sees exactly which colour the portal uses, and fixing the
 //! file is one copy and paste.
 
 use super::Problem;
-use std::sync::Arc;
+#[cfg(test)]
+use crate::domain::branding::MIN_CONTRAST;
+pub use crate::domain::branding::{Colour, DEFAULT_COLOUR, LOGO_MAX_BYTES, Logo};
 
-/// Largest logo accepted: a logo is shown at most about 48 px high, so
-/// anything bigger is a photo or an uncompressed export by mistake.
-pub const LOGO_MAX_BYTES: usize = 256 * 1024;
-
-/// The colour used when none is configured: a calm blue, 6.4:1 with white.
-pub const DEFAULT_COLOUR: Colour = Colour([0x1f, 0x5f, 0xa8]);
-
-/// Contrast that white text on the colour must reach (WCAG 2.1 AA, normal text).
-pub const MIN_CONTRAST: f64 = 4.5;
-
-/// The organisation's logo as read at start.
-#[derive(Debug, Clone)]
-pub struct Logo {
-    /// The file's bytes, shared by every response that serves it.
-    pub bytes: Arc<[u8]>,
-    /// `image/png`, `image/jpeg` or `image/svg+xml`, from the content.
-    pub content_type: &'static str,
-}
-
-/// An sRGB colour, `#rrggbb` in the configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Colour(pub [u8; 3]);
-
-impl Colour {
-    /// White, the text colour on buttons.
-    pub const WHITE: Colour = Colour([0xff, 0xff, 0xff]);
-    /// Black, what too light a colour is darkened towards.
-    pub const BLACK: Colour = Colour([0, 0, 0]);
-
-    /// Parses `#rrggbb` (the `#` may be left out; case does not matter).
-    pub fn parse(text: &str) -> Option<Self> {
-        let hex = text.trim().trim_start_matches('#');
-        if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
-        Some(Self([byte(0)?, byte(2)?, byte(4)?]))
-    }
-
-    /// `#rrggbb`, lower case.
-    pub fn hex(self) -> String {
-        format!("#{:02x}{:02x}{:02x}", self.0[0], self.0[1], self.0[2])
-    }
-
-    /// Relative luminance (WCAG 2.1).
-    pub fn luminance(self) -> f64 {
-        let channel = |c: u8| {
-            let c = f64::from(c) / 255.0;
-            if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
-        };
-        0.2126 * channel(self.0[0]) + 0.7152 * channel(self.0[1]) + 0.0722 * channel(self.0[2])
-    }
-
-    /// Contrast ratio with another colour (1 to 21).
-    pub fn contrast(self, other: Colour) -> f64 {
-        let (a, b) = (self.luminance(), other.luminance());
-        (a.max(b) + 0.05) / (a.min(b) + 0.05)
-    }
-
-    /// This colour mixed with `towards` by `share` (0 = unchanged, 1 = `towards`).
-    pub fn mix(self, towards: Colour, share: f64) -> Self {
-        let m = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * share).round().clamp(0.0, 255.0) as u8;
-        Self([m(self.0[0], towards.0[0]), m(self.0[1], towards.0[1]), m(self.0[2], towards.0[2])])
-    }
-
-    /// The first shade from this colour towards `towards`, in 1 % steps,
-    /// that reaches `ratio` against `against` (or `towards` itself).
-    pub fn shade_reaching(self, towards: Colour, against: Colour, ratio: f64) -> Self {
-        (0..=100)
-            .map(|step| self.mix(towards, f64::from(step) / 100.0))
-            .find(|c| c.contrast(against) >= ratio)
-            .unwrap_or(towards)
-    }
-}
-
+#[cfg(test)]
 const WHITE: Colour = Colour::WHITE;
-const BLACK: Colour = Colour::BLACK;
 
 /// `organisation.colour`: parsed, and refused with a usable darker shade
 /// when white text on it would be hard to read.
 pub(super) fn colour(problems: &mut Vec<Problem>, raw: Option<String>) -> Colour {
-    let key = "organisation.colour";
     let Some(text) = raw.filter(|t| !t.trim().is_empty()) else { return DEFAULT_COLOUR };
-    let Some(colour) = Colour::parse(&text) else {
-        problems.push(Problem {
-            key: key.into(),
-            message: format!("{text:?} is not a colour: write it as \"#rrggbb\", e.g. \"#1f5fa8\""),
-        });
-        return DEFAULT_COLOUR;
-    };
-    let ratio = colour.contrast(WHITE);
-    if ratio < MIN_CONTRAST {
-        let darker = colour.shade_reaching(BLACK, WHITE, MIN_CONTRAST);
-        problems.push(Problem {
-            key: key.into(),
-            message: format!(
-                "{} is too light for the white text of the buttons (contrast {ratio:.1}:1, at least 4.5:1 is needed \
-                 to be readable): use a darker shade of it, e.g. \"{}\"",
-                colour.hex(),
-                darker.hex()
-            ),
-        });
-        return DEFAULT_COLOUR;
-    }
-    colour
+    Colour::for_buttons(&text).unwrap_or_else(|message| {
+        problems.push(Problem { key: "organisation.colour".into(), message });
+        DEFAULT_COLOUR
+    })
 }
 
 /// `organisation.logo_file`: read and checked now, so a bad file stops the
@@ -134,13 +41,9 @@ pub(super) fn logo(problems: &mut Vec<Problem>, raw: Option<String>) -> Option<L
             return None;
         }
     };
+    // Judged before reading, so a huge file by mistake is never loaded.
     if size > LOGO_MAX_BYTES as u64 {
-        fail(format!(
-            "{path:?} is {} KiB; a logo may be at most {} KiB: export it smaller (it is shown about 48 pixels high), \
-             or as SVG",
-            size.div_ceil(1024),
-            LOGO_MAX_BYTES / 1024
-        ));
+        fail(format!("{path:?} {}", crate::domain::branding::logo_too_big(size)));
         return None;
     }
     let bytes = match std::fs::read(&path) {
@@ -150,27 +53,7 @@ pub(super) fn logo(problems: &mut Vec<Problem>, raw: Option<String>) -> Option<L
             return None;
         }
     };
-    let Some(content_type) = image_type(&bytes) else {
-        fail(format!(
-            "{path:?} is not a PNG, JPEG or SVG image (judged by its content, not its name): convert it to one of those"
-        ));
-        return None;
-    };
-    Some(Logo { bytes: bytes.into(), content_type })
-}
-
-/// The image type, from the first bytes (PNG, JPEG) or the markup (SVG).
-fn image_type(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Some("image/png");
-    }
-    if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        return Some("image/jpeg");
-    }
-    let text = std::str::from_utf8(bytes).ok()?;
-    let head = text.trim_start_matches('\u{feff}').trim_start();
-    let markup = head.starts_with("<?xml") || head.starts_with("<svg") || head.starts_with("<!--");
-    (markup && text.contains("<svg")).then_some("image/svg+xml")
+    Logo::from_bytes(bytes).map_err(|m| fail(format!("{path:?} {m}"))).ok()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! values; the flows in `crate::flow` apply these rules to stored state.
 
 pub mod audit;
+pub mod branding;
 pub mod captcha;
 pub mod code;
 pub mod decoy;
@@ -21,6 +22,7 @@ pub mod phone;
 pub mod policy;
 pub mod qr;
 pub mod questions;
+pub mod settings;
 pub mod sync;
 pub mod token;
 pub mod totp;

@@ -154,7 +154,14 @@ impl ResetPolicy {
             return Err(problem("questions_to_reset", "use 3, 4 or 5"));
         }
         if self.questions_to_reset > self.questions_to_register {
-            return Err(problem("questions_to_reset", "cannot exceed questions_to_register"));
+            return Err(problem(
+                "questions_to_reset",
+                format!(
+                    "number of questions to answer ({}) cannot exceed the number to register ({}): lower it or \
+                     raise questions_to_register",
+                    self.questions_to_reset, self.questions_to_register
+                ),
+            ));
         }
         if self.reconfirm_days > 730 {
             return Err(problem("reconfirm_days", "use 0 (never) to 730 days"));

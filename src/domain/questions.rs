@@ -110,10 +110,15 @@ pub fn validate_custom_questions(questions: &[String]) -> Result<(), String> {
     if questions.len() > MAX_CUSTOM_QUESTIONS {
         return Err(format!("at most {MAX_CUSTOM_QUESTIONS} custom questions; remove some"));
     }
+    let mut seen: std::collections::HashSet<String> = PREDEFINED.iter().map(|(_, text)| text.to_lowercase()).collect();
     for q in questions {
         let len = q.chars().count();
         if !(10..=200).contains(&len) || q.chars().any(char::is_control) || q.contains('|') {
             return Err(format!("\"{q}\": a question has 10 to 200 characters, no control characters and no |"));
+        }
+        // The same question twice would let one answer count as two.
+        if !seen.insert(q.trim().to_lowercase()) {
+            return Err(format!("\"{q}\" is already in the list (custom or predefined): ask each question once"));
         }
     }
     Ok(())

@@ -42,7 +42,7 @@ impl Flows {
             self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
             return Err(Error::WrongCredentials);
         };
-        self.settings.password.check_for(normal.expose_secret(), &account.login, &account.display_name)?;
+        self.password_rules().check_for(normal.expose_secret(), &account.login, &account.display_name)?;
         self.check_breached(normal.expose_secret())?;
         let started = format!("writeback to directory {} started", dir.name());
         let start = self.event(

@@ -156,7 +156,7 @@ impl Flows {
     fn expiry_reminder(&self, planned: &PlannedReminder, account_id: String, display_name: &str) -> ExpiryReminder {
         let PlannedReminder { to, mark_days, days_left, expires_at, .. } = planned;
         let link = format!("{}/change", self.settings.public_base);
-        let brand = &self.settings.brand;
+        let brand = &self.org_brand();
         let when = brand.lang.date_time(*expires_at);
         let message =
             templates::password_expiry_reminder(brand, to, display_name, *days_left, &when, &link, *expires_at);

@@ -32,6 +32,7 @@ mod writeback;
 pub use crate::directory::PolicyReason;
 pub use crate::store::FlowKind;
 pub use error::Error;
+pub use settings::{LogoChange, PasswordInForce};
 
 use crate::clock::Clock;
 use crate::directory::Directory;
@@ -96,6 +97,8 @@ pub struct Flows {
     metrics: Arc<crate::metrics::Metrics>,
     captcha_load: captcha::CaptchaLoad,
     policy_helpdesk: Arc<std::sync::RwLock<String>>,
+    /// Branding, password rules and notifications, changeable at run time.
+    live: settings::Live,
     guards: register::PasswordGuards,
     /// One lock per account key while a question or app proof is checked.
     proof_locks: std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -105,10 +108,16 @@ impl Flows {
     /// The organisation's branding in the language of the person this
     /// request is for (the organisation's own when the request names none).
     pub(crate) fn brand_for(&self, client: &Client) -> Brand {
+        let brand = self.org_brand();
         match client.lang {
-            Some(lang) => self.settings.brand.in_lang(lang),
-            None => self.settings.brand.clone(),
+            Some(lang) => brand.in_lang(lang),
+            None => brand,
         }
+    }
+
+    /// The organisation's branding for messages, with the name in force.
+    pub(crate) fn org_brand(&self) -> Brand {
+        Brand { organisation: self.branding().name.clone(), ..self.settings.brand.clone() }
     }
 
     /// Wires the flows. `local` is the local directory when one is
@@ -121,7 +130,17 @@ impl Flows {
         key: Arc<ServerKey>,
         settings: Settings,
     ) -> Self {
+        let branding = crate::domain::branding::Branding {
+            name: settings.brand.organisation.clone(),
+            ..crate::domain::branding::Branding::default()
+        };
+        let notifications = crate::domain::settings::NotificationSettings {
+            admin_alerts: settings.admin_alerts.clone(),
+            expiry_reminder_days: crate::domain::expiry::DEFAULT_MARKS.to_vec(),
+        };
+        let live = settings::Live::new(branding, &settings.password, settings.breached.clone(), notifications);
         Self {
+            live,
             store,
             directories,
             local,
@@ -136,6 +155,19 @@ impl Flows {
             guards: register::PasswordGuards::default(),
             proof_locks: std::sync::Mutex::default(),
         }
+    }
+
+    /// The configuration's branding and expiry reminder days as the first
+    /// values of the run-time settings (stored changes still win; call
+    /// `load_settings` after this).
+    pub fn with_first_settings(mut self, branding: crate::domain::branding::Branding, expiry_days: Vec<u32>) -> Self {
+        let notifications = crate::domain::settings::NotificationSettings {
+            admin_alerts: self.settings.admin_alerts.clone(),
+            expiry_reminder_days: expiry_days,
+        };
+        self.live =
+            settings::Live::new(branding, &self.settings.password, self.settings.breached.clone(), notifications);
+        self
     }
 
     /// Woken whenever a message is queued, so delivery does not wait for a poll.
@@ -172,7 +204,8 @@ impl Flows {
         Err(Error::DeliveryUnavailable(cause))
     }
 
-    /// The settings in force (the portal shows the password rules).
+    /// The settings given at start; the run-time ones (password rules,
+    /// branding, notifications) are read with their own methods.
     pub fn settings(&self) -> &Settings {
         &self.settings
     }

@@ -79,9 +79,9 @@ impl Flows {
     pub(super) async fn admin_reset_alerts(&self, directory: &str, account: &Account) -> Result<Vec<Message>, Error> {
         let own = self.notice_addresses(directory, account).await?;
         let when = crate::clock::rfc3339(self.clock.now());
-        let brand = &self.settings.brand;
+        let brand = &self.org_brand();
         Ok(self
-            .settings
+            .notification_settings()
             .admin_alerts
             .iter()
             .filter(|a| !own.iter().any(|o| o.eq_ignore_ascii_case(a)))
@@ -114,10 +114,10 @@ impl Flows {
             format!("{detail}; blocked until {}", crate::clock::rfc3339(until)),
             client,
         );
-        let brand = &self.settings.brand;
+        let brand = &self.org_brand();
         let until_text = crate::clock::rfc3339(until);
         let messages = self
-            .settings
+            .notification_settings()
             .admin_alerts
             .iter()
             .map(|a| templates::not_me_alert(brand, a, &row.login, &row.what, &when, &until_text))

@@ -81,7 +81,7 @@ impl Flows {
             failures: 0,
         };
         self.store.set_pending(s.row.id, pending, None, now, Effects::default()).await?;
-        let site = &self.settings.brand.organisation;
+        let site = &self.branding().name.clone();
         Ok(passkey::creation_options(&rp, site, &user, &challenge, &existing, false))
     }
 

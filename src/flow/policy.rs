@@ -84,7 +84,7 @@ impl Flows {
             _ => None,
         };
         Ok(EffectivePolicy {
-            rules: self.settings.password.merged(directory.min_length),
+            rules: self.password_rules().merged(directory.min_length),
             complexity: directory.complexity,
             history: directory.history,
             source: directory.source,
@@ -122,7 +122,7 @@ impl Flows {
 
     /// Refuses a password found in the offline breached-password list.
     pub(super) fn check_breached(&self, normalised: &str) -> Result<(), Error> {
-        match &self.settings.breached {
+        match &self.password_in_force().breached {
             Some(list) if list.count(normalised) > 0 => Err(Error::PasswordRejected(PasswordProblem::Breached)),
             _ => Ok(()),
         }

@@ -72,7 +72,7 @@ impl Flows {
                     continue;
                 };
                 let link = format!("{}/register", self.settings.public_base);
-                let brand = &self.settings.brand;
+                let brand = &self.org_brand();
                 let message =
                     templates::registration_reminder(brand, &to, &account.display_name, &link, policy.methods_required);
                 let detail = format!("reminded to register at {} ({usable} usable method(s))", mask_email(&to));

@@ -77,7 +77,7 @@ impl Flows {
         let now = self.clock.now();
         let expires_at = now + RESET_LINK_SECS;
         let link = format!("{}/reset/link/{}", self.settings.public_base, token.as_str());
-        let brand = &self.settings.brand;
+        let brand = &self.org_brand();
         let (message, masked) = match kind {
             MethodKind::Email => {
                 (templates::reset_link_email(brand, &to, &account.display_name, &link), mask_email(&to))

@@ -1,7 +1,16 @@
-//! Administrator actions on the reset policy and the admin API tokens.
+//! Administrator actions on the reset policy, the run-time settings
+//! (`runtime`: branding, password rules, notifications) and the admin API
+//! tokens.
 //! Every policy change is validated as a whole, audited as "Self-service
 //! password reset policy changes" with old and new values, and takes effect
 //! on the next request.
+
+mod live;
+mod runtime;
+
+pub(crate) use live::Live;
+pub use live::PasswordInForce;
+pub use runtime::LogoChange;
 
 use super::{Client, Error, Flows};
 use crate::domain::policy::ResetPolicy;
@@ -66,6 +75,14 @@ impl Flows {
             Error::PolicyInvalid(crate::domain::policy::PolicyError { key, message })
         })?;
         new.validate().map_err(Error::PolicyInvalid)?;
+        self.save_policy(old, new, actor, client).await
+    }
+
+    /// Replaces the whole policy (the admin policy pages, which send every
+    /// key at once), validated as a whole.
+    pub async fn replace_policy(&self, new: ResetPolicy, actor: &str, client: &Client) -> Result<ResetPolicy, Error> {
+        new.validate().map_err(Error::PolicyInvalid)?;
+        let old = self.store.reset_policy().await?;
         self.save_policy(old, new, actor, client).await
     }
 

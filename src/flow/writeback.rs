@@ -83,7 +83,7 @@ impl Flows {
         if policy.notify_user_on_reset {
             effects = self.notices(Notice::Reset, &flow.directory, &primary, client).await?;
         }
-        if policy.notify_admins_on_admin_reset && !self.settings.admin_alerts.is_empty() {
+        if policy.notify_admins_on_admin_reset && !self.notification_settings().admin_alerts.is_empty() {
             let home = targets.first().map(|t| t.dir.clone());
             let admin = match home {
                 Some(dir) => dir.standing(&primary.id).await.map(|s| s.admin).unwrap_or(false),

@@ -1,16 +1,25 @@
 //! The organisation's look: its colour as a small generated stylesheet
 //! (`/brand.css`; the CSP forbids inline styles, so the colour cannot ride
-//! in the page) and its logo (`/brand/logo`), both built once at start and
-//! served with an ETag. Without a configured logo a neutral passdesk mark
-//! in the organisation's colour is served.
+//! in the page) and its logo (`/brand/logo`), served with an ETag. They
+//! are built from the branding in force and rebuilt on the first request
+//! after an administrator changes it. Without a logo a neutral passdesk
+//! mark in the organisation's colour is served.
 
-use crate::config::{Colour, OrganisationConfig};
+use crate::domain::branding::{Branding, Colour};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+use std::sync::RwLock;
 
 use super::AppState;
+
+/// The stylesheet a branding preview uses: the same custom properties as
+/// `/brand.css`, scoped to the preview card, so the admin page shows a
+/// colour before it is saved without inline styles.
+pub(crate) fn preview_stylesheet(colour: Colour) -> String {
+    stylesheet(colour).replace(":root", ".brand-preview")
+}
 
 /// Card background in dark mode (`--card` in `passdesk.css`); links in the
 /// organisation's colour are lightened until they read on it.
@@ -59,43 +68,73 @@ impl Asset {
     }
 }
 
-/// The organisation's stylesheet and logo, built once at start.
+/// The stylesheet and logo of one branding.
 #[derive(Debug)]
-pub struct Brand {
+struct Built {
+    source: Arc<Branding>,
     css: Asset,
     logo: Asset,
     version: String,
 }
 
-impl Brand {
-    /// Builds the stylesheet and picks the logo from the configuration.
-    pub fn new(org: &OrganisationConfig) -> Self {
-        let logo = match &org.logo {
+impl Built {
+    fn new(source: Arc<Branding>) -> Self {
+        let logo = match &source.logo {
             Some(l) => Asset::new(l.bytes.clone(), l.content_type),
-            None => Asset::new(mark(org.colour).into_bytes().into(), "image/svg+xml"),
+            None => Asset::new(mark(source.colour).into_bytes().into(), "image/svg+xml"),
         };
-        let css = Asset::new(stylesheet(org.colour).into_bytes().into(), "text/css; charset=utf-8");
+        let css = Asset::new(stylesheet(source.colour).into_bytes().into(), "text/css; charset=utf-8");
         let version = hex::encode(&Sha256::digest(format!("{}{}", css.etag, logo.etag).as_bytes())[..6]);
-        Self { css, logo, version }
+        Self { source, css, logo, version }
+    }
+}
+
+/// The organisation's stylesheet and logo, following the branding in
+/// force: the flows swap the cell's value on a change, this rebuilds once.
+#[derive(Debug)]
+pub struct Brand {
+    cell: Arc<RwLock<Arc<Branding>>>,
+    built: RwLock<Arc<Built>>,
+}
+
+impl Brand {
+    /// Follows the branding in `cell` (the flows' `branding_cell`).
+    pub fn new(cell: Arc<RwLock<Arc<Branding>>>) -> Self {
+        let source = cell.read().map(|b| b.clone()).unwrap_or_default();
+        Self { cell, built: RwLock::new(Arc::new(Built::new(source))) }
+    }
+
+    /// The assets of the branding in force, rebuilt when it changed.
+    fn current(&self) -> Arc<Built> {
+        let source = self.cell.read().map(|b| b.clone()).unwrap_or_default();
+        let built = self.built.read().map(|b| b.clone());
+        if let Ok(built) = built
+            && Arc::ptr_eq(&built.source, &source)
+        {
+            return built;
+        }
+        let fresh = Arc::new(Built::new(source));
+        if let Ok(mut slot) = self.built.write() {
+            *slot = fresh.clone();
+        }
+        fresh
     }
 
     /// A short version tag for the stylesheet's and logo's URLs, so a new
     /// colour or logo reaches browsers at once despite caching.
-    pub fn version(&self) -> &str {
-        &self.version
+    pub fn version(&self) -> String {
+        self.current().version.clone()
+    }
+
+    /// The organisation's name in force.
+    pub fn name(&self) -> String {
+        self.current().source.name.clone()
     }
 }
 
 impl Default for Brand {
     fn default() -> Self {
-        Self::new(&OrganisationConfig {
-            name: "passdesk".into(),
-            helpdesk: None,
-            phone_country_code: None,
-            logo: None,
-            colour: crate::config::DEFAULT_COLOUR,
-            language: crate::i18n::Lang::En,
-        })
+        Self::new(Arc::default())
     }
 }
 
@@ -145,12 +184,12 @@ fn mark(colour: Colour) -> String {
 
 /// `GET /brand.css`
 pub async fn css_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    state.site.brand.css.respond(&req)
+    state.site.brand.current().css.respond(&req)
 }
 
 /// `GET /brand/logo`
 pub async fn logo_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    state.site.brand.logo.respond(&req)
+    state.site.brand.current().logo.respond(&req)
 }
 
 #[cfg(test)]

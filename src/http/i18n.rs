@@ -39,6 +39,7 @@ pub fn site(state: &AppState, req: &HttpRequest) -> Site {
         Some(lang) => state.site.with_lang(lang),
         None => state.site.clone(),
     };
+    site.name = site.brand.name();
     site.here = page_of(req.method() == actix_web::http::Method::GET, req.path());
     site
 }

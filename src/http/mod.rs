@@ -127,7 +127,7 @@ impl Site {
 
     /// Appended to `/brand.css` and `/brand/logo` so browsers fetch a new
     /// colour or logo at once.
-    pub fn brand_version(&self) -> &str {
+    pub fn brand_version(&self) -> String {
         self.brand.version()
     }
 }

@@ -1,5 +1,6 @@
-//! Administrator-editable settings (the reset policy) and admin API tokens.
-//! A policy change and its audit row commit together.
+//! Administrator-editable settings (the reset policy, branding, password
+//! rules, notifications: one JSON document per key) and admin API tokens.
+//! A settings change and its audit row commit together.
 
 use super::{Effects, Error, Store};
 use crate::domain::policy::ResetPolicy;
@@ -32,6 +33,30 @@ impl Store {
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             )?
             .execute(params![RESET_POLICY, json, now])?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The stored JSON document of a settings key, if an administrator saved one.
+    pub async fn setting(&self, key: &'static str) -> Result<Option<String>, Error> {
+        self.run(move |conn| {
+            Ok(conn
+                .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()?)
+        })
+        .await
+    }
+
+    /// Replaces a settings key's JSON document, with its audit rows, in one transaction.
+    pub async fn save_setting(&self, key: &'static str, json: String, now: i64, effects: Effects) -> Result<(), Error> {
+        self.write(now, effects, move |tx| {
+            tx.prepare_cached(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            )?
+            .execute(params![key, json, now])?;
             Ok(())
         })
         .await

@@ -23,6 +23,17 @@ pub const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/tokens"),
     ("POST", "/admin/tokens"),
     ("POST", "/admin/tokens/1/revoke"),
+    ("GET", "/admin/policy"),
+    ("POST", "/admin/policy"),
+    ("GET", "/admin/policy/questions"),
+    ("POST", "/admin/policy/questions"),
+    ("GET", "/admin/policy/notifications"),
+    ("POST", "/admin/policy/notifications"),
+    ("GET", "/admin/policy/password"),
+    ("POST", "/admin/policy/password"),
+    ("GET", "/admin/policy/branding"),
+    ("POST", "/admin/policy/branding"),
+    ("GET", "/admin/policy/branding/preview.css"),
 ];
 
 #[actix_web::test]

@@ -54,7 +54,7 @@ impl Flows {
                 (secret, expires_at)
             }
         };
-        let uri = secret.uri(&self.settings.brand.organisation, &s.account.login);
+        let uri = secret.uri(&self.branding().name, &s.account.login);
         let qr_svg = crate::domain::qr::svg(&uri).map_err(Error::Internal)?;
         Ok(AuthenticatorSetup { secret: secret.base32(), uri, qr_svg, expires_in: expires_at - now })
     }

@@ -7,6 +7,7 @@ mod audit;
 mod charts;
 mod home;
 mod insights;
+mod policy;
 mod session;
 mod sign_in;
 mod tokens;
@@ -28,6 +29,7 @@ fn areas(cfg: &mut web::ServiceConfig) {
     home::configure(cfg);
     audit::configure(cfg);
     insights::configure(cfg);
+    policy::configure(cfg);
     tokens::configure(cfg);
 }
 

@@ -26,7 +26,7 @@ fn change_page<'a>(
     user: &'a str,
     error: Option<&'a str>,
 ) -> ChangePage<'a> {
-    let policy = &state.flows.settings().password;
+    let policy = state.flows.password_rules();
     ChangePage { site, csrf, user, min_length: policy.min_length, max_length: policy.max_length, error }
 }
 
