@@ -39,6 +39,12 @@ pub enum Activity {
     Synced,
     /// A person was reminded that their password expires soon.
     ExpiryReminderSent,
+    /// The helpdesk asked a person to register their security info again.
+    ReregistrationRequired,
+    /// An administrator put dead-lettered messages back in the outbox.
+    OutboxRetried,
+    /// An administrator ran the directories' self-test from the pages.
+    DirectoryChecked,
 }
 
 impl Activity {
@@ -62,6 +68,9 @@ impl Activity {
             Self::ReminderSent => "Registration reminder sent",
             Self::Synced => "Contact data synced from the directory",
             Self::ExpiryReminderSent => "Password expiry reminder sent",
+            Self::ReregistrationRequired => "Re-registration required (by admin)",
+            Self::OutboxRetried => "Outbox messages retried (by admin)",
+            Self::DirectoryChecked => "Directory self-check run (by admin)",
         }
     }
 }

@@ -8,12 +8,15 @@ mod change;
 mod defence;
 pub mod delivery;
 pub mod delivery_health;
+pub mod directories_health;
 mod error;
 pub mod expiry;
+pub mod helpdesk;
 pub mod import;
 mod methods;
 mod metrics;
 pub mod notices;
+pub mod outbox;
 mod passkeys;
 pub mod policy;
 pub mod reconcile;
@@ -89,6 +92,7 @@ pub struct Flows {
     settings: Settings,
     outbox_signal: Arc<tokio::sync::Notify>,
     delivery_health: Arc<delivery_health::DeliveryHealth>,
+    health: directories_health::HealthBoard,
     metrics: Arc<crate::metrics::Metrics>,
     captcha_load: captcha::CaptchaLoad,
     policy_helpdesk: Arc<std::sync::RwLock<String>>,
@@ -126,6 +130,7 @@ impl Flows {
             settings,
             outbox_signal: Arc::new(tokio::sync::Notify::new()),
             delivery_health: Arc::default(),
+            health: directories_health::HealthBoard::default(),
             metrics: Arc::default(),
             captcha_load: captcha::CaptchaLoad::default(),
             policy_helpdesk: Arc::default(),

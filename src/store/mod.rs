@@ -14,6 +14,7 @@ mod migrate;
 mod outbox;
 mod reminders;
 mod reports;
+mod reregistrations;
 mod sessions;
 mod settings;
 mod sync;
@@ -30,6 +31,7 @@ pub use flows::{
 pub use links::{NewResetLink, UsedResetLink};
 pub use outbox::{OutboxRow, OutboxState};
 pub use reports::{NewReport, ReportRow};
+pub use reregistrations::Reregistration;
 pub use sessions::{Pending, Proven, SessionRow};
 pub use sync::SyncWrite;
 pub use writebacks::{OpenWriteback, WritebackKind, WritebackOutcome};
