@@ -62,7 +62,7 @@ impl LdapPool {
         let mut seen = std::collections::HashSet::new();
         let mut accounts: Vec<Account> =
             entries.iter().filter(|e| seen.insert(e.dn.to_lowercase())).map(|e| (schema.build)(e, config)).collect();
-        accounts.sort_by(|a, b| a.login.to_lowercase().cmp(&b.login.to_lowercase()));
+        accounts.sort_by_key(|a| a.login.to_lowercase());
         accounts.truncate(limit);
         Ok(accounts)
     }

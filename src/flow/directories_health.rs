@@ -207,11 +207,11 @@ mod tests {
         let right = CheckItem::fail("Reset Password", "missing for 2 of 3 user(s): a, b", "grant Reset Password");
         let warn = CheckItem::warn("policy hints", "not listed", "upgrade");
         assert_eq!(health_of(&[ok.clone(), warn.clone()]), Health::UpAndRunning);
-        assert_eq!(health_of(&[down.clone()]), Health::CannotConnect);
+        assert_eq!(health_of(std::slice::from_ref(&down)), Health::CannotConnect);
         assert_eq!(health_of(&[down.clone(), down.clone()]), Health::CannotConnect);
         // One of two servers down: it still works, but is not configured right.
         assert_eq!(health_of(&[down.clone(), ok.clone()]), Health::NotProperlyConfigured);
-        assert_eq!(health_of(&[bad_bind.clone()]), Health::AuthenticationFailed);
+        assert_eq!(health_of(std::slice::from_ref(&bad_bind)), Health::AuthenticationFailed);
         assert_eq!(health_of(&[ok.clone(), right.clone(), scope.clone()]), Health::PermissionsMissing);
         assert_eq!(health_of(&[ok.clone(), scope]), Health::NotProperlyConfigured);
         assert_eq!(health_of(&[]), Health::NotProperlyConfigured);

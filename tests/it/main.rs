@@ -4,6 +4,9 @@
 //! covers; `support` builds an in-process passdesk on a temporary database
 //! with a fixed clock and the local directory.
 
+mod admin_directories;
+mod admin_outbox;
+mod admin_users;
 mod axe;
 mod browser;
 mod browser_flows;
