@@ -39,6 +39,14 @@ pub enum Activity {
     Synced,
     /// A person was reminded that their password expires soon.
     ExpiryReminderSent,
+    /// An administrator signed in to the admin portal (or failed to).
+    AdminSignIn,
+    /// An administrator signed out, or the session timed out.
+    AdminSignOut,
+    /// Someone who is not an administrator reached the admin portal or API.
+    AdminAccessRefused,
+    /// An admin API token was revoked.
+    AdminTokenRevoked,
     /// The helpdesk asked a person to register their security info again.
     ReregistrationRequired,
     /// An administrator put dead-lettered messages back in the outbox.
@@ -48,6 +56,31 @@ pub enum Activity {
 }
 
 impl Activity {
+    /// Every activity, in the order the audit page's filter lists them.
+    pub const ALL: &'static [Activity] = &[
+        Self::ResetSelfService,
+        Self::UnlockSelfService,
+        Self::ChangeSelfService,
+        Self::Blocked,
+        Self::Registered,
+        Self::FlowProgress,
+        Self::PolicyChange,
+        Self::Unblocked,
+        Self::ResetLinkSent,
+        Self::ReportedNotMe,
+        Self::ReminderSent,
+        Self::ExpiryReminderSent,
+        Self::Synced,
+        Self::WritebackReconciled,
+        Self::AdminSignIn,
+        Self::AdminSignOut,
+        Self::AdminAccessRefused,
+        Self::AdminAdded,
+        Self::AdminRemoved,
+        Self::AdminTokenIssued,
+        Self::AdminTokenRevoked,
+    ];
+
     /// The activity type as written to the audit log and shown to admins.
     pub fn name(self) -> &'static str {
         match self {
@@ -68,6 +101,10 @@ impl Activity {
             Self::ReminderSent => "Registration reminder sent",
             Self::Synced => "Contact data synced from the directory",
             Self::ExpiryReminderSent => "Password expiry reminder sent",
+            Self::AdminSignIn => "Admin portal sign-in",
+            Self::AdminSignOut => "Admin portal sign-out",
+            Self::AdminAccessRefused => "Admin access refused",
+            Self::AdminTokenRevoked => "Admin API token revoked",
             Self::ReregistrationRequired => "Re-registration required (by admin)",
             Self::OutboxRetried => "Outbox messages retried (by admin)",
             Self::DirectoryChecked => "Directory self-check run (by admin)",

@@ -125,6 +125,9 @@ pub enum Error {
     /// The registration session is missing, signed out or timed out.
     #[error("sign in again: this session has ended")]
     SignInNeeded,
+    /// The person proved who they are but is no administrator.
+    #[error("this account is not an administrator of passdesk")]
+    NotAdmin,
     /// Removing a method would leave fewer than the policy requires.
     #[error("removing this would leave {left} of the {required} method(s) the policy requires")]
     MethodNeeded {

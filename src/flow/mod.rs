@@ -3,6 +3,8 @@
 //! methods, so every face behaves the same. Nothing here knows about HTTP.
 
 pub mod admin;
+pub mod admin_session;
+pub mod admin_tokens;
 pub mod captcha;
 mod change;
 mod defence;

@@ -6,7 +6,6 @@
 use super::{Client, Error, Flows};
 use crate::domain::policy::ResetPolicy;
 use crate::domain::{Activity, AuditOutcome, FlowToken};
-use crate::i18n::Msg;
 use crate::store::Effects;
 use std::sync::Arc;
 
@@ -95,27 +94,10 @@ impl Flows {
         Ok(new)
     }
 
-    /// Issues a bearer token for the admin API; shown once, stored hashed.
+    /// Issues a bearer token for the admin API from the CLI; shown once,
+    /// stored hashed.
     pub async fn issue_admin_token(&self, name: &str, client: &Client) -> Result<FlowToken, Error> {
-        let name = name.trim();
-        if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
-            return Err(Error::InvalidInput {
-                field: "name",
-                message: Msg::admin("give a short name for the token (1 to 64 characters)"),
-            });
-        }
-        let token = FlowToken::generate();
-        let audit = self.audit(
-            Activity::AdminTokenIssued,
-            AuditOutcome::Success,
-            name,
-            "admin API token issued".into(),
-            client,
-        );
-        self.store
-            .add_admin_token(name.to_owned(), token.digest(), self.clock.now(), Effects::audited(vec![audit]))
-            .await?;
-        Ok(token)
+        self.issue_admin_token_as(name, "cli", client).await
     }
 
     /// The name of the admin token presented, if it is live.

@@ -73,6 +73,7 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, Msg) {
         }
         Error::LinkNotFound => plain(S::GONE, "link_not_found", "error-link-not-found"),
         Error::SignInNeeded => plain(S::UNAUTHORIZED, "sign_in_needed", "error-sign-in-needed"),
+        Error::NotAdmin => plain(S::FORBIDDEN, "not_admin", "error-not-admin"),
         Error::MethodNeeded { required, left } => (
             S::CONFLICT,
             "method_needed",

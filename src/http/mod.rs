@@ -3,6 +3,7 @@
 //! the store or a directory. `configure` is the one route table, used by
 //! `crate::app` and by the tests alike.
 
+mod admin;
 mod api;
 mod assets;
 mod body;
@@ -160,6 +161,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
         .route("/brand/logo", web::get().to(brand::logo_get))
         .route("/", web::get().to(portal::index_get))
         .service(web::scope("/api/v1").configure(api::configure).default_service(web::to(error::api_not_found)))
+        .configure(admin::configure)
         .configure(portal::configure)
         .default_service(web::to(error::page_not_found));
 }

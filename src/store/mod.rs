@@ -4,6 +4,7 @@
 //! the changes that queue up together. Each change lands whole, together
 //! with the audit rows and outbox messages it causes.
 
+mod admin_sessions;
 mod audit;
 mod defence;
 mod enrolments;
@@ -21,6 +22,7 @@ mod sync;
 mod writebacks;
 mod writer;
 
+pub use admin_sessions::{AdminSessionRow, AdminTokenRow, NewAdminSession};
 pub use audit::{AuditFilter, AuditRow};
 pub use defence::Counts;
 pub use enrolments::{EnrolmentRow, ImportCounts, ImportEntry, ImportPerson};

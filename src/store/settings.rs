@@ -41,13 +41,16 @@ impl Store {
     pub async fn add_admin_token(
         &self,
         name: String,
+        created_by: String,
         digest: [u8; 32],
         now: i64,
         effects: Effects,
     ) -> Result<(), Error> {
         self.write(now, effects, move |tx| {
-            tx.prepare_cached("INSERT INTO admin_tokens (name, token_hash, created_at) VALUES (?1, ?2, ?3)")?
-                .execute(params![name, &digest[..], now])?;
+            tx.prepare_cached(
+                "INSERT INTO admin_tokens (name, created_by, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![name, created_by, &digest[..], now])?;
             Ok(())
         })
         .await

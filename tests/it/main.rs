@@ -6,6 +6,9 @@
 
 mod admin_directories;
 mod admin_outbox;
+mod admin_permissions;
+mod admin_sign_in;
+mod admin_support;
 mod admin_users;
 mod axe;
 mod browser;

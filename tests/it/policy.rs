@@ -27,7 +27,7 @@ async fn the_admin_api_reads_and_changes_the_policy_with_a_bearer_token() {
         .uri("/api/v1/admin/policy")
         .insert_header(("authorization", format!("Bearer {}", "a".repeat(64))))
         .to_request();
-    assert_eq!(test::call_service(&svc, forged).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(test::call_service(&svc, forged).await.status(), StatusCode::FORBIDDEN, "a token that is not live");
     let get =
         || TestRequest::get().uri("/api/v1/admin/policy").insert_header(("authorization", bearer.clone())).to_request();
     let policy = json(test::call_service(&svc, get()).await).await;

@@ -3,6 +3,7 @@
 //! nothing else.
 
 use crate::flow::Client;
+use crate::flow::admin_tokens::ApiCaller;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::middleware::RequestId;
@@ -10,7 +11,8 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-/// The token's name, or a 401.
+/// The token's name; a 401 without a token, a 403 (audited) with one that
+/// is not live.
 pub(crate) async fn authorise(state: &AppState, req: &HttpRequest, rid: &RequestId) -> Result<String, ApiError> {
     let presented = req
         .headers()
@@ -20,18 +22,23 @@ pub(crate) async fn authorise(state: &AppState, req: &HttpRequest, rid: &Request
         .unwrap_or_default()
         .trim()
         .to_owned();
-    let unauthorised = || {
-        ApiError::new(
+    let route = format!("{} {}", req.method(), req.match_pattern().unwrap_or_else(|| req.path().to_owned()));
+    let caller = state.flows.admin_api_caller(&presented, &route, &admin_client(req, rid)).await;
+    match caller.map_err(|e| ApiError::from_flow(e, &rid.0))? {
+        ApiCaller::Token(name) => Ok(name),
+        ApiCaller::Anonymous => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "Send a valid admin token as Authorization: Bearer <token> (passdesk admin token issues one).",
             &rid.0,
-        )
-    };
-    match state.flows.admin_token(&presented).await {
-        Ok(Some(name)) => Ok(name),
-        Ok(None) => Err(unauthorised()),
-        Err(e) => Err(ApiError::from_flow(e, &rid.0)),
+        )),
+        ApiCaller::Refused => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "This token is not an admin token, or it was revoked: issue a new one (passdesk admin token, or the \
+             API tokens page of the admin portal).",
+            &rid.0,
+        )),
     }
 }
 

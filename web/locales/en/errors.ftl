@@ -40,6 +40,7 @@ error-import-rejected = { $rows ->
 error-passkey-refused = The passkey was not accepted. Try again, or choose another method.
 error-passkey-refused-why = The passkey was not accepted: { $why }. Try again, or choose another method.
 error-link-not-found = This link does not work any more: it was already used, or it is more than 24 hours old. Ask your administrator or helpdesk for a new one, or reset your password from the start page.
+error-not-admin = This account is not an administrator of passdesk. Ask an administrator to add you to the admin group.
 error-sign-in-needed = Your session has ended (signed out, or idle too long). Sign in again.
 error-method-needed = { $required ->
     [one] This cannot be removed: your organisation requires 1 method and you would have { $left } left. Add another method first, then remove this one.

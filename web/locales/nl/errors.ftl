@@ -40,6 +40,7 @@ error-import-rejected = { $rows ->
 error-passkey-refused = De passkey is niet geaccepteerd. Probeer het opnieuw of kies een andere methode.
 error-passkey-refused-why = De passkey is niet geaccepteerd: { $why }. Probeer het opnieuw of kies een andere methode.
 error-link-not-found = Deze link werkt niet meer: hij is al gebruikt of ouder dan 24 uur. Vraag uw beheerder of helpdesk om een nieuwe, of stel uw wachtwoord opnieuw in via de startpagina.
+error-not-admin = Dit account is geen beheerder van passdesk. Vraag een beheerder u aan de beheerdersgroep toe te voegen.
 error-sign-in-needed = Uw sessie is beëindigd (afgemeld, of te lang niet gebruikt). Meld u opnieuw aan.
 error-method-needed = { $required ->
     [one] Dit kan niet worden verwijderd: uw organisatie vereist 1 methode en u zou er { $left } overhouden. Voeg eerst een andere methode toe en verwijder deze daarna.

@@ -1,0 +1,50 @@
+//! The admin portal under `/admin`: sign-in, then one area per page group.
+//! Every page takes the [`session::Admin`] extractor, every change is a
+//! CSRF-checked POST that calls one flow method, and sensitive changes ask
+//! for the password again. Admin pages speak English.
+
+mod home;
+mod session;
+mod sign_in;
+mod tokens;
+
+pub use session::{Admin, AdminError};
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::web;
+
+/// Registers the admin routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/admin").configure(sign_in::configure).configure(home::configure).configure(tokens::configure),
+    );
+}
+
+/// Renders an admin page: 200, never stored.
+pub fn render<T: askama::Template>(tpl: &T) -> HttpResponse {
+    session::no_store(crate::http::views::render(StatusCode::OK, tpl))
+}
+
+/// Renders an admin page with another status (a form sent back with its problem).
+pub fn render_status<T: askama::Template>(status: StatusCode, tpl: &T) -> HttpResponse {
+    session::no_store(crate::http::views::render(status, tpl))
+}
+
+pub use session::see_other;
+
+/// The short notice a page shows after a redirect (`?done=…`), from a
+/// fixed list so no link can put words on the page.
+pub fn notice(done: Option<&str>) -> Option<&'static str> {
+    Some(match done? {
+        "saved" => "Saved.",
+        "revoked" => "The token was revoked: it stops working at once.",
+        "unblocked" => "The block was lifted.",
+        "removed" => "Removed.",
+        "sent" => "Sent.",
+        "retried" => "Queued to be sent again.",
+        "checked" => "The check ran: see the results below.",
+        "reauthenticated" => "Password confirmed.",
+        _ => return None,
+    })
+}
