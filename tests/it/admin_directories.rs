@@ -66,3 +66,26 @@ async fn real_servers_map_onto_the_six_states() {
         assert_eq!(missing, Health::NotProperlyConfigured, "{kind}");
     }
 }
+
+#[actix_web::test]
+async fn the_page_shows_the_states_and_the_button_runs_the_check() {
+    use crate::admin_support::{add_admin, csrf, form, get, location, sign_in_admin};
+    use crate::support::text;
+    use actix_web::http::StatusCode;
+    use actix_web::test;
+    let t = TestApp::new();
+    add_admin(&t, "ada").await;
+    let svc = t.service().await;
+    let jar = sign_in_admin(&svc, "ada").await;
+    let resp = test::call_service(&svc, get("/admin/directories", &jar)).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body = text(resp).await;
+    assert!(body.contains("Not checked yet") && body.contains("never since passdesk started"), "{body}");
+    let resp = test::call_service(&svc, form("/admin/directories/check", &jar, &[])).await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN, "no CSRF token");
+    let resp = test::call_service(&svc, form("/admin/directories/check", &jar, &[("csrf", &csrf(&jar))])).await;
+    assert_eq!(location(&resp), "/admin/directories?done=checked");
+    let body = text(test::call_service(&svc, get("/admin/directories?done=checked", &jar)).await).await;
+    assert!(body.contains("state-up_and_running") && body.contains("[PASS] local directory"), "{body}");
+    assert!(body.contains("Last check: 2027-01-15T08:00:00Z"), "{body}");
+}

@@ -104,3 +104,57 @@ async fn retry_puts_dead_messages_back_and_is_audited() {
     assert_eq!(states, [OutboxState::Pending, OutboxState::Pending, OutboxState::Dead, OutboxState::Sent]);
     assert_eq!(field(flows.retry_dead_messages(ADMIN, &client).await.unwrap_err()), "id");
 }
+
+mod pages {
+    //! The outbox page through the in-process server.
+    use super::*;
+    use crate::admin_support::{add_admin, csrf, form, get, location, sign_in_admin};
+    use crate::support::text;
+    use actix_web::http::StatusCode;
+    use actix_web::test;
+
+    #[actix_web::test]
+    async fn the_page_hides_codes_filters_and_retries() {
+        let t = TestApp::new();
+        add_admin(&t, "ada").await;
+        let code = queue(&t, "carla@example.org", Some(START + 3600)).await;
+        let notice = queue(&t, "nina@example.org", None).await;
+        kill(&t, code).await;
+        kill(&t, notice).await;
+        let svc = t.service().await;
+        let jar = sign_in_admin(&svc, "ada").await;
+        let token = csrf(&jar);
+        let resp = test::call_service(&svc, get("/admin/outbox", &jar)).await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        let body = text(resp).await;
+        assert!(body.contains("ca•••••@example.org") && !body.contains("carla@example.org"), "masked");
+        assert_eq!(body.matches("12345678").count(), 1, "only the notice's text is shown: {body}");
+        assert!(body.contains("550 mailbox unavailable"));
+        let resp = test::call_service(&svc, get("/admin/outbox?state=sent", &jar)).await;
+        assert!(text(resp).await.contains("No message in state sent"));
+        for bad in ["/admin/outbox?state=lost", "/admin/outbox?before=x", "/admin/outbox?before=0"] {
+            let resp = test::call_service(&svc, get(bad, &jar)).await;
+            assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{bad}");
+        }
+
+        let resp =
+            test::call_service(&svc, form(&format!("/admin/outbox/{code}/retry"), &jar, &[("csrf", &token)])).await;
+        assert_eq!(location(&resp), "/admin/outbox?done=retried");
+        let before = t.app.store.audit_count().await.unwrap();
+        for path in [
+            format!("/admin/outbox/{code}/retry"),
+            "/admin/outbox/x/retry".to_owned(),
+            "/admin/outbox/999/retry".to_owned(),
+        ] {
+            let resp = test::call_service(&svc, form(&path, &jar, &[("csrf", &token)])).await;
+            assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{path}");
+            assert!(text(resp).await.contains("Retry: "));
+        }
+        assert_eq!(t.app.store.audit_count().await.unwrap(), before, "refusals change nothing");
+        let resp = test::call_service(&svc, form("/admin/outbox/retry-dead", &jar, &[("csrf", &token)])).await;
+        assert_eq!(location(&resp), "/admin/outbox?done=retried-all");
+        assert!(t.outbox().await.iter().all(|r| r.state == OutboxState::Pending));
+        let resp = test::call_service(&svc, form("/admin/outbox/retry-dead", &jar, &[])).await;
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "no CSRF token");
+    }
+}

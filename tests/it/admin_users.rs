@@ -301,3 +301,107 @@ async fn a_reset_link_goes_out_audited_and_the_trail_lists_the_newest_fifty() {
     let newest_of_linked = all.iter().find(|r| r.record.target == "linked").unwrap();
     assert_eq!(trail[0].id, newest_of_linked.id);
 }
+
+mod pages {
+    //! The helpdesk pages through the in-process server.
+    use super::*;
+    use crate::admin_support::{add_admin, csrf, form, get, location, sign_in_admin};
+    use crate::support::text;
+    use actix_web::http::StatusCode;
+    use actix_web::test;
+
+    #[actix_web::test]
+    async fn search_then_unblock_and_every_action_through_the_pages() {
+        let t = TestApp::new();
+        add_admin(&t, "ada").await;
+        add(&t, "pat.page", "Pat Page", Some("pat@example.org"), false).await;
+        let key = format!("local:{}", t.local_id("pat.page").await);
+        t.app.store.block(key, START + 3600, "test".into(), START, Effects::default()).await.unwrap();
+        let svc = t.service().await;
+        let jar = sign_in_admin(&svc, "ada").await;
+        let token = csrf(&jar);
+
+        let resp = test::call_service(&svc, get("/admin/users", &jar)).await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        let resp = test::call_service(&svc, get("/admin/users?q=pat", &jar)).await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        let body = text(resp).await;
+        assert!(body.contains("href=\"/admin/users/local/pat.page\""), "{body}");
+        assert!(body.contains("pa•••••@example.org") && !body.contains("pat@example.org"), "masked");
+        let resp = test::call_service(&svc, get("/admin/users?q=p", &jar)).await;
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+        assert!(text(resp).await.contains("type at least 2 characters"));
+
+        let page = "/admin/users/local/pat.page";
+        let body = text(test::call_service(&svc, get(page, &jar)).await).await;
+        assert!(body.contains("blocked until 2027-01-15T09:00:00Z"), "{body}");
+        assert!(body.contains("Capable"));
+        let resp = test::call_service(&svc, form(&format!("{page}/unblock"), &jar, &[("csrf", &token)])).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&resp), format!("{page}?done=unblocked"));
+        let body = text(test::call_service(&svc, get(&location(&resp), &jar)).await).await;
+        assert!(body.contains("The block was lifted.") && body.contains("not blocked"), "{body}");
+        assert!(body.contains("admin:ada") && body.contains("Unblocked from self-service"), "the trail shows it");
+
+        let resp = test::call_service(&svc, form(&format!("{page}/reregister"), &jar, &[("csrf", &token)])).await;
+        assert_eq!(location(&resp), format!("{page}?done=reregister"));
+        let resp =
+            test::call_service(&svc, form(&format!("{page}/reset-link"), &jar, &[("csrf", &token), ("via", "email")]))
+                .await;
+        assert_eq!(location(&resp), format!("{page}?done=sent"));
+        assert_eq!(t.outbox().await.pop().unwrap().recipient, "pat@example.org");
+
+        // Bad input: the page again with the reason, 400, nothing changed.
+        let before = t.app.store.audit_count().await.unwrap();
+        for (path, fields) in [
+            ("reset-link", vec![("csrf", token.as_str()), ("via", "pigeon")]),
+            ("remove", vec![("csrf", token.as_str()), ("kind", "questions")]),
+            ("remove", vec![("csrf", token.as_str()), ("kind", "")]),
+        ] {
+            let resp = test::call_service(&svc, form(&format!("{page}/{path}"), &jar, &fields)).await;
+            assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{path} {fields:?}");
+            let body = text(resp).await;
+            assert!(body.contains("role=\"alert\""), "{body}");
+        }
+        assert_eq!(t.app.store.audit_count().await.unwrap(), before);
+        let resp = test::call_service(&svc, get("/admin/users/local/nobody", &jar)).await;
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+        let resp = test::call_service(&svc, get("/admin/users/elsewhere/pat.page", &jar)).await;
+        assert!(resp.status().is_client_error());
+        // CSRF missing: 403, nothing changed.
+        let resp = test::call_service(&svc, form(&format!("{page}/unblock"), &jar, &[])).await;
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    }
+
+    #[actix_web::test]
+    async fn removing_a_method_through_the_page() {
+        let t = TestApp::new();
+        add_admin(&t, "ada").await;
+        add(&t, "remy", "Remy", Some("remy@example.org"), false).await;
+        let id = t.local_id("remy").await;
+        t.app
+            .store
+            .put_enrolment(
+                "local".into(),
+                id,
+                Enrolment::AltEmail,
+                "remy@home.example".into(),
+                START,
+                Effects::default(),
+            )
+            .await
+            .unwrap();
+        let svc = t.service().await;
+        let jar = sign_in_admin(&svc, "ada").await;
+        let body = text(test::call_service(&svc, get("/admin/users/local/remy", &jar)).await).await;
+        assert!(body.contains("re•••••@home.example") && body.contains("verified by the user"), "{body}");
+        let resp = test::call_service(
+            &svc,
+            form("/admin/users/local/remy/remove", &jar, &[("csrf", &csrf(&jar)), ("kind", "alt_email")]),
+        )
+        .await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        let body = text(test::call_service(&svc, get("/admin/users/local/remy", &jar)).await).await;
+        assert!(!body.contains("re•••••@home.example"));
+    }
+}

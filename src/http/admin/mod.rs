@@ -3,10 +3,13 @@
 //! CSRF-checked POST that calls one flow method, and sensitive changes ask
 //! for the password again. Admin pages speak English.
 
+mod directories;
 mod home;
+mod outbox;
 mod session;
 mod sign_in;
 mod tokens;
+mod users;
 
 pub use session::{Admin, AdminError};
 
@@ -17,7 +20,13 @@ use actix_web::web;
 /// Registers the admin routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::scope("/admin").configure(sign_in::configure).configure(home::configure).configure(tokens::configure),
+        web::scope("/admin")
+            .configure(sign_in::configure)
+            .configure(home::configure)
+            .configure(tokens::configure)
+            .configure(users::configure)
+            .configure(directories::configure)
+            .configure(outbox::configure),
     );
 }
 
