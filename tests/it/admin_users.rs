@@ -405,3 +405,59 @@ mod pages {
         assert!(!body.contains("re•••••@home.example"));
     }
 }
+
+mod browser {
+    //! A helpdesk unblock end to end in headless Chromium: a local
+    //! administrator signs in to `passdesk serve --demo`, finds the blocked
+    //! demo user alice, and lifts the block.
+    use crate::browser::{free_port, launch, passdesk, tools_or_skip};
+    use passdesk::directory::Directory;
+    use passdesk::directory::local::LocalDirectory;
+    use passdesk::store::{Effects, Store};
+    use serde_json::json;
+    use std::sync::Arc;
+
+    /// Far in the future, so the block holds whatever the server's clock says.
+    const UNTIL: i64 = 4_000_000_000;
+
+    #[tokio::test]
+    async fn a_helpdesk_admin_unblocks_a_user_in_chromium() {
+        let Some((driver, chromium)) = tools_or_skip() else { return };
+        let tmp = tempfile::tempdir().unwrap();
+        let added = passdesk().args(["admin", "add", "helpdesk"]).current_dir(tmp.path()).output().unwrap();
+        assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+        let out = String::from_utf8_lossy(&added.stdout).into_owned();
+        let password = out.lines().find_map(|l| l.strip_prefix("    ")).expect("the password line").trim().to_owned();
+        let port = free_port();
+        let launched = launch(tmp.path(), &chromium, &driver, port, &[], &[]).await;
+        let (guard, b) = (launched.guard, launched.browser);
+
+        // alice (a demo user) is blocked, as after five failed proofs.
+        let store = Store::open_file(&tmp.path().join("passdesk-data").join("passdesk.sqlite")).unwrap();
+        let local = LocalDirectory::new("local", store.pool(), Arc::new(passdesk::clock::FixedClock::new(0)));
+        let alice = local.find("alice").await.unwrap().expect("the demo user alice");
+        store.block(format!("local:{}", alice.id.0), UNTIL, "test".into(), 0, Effects::default()).await.unwrap();
+
+        let site = format!("https://127.0.0.1:{port}");
+        b.post("/url", json!({"url": format!("{site}/admin/users")})).await;
+        b.type_into("form[action='/admin/sign-in'] input[name='user']", "helpdesk").await;
+        b.type_into("form[action='/admin/sign-in'] input[name='password']", &password).await;
+        b.click("form[action='/admin/sign-in'] button[type='submit']").await;
+        b.wait_for_text("Users and helpdesk").await;
+        b.type_into("input[name='q']", "alice").await;
+        b.click("form[action='/admin/users'] button[type='submit']").await;
+        b.wait_for_text("Alice Anders").await;
+        b.click("a[href='/admin/users/local/alice']").await;
+        let text = b.wait_for_text("blocked until").await;
+        assert!(text.contains("al•••••@example.org") && !text.contains("alice@example.org"), "{text}");
+        b.click("button#unblock").await;
+        let text = b.wait_for_text("The block was lifted.").await;
+        assert!(text.contains("not blocked") && text.contains("admin:helpdesk"), "{text}");
+        assert!(b.url().await.ends_with("/admin/users/local/alice?done=unblocked"), "{}", b.url().await);
+        assert_eq!(store.blocked_until(format!("local:{}", alice.id.0), 0).await.unwrap(), None);
+        let e2e = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("e2e");
+        std::fs::create_dir_all(&e2e).unwrap();
+        b.screenshot(&e2e.join("admin-user-unblocked.png")).await;
+        drop(guard);
+    }
+}
