@@ -40,17 +40,7 @@ async fn verify(config: Option<std::path::PathBuf>) -> anyhow::Result<bool> {
 
 /// `YYYY-MM-DD` (midnight UTC) or an RFC 3339 time, as Unix seconds.
 pub fn parse_time(text: &str) -> Result<i64, String> {
-    let hint = || format!("{text:?} is not a date: use YYYY-MM-DD or an RFC 3339 time such as 2026-11-26T13:00:00Z");
-    let text = text.trim();
-    if let Ok(t) = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339) {
-        return Ok(t.unix_timestamp());
-    }
-    let parts: Vec<&str> = text.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return Err(hint()) };
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) else { return Err(hint()) };
-    let month = time::Month::try_from(m).map_err(|_| hint())?;
-    let date = time::Date::from_calendar_date(y, month, d).map_err(|_| hint())?;
-    Ok(date.midnight().assume_utc().unix_timestamp())
+    crate::clock::parse_time(text)
 }
 
 async fn export(args: ExportArgs) -> anyhow::Result<()> {

@@ -5,7 +5,7 @@
 //! the next check.
 
 use super::Flows;
-use crate::directory::check::{CheckItem, Status};
+pub use crate::directory::check::{CheckItem, Status};
 use std::collections::HashMap;
 use std::sync::RwLock;
 

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod admin_session;
 pub mod admin_tokens;
+pub mod audit_log;
 pub mod captcha;
 mod change;
 mod defence;
@@ -15,6 +16,7 @@ mod error;
 pub mod expiry;
 pub mod helpdesk;
 pub mod import;
+pub mod insights;
 mod methods;
 mod metrics;
 pub mod notices;

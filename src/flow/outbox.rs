@@ -8,7 +8,8 @@ use super::{Client, Error, Flows};
 use crate::domain::mask::{mask_email, mask_phone};
 use crate::domain::{Activity, AuditOutcome};
 use crate::i18n::Msg;
-use crate::store::{Effects, OutboxRow, OutboxState};
+pub use crate::store::OutboxState;
+use crate::store::{Effects, OutboxRow};
 
 /// Messages per page.
 pub const OUTBOX_PAGE: u32 = 50;

@@ -104,7 +104,7 @@ impl Flows {
     /// Everyone in a directory's scope: the local directory's own accounts,
     /// or one paged read of an LDAP scope; `None` for a directory that
     /// cannot list them.
-    async fn scope_accounts(&self, dir: &Arc<dyn Directory>) -> Result<Option<Vec<Account>>, Error> {
+    pub(super) async fn scope_accounts(&self, dir: &Arc<dyn Directory>) -> Result<Option<Vec<Account>>, Error> {
         if let Some(local) = self.local.as_ref().filter(|l| l.name() == dir.name()) {
             return Ok(Some(local.accounts().await.map_err(super::reset::directory_error)?));
         }
@@ -114,7 +114,7 @@ impl Flows {
         Ok(listed.map(|all| all.into_iter().map(|l| l.account).collect()))
     }
 
-    async fn in_pilot(&self, dir: &Arc<dyn Directory>, account: &Account) -> Result<bool, Error> {
+    pub(super) async fn in_pilot(&self, dir: &Arc<dyn Directory>, account: &Account) -> Result<bool, Error> {
         let standing = dir.standing(&account.id).await.map_err(super::reset::directory_error)?;
         Ok(standing.pilot == Some(true))
     }

@@ -57,7 +57,7 @@ pub struct AuditFilter {
     pub result: Option<String>,
 }
 
-fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
+pub(super) fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
     Ok(AuditRow {
         id: r.get(0)?,
         record: AuditRecord {

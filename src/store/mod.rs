@@ -6,10 +6,12 @@
 
 mod admin_sessions;
 mod audit;
+mod audit_log;
 mod defence;
 mod enrolments;
 mod expiry_reminders;
 mod flows;
+mod insights;
 mod links;
 mod migrate;
 mod outbox;
@@ -30,6 +32,7 @@ pub use expiry_reminders::ExpiryReminder;
 pub use flows::{
     CodeRow, FinishedWrite, FlowKind, FlowRow, FlowState, Issued, LinkedAccount, NewCode, NewFlow, SendCount,
 };
+pub use insights::{BucketCount, GroupCount};
 pub use links::{NewResetLink, UsedResetLink};
 pub use outbox::{OutboxRow, OutboxState};
 pub use reports::{NewReport, ReportRow};

@@ -4,7 +4,9 @@
 //! covers; `support` builds an in-process passdesk on a temporary database
 //! with a fixed clock and the local directory.
 
+mod admin_audit;
 mod admin_directories;
+mod admin_insights;
 mod admin_outbox;
 mod admin_permissions;
 mod admin_sign_in;

@@ -6,8 +6,7 @@
 use super::session::AdminNav;
 use super::{Admin, AdminError, notice, render, see_other};
 use crate::clock::rfc3339;
-use crate::directory::check::Status;
-use crate::flow::directories_health::{DirectoryHealth, Health};
+use crate::flow::directories_health::{DirectoryHealth, Health, Status};
 use crate::http::{AppState, Site};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;

@@ -3,8 +3,11 @@
 //! CSRF-checked POST that calls one flow method, and sensitive changes ask
 //! for the password again. Admin pages speak English.
 
+mod audit;
+mod charts;
 mod directories;
 mod home;
+mod insights;
 mod outbox;
 mod session;
 mod sign_in;
@@ -19,15 +22,19 @@ use actix_web::web;
 
 /// Registers the admin routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/admin")
-            .configure(sign_in::configure)
-            .configure(home::configure)
-            .configure(tokens::configure)
-            .configure(users::configure)
-            .configure(directories::configure)
-            .configure(outbox::configure),
-    );
+    cfg.service(web::scope("/admin").configure(areas));
+}
+
+/// Each area registers its own routes (paths relative to `/admin`).
+fn areas(cfg: &mut web::ServiceConfig) {
+    sign_in::configure(cfg);
+    home::configure(cfg);
+    audit::configure(cfg);
+    insights::configure(cfg);
+    tokens::configure(cfg);
+    users::configure(cfg);
+    directories::configure(cfg);
+    outbox::configure(cfg);
 }
 
 /// Renders an admin page: 200, never stored.

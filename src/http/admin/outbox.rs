@@ -5,9 +5,8 @@
 use super::session::AdminNav;
 use super::{Admin, AdminError, notice, render, render_status, see_other};
 use crate::clock::rfc3339;
-use crate::flow::outbox::OutboxEntry;
+use crate::flow::outbox::{OutboxEntry, OutboxState};
 use crate::http::{AppState, Site};
-use crate::store::OutboxState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;

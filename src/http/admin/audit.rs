@@ -1,0 +1,256 @@
+//! `/admin/audit`: the audit log with filters by time range, user,
+//! activity and result, newest first, paged; and its export as CSV or JSON
+//! lines, streamed page by page so memory stays flat for any length.
+
+use super::session::AdminNav;
+use super::{Admin, AdminError, render_status};
+use crate::domain::Activity;
+use crate::flow::Flows;
+use crate::flow::audit_log::{AuditFilter, AuditQuery, COUNT_CAP, csv_fields, json_of};
+use crate::http::{AppState, Site};
+use actix_web::body::{BodySize, MessageBody};
+use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+/// Registers the routes (inside `/admin`).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/audit", web::get().to(audit_get))
+        .route("/audit/export.csv", web::get().to(export_csv_get))
+        .route("/audit/export.json", web::get().to(export_json_get));
+}
+
+/// The query string: the filters and the page.
+#[derive(Debug, serde::Deserialize)]
+pub struct AuditParams {
+    #[serde(flatten)]
+    query: AuditQuery,
+    /// Rows older than this id (the next page).
+    before: Option<i64>,
+}
+
+/// One row as the page shows it.
+struct RowView {
+    id: i64,
+    time: String,
+    activity: String,
+    success: bool,
+    target: String,
+    actor: String,
+    event_id: String,
+    detail: String,
+    client_ip: String,
+    request_id: String,
+}
+
+/// `admin/audit.html`
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    site: Site,
+    nav: AdminNav,
+    query: AuditQuery,
+    activities: Vec<&'static str>,
+    rows: Vec<RowView>,
+    matching: String,
+    older: Option<String>,
+    newest: Option<String>,
+    export: String,
+    error: Option<(&'static str, String)>,
+}
+
+impl AuditPage {
+    /// The problem of `field`, if it is the one that is wrong.
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.error.as_ref().filter(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+/// The query string of the filters (no page), for links.
+fn filter_query(q: &AuditQuery) -> String {
+    let pairs =
+        [("since", &q.since), ("until", &q.until), ("user", &q.user), ("activity", &q.activity), ("result", &q.result)];
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        out.append_pair(k, v.trim());
+    }
+    out.finish()
+}
+
+fn with_query(path: &str, query: &str, extra: &str) -> String {
+    match (query.is_empty(), extra.is_empty()) {
+        (true, true) => path.to_owned(),
+        (true, false) => format!("{path}?{extra}"),
+        (false, true) => format!("{path}?{query}"),
+        (false, false) => format!("{path}?{query}&{extra}"),
+    }
+}
+
+async fn audit_get(
+    state: web::Data<AppState>,
+    admin: Admin,
+    params: web::Query<AuditParams>,
+) -> Result<HttpResponse, AdminError> {
+    let params = params.into_inner();
+    let query_text = filter_query(&params.query);
+    let mut page = AuditPage {
+        site: admin.site.clone(),
+        nav: admin.nav("audit"),
+        activities: Activity::ALL.iter().map(|a| a.name()).collect(),
+        rows: Vec::new(),
+        matching: String::new(),
+        older: None,
+        newest: params.before.map(|_| with_query("/admin/audit", &query_text, "")),
+        export: query_text.clone(),
+        error: None,
+        query: params.query.clone(),
+    };
+    let filter = match params.query.filter() {
+        Ok(f) => f,
+        Err(crate::flow::Error::InvalidInput { field, message }) => {
+            page.error = Some((field, crate::i18n::Lang::En.msg(&message)));
+            return Ok(render_status(StatusCode::BAD_REQUEST, &page));
+        }
+        Err(e) => return Err(AdminError::from_flow(e)),
+    };
+    let log = state.flows.audit_log(filter, params.before).await.map_err(AdminError::from_flow)?;
+    page.matching = if log.matching >= COUNT_CAP {
+        format!("more than {COUNT_CAP} rows match")
+    } else {
+        format!("{} row{} match", log.matching, if log.matching == 1 { "" } else { "s" })
+    };
+    page.older = log.older.map(|id| with_query("/admin/audit", &query_text, &format!("before={id}")));
+    page.rows = log
+        .rows
+        .into_iter()
+        .map(|row| {
+            let r = row.record;
+            RowView {
+                id: row.id,
+                time: crate::clock::rfc3339(r.at),
+                success: r.result == "success",
+                activity: r.activity,
+                target: r.target,
+                actor: r.actor,
+                event_id: r.event_id.map(|e| e.to_string()).unwrap_or_default(),
+                detail: r.detail,
+                client_ip: r.client_ip.unwrap_or_default(),
+                request_id: r.correlation.unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(super::render(&page))
+}
+
+/// The format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Json,
+}
+
+async fn export_csv_get(
+    state: web::Data<AppState>,
+    admin: Admin,
+    params: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AdminError> {
+    export(state, admin, params.into_inner(), Format::Csv).await
+}
+
+async fn export_json_get(
+    state: web::Data<AppState>,
+    admin: Admin,
+    params: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AdminError> {
+    export(state, admin, params.into_inner(), Format::Json).await
+}
+
+async fn export(
+    state: web::Data<AppState>,
+    admin: Admin,
+    query: AuditQuery,
+    format: Format,
+) -> Result<HttpResponse, AdminError> {
+    let filter = query.filter().map_err(AdminError::from_flow)?;
+    tracing::info!(admin = %admin.login, filter = ?filter, "audit export");
+    let (content_type, name) = match format {
+        Format::Csv => ("text/csv; charset=utf-8", "passdesk-audit.csv"),
+        Format::Json => ("application/x-ndjson", "passdesk-audit.jsonl"),
+    };
+    let body = Streamed::start(state.flows.clone(), filter, format);
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("content-disposition", format!("attachment; filename=\"{name}\"")))
+        .insert_header(("cache-control", "no-store"))
+        .body(body))
+}
+
+/// An export's body: a task reads the trail a page at a time and hands
+/// each page's bytes over a small channel, so at most a few pages are in
+/// memory whatever the length; a client that goes away stops the task.
+struct Streamed(tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>);
+
+impl Streamed {
+    fn start(flows: Arc<Flows>, filter: AuditFilter, format: Format) -> Self {
+        let (tx, rx) = tokio::sync::mpsc::channel(2);
+        tokio::spawn(async move {
+            let mut after = 0;
+            let mut first = true;
+            loop {
+                let page = match flows.audit_export_page(filter.clone(), after).await {
+                    Ok(page) => page,
+                    Err(e) => {
+                        tracing::error!(error = %e, "audit export stopped");
+                        let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
+                        return;
+                    }
+                };
+                let mut bytes = Vec::with_capacity(page.len() * 200);
+                match format {
+                    Format::Csv => {
+                        let mut w = csv::Writer::from_writer(&mut bytes);
+                        let header = first.then(|| w.write_record(crate::flow::audit_log::CSV_HEADER));
+                        let written = header
+                            .unwrap_or(Ok(()))
+                            .and_then(|()| page.iter().try_for_each(|row| w.write_record(csv_fields(row))));
+                        if let Err(e) = written.and_then(|()| w.flush().map_err(Into::into)) {
+                            let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
+                            return;
+                        }
+                    }
+                    Format::Json => {
+                        for row in &page {
+                            bytes.extend_from_slice(json_of(row).to_string().as_bytes());
+                            bytes.push(b'\n');
+                        }
+                    }
+                }
+                first = false;
+                if !bytes.is_empty() && tx.send(Ok(Bytes::from(bytes))).await.is_err() {
+                    return;
+                }
+                match page.last() {
+                    Some(last) if page.len() == crate::flow::audit_log::EXPORT_PAGE as usize => after = last.id,
+                    _ => return,
+                }
+            }
+        });
+        Self(rx)
+    }
+}
+
+impl MessageBody for Streamed {
+    type Error = std::io::Error;
+
+    fn size(&self) -> BodySize {
+        BodySize::Stream
+    }
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        self.get_mut().0.poll_recv(cx)
+    }
+}
