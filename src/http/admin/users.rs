@@ -175,7 +175,7 @@ fn source_label(source: &str) -> &'static str {
 fn local_notice(done: Option<&str>) -> Option<&'static str> {
     match done {
         Some("reregister") => Some("Done: the user will be asked to register again at their next sign-in."),
-        Some("not-blocked") => Some("The user was not blocked; their failure counters were cleared."),
+        Some("cleared") => Some("The user was not blocked; their failure counters were cleared."),
         other => notice(other),
     }
 }
@@ -270,7 +270,7 @@ async fn unblock_post(
 ) -> Result<HttpResponse, AdminError> {
     guard(&admin, &req, &form, &path).await?;
     let outcome = state.flows.helpdesk_unblock(&path.0, &path.1, &admin.actor(), &admin.client()).await;
-    after(&state, &admin, &path, outcome, |was| if was { "unblocked" } else { "not-blocked" }).await
+    after(&state, &admin, &path, outcome, |was| if was { "unblocked" } else { "cleared" }).await
 }
 
 async fn reregister_post(
