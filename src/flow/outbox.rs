@@ -69,17 +69,20 @@ fn masked_destination(row: &OutboxRow) -> String {
 
 fn entry(row: OutboxRow, now: i64) -> OutboxEntry {
     let secret = row.expires_at.is_some();
+    let to = masked_destination(&row);
+    // Transports often quote the address they refused: it stays masked.
+    let last_error = row.last_error.map(|e| if row.recipient.is_empty() { e } else { e.replace(&row.recipient, &to) });
     OutboxEntry {
         id: row.id,
         created_at: row.created_at,
-        to: masked_destination(&row),
+        to,
         retryable: row.state == OutboxState::Dead && row.expires_at.is_none_or(|at| at > now),
         body: (!secret).then_some(row.body),
         channel: row.channel,
         subject: row.subject,
         state: row.state,
         attempts: row.attempts,
-        last_error: row.last_error,
+        last_error,
     }
 }
 
@@ -172,7 +175,7 @@ mod tests {
             expires_at,
             state,
             attempts: 8,
-            last_error: Some("gateway down".into()),
+            last_error: Some("gateway refused +15550100123: unknown".into()),
         }
     }
 
@@ -181,6 +184,7 @@ mod tests {
         let shown = entry(row(Some(500), OutboxState::Dead), 200);
         assert_eq!(shown.body, None);
         assert_eq!(shown.to, "+•••••23");
+        assert_eq!(shown.last_error.as_deref(), Some("gateway refused +•••••23: unknown"), "masked in errors too");
         assert!(shown.retryable);
         assert!(!entry(row(Some(150), OutboxState::Dead), 200).retryable, "an expired code is not retried");
         assert!(!entry(row(None, OutboxState::Sent), 200).retryable);

@@ -410,7 +410,8 @@ mod browser {
     //! A helpdesk unblock end to end in headless Chromium: a local
     //! administrator signs in to `passdesk serve --demo`, finds the blocked
     //! demo user alice, and lifts the block.
-    use crate::browser::{free_port, launch, passdesk, tools_or_skip};
+    use crate::axe::{Finding, audit, axe_or_skip};
+    use crate::browser::{Browser, free_port, launch, passdesk, tools_or_skip};
     use passdesk::directory::Directory;
     use passdesk::directory::local::LocalDirectory;
     use passdesk::store::{Effects, Store};
@@ -419,6 +420,14 @@ mod browser {
 
     /// Far in the future, so the block holds whatever the server's clock says.
     const UNTIL: i64 = 4_000_000_000;
+
+    /// axe-core's serious and critical findings on the page shown, when
+    /// axe-core is installed.
+    async fn check(b: &Browser, axe: Option<&str>, page: &str, findings: &mut Vec<Finding>) {
+        if let Some(axe) = axe {
+            findings.extend(audit(b, axe, page).await);
+        }
+    }
 
     #[tokio::test]
     async fn a_helpdesk_admin_unblocks_a_user_in_chromium() {
@@ -431,6 +440,9 @@ mod browser {
         let port = free_port();
         let launched = launch(tmp.path(), &chromium, &driver, port, &[], &[]).await;
         let (guard, b) = (launched.guard, launched.browser);
+        let axe = axe_or_skip();
+        let axe = axe.as_deref();
+        let mut findings = Vec::new();
 
         // alice (a demo user) is blocked, as after five failed proofs.
         let store = Store::open_file(&tmp.path().join("passdesk-data").join("passdesk.sqlite")).unwrap();
@@ -447,9 +459,11 @@ mod browser {
         b.type_into("input[name='q']", "alice").await;
         b.click("form[action='/admin/users'] button[type='submit']").await;
         b.wait_for_text("Alice Anders").await;
+        check(&b, axe, "admin users search", &mut findings).await;
         b.click("a[href='/admin/users/local/alice']").await;
         let text = b.wait_for_text("blocked until").await;
         assert!(text.contains("al•••••@example.org") && !text.contains("alice@example.org"), "{text}");
+        check(&b, axe, "admin user page", &mut findings).await;
         b.click("button#unblock").await;
         let text = b.wait_for_text("The block was lifted.").await;
         assert!(text.contains("not blocked") && text.contains("admin:helpdesk"), "{text}");
@@ -458,6 +472,16 @@ mod browser {
         let e2e = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("e2e");
         std::fs::create_dir_all(&e2e).unwrap();
         b.screenshot(&e2e.join("admin-user-unblocked.png")).await;
+
+        b.post("/url", json!({"url": format!("{site}/admin/directories")})).await;
+        b.wait_for_text("Not checked yet").await;
+        b.click("button#run-check").await;
+        b.wait_for_text("Up and running").await;
+        check(&b, axe, "admin directories", &mut findings).await;
+        b.post("/url", json!({"url": format!("{site}/admin/outbox")})).await;
+        b.wait_for_text("Every message passdesk sends").await;
+        check(&b, axe, "admin outbox", &mut findings).await;
         drop(guard);
+        assert!(findings.is_empty(), "accessibility findings: {findings:#?}");
     }
 }
