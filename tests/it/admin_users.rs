@@ -438,7 +438,8 @@ mod browser {
         let out = String::from_utf8_lossy(&added.stdout).into_owned();
         let password = out.lines().find_map(|l| l.strip_prefix("    ")).expect("the password line").trim().to_owned();
         let port = free_port();
-        let launched = launch(tmp.path(), &chromium, &driver, port, &[], &[]).await;
+        // Tall enough that the screenshots show the whole page.
+        let launched = launch(tmp.path(), &chromium, &driver, port, &[], &["--window-size=1000,1700"]).await;
         let (guard, b) = (launched.guard, launched.browser);
         let axe = axe_or_skip();
         let axe = axe.as_deref();
@@ -450,6 +451,8 @@ mod browser {
         let alice = local.find("alice").await.unwrap().expect("the demo user alice");
         store.block(format!("local:{}", alice.id.0), UNTIL, "test".into(), 0, Effects::default()).await.unwrap();
 
+        let e2e = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("e2e");
+        std::fs::create_dir_all(&e2e).unwrap();
         let site = format!("https://127.0.0.1:{port}");
         b.post("/url", json!({"url": format!("{site}/admin/users")})).await;
         b.type_into("form[action='/admin/sign-in'] input[name='user']", "helpdesk").await;
@@ -464,13 +467,12 @@ mod browser {
         let text = b.wait_for_text("blocked until").await;
         assert!(text.contains("al•••••@example.org") && !text.contains("alice@example.org"), "{text}");
         check(&b, axe, "admin user page", &mut findings).await;
+        b.screenshot(&e2e.join("admin-user-blocked.png")).await;
         b.click("button#unblock").await;
         let text = b.wait_for_text("The block was lifted.").await;
         assert!(text.contains("not blocked") && text.contains("admin:helpdesk"), "{text}");
         assert!(b.url().await.ends_with("/admin/users/local/alice?done=unblocked"), "{}", b.url().await);
         assert_eq!(store.blocked_until(format!("local:{}", alice.id.0), 0).await.unwrap(), None);
-        let e2e = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("e2e");
-        std::fs::create_dir_all(&e2e).unwrap();
         b.screenshot(&e2e.join("admin-user-unblocked.png")).await;
 
         b.post("/url", json!({"url": format!("{site}/admin/directories")})).await;
@@ -478,9 +480,11 @@ mod browser {
         b.click("button#run-check").await;
         b.wait_for_text("Up and running").await;
         check(&b, axe, "admin directories", &mut findings).await;
+        b.screenshot(&e2e.join("admin-directories.png")).await;
         b.post("/url", json!({"url": format!("{site}/admin/outbox")})).await;
         b.wait_for_text("Every message passdesk sends").await;
         check(&b, axe, "admin outbox", &mut findings).await;
+        b.screenshot(&e2e.join("admin-outbox.png")).await;
         drop(guard);
         assert!(findings.is_empty(), "accessibility findings: {findings:#?}");
     }
