@@ -233,13 +233,7 @@ impl Flows {
         actor: &str,
         client: &Client,
     ) -> Result<usize, Error> {
-        let kind = match kind {
-            Some(k) => Some(Enrolment::from_id(k).ok_or_else(|| Error::InvalidInput {
-                field: "kind",
-                message: Msg::admin("use email, alt_email, mobile, office_phone, questions or authenticator"),
-            })?),
-            None => None,
-        };
+        let kind = kind.map(super::helpdesk::enrolment_kind).transpose()?;
         let (dir, account) = self.admin_target(user).await?;
         let what = kind.map_or("all registered and imported data", Enrolment::id);
         let audit =

@@ -368,6 +368,8 @@ mod pages {
         assert_eq!(resp.status(), StatusCode::NOT_FOUND);
         let resp = test::call_service(&svc, get("/admin/users/elsewhere/pat.page", &jar)).await;
         assert!(resp.status().is_client_error());
+        let resp = test::call_service(&svc, form(&format!("{page}/explode"), &jar, &[("csrf", &token)])).await;
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND, "no such action");
         // CSRF missing: 403, nothing changed.
         let resp = test::call_service(&svc, form(&format!("{page}/unblock"), &jar, &[])).await;
         assert_eq!(resp.status(), StatusCode::FORBIDDEN);

@@ -14,6 +14,16 @@ pub const USER_AUDIT_ROWS: usize = 50;
 /// Rows read per page while looking for a person's newest ones.
 const AUDIT_PAGE: u32 = 500;
 
+/// The kind of registered data a form or API call names.
+pub(in crate::flow) fn enrolment_kind(text: &str) -> Result<Enrolment, Error> {
+    Enrolment::from_id(text).ok_or_else(|| Error::InvalidInput {
+        field: "kind",
+        message: Msg::admin(format!(
+            "{text:?} is not a method: use email, alt_email, mobile, office_phone, questions, authenticator or passkey"
+        )),
+    })
+}
+
 impl Flows {
     /// Lifts a block and clears the failure and send counters of one
     /// account; returns whether it was blocked. Audited either way.
@@ -74,16 +84,7 @@ impl Flows {
         actor: &str,
         client: &Client,
     ) -> Result<usize, Error> {
-        let kind = match kind {
-            Some(k) => Some(Enrolment::from_id(k).ok_or_else(|| Error::InvalidInput {
-                field: "kind",
-                message: Msg::admin(format!(
-                    "{k:?} is not a method: use email, alt_email, mobile, office_phone, questions, authenticator \
-                     or passkey"
-                )),
-            })?),
-            None => None,
-        };
+        let kind = kind.map(enrolment_kind).transpose()?;
         let (dir, account) = self.helpdesk_target(directory, login).await?;
         let rows = self.store.enrolments(dir.name().to_owned(), account.id.0.clone()).await?;
         if !rows.iter().any(|r| kind.is_none_or(|k| r.kind == k)) {

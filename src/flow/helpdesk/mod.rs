@@ -7,6 +7,7 @@
 mod actions;
 
 pub use actions::USER_AUDIT_ROWS;
+pub(super) use actions::enrolment_kind;
 
 use super::import::MethodInfo;
 use super::reset::directory_error;

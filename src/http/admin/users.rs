@@ -17,10 +17,7 @@ use askama::Template;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/users", web::get().to(users_get))
         .route("/users/{directory}/{login}", web::get().to(user_get))
-        .route("/users/{directory}/{login}/unblock", web::post().to(unblock_post))
-        .route("/users/{directory}/{login}/reregister", web::post().to(reregister_post))
-        .route("/users/{directory}/{login}/remove", web::post().to(remove_post))
-        .route("/users/{directory}/{login}/reset-link", web::post().to(reset_link_post));
+        .route("/users/{directory}/{login}/{action}", web::post().to(action_post));
 }
 
 /// `?q=` of the search.
@@ -238,15 +235,14 @@ async fn user_get(
 
 /// After an action: back to the page with its notice, or the page again
 /// with the form's problem (400, nothing changed).
-async fn after<T>(
+async fn after(
     state: &AppState,
     admin: &Admin,
     path: &(String, String),
-    outcome: Result<T, crate::flow::Error>,
-    done: impl FnOnce(T) -> &'static str,
+    outcome: Result<&'static str, crate::flow::Error>,
 ) -> Result<HttpResponse, AdminError> {
     match outcome {
-        Ok(value) => Ok(see_other(&format!("{}?done={}", user_path(&path.0, &path.1), url_encode(done(value))))),
+        Ok(done) => Ok(see_other(&format!("{}?done={}", user_path(&path.0, &path.1), url_encode(done)))),
         Err(crate::flow::Error::InvalidInput { field, message }) if field != "directory" && field != "login" => {
             let text = format!("{}.", crate::i18n::Lang::En.msg(&message));
             user_page(state, admin, path, StatusCode::BAD_REQUEST, None, Some(text)).await
@@ -255,63 +251,37 @@ async fn after<T>(
     }
 }
 
-/// The CSRF check and the recent password every action needs.
-async fn guard(admin: &Admin, req: &HttpRequest, form: &ActionForm, path: &(String, String)) -> Result<(), AdminError> {
-    admin.check_form(req, &form.csrf).await?;
-    admin.require_fresh(&user_path(&path.0, &path.1))
-}
-
-async fn unblock_post(
+/// `POST /admin/users/{directory}/{login}/{action}`: one of the helpdesk's
+/// actions, after the CSRF check and a recent password.
+async fn action_post(
     state: web::Data<AppState>,
     admin: Admin,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(String, String, String)>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, AdminError> {
-    guard(&admin, &req, &form, &path).await?;
-    let outcome = state.flows.helpdesk_unblock(&path.0, &path.1, &admin.actor(), &admin.client()).await;
-    after(&state, &admin, &path, outcome, |was| if was { "unblocked" } else { "cleared" }).await
-}
-
-async fn reregister_post(
-    state: web::Data<AppState>,
-    admin: Admin,
-    req: HttpRequest,
-    path: web::Path<(String, String)>,
-    form: web::Form<ActionForm>,
-) -> Result<HttpResponse, AdminError> {
-    guard(&admin, &req, &form, &path).await?;
-    let outcome = state.flows.require_reregistration(&path.0, &path.1, &admin.actor(), &admin.client()).await;
-    after(&state, &admin, &path, outcome, |()| "reregister").await
-}
-
-async fn remove_post(
-    state: web::Data<AppState>,
-    admin: Admin,
-    req: HttpRequest,
-    path: web::Path<(String, String)>,
-    form: web::Form<ActionForm>,
-) -> Result<HttpResponse, AdminError> {
-    guard(&admin, &req, &form, &path).await?;
-    let kind = match form.kind.trim() {
-        "all" => None,
-        other => Some(other),
+    let (directory, login, action) = path.into_inner();
+    let user = (directory, login);
+    let (d, l) = (user.0.as_str(), user.1.as_str());
+    admin.check_form(&req, &form.csrf).await?;
+    admin.require_fresh(&user_path(d, l))?;
+    let (flows, actor, client) = (&state.flows, admin.actor(), admin.client());
+    let outcome = match action.as_str() {
+        "unblock" => {
+            flows.helpdesk_unblock(d, l, &actor, &client).await.map(|was| if was { "unblocked" } else { "cleared" })
+        }
+        "reregister" => flows.require_reregistration(d, l, &actor, &client).await.map(|()| "reregister"),
+        "remove" => {
+            let kind = match form.kind.trim() {
+                "all" => None,
+                other => Some(other),
+            };
+            flows.helpdesk_remove_methods(d, l, kind, &actor, &client).await.map(|_| "removed")
+        }
+        "reset-link" => flows.helpdesk_send_link(d, l, form.via.trim(), &actor, &client).await.map(|_| "sent"),
+        _ => return Err(AdminError::Page(StatusCode::NOT_FOUND, "There is no such action.".into())),
     };
-    let outcome = state.flows.helpdesk_remove_methods(&path.0, &path.1, kind, &admin.actor(), &admin.client()).await;
-    after(&state, &admin, &path, outcome, |_| "removed").await
-}
-
-async fn reset_link_post(
-    state: web::Data<AppState>,
-    admin: Admin,
-    req: HttpRequest,
-    path: web::Path<(String, String)>,
-    form: web::Form<ActionForm>,
-) -> Result<HttpResponse, AdminError> {
-    guard(&admin, &req, &form, &path).await?;
-    let outcome =
-        state.flows.helpdesk_send_link(&path.0, &path.1, form.via.trim(), &admin.actor(), &admin.client()).await;
-    after(&state, &admin, &path, outcome, |_| "sent").await
+    after(&state, &admin, &user, outcome).await
 }
 
 #[cfg(test)]
