@@ -65,19 +65,8 @@ async fn outbox_get(
     admin: Admin,
     query: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, AdminError> {
-    let mut page = OutboxPage {
-        site: admin.site.clone(),
-        nav: admin.nav("outbox"),
-        csrf: &admin.csrf,
-        state: query.state.clone(),
-        states: states(&query.state),
-        rows: Vec::new(),
-        older: None,
-        counts: Vec::new(),
-        dead: 0,
-        notice: local_notice(query.done.as_deref()),
-        error: None,
-    };
+    let mut page = OutboxPage::empty(&admin, &query.state);
+    page.notice = local_notice(query.done.as_deref());
     let before = match query.before.trim() {
         "" => Ok(None),
         text => text.parse::<i64>().map(Some).map_err(|_| crate::flow::Error::InvalidInput {
@@ -112,6 +101,25 @@ async fn outbox_get(
     }
 }
 
+impl<'a> OutboxPage<'a> {
+    /// The page with no messages yet, filtered by `state`.
+    fn empty(admin: &'a Admin, state: &str) -> Self {
+        OutboxPage {
+            site: admin.site.clone(),
+            nav: admin.nav("outbox"),
+            csrf: &admin.csrf,
+            state: state.to_owned(),
+            states: states(state),
+            rows: Vec::new(),
+            older: None,
+            counts: Vec::new(),
+            dead: 0,
+            notice: None,
+            error: None,
+        }
+    }
+}
+
 /// The filter's choices, the one in force marked.
 fn states(current: &str) -> Vec<(&'static str, bool)> {
     OutboxState::ALL.iter().map(|s| (s.as_str(), s.as_str() == current)).collect()
@@ -127,19 +135,8 @@ fn local_notice(done: Option<&str>) -> Option<&'static str> {
 /// A refused retry: the outbox page with the reason, 400, nothing changed.
 async fn refused(admin: &Admin, e: crate::flow::Error) -> Result<HttpResponse, AdminError> {
     let crate::flow::Error::InvalidInput { message, .. } = e else { return Err(AdminError::from_flow(e)) };
-    let page = OutboxPage {
-        site: admin.site.clone(),
-        nav: admin.nav("outbox"),
-        csrf: &admin.csrf,
-        state: String::new(),
-        states: states(""),
-        rows: Vec::new(),
-        older: None,
-        counts: Vec::new(),
-        dead: 0,
-        notice: None,
-        error: Some(format!("Retry: {}.", crate::i18n::Lang::En.msg(&message))),
-    };
+    let mut page = OutboxPage::empty(admin, "");
+    page.error = Some(format!("Retry: {}.", crate::i18n::Lang::En.msg(&message)));
     Ok(render_status(StatusCode::BAD_REQUEST, &page))
 }
 
