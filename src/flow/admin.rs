@@ -165,13 +165,15 @@ impl Flows {
                 message: Msg::admin(format!("a local account \"{login}\" already exists: choose another name")),
             });
         }
-        let audit = self.audit(
+        let mut audit = self.audit(
             Activity::AdminAdded,
             AuditOutcome::Success,
             login.as_str(),
             "local administrator created".into(),
             client,
         );
+        // Created from the command line (`passdesk admin add`, `init`).
+        audit.actor = "cli".to_owned();
         self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
         debug_assert!(!password.expose_secret().is_empty());
         Ok(password)

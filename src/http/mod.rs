@@ -6,6 +6,7 @@
 mod admin;
 mod api;
 mod assets;
+mod audit_export;
 mod body;
 mod brand;
 mod csrf;

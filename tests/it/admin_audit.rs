@@ -61,3 +61,43 @@ async fn the_audit_page_filters_pages_and_exports() {
     let bad = test::call_service(&svc, get("/admin/audit/export.csv?since=soon", &jar)).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }
+
+#[actix_web::test]
+async fn the_admin_api_pages_and_exports_the_audit_trail() {
+    let t = TestApp::new();
+    let token = t.app.flows.issue_admin_token("siem", &Client::default()).await.unwrap().as_str().to_owned();
+    for n in 0..55 {
+        t.app.flows.issue_admin_token(&format!("t{n}"), &Client::default()).await.unwrap();
+    }
+    let svc = t.service().await;
+    let call = |uri: String| {
+        actix_web::test::TestRequest::get()
+            .uri(&uri)
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .to_request()
+    };
+    let page = crate::support::json(test::call_service(&svc, call("/api/v1/admin/audit".into())).await).await;
+    assert_eq!(page["rows"].as_array().unwrap().len(), 50);
+    assert_eq!(page["matching"], 56);
+    assert_eq!(page["rows"][0]["target"], "t54", "newest first");
+    let older = page["older"].as_i64().unwrap();
+    let next =
+        crate::support::json(test::call_service(&svc, call(format!("/api/v1/admin/audit?before={older}"))).await).await;
+    assert_eq!(next["rows"].as_array().unwrap().len(), 6);
+    assert!(next["older"].is_null());
+
+    for (uri, says) in [
+        ("/api/v1/admin/audit?before=abc", "not a row id"),
+        ("/api/v1/admin/audit?result=meh", "not a result"),
+        ("/api/v1/admin/audit/export?format=xml", "use csv or json"),
+    ] {
+        let resp = test::call_service(&svc, call(uri.into())).await;
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST, "{uri}");
+        let body = crate::support::json(resp).await;
+        assert!(body["error"]["message"].as_str().unwrap().contains(says), "{uri}: {body}");
+    }
+    let csv = text(test::call_service(&svc, call("/api/v1/admin/audit/export?user=siem".into())).await).await;
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    let anonymous = actix_web::test::TestRequest::get().uri("/api/v1/admin/audit").to_request();
+    assert_eq!(test::call_service(&svc, anonymous).await.status(), StatusCode::UNAUTHORIZED);
+}

@@ -33,7 +33,7 @@ const NEW_PASSWORD: &str = "Maple harbour lantern 73";
 const LANGS: [&str; 2] = ["en", "nl"];
 
 /// The test bed's SMTP sink.
-struct Sink {
+pub struct Sink {
     host: String,
     port: u16,
     ca: String,
@@ -198,35 +198,35 @@ fn config(dir: &Path, name: &str, s: &Setup) -> PathBuf {
 
 /// A browser walking passdesk's pages in one language, checking and
 /// photographing each page it arrives at.
-struct Walk<'a> {
-    b: &'a Browser,
-    site: String,
-    lang: &'static str,
-    axe: &'a str,
-    findings: Vec<Finding>,
+pub struct Walk<'a> {
+    pub b: &'a Browser,
+    pub site: String,
+    pub lang: &'static str,
+    pub axe: &'a str,
+    pub findings: Vec<Finding>,
     /// Names of the pictures taken.
-    shots: Vec<String>,
+    pub shots: Vec<String>,
 }
 
 impl<'a> Walk<'a> {
-    fn new(b: &'a Browser, port: u16, lang: &'static str, axe: &'a str) -> Self {
+    pub fn new(b: &'a Browser, port: u16, lang: &'static str, axe: &'a str) -> Self {
         Walk { b, site: format!("https://127.0.0.1:{port}"), lang, axe, findings: Vec::new(), shots: Vec::new() }
     }
 
-    async fn script(&self, script: &str, args: Value) -> Result<Value, String> {
+    pub async fn script(&self, script: &str, args: Value) -> Result<Value, String> {
         self.b.call(reqwest::Method::POST, "/execute/sync", Some(json!({"script": script, "args": args}))).await
     }
 
     /// Opens `path` by typing its address; `?lang=` is added, so the first
     /// page of a walk chooses the language.
-    async fn open(&self, path: &str) {
+    pub async fn open(&self, path: &str) {
         let sep = if path.contains('?') { '&' } else { '?' };
         self.b.post("/url", json!({"url": format!("{}{path}{sep}lang={}", self.site, self.lang)})).await;
     }
 
     /// Clicks `css` (a submit button or a link) and waits until the next
     /// document has loaded.
-    async fn click(&self, css: &str) {
+    pub async fn click(&self, css: &str) {
         self.script("window.__passdeskOldPage = true; return true;", json!([])).await.unwrap();
         self.b.click(css).await;
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -247,7 +247,7 @@ impl<'a> Walk<'a> {
     }
 
     /// Path, HTTP status and the start of the text of the page shown (for messages).
-    async fn state(&self) -> String {
+    pub async fn state(&self) -> String {
         let got = self
             .script(
                 "var n = performance.getEntriesByType('navigation')[0];\
@@ -263,7 +263,7 @@ impl<'a> Walk<'a> {
 
     /// Asserts that the browser shows `path` with HTTP `status`, then
     /// checks and photographs it as `page`.
-    async fn arrive(&mut self, path: &str, status: u16, page: &str) {
+    pub async fn arrive(&mut self, path: &str, status: u16, page: &str) {
         let got = self
             .script(
                 "var n = performance.getEntriesByType('navigation')[0]; return [location.pathname, n ? n.responseStatus : 0];",
@@ -283,7 +283,7 @@ impl<'a> Walk<'a> {
 
     /// axe (light and dark) and four pictures: light and dark at desktop
     /// and at phone width.
-    async fn look(&mut self, page: &str) {
+    pub async fn look(&mut self, page: &str) {
         let (b, lang) = (self.b, self.lang);
         let name = |theme: &str, width: u32| format!("{lang}-{theme}-{width}-{page}");
         let (desktop, phone) = (screens::DESKTOP.0, screens::PHONE.0);
@@ -301,19 +301,19 @@ impl<'a> Walk<'a> {
         self.shots.extend(shots);
     }
 
-    async fn type_into(&self, css: &str, text: &str) {
+    pub async fn type_into(&self, css: &str, text: &str) {
         self.b.type_into(css, text).await;
     }
 
     /// Identify (reset or unlock): the user ID, then Next.
-    async fn identify(&mut self, action: &str, user: &str) {
+    pub async fn identify(&mut self, action: &str, user: &str) {
         self.type_into(&format!("form[action='{action}'] input[name='user']"), user).await;
         // The proof-of-work captcha holds the submit until it is solved.
         self.click(&format!("form[action='{action}'] button[type='submit']")).await;
     }
 
     /// Asks for an e-mailed code on the verify page and returns it.
-    async fn send_email_code(&mut self, sink: &Sink, to: &str, page: &str) -> String {
+    pub async fn send_email_code(&mut self, sink: &Sink, to: &str, page: &str) -> String {
         let before = sink.texts_to(to).len();
         // A method offered as a choice (radio button) is chosen first.
         let choose = "var i = document.querySelector(\"form[action='/reset/send'] input[name='method'][value='email']\");\

@@ -6,6 +6,7 @@
 
 mod admin_audit;
 mod admin_directories;
+mod admin_directory_sign_in;
 mod admin_insights;
 mod admin_outbox;
 mod admin_permissions;
@@ -14,6 +15,7 @@ mod admin_support;
 mod admin_users;
 mod axe;
 mod browser;
+mod browser_admin;
 mod browser_flows;
 mod browser_passkey;
 mod captcha;

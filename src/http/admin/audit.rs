@@ -5,17 +5,12 @@
 use super::session::AdminNav;
 use super::{Admin, AdminError, render_status};
 use crate::domain::Activity;
-use crate::flow::Flows;
-use crate::flow::audit_log::{AuditFilter, AuditQuery, COUNT_CAP, csv_fields, json_of};
+use crate::flow::audit_log::{AuditQuery, COUNT_CAP};
+use crate::http::audit_export::Format;
 use crate::http::{AppState, Site};
-use actix_web::body::{BodySize, MessageBody};
 use actix_web::http::StatusCode;
-use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use std::pin::Pin;
-use std::sync::Arc;
-use std::task::{Context, Poll};
 
 /// Registers the routes (inside `/admin`).
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -146,13 +141,6 @@ async fn audit_get(
     Ok(super::render(&page))
 }
 
-/// The format of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Csv,
-    Json,
-}
-
 async fn export_csv_get(
     state: web::Data<AppState>,
     admin: Admin,
@@ -177,80 +165,5 @@ async fn export(
 ) -> Result<HttpResponse, AdminError> {
     let filter = query.filter().map_err(AdminError::from_flow)?;
     tracing::info!(admin = %admin.login, filter = ?filter, "audit export");
-    let (content_type, name) = match format {
-        Format::Csv => ("text/csv; charset=utf-8", "passdesk-audit.csv"),
-        Format::Json => ("application/x-ndjson", "passdesk-audit.jsonl"),
-    };
-    let body = Streamed::start(state.flows.clone(), filter, format);
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header(("content-disposition", format!("attachment; filename=\"{name}\"")))
-        .insert_header(("cache-control", "no-store"))
-        .body(body))
-}
-
-/// An export's body: a task reads the trail a page at a time and hands
-/// each page's bytes over a small channel, so at most a few pages are in
-/// memory whatever the length; a client that goes away stops the task.
-struct Streamed(tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>);
-
-impl Streamed {
-    fn start(flows: Arc<Flows>, filter: AuditFilter, format: Format) -> Self {
-        let (tx, rx) = tokio::sync::mpsc::channel(2);
-        tokio::spawn(async move {
-            let mut after = 0;
-            let mut first = true;
-            loop {
-                let page = match flows.audit_export_page(filter.clone(), after).await {
-                    Ok(page) => page,
-                    Err(e) => {
-                        tracing::error!(error = %e, "audit export stopped");
-                        let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
-                        return;
-                    }
-                };
-                let mut bytes = Vec::with_capacity(page.len() * 200);
-                match format {
-                    Format::Csv => {
-                        let mut w = csv::Writer::from_writer(&mut bytes);
-                        let header = first.then(|| w.write_record(crate::flow::audit_log::CSV_HEADER));
-                        let written = header
-                            .unwrap_or(Ok(()))
-                            .and_then(|()| page.iter().try_for_each(|row| w.write_record(csv_fields(row))));
-                        if let Err(e) = written.and_then(|()| w.flush().map_err(Into::into)) {
-                            let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
-                            return;
-                        }
-                    }
-                    Format::Json => {
-                        for row in &page {
-                            bytes.extend_from_slice(json_of(row).to_string().as_bytes());
-                            bytes.push(b'\n');
-                        }
-                    }
-                }
-                first = false;
-                if !bytes.is_empty() && tx.send(Ok(Bytes::from(bytes))).await.is_err() {
-                    return;
-                }
-                match page.last() {
-                    Some(last) if page.len() == crate::flow::audit_log::EXPORT_PAGE as usize => after = last.id,
-                    _ => return,
-                }
-            }
-        });
-        Self(rx)
-    }
-}
-
-impl MessageBody for Streamed {
-    type Error = std::io::Error;
-
-    fn size(&self) -> BodySize {
-        BodySize::Stream
-    }
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Self::Error>>> {
-        self.get_mut().0.poll_recv(cx)
-    }
+    Ok(crate::http::audit_export::response(state.flows.clone(), filter, format))
 }

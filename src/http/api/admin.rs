@@ -199,3 +199,66 @@ pub(super) async fn reset_link_post(
         "expires_at": crate::clock::rfc3339(sent.expires_at),
     })))
 }
+
+/// `GET /api/v1/admin/audit` and `…/audit/export`: the filters, a page and a format.
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct AuditApiQuery {
+    #[serde(flatten)]
+    filters: crate::flow::audit_log::AuditQuery,
+    /// Rows older than this id (the `older` of the previous page).
+    before: Option<String>,
+    /// csv or json (the export).
+    format: Option<String>,
+}
+
+fn audit_filter(q: &AuditApiQuery, rid: &RequestId) -> Result<crate::flow::audit_log::AuditFilter, ApiError> {
+    q.filters.filter().map_err(|e| ApiError::from_flow(e, &rid.0))
+}
+
+/// `GET /api/v1/admin/audit`: one page of the trail, newest first.
+pub(super) async fn audit_get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    query: web::Query<AuditApiQuery>,
+) -> Result<HttpResponse, ApiError> {
+    authorise(&state, &req, &rid).await?;
+    let filter = audit_filter(&query, &rid)?;
+    let before = match query.before.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        None => None,
+        Some(text) => Some(text.parse::<i64>().map_err(|_| {
+            let message = format!("before={text:?} is not a row id: pass the \"older\" value of the previous page");
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", message, &rid.0)
+        })?),
+    };
+    let page = state.flows.audit_log(filter, before).await.map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    let rows: Vec<serde_json::Value> = page.rows.iter().map(crate::flow::audit_log::json_of).collect();
+    Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(serde_json::json!({
+        "rows": rows,
+        "matching": page.matching,
+        "matching_capped": page.matching >= crate::flow::audit_log::COUNT_CAP,
+        "older": page.older,
+    })))
+}
+
+/// `GET /api/v1/admin/audit/export?format=csv|json`: the whole filtered
+/// trail, oldest first, streamed.
+pub(super) async fn audit_export_get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    rid: RequestId,
+    query: web::Query<AuditApiQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let name = authorise(&state, &req, &rid).await?;
+    let filter = audit_filter(&query, &rid)?;
+    let format = match query.format.as_deref().unwrap_or("csv") {
+        "csv" => crate::http::audit_export::Format::Csv,
+        "json" => crate::http::audit_export::Format::Json,
+        other => {
+            let message = format!("format={other:?} is not an export format: use csv or json");
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", message, &rid.0));
+        }
+    };
+    tracing::info!(token = %name, filter = ?filter, "audit export");
+    Ok(crate::http::audit_export::response(state.flows.clone(), filter, format))
+}

@@ -38,6 +38,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/register/{session}/reconfirm", web::post().to(register::reconfirm_post))
         .route("/change", web::post().to(reset::change_post))
         .route("/password/check", web::post().to(reset::password_check_post))
+        .route("/admin/audit", web::get().to(admin::audit_get))
+        .route("/admin/audit/export", web::get().to(admin::audit_export_get))
         .route("/admin/policy", web::get().to(admin::policy_get))
         .route("/admin/policy", web::put().to(admin::policy_put))
         .route("/admin/users/{login}/methods", web::get().to(admin::methods_get))

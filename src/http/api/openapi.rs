@@ -121,9 +121,43 @@ fn register_paths() -> Value {
                            "401": error_response("No valid admin token"),
                            "404": error_response("No directory has this user (user_not_found)"),
                            "503": error_response("The channel is failing (delivery_unavailable, with the cause); nothing was sent") } }},
+        "/api/v1/admin/audit": { "get": {
+            "summary": "One page of the audit trail, newest first (admin bearer token)",
+            "security": [{ "bearer": [] }],
+            "parameters": audit_params(true),
+            "responses": { "200": { "description": "{rows: [{id, time, actor, target, activity, result, event_id, detail, client_ip, request_id}], matching, matching_capped, older (the before= of the next page, or null)}" },
+                           "400": error_response("A filter is invalid (invalid_input, naming it)"),
+                           "401": error_response("No admin token"),
+                           "403": error_response("The token is not live (revoked or unknown); audited") } }},
+        "/api/v1/admin/audit/export": { "get": {
+            "summary": "The whole filtered audit trail, oldest first, streamed as CSV (with a header row) or JSON lines (admin bearer token)",
+            "security": [{ "bearer": [] }],
+            "parameters": audit_params(false),
+            "responses": { "200": { "description": "text/csv or application/x-ndjson" },
+                           "400": error_response("A filter or the format is invalid (invalid_input)"),
+                           "401": error_response("No admin token"),
+                           "403": error_response("The token is not live (revoked or unknown); audited") } }},
         "/api/v1/register/{session}/skip": { "post": register_step("Skip the registration interrupt for this session", None, &[]) },
         "/api/v1/register/{session}/reconfirm": { "post": register_step("Confirm the registered data is still current", None, &[]) }
     })
+}
+
+/// The audit filters as query parameters; `page` adds `before`, else `format`.
+fn audit_params(page: bool) -> Value {
+    let text = |name: &str, description: &str| json!({ "name": name, "in": "query", "required": false, "schema": { "type": "string" }, "description": description });
+    let mut params = vec![
+        text("since", "From this day (YYYY-MM-DD, UTC) or RFC 3339 time on"),
+        text("until", "Before this time; a day means up to the end of that day"),
+        text("user", "Rows about this user ID"),
+        text("activity", "One activity type, by its exact name"),
+        json!({ "name": "result", "in": "query", "required": false, "schema": { "type": "string", "enum": ["success", "failure"] } }),
+    ];
+    params.push(if page {
+        json!({ "name": "before", "in": "query", "required": false, "schema": { "type": "integer" }, "description": "The older of the previous page" })
+    } else {
+        json!({ "name": "format", "in": "query", "required": false, "schema": { "type": "string", "enum": ["csv", "json"], "default": "csv" } })
+    });
+    Value::Array(params)
 }
 
 fn register_schemas() -> Value {
