@@ -29,7 +29,7 @@ pub const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/users/local/ada/unblock"),
     ("POST", "/admin/users/local/ada/reregister"),
     ("POST", "/admin/users/local/ada/remove"),
-    ("POST", "/admin/users/local/ada/reset-link"),
+    ("POST", "/admin/users/local/ada/send-link"),
     ("GET", "/admin/directories"),
     ("POST", "/admin/directories/check"),
     ("GET", "/admin/outbox"),

@@ -346,7 +346,7 @@ mod pages {
         let resp = test::call_service(&svc, form(&format!("{page}/reregister"), &jar, &[("csrf", &token)])).await;
         assert_eq!(location(&resp), format!("{page}?done=reregister"));
         let resp =
-            test::call_service(&svc, form(&format!("{page}/reset-link"), &jar, &[("csrf", &token), ("via", "email")]))
+            test::call_service(&svc, form(&format!("{page}/send-link"), &jar, &[("csrf", &token), ("via", "email")]))
                 .await;
         assert_eq!(location(&resp), format!("{page}?done=sent"));
         assert_eq!(t.outbox().await.pop().unwrap().recipient, "pat@example.org");
@@ -354,7 +354,7 @@ mod pages {
         // Bad input: the page again with the reason, 400, nothing changed.
         let before = t.app.store.audit_count().await.unwrap();
         for (path, fields) in [
-            ("reset-link", vec![("csrf", token.as_str()), ("via", "pigeon")]),
+            ("send-link", vec![("csrf", token.as_str()), ("via", "pigeon")]),
             ("remove", vec![("csrf", token.as_str()), ("kind", "questions")]),
             ("remove", vec![("csrf", token.as_str()), ("kind", "")]),
         ] {

@@ -41,7 +41,7 @@ pub struct ActionForm {
     /// `remove`: the kind to remove, or "all".
     #[serde(default)]
     kind: String,
-    /// `reset-link`: "email" or "sms".
+    /// `send-link`: "email" or "sms".
     #[serde(default)]
     via: String,
 }
@@ -278,7 +278,7 @@ async fn action_post(
             };
             flows.helpdesk_remove_methods(d, l, kind, &actor, &client).await.map(|_| "removed")
         }
-        "reset-link" => flows.helpdesk_send_link(d, l, form.via.trim(), &actor, &client).await.map(|_| "sent"),
+        "send-link" => flows.helpdesk_send_link(d, l, form.via.trim(), &actor, &client).await.map(|_| "sent"),
         _ => return Err(AdminError::Page(StatusCode::NOT_FOUND, "There is no such action.".into())),
     };
     after(&state, &admin, &user, outcome).await
