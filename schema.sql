@@ -288,4 +288,15 @@ BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 
-PRAGMA user_version = 4;
+-- An administrator asked this account to register again: until the person
+-- proves or confirms their security info after `required_at`, the
+-- registration portal treats it as out of date and asks at sign-in.
+CREATE TABLE reregistrations (
+    directory    TEXT NOT NULL,
+    account_id   TEXT NOT NULL,
+    required_at  INTEGER NOT NULL,
+    required_by  TEXT NOT NULL,
+    PRIMARY KEY (directory, account_id)
+) STRICT;
+
+PRAGMA user_version = 5;

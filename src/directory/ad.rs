@@ -237,6 +237,10 @@ impl Directory for ActiveDirectory {
         self.pool.read_account(&SCHEMA, &id.0).await
     }
 
+    async fn search(&self, text: &str, limit: usize) -> Result<Vec<Account>, Error> {
+        self.pool.search_accounts(&SCHEMA, text, limit).await
+    }
+
     async fn find_linked(&self, value: &str) -> Result<Option<Account>, Error> {
         self.pool.find_linked_account(&SCHEMA, value).await
     }

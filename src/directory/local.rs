@@ -190,6 +190,19 @@ fn sql(e: rusqlite::Error) -> Error {
     Error::Unavailable(format!("local directory database: {e}"))
 }
 
+/// `text` with LIKE's wildcards (`%`, `_`) and the escape character
+/// itself escaped, so a search for "a_b" finds only "a_b".
+fn like_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn row_id(id: &AccountId) -> Result<i64, Error> {
     id.0.parse().map_err(|_| Error::NotFound)
 }
@@ -225,6 +238,22 @@ impl Directory for LocalDirectory {
             )
             .and_then(|mut s| s.query_row([login], account_from_row).optional())
             .map_err(sql)
+        })
+        .await
+    }
+
+    async fn search(&self, text: &str, limit: usize) -> Result<Vec<Account>, Error> {
+        let pattern = format!("%{}%", like_escaped(text.trim()));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.run(move |conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT * FROM local_users WHERE login LIKE ?1 ESCAPE '\\' OR display_name LIKE ?1 ESCAPE '\\'
+                     OR email LIKE ?1 ESCAPE '\\' ORDER BY login COLLATE NOCASE LIMIT ?2",
+                )
+                .map_err(sql)?;
+            let rows = stmt.query_map(params![pattern, limit], account_from_row).map_err(sql)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(sql)
         })
         .await
     }

@@ -14,6 +14,7 @@ pub mod local;
 pub mod openldap;
 mod openldap_check;
 mod openldap_expiry;
+pub mod search;
 pub mod timed;
 
 use async_trait::async_trait;
@@ -160,6 +161,11 @@ pub trait Directory: Send + Sync {
 
     /// Finds the account a person means by the user ID they typed.
     async fn find(&self, login: &str) -> Result<Option<Account>, Error>;
+
+    /// Accounts in scope whose user ID, name or e-mail address contains
+    /// `text` (ignoring case), sorted by user ID, at most `limit`: the
+    /// helpdesk's user search. `text` matches literally (no wildcards).
+    async fn search(&self, text: &str, limit: usize) -> Result<Vec<Account>, Error>;
 
     /// Reads an account again by its id (contact data may have changed).
     async fn account(&self, id: &AccountId) -> Result<Option<Account>, Error>;

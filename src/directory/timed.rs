@@ -21,6 +21,10 @@ impl Directory for Timed {
         measure(Part::Directory, self.0.find(login)).await
     }
 
+    async fn search(&self, text: &str, limit: usize) -> Result<Vec<Account>, Error> {
+        measure(Part::Directory, self.0.search(text, limit)).await
+    }
+
     async fn account(&self, id: &AccountId) -> Result<Option<Account>, Error> {
         measure(Part::Directory, self.0.account(id)).await
     }

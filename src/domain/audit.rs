@@ -47,6 +47,12 @@ pub enum Activity {
     AdminAccessRefused,
     /// An admin API token was revoked.
     AdminTokenRevoked,
+    /// The helpdesk asked a person to register their security info again.
+    ReregistrationRequired,
+    /// An administrator put dead-lettered messages back in the outbox.
+    OutboxRetried,
+    /// An administrator ran the directories' self-test from the pages.
+    DirectoryChecked,
 }
 
 impl Activity {
@@ -99,6 +105,9 @@ impl Activity {
             Self::AdminSignOut => "Admin portal sign-out",
             Self::AdminAccessRefused => "Admin access refused",
             Self::AdminTokenRevoked => "Admin API token revoked",
+            Self::ReregistrationRequired => "Re-registration required (by admin)",
+            Self::OutboxRetried => "Outbox messages retried (by admin)",
+            Self::DirectoryChecked => "Directory self-check run (by admin)",
         }
     }
 }

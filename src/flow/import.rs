@@ -163,7 +163,18 @@ impl Flows {
     /// What a user has on file (admin API), masked.
     pub async fn user_methods(&self, user: &str) -> Result<UserMethods, Error> {
         let (dir, account) = self.admin_target(user).await?;
-        let rows = self.store.enrolments(dir.name().to_owned(), account.id.0.clone()).await?;
+        let methods = self.method_infos(dir.name(), &account).await?;
+        Ok(UserMethods { login: user.trim().to_owned(), directory: dir.name().to_owned(), methods })
+    }
+
+    /// Everything an account has on file, masked, with its source and date
+    /// (the admin API and the helpdesk page).
+    pub(super) async fn method_infos(
+        &self,
+        directory: &str,
+        account: &crate::directory::Account,
+    ) -> Result<Vec<MethodInfo>, Error> {
+        let rows = self.store.enrolments(directory.to_owned(), account.id.0.clone()).await?;
         let mut methods = Vec::new();
         let own = [("email", &account.email), ("mobile", &account.mobile), ("office_phone", &account.office_phone)];
         for (kind, value) in own {
@@ -187,7 +198,7 @@ impl Flows {
                 set_at: Some(row.verified_at),
             });
         }
-        Ok(UserMethods { login: user.trim().to_owned(), directory: dir.name().to_owned(), methods })
+        Ok(methods)
     }
 
     /// Sets contact data for one user (admin API), checked and stored like
@@ -222,13 +233,7 @@ impl Flows {
         actor: &str,
         client: &Client,
     ) -> Result<usize, Error> {
-        let kind = match kind {
-            Some(k) => Some(Enrolment::from_id(k).ok_or_else(|| Error::InvalidInput {
-                field: "kind",
-                message: Msg::admin("use email, alt_email, mobile, office_phone, questions or authenticator"),
-            })?),
-            None => None,
-        };
+        let kind = kind.map(super::helpdesk::enrolment_kind).transpose()?;
         let (dir, account) = self.admin_target(user).await?;
         let what = kind.map_or("all registered and imported data", Enrolment::id);
         let audit =

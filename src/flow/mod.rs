@@ -11,13 +11,16 @@ mod change;
 mod defence;
 pub mod delivery;
 pub mod delivery_health;
+pub mod directories_health;
 mod error;
 pub mod expiry;
+pub mod helpdesk;
 pub mod import;
 pub mod insights;
 mod methods;
 mod metrics;
 pub mod notices;
+pub mod outbox;
 mod passkeys;
 pub mod policy;
 pub mod reconcile;
@@ -94,6 +97,7 @@ pub struct Flows {
     settings: Settings,
     outbox_signal: Arc<tokio::sync::Notify>,
     delivery_health: Arc<delivery_health::DeliveryHealth>,
+    health: directories_health::HealthBoard,
     metrics: Arc<crate::metrics::Metrics>,
     captcha_load: captcha::CaptchaLoad,
     policy_helpdesk: Arc<std::sync::RwLock<String>>,
@@ -149,6 +153,7 @@ impl Flows {
             settings,
             outbox_signal: Arc::new(tokio::sync::Notify::new()),
             delivery_health: Arc::default(),
+            health: directories_health::HealthBoard::default(),
             metrics: Arc::default(),
             captcha_load: captcha::CaptchaLoad::default(),
             policy_helpdesk: Arc::default(),

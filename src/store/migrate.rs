@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/0002_registration.sql")),
     (3, include_str!("../../migrations/0003_expiry_reminders.sql")),
     (4, include_str!("../../migrations/0004_admin_portal.sql")),
+    (5, include_str!("../../migrations/0005_reregistrations.sql")),
 ];
 
 /// Schema version this build writes (the `user_version` at the end of schema.sql).

@@ -2,7 +2,7 @@
 //! change that caused it, and the delivery worker moves it on. With no
 //! transport configured the rows stay here for admins and `passdesk outbox`.
 
-use super::{Error, Store};
+use super::{Effects, Error, Store};
 use crate::domain::{Channel, Message};
 use rusqlite::{Row, params};
 
@@ -21,13 +21,22 @@ pub enum OutboxState {
 }
 
 impl OutboxState {
-    fn as_str(self) -> &'static str {
+    /// Every state, in the order the outbox page lists its filters.
+    pub const ALL: [OutboxState; 4] = [Self::Pending, Self::Sent, Self::Dead, Self::Expired];
+
+    /// The stored (and URL) name.
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Sent => "sent",
             Self::Dead => "dead",
             Self::Expired => "expired",
         }
+    }
+
+    /// The state a name means, strictly (for filters typed by people).
+    pub fn from_id(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
     fn parse(text: &str) -> Self {
@@ -182,6 +191,43 @@ impl Store {
             )?
             .execute(params![id, state.as_str(), next_attempt_at, error, done_at])?;
             Ok(())
+        })
+        .await
+    }
+
+    /// Up to `limit` messages with an id below `before`, in `state` (all
+    /// states when `None`), newest first: the outbox page.
+    pub async fn outbox_page(
+        &self,
+        state: Option<OutboxState>,
+        before: i64,
+        limit: u32,
+    ) -> Result<Vec<OutboxRow>, Error> {
+        let state = state.map(OutboxState::as_str);
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT * FROM outbox WHERE id < ?1 AND (?2 IS NULL OR state = ?2) ORDER BY id DESC LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![before, state, limit], from_row)?.collect::<Result<_, _>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    /// Puts the dead-lettered messages among `ids` back in the queue, due
+    /// now with a fresh set of attempts (the last error stays until the
+    /// next attempt), with the effects; returns how many were dead.
+    pub async fn retry_dead(&self, ids: Vec<i64>, now: i64, effects: Effects) -> Result<usize, Error> {
+        self.write(now, effects, move |tx| {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2, done_at = NULL
+                 WHERE id = ?1 AND state = 'dead'",
+            )?;
+            let mut retried = 0;
+            for id in ids {
+                retried += stmt.execute(params![id, now])?;
+            }
+            Ok(retried)
         })
         .await
     }

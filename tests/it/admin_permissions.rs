@@ -34,6 +34,19 @@ pub const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/policy/branding"),
     ("POST", "/admin/policy/branding"),
     ("GET", "/admin/policy/branding/preview.css"),
+    ("GET", "/admin/users"),
+    ("GET", "/admin/users?q=ada"),
+    ("GET", "/admin/users/local/ada"),
+    ("POST", "/admin/users/local/ada/unblock"),
+    ("POST", "/admin/users/local/ada/reregister"),
+    ("POST", "/admin/users/local/ada/remove"),
+    ("POST", "/admin/users/local/ada/send-link"),
+    ("GET", "/admin/directories"),
+    ("POST", "/admin/directories/check"),
+    ("GET", "/admin/outbox"),
+    ("GET", "/admin/outbox?state=dead"),
+    ("POST", "/admin/outbox/1/retry"),
+    ("POST", "/admin/outbox/retry-dead"),
 ];
 
 #[actix_web::test]

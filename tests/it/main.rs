@@ -5,14 +5,17 @@
 //! with a fixed clock and the local directory.
 
 mod admin_audit;
+mod admin_directories;
 mod admin_directory_sign_in;
 mod admin_insights;
+mod admin_outbox;
 mod admin_permissions;
 mod admin_policy_browser;
 mod admin_policy_pages;
 mod admin_policy_settings;
 mod admin_sign_in;
 mod admin_support;
+mod admin_users;
 mod axe;
 mod browser;
 mod browser_admin;

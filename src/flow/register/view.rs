@@ -163,8 +163,12 @@ impl Flows {
         let now = self.clock.now();
         let items = self.items(&rows, &s.account);
         let newest_own = rows.iter().filter(|r| r.source == Source::User).map(|r| r.verified_at).max();
-        let stale = policy.reconfirm_days > 0
-            && newest_own.is_some_and(|at| at + i64::from(policy.reconfirm_days) * 86_400 < now);
+        // The helpdesk may ask for it whatever the reconfirm period says.
+        let asked_again =
+            self.store.open_reregistration(s.row.directory.clone(), s.row.account_id.clone()).await?.is_some();
+        let stale = asked_again
+            || policy.reconfirm_days > 0
+                && newest_own.is_some_and(|at| at + i64::from(policy.reconfirm_days) * 86_400 < now);
         let enough = usable >= usize::from(required);
         let can_register = [
             Enrolment::AltEmail,
@@ -195,7 +199,7 @@ impl Flows {
             usable,
             enough,
             stale,
-            interrupt: policy.require_registration && (!enough || stale) && !s.row.skipped,
+            interrupt: (asked_again || policy.require_registration && (!enough || stale)) && !s.row.skipped,
             questions_to_register: policy.questions_to_register,
             catalogue: question_catalogue(&policy.custom_questions),
             pending,

@@ -5,12 +5,15 @@
 
 mod audit;
 mod charts;
+mod directories;
 mod home;
 mod insights;
+mod outbox;
 mod policy;
 mod session;
 mod sign_in;
 mod tokens;
+mod users;
 
 pub use session::{Admin, AdminError};
 
@@ -31,6 +34,9 @@ fn areas(cfg: &mut web::ServiceConfig) {
     insights::configure(cfg);
     policy::configure(cfg);
     tokens::configure(cfg);
+    users::configure(cfg);
+    directories::configure(cfg);
+    outbox::configure(cfg);
 }
 
 /// Renders an admin page: 200, never stored.

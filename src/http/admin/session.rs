@@ -19,7 +19,8 @@ use std::pin::Pin;
 pub const ADMIN_COOKIE: &str = "__Host-passdesk-admin";
 
 /// Style sheets every admin page links, one per area (under `/static/`).
-pub const ADMIN_CSS: &[&str] = &["admin/admin.css", "admin/policy.css"];
+pub const ADMIN_CSS: &[&str] =
+    &["admin/admin.css", "admin/policy.css", "admin/users.css", "admin/directories.css", "admin/outbox.css"];
 
 /// The admin areas, as the navigation lists them: (path, label, key).
 const AREAS: &[(&str, &str, &str)] = &[
