@@ -326,6 +326,12 @@ pub struct ExportArgs {
     /// Only successes or only failures.
     #[arg(long, value_enum)]
     pub result: Option<AuditResult>,
+    /// Rows of this method ("email", "mobile_sms", "questions"…).
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Rows about this directory (its `[directories.NAME]`).
+    #[arg(long)]
+    pub directory: Option<String>,
 }
 
 /// How `passdesk audit export` writes rows.

@@ -123,11 +123,92 @@ impl EventId {
     }
 }
 
+/// Why an audited action failed, as a short code that stays the same across
+/// releases and languages, so admins can filter and count failures by it.
+///
+/// The list: `wrong_code`, `code_expired`, `code_used_up`, `wrong_answers`,
+/// `wrong_authenticator`, `number_mismatch`, `passkey_refused`, `blocked`,
+/// `too_soon`, `budget_spent`, `delivery_unavailable`, `policy_rejected`,
+/// `wrong_password`, `user_not_found`, `account_disabled`, `account_locked`,
+/// `access_denied`, `directory_unavailable`, `directory_error`,
+/// `partial_writeback`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// A one-time code was wrong.
+    WrongCode,
+    /// A one-time code was past its lifetime.
+    CodeExpired,
+    /// A one-time code had no tries left or was already used.
+    CodeUsedUp,
+    /// Security answers were wrong.
+    WrongAnswers,
+    /// An authenticator code was wrong.
+    WrongAuthenticator,
+    /// The typed phone number was not the one on file.
+    NumberMismatch,
+    /// A passkey answer was refused.
+    PasskeyRefused,
+    /// Self-service is blocked for the account.
+    Blocked,
+    /// The password was changed too recently for another reset.
+    TooSoon,
+    /// The organisation's text-message budget is spent.
+    BudgetSpent,
+    /// The channel's transport is failing.
+    DeliveryUnavailable,
+    /// A password policy (passdesk's or the directory's) refused the password.
+    PolicyRejected,
+    /// The current password was wrong.
+    WrongPassword,
+    /// No such account.
+    UserNotFound,
+    /// The account is disabled.
+    AccountDisabled,
+    /// The account is locked out.
+    AccountLocked,
+    /// The service account lacks a right, or the account is protected.
+    AccessDenied,
+    /// No directory server answered.
+    DirectoryUnavailable,
+    /// The directory failed for a reason of its own.
+    DirectoryError,
+    /// A linked writeback reached some directories but not all.
+    PartialWriteback,
+}
+
+impl Reason {
+    /// The stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WrongCode => "wrong_code",
+            Self::CodeExpired => "code_expired",
+            Self::CodeUsedUp => "code_used_up",
+            Self::WrongAnswers => "wrong_answers",
+            Self::WrongAuthenticator => "wrong_authenticator",
+            Self::NumberMismatch => "number_mismatch",
+            Self::PasskeyRefused => "passkey_refused",
+            Self::Blocked => "blocked",
+            Self::TooSoon => "too_soon",
+            Self::BudgetSpent => "budget_spent",
+            Self::DeliveryUnavailable => "delivery_unavailable",
+            Self::PolicyRejected => "policy_rejected",
+            Self::WrongPassword => "wrong_password",
+            Self::UserNotFound => "user_not_found",
+            Self::AccountDisabled => "account_disabled",
+            Self::AccountLocked => "account_locked",
+            Self::AccessDenied => "access_denied",
+            Self::DirectoryUnavailable => "directory_unavailable",
+            Self::DirectoryError => "directory_error",
+            Self::PartialWriteback => "partial_writeback",
+        }
+    }
+}
+
 /// The hash of the row before the first one.
 pub const GENESIS_HASH: [u8; 32] = [0; 32];
 
 /// The fields of one audit row that the hash chain covers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditRecord {
     /// When, in Unix seconds.
     pub at: i64,
@@ -147,6 +228,13 @@ pub struct AuditRecord {
     pub client_ip: Option<String>,
     /// Request id that ties the row to the log.
     pub correlation: Option<String>,
+    /// The method a send or verify step used (`MethodKind::id`, "email",
+    /// "mobile_sms", "questions"…), where one applies.
+    pub method: Option<String>,
+    /// The directory written, unlocked or registered in, where one applies.
+    pub directory: Option<String>,
+    /// Why it failed, as a stable code from [`Reason`], on failures.
+    pub reason: Option<String>,
 }
 
 impl AuditRecord {
@@ -168,6 +256,22 @@ impl AuditRecord {
         field(self.detail.as_bytes());
         field(self.client_ip.as_deref().unwrap_or("").as_bytes());
         field(self.correlation.as_deref().unwrap_or("").as_bytes());
+        // Rows written before these columns existed have all three unset and
+        // must keep the hash they were written with, so the fields join the
+        // input only when one is set. Each is tagged present or absent, so an
+        // empty text and no value never hash alike.
+        if self.method.is_some() || self.directory.is_some() || self.reason.is_some() {
+            field(b"facets/v1");
+            for facet in [&self.method, &self.directory, &self.reason] {
+                match facet {
+                    Some(text) => {
+                        field(b"1");
+                        field(text.as_bytes());
+                    }
+                    None => field(b"0"),
+                }
+            }
+        }
         h.finalize().into()
     }
 }
@@ -187,7 +291,65 @@ mod tests {
             detail: String::new(),
             client_ip: None,
             correlation: None,
+            method: None,
+            directory: None,
+            reason: None,
         }
+    }
+
+    /// The hash of [`record`] as computed before the method, directory and
+    /// reason fields existed, written out independently of `chain_hash`.
+    fn old_format_hash(r: &AuditRecord, prev: &[u8]) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let event = r.event_id.map(|e| e.to_string()).unwrap_or_default();
+        let parts: [&[u8]; 10] = [
+            prev,
+            &r.at.to_be_bytes(),
+            r.actor.as_bytes(),
+            r.target.as_bytes(),
+            r.activity.as_bytes(),
+            r.result.as_bytes(),
+            event.as_bytes(),
+            r.detail.as_bytes(),
+            r.client_ip.as_deref().unwrap_or("").as_bytes(),
+            r.correlation.as_deref().unwrap_or("").as_bytes(),
+        ];
+        for p in parts {
+            h.update((p.len() as u64).to_be_bytes());
+            h.update(p);
+        }
+        h.finalize().into()
+    }
+
+    #[test]
+    fn rows_without_facets_hash_as_before() {
+        let r = record();
+        assert_eq!(r.chain_hash(&[7; 32]), old_format_hash(&r, &[7; 32]));
+    }
+
+    #[test]
+    fn facets_are_covered_and_told_apart() {
+        let base = record();
+        let old = base.chain_hash(&GENESIS_HASH);
+        let mut with_method = base.clone();
+        with_method.method = Some("email".into());
+        let mut with_directory = base.clone();
+        with_directory.directory = Some("email".into());
+        let mut empty_reason = base.clone();
+        empty_reason.reason = Some(String::new());
+        let hashes = [
+            old,
+            with_method.chain_hash(&GENESIS_HASH),
+            with_directory.chain_hash(&GENESIS_HASH),
+            empty_reason.chain_hash(&GENESIS_HASH),
+        ];
+        for (i, a) in hashes.iter().enumerate() {
+            for b in &hashes[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(Reason::WrongCode.as_str(), "wrong_code");
     }
 
     #[test]

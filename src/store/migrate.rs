@@ -93,7 +93,15 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(" ")
                 .replace('"', "");
-            (name, text.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(").replace(" )", ")").replace(" ,", ","))
+            (
+                name,
+                text.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .replace("( ", "(")
+                    .replace(" )", ")")
+                    .replace(" ,", ","),
+            )
         })
         .collect()
     }

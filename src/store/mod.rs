@@ -20,7 +20,7 @@ mod sync;
 mod writebacks;
 mod writer;
 
-pub use audit::{AuditFilter, AuditRow};
+pub use audit::{AuditCount, AuditCursor, AuditFilter, AuditRow};
 pub use defence::Counts;
 pub use enrolments::{EnrolmentRow, ImportCounts, ImportEntry, ImportPerson};
 pub use expiry_reminders::ExpiryReminder;

@@ -4,6 +4,7 @@
 //! covers; `support` builds an in-process passdesk on a temporary database
 //! with a fixed clock and the local directory.
 
+mod audit;
 mod axe;
 mod browser;
 mod browser_flows;

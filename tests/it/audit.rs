@@ -1,0 +1,99 @@
+//! The audit trail's method, directory and reason fields, as the flows fill
+//! them and `passdesk audit export` writes and filters them; retention and
+//! pruning with the chained summary row; the event-log copy of writeback
+//! events; and the export's flat memory.
+
+use crate::cli::{passdesk, run};
+use crate::support::{TestApp, json};
+use actix_web::test::{self, TestRequest};
+use passdesk::config::StoreConfig;
+use passdesk::domain::audit::AuditRecord;
+use passdesk::store::{Effects, Store};
+use serde_json::json as j;
+use std::path::{Path, PathBuf};
+
+#[actix_web::test]
+async fn flows_record_the_method_directory_and_failure_reason() {
+    let t = TestApp::new();
+    t.user("amira", Some("amira@example.org"), "Old-Passw0rd-1234").await;
+    let svc = t.service().await;
+    let post = |uri: String, body: serde_json::Value| TestRequest::post().uri(&uri).set_json(body).to_request();
+    let started = json(test::call_service(&svc, post("/api/v1/reset/start".into(), j!({"user": "amira"}))).await).await;
+    let flow = started["flow"].as_str().unwrap().to_owned();
+    test::call_service(&svc, post(format!("/api/v1/reset/{flow}/send"), j!({"method": "email"}))).await;
+    let wrong = post(format!("/api/v1/reset/{flow}/verify"), j!({"method": "email", "code": "00000000"}));
+    test::call_service(&svc, wrong).await;
+    let code = t.code_for("amira@example.org").await;
+    test::call_service(&svc, post(format!("/api/v1/reset/{flow}/verify"), j!({"method": "email", "code": code}))).await;
+    let set = post(format!("/api/v1/reset/{flow}/password"), j!({"new_password": "Maple harbour lantern 73"}));
+    assert!(test::call_service(&svc, set).await.status().is_success());
+
+    let mut rows: Vec<AuditRecord> =
+        t.app.store.recent_audit(100).await.unwrap().into_iter().map(|r| r.record).collect();
+    rows.reverse();
+    let find = |detail: &str| rows.iter().find(|r| r.detail.starts_with(detail)).unwrap_or_else(|| panic!("{detail}"));
+    let sent = find("code sent by email");
+    assert_eq!((sent.method.as_deref(), sent.reason.as_deref()), (Some("email"), None));
+    let wrong = find("wrong code for email");
+    assert_eq!((wrong.method.as_deref(), wrong.reason.as_deref()), (Some("email"), Some("wrong_code")));
+    assert_eq!(find("verified email").method.as_deref(), Some("email"));
+    let written = rows.iter().find(|r| r.event_id == Some(31002)).unwrap();
+    assert_eq!((written.directory.as_deref(), written.method.as_deref()), (Some("local"), None));
+    assert_eq!(t.app.store.verify_audit_chain().await.unwrap(), None);
+}
+
+/// A fresh passdesk with its config file and data folder.
+pub(crate) fn fresh(dir: &Path) -> (PathBuf, PathBuf) {
+    let config = dir.join("passdesk.toml");
+    let data = dir.join("data");
+    let (code, _, err) =
+        run(passdesk().args(["init", "--admin", "root", "--config"]).arg(&config).arg("--data-dir").arg(&data));
+    assert_eq!(code, 0, "{err}");
+    (config, data)
+}
+
+pub(crate) fn row(at: i64, target: &str, method: Option<&str>, directory: Option<&str>) -> AuditRecord {
+    AuditRecord {
+        at,
+        actor: target.into(),
+        target: target.into(),
+        activity: "Self-service password reset flow activity progress".into(),
+        result: "failure".into(),
+        detail: "step".into(),
+        method: method.map(str::to_owned),
+        directory: directory.map(str::to_owned),
+        reason: Some("wrong_code".into()),
+        ..AuditRecord::default()
+    }
+}
+
+#[tokio::test]
+async fn export_filters_by_method_and_directory_and_writes_the_new_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, data) = fresh(dir.path());
+    let store = Store::open(&StoreConfig { data_dir: data.clone() }).unwrap();
+    let rows = vec![
+        row(1_800_000_000, "ann", Some("email"), Some("corp")),
+        row(1_800_000_001, "bob", Some("mobile_sms"), None),
+        row(1_800_000_002, "cy", None, Some("lab")),
+    ];
+    store.record(1_800_000_003, Effects::audited(rows)).await.unwrap();
+    drop(store);
+
+    let (code, out, err) = run(passdesk().args(["audit", "export", "--method", "email", "--config"]).arg(&config));
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].ends_with(",method,directory,reason"), "{out}");
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[1].contains("ann") && lines[1].ends_with(",email,corp,wrong_code"), "{out}");
+
+    let (code, out, err) =
+        run(passdesk().args(["audit", "export", "--format", "json", "--directory", "lab", "--config"]).arg(&config));
+    assert_eq!(code, 0, "{err}");
+    let only: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!((only["target"].as_str(), only["method"].is_null()), (Some("cy"), true));
+    assert_eq!((only["directory"].as_str(), only["reason"].as_str()), (Some("lab"), Some("wrong_code")));
+    let (code, out, _) = run(passdesk().args(["audit", "export", "--method", "fax", "--config"]).arg(&config));
+    assert_eq!((code, out.lines().count()), (0, 1), "no such method: only the header");
+    assert_eq!(run(passdesk().args(["audit", "verify", "--config"]).arg(&config)).0, 0);
+}
