@@ -4,9 +4,12 @@
 //! trail is.
 
 use super::{AuditArgs, AuditCommand, AuditFormat, ExportArgs};
+use crate::app::App;
+use crate::clock::SystemClock;
 use crate::flow::audit::{EXPORT_HEADER, export_fields, export_json};
 use crate::store::{AuditFilter, Store};
 use std::io::Write;
+use std::sync::Arc;
 
 /// Rows read from the database at a time by an export.
 const PAGE: u32 = 500;
@@ -16,7 +19,41 @@ pub async fn audit(args: AuditArgs) -> anyhow::Result<bool> {
     match args.command {
         AuditCommand::Verify { config } => verify(config).await,
         AuditCommand::Export(export) => self::export(export).await.map(|()| true),
+        AuditCommand::Retention { value, config } => retention(value, config).await.map(|()| true),
+        AuditCommand::Prune { config } => prune(config).await.map(|()| true),
     }
+}
+
+async fn retention(value: Option<String>, config: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    let app = App::build(super::load_config(config)?, Arc::new(SystemClock))?;
+    if let Some(value) = value {
+        let days = crate::flow::audit::parse_retention(&value)?;
+        app.flows.set_audit_retention(days, &super::actor(), &super::cli_client()).await?;
+    }
+    match app.flows.audit_retention().await? {
+        Some(days) => println!(
+            "audit retention: {days} days (rows older than that are deleted daily by serve, or now by passdesk audit prune)"
+        ),
+        None => println!("audit retention: forever (no row is ever deleted)"),
+    }
+    Ok(())
+}
+
+async fn prune(config: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    let app = App::build(super::load_config(config)?, Arc::new(SystemClock))?;
+    match app.flows.prune_audit().await? {
+        Some(range) => println!(
+            "pruned {} audit row(s), ids {} to {}; a summary row at the end of the trail records them",
+            range.rows, range.first_id, range.last_id
+        ),
+        None => match app.flows.audit_retention().await? {
+            Some(days) => println!("nothing to prune: no audit row is older than {days} days"),
+            None => println!(
+                "nothing to prune: the audit retention is forever (set one with passdesk audit retention DAYS)"
+            ),
+        },
+    }
+    Ok(())
 }
 
 async fn verify(config: Option<std::path::PathBuf>) -> anyhow::Result<bool> {

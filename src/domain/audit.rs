@@ -39,6 +39,9 @@ pub enum Activity {
     Synced,
     /// A person was reminded that their password expires soon.
     ExpiryReminderSent,
+    /// Rows older than the retention were deleted; this row summarises them
+    /// and carries the last one's hash, so the chain still proves itself.
+    AuditPruned,
 }
 
 impl Activity {
@@ -62,6 +65,7 @@ impl Activity {
             Self::ReminderSent => "Registration reminder sent",
             Self::Synced => "Contact data synced from the directory",
             Self::ExpiryReminderSent => "Password expiry reminder sent",
+            Self::AuditPruned => "Audit rows pruned (retention)",
         }
     }
 }
@@ -204,6 +208,52 @@ impl Reason {
     }
 }
 
+/// How long the audit trail may be kept, in days, when an administrator
+/// sets a retention (none = forever, the default): at least a month, so a
+/// typo cannot wipe the trail, at most ten years.
+pub const RETENTION_DAYS: std::ops::RangeInclusive<u32> = 30..=3650;
+
+/// The rows one prune deleted: a contiguous start of the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrunedRange {
+    /// How many rows.
+    pub rows: u64,
+    /// The first deleted row's id.
+    pub first_id: i64,
+    /// The last deleted row's id.
+    pub last_id: i64,
+    /// The first deleted row's time (Unix seconds).
+    pub first_at: i64,
+    /// The last deleted row's time (Unix seconds).
+    pub last_at: i64,
+    /// The last deleted row's hash, which the first remaining row chains to.
+    pub last_hash: Vec<u8>,
+}
+
+/// The words in a prune summary's detail that precede the last pruned
+/// row's hash (hex); `audit verify` reads the hash back after them.
+pub const PRUNED_HASH_MARK: &str = "last pruned row's hash sha256:";
+
+impl PrunedRange {
+    /// The summary row's detail; `from` and `to` are the range's times as
+    /// the caller formats them.
+    pub fn detail(&self, days: u32, from: &str, to: &str) -> String {
+        format!(
+            "{} row(s) older than the retention of {days} days deleted: ids {} to {}, from {from} to {to}; {PRUNED_HASH_MARK}{}",
+            self.rows,
+            self.first_id,
+            self.last_id,
+            hex::encode(&self.last_hash)
+        )
+    }
+}
+
+/// The last pruned row's hash a prune summary's detail records, if it is one.
+pub fn pruned_hash(detail: &str) -> Option<Vec<u8>> {
+    let at = detail.find(PRUNED_HASH_MARK)? + PRUNED_HASH_MARK.len();
+    hex::decode(detail.get(at..at + 64)?).ok()
+}
+
 /// The hash of the row before the first one.
 pub const GENESIS_HASH: [u8; 32] = [0; 32];
 
@@ -320,6 +370,19 @@ mod tests {
             h.update(p);
         }
         h.finalize().into()
+    }
+
+    #[test]
+    fn a_prune_summary_names_the_range_and_gives_its_hash_back() {
+        let range =
+            PrunedRange { rows: 3, first_id: 1, last_id: 3, first_at: 10, last_at: 20, last_hash: vec![0xab; 32] };
+        let detail = range.detail(30, "then", "later");
+        assert!(
+            detail.starts_with("3 row(s) older than the retention of 30 days deleted: ids 1 to 3, from then to later")
+        );
+        assert_eq!(pruned_hash(&detail), Some(vec![0xab; 32]));
+        assert_eq!(pruned_hash("no hash here"), None);
+        assert_eq!(pruned_hash(&format!("{PRUNED_HASH_MARK}abc")), None);
     }
 
     #[test]

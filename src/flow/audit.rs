@@ -2,9 +2,42 @@
 //! with a capped total for the admin page, and the export rows (CSV fields,
 //! JSON objects) that the page's download and `passdesk audit export` share.
 
-use super::{Error, Flows};
+use super::{Client, Error, Flows};
 use crate::clock::rfc3339;
-use crate::store::{AuditCount, AuditCursor, AuditFilter, AuditRow};
+use crate::domain::audit::{AuditRecord, PrunedRange, RETENTION_DAYS};
+use crate::domain::{Activity, AuditOutcome};
+use crate::i18n::Msg;
+use crate::store::{AuditCount, AuditCursor, AuditFilter, AuditRow, Effects};
+
+/// Who the prune's summary row names as its actor.
+const PRUNER: &str = "audit-retention";
+
+/// Reads a retention as an administrator types it: a number of days, or
+/// "forever" (also "none", "off") to keep the trail for ever.
+pub fn parse_retention(text: &str) -> Result<Option<u32>, Error> {
+    let text = text.trim();
+    if ["forever", "none", "off"].iter().any(|w| text.eq_ignore_ascii_case(w)) {
+        return Ok(None);
+    }
+    let days: u32 = text.parse().map_err(|_| retention_refused(text))?;
+    Ok(Some(days))
+}
+
+fn retention_refused(value: &str) -> Error {
+    Error::InvalidInput {
+        field: "audit_retention_days",
+        message: Msg::admin(format!(
+            "{value:?} is not a retention: give a number of days from {} to {} (for example 365), or \"forever\" \
+             to keep the audit trail for ever",
+            RETENTION_DAYS.start(),
+            RETENTION_DAYS.end()
+        )),
+    }
+}
+
+fn retention_text(days: Option<u32>) -> String {
+    days.map_or_else(|| "forever".to_owned(), |d| format!("{d} days"))
+}
 
 /// The CSV header of an export, in the order of [`export_fields`].
 pub const EXPORT_HEADER: [&str; 13] = [
@@ -81,5 +114,55 @@ impl Flows {
         limit: u32,
     ) -> Result<Vec<AuditRow>, Error> {
         Ok(self.store.audit_page(filter, after_id, limit).await?)
+    }
+
+    /// Days the audit trail is kept; `None` = forever (the default).
+    pub async fn audit_retention(&self) -> Result<Option<u32>, Error> {
+        Ok(self.store.audit_retention().await?)
+    }
+
+    /// Sets how long the audit trail is kept (`None` = forever), audited as
+    /// a policy change with the old and new values. Outside 30..=3650 days
+    /// it is refused with the allowed range and nothing changes.
+    pub async fn set_audit_retention(&self, days: Option<u32>, actor: &str, client: &Client) -> Result<(), Error> {
+        if let Some(d) = days
+            && !RETENTION_DAYS.contains(&d)
+        {
+            return Err(retention_refused(&d.to_string()));
+        }
+        let old = self.store.audit_retention().await?;
+        if old == days {
+            return Ok(());
+        }
+        let detail = format!("audit_retention_days: {} -> {}", retention_text(old), retention_text(days));
+        let mut audit = self.audit(Activity::PolicyChange, AuditOutcome::Success, "audit retention", detail, client);
+        audit.actor = actor.to_owned();
+        self.store.save_audit_retention(days, self.clock.now(), Effects::audited(vec![audit])).await?;
+        Ok(())
+    }
+
+    /// Deletes the audit rows older than the retention, leaving one summary
+    /// row at the end of the chain that says what went and carries the last
+    /// deleted row's hash (so `audit verify` still proves the rest). `None`
+    /// when the trail is kept for ever or nothing is that old.
+    pub async fn prune_audit(&self) -> Result<Option<PrunedRange>, Error> {
+        let Some(days) = self.store.audit_retention().await? else { return Ok(None) };
+        let now = self.clock.now();
+        let before = now - i64::from(days) * 86_400;
+        let summary = move |range: &PrunedRange| AuditRecord {
+            at: now,
+            actor: PRUNER.to_owned(),
+            target: "audit trail".to_owned(),
+            activity: Activity::AuditPruned.name().to_owned(),
+            result: AuditOutcome::Success.as_str().to_owned(),
+            detail: range.detail(days, &rfc3339(range.first_at), &rfc3339(range.last_at)),
+            ..AuditRecord::default()
+        };
+        let pruned = self.store.prune_audit(before, summary).await?;
+        if let Some(range) = &pruned {
+            self.metrics.outcome(Activity::AuditPruned.name(), AuditOutcome::Success.as_str(), "");
+            tracing::info!(rows = range.rows, first_id = range.first_id, last_id = range.last_id, "audit rows pruned");
+        }
+        Ok(pruned)
     }
 }

@@ -8,6 +8,8 @@ use crate::support::{TestApp, json};
 use actix_web::test::{self, TestRequest};
 use passdesk::config::StoreConfig;
 use passdesk::domain::audit::AuditRecord;
+use passdesk::flow::Client;
+use passdesk::flow::audit::parse_retention;
 use passdesk::store::{Effects, Store};
 use serde_json::json as j;
 use std::path::{Path, PathBuf};
@@ -95,5 +97,73 @@ async fn export_filters_by_method_and_directory_and_writes_the_new_fields() {
     assert_eq!((only["directory"].as_str(), only["reason"].as_str()), (Some("lab"), Some("wrong_code")));
     let (code, out, _) = run(passdesk().args(["audit", "export", "--method", "fax", "--config"]).arg(&config));
     assert_eq!((code, out.lines().count()), (0, 1), "no such method: only the header");
+    assert_eq!(run(passdesk().args(["audit", "verify", "--config"]).arg(&config)).0, 0);
+}
+
+#[tokio::test]
+async fn retention_is_validated_audited_and_prunes_to_a_chained_summary() {
+    let t = TestApp::new();
+    let flows = &t.app.flows;
+    let client = Client::default();
+    let before = t.app.store.audit_count().await.unwrap();
+    for bad in [Some(0), Some(29), Some(3651)] {
+        let err = flows.set_audit_retention(bad, "ops", &client).await.unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("audit_retention_days") && text.contains("30 to 3650"), "{text}");
+    }
+    for bad in ["", "a year", "-5", "30d"] {
+        let text = parse_retention(bad).unwrap_err().to_string();
+        assert!(text.contains("30 to 3650") && text.contains("forever"), "{bad}: {text}");
+    }
+    assert_eq!(parse_retention(" Forever ").unwrap(), None);
+    assert_eq!(parse_retention("365").unwrap(), Some(365));
+    assert_eq!(flows.audit_retention().await.unwrap(), None, "nothing changed");
+    assert_eq!(t.app.store.audit_count().await.unwrap(), before, "nothing audited");
+    assert_eq!(flows.prune_audit().await.unwrap(), None, "forever prunes nothing");
+
+    flows.set_audit_retention(Some(30), "ops", &client).await.unwrap();
+    assert_eq!(flows.audit_retention().await.unwrap(), Some(30));
+    let change = t.app.store.recent_audit(1).await.unwrap().remove(0).record;
+    assert_eq!(change.activity, "Self-service password reset policy changes");
+    assert_eq!((change.actor.as_str(), change.detail.as_str()), ("ops", "audit_retention_days: forever -> 30 days"));
+
+    t.clock.advance(32 * 86_400);
+    t.user("amira", Some("amira@example.org"), "Old-Passw0rd-1234").await;
+    flows.set_audit_retention(Some(31), "ops", &client).await.unwrap();
+    let range = flows.prune_audit().await.unwrap().expect("the first change is older than 31 days");
+    assert_eq!(range.rows, before + 1);
+    let rows = t.app.store.recent_audit(10).await.unwrap();
+    let last = &rows[0].record;
+    assert_eq!(last.activity, "Audit rows pruned (retention)");
+    assert!(
+        last.detail
+            .starts_with(&format!("{} row(s) older than the retention of 31 days deleted: ids 1 to", range.rows))
+    );
+    assert!(last.detail.contains(&hex::encode(&range.last_hash)), "{}", last.detail);
+    assert_eq!(t.app.store.verify_audit_chain().await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn cli_shows_sets_refuses_and_prunes_the_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, _data) = fresh(dir.path());
+    let (code, out, err) = run(passdesk().args(["audit", "retention", "--config"]).arg(&config));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("audit retention: forever"), "{out}");
+    for bad in ["7", "forevermore", "99999"] {
+        let (code, out, err) = run(passdesk().args(["audit", "retention", bad, "--config"]).arg(&config));
+        assert_eq!(code, 1, "{bad}: {out}");
+        assert!(err.contains("30 to 3650") && err.contains("forever"), "{bad}: {err}");
+    }
+    let (code, out, err) = run(passdesk().args(["audit", "retention", "365", "--config"]).arg(&config));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("audit retention: 365 days"), "{out}");
+    let (code, out, err) = run(passdesk().args(["audit", "prune", "--config"]).arg(&config));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("nothing to prune: no audit row is older than 365 days"), "{out}");
+    let (code, out, _) = run(passdesk().args(["audit", "export", "--activity", "policy", "--config"]).arg(&config));
+    assert_eq!(code, 0);
+    assert!(out.contains("audit_retention_days: forever -> 365 days"), "{out}");
+    assert_eq!(out.lines().count(), 2, "the refused values changed nothing: {out}");
     assert_eq!(run(passdesk().args(["audit", "verify", "--config"]).arg(&config)).0, 0);
 }

@@ -3,7 +3,7 @@
 //! changed behind passdesk's back is detected by `verify_audit_chain`.
 
 use super::{Error, Store};
-use crate::domain::audit::{AuditRecord, GENESIS_HASH};
+use crate::domain::audit::{Activity, AuditRecord, GENESIS_HASH, pruned_hash};
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 
@@ -26,13 +26,20 @@ pub(super) fn append(tx: &rusqlite::Transaction<'_>, record: &AuditRecord) -> Re
         .query_row([], |r| r.get(0))
         .optional()?
         .unwrap_or_else(|| GENESIS_HASH.to_vec());
-    let hash = record.chain_hash(&prev);
+    insert(tx, record, &prev, None)
+}
+
+/// Appends `record` chained to `prev` as row `id` (the next free id when
+/// `None`): a prune that left no row keeps the chain and the ids going.
+fn insert(tx: &rusqlite::Transaction<'_>, record: &AuditRecord, prev: &[u8], id: Option<i64>) -> Result<(), Error> {
+    let hash = record.chain_hash(prev);
     tx.prepare_cached(
-        "INSERT INTO audit (at, actor, target, activity, result, event_id, detail, client_ip, correlation,
+        "INSERT INTO audit (id, at, actor, target, activity, result, event_id, detail, client_ip, correlation,
                             method, directory, reason, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
+        id,
         record.at,
         record.actor,
         record.target,
@@ -238,26 +245,44 @@ impl Store {
     }
 
     /// Walks the whole chain; returns the id of the first row whose hash does
-    /// not match, or `None` when the trail is intact.
+    /// not match, or `None` when the trail is intact. After a prune the
+    /// first row chains to a deleted row: that is accepted only when a
+    /// prune summary at or after it records that very hash.
     pub async fn verify_audit_chain(&self) -> Result<Option<i64>, Error> {
         self.run(|conn| {
             let mut stmt = conn.prepare(&format!("SELECT {COLUMNS}, prev_hash, hash FROM audit ORDER BY id"))?;
             let mut rows = stmt.query([])?;
-            let mut expected_prev = GENESIS_HASH.to_vec();
+            let mut expected_prev: Option<Vec<u8>> = None;
+            // The first row and the hash it chains to, until a summary vouches for it.
+            let mut unvouched: Option<(i64, Vec<u8>)> = None;
+            let pruned = Activity::AuditPruned.name();
             while let Some(r) = rows.next()? {
                 let row = row_of(r)?;
                 let prev: Vec<u8> = r.get(13)?;
                 let hash: Vec<u8> = r.get(14)?;
-                if prev != expected_prev || row.record.chain_hash(&prev).as_slice() != hash.as_slice() {
+                match &expected_prev {
+                    None if prev != GENESIS_HASH => unvouched = Some((row.id, prev.clone())),
+                    Some(expected) if *expected != prev => return Ok(Some(row.id)),
+                    _ => {}
+                }
+                if row.record.chain_hash(&prev).as_slice() != hash.as_slice() {
                     return Ok(Some(row.id));
                 }
-                expected_prev = hash;
+                if row.record.activity == pruned
+                    && let Some((_, wanted)) = &unvouched
+                    && pruned_hash(&row.record.detail).as_ref() == Some(wanted)
+                {
+                    unvouched = None;
+                }
+                expected_prev = Some(hash);
             }
-            Ok(None)
+            Ok(unvouched.map(|(id, _)| id))
         })
         .await
     }
 }
+
+mod prune;
 
 #[cfg(test)]
 mod tests;

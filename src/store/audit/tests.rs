@@ -1,5 +1,6 @@
 use super::*;
 use crate::config::StoreConfig;
+use crate::domain::audit::PrunedRange;
 use crate::store::Effects;
 
 fn record(at: i64, target: &str, activity: &str, result: &str) -> AuditRecord {
@@ -95,4 +96,91 @@ async fn pages_filter_by_every_field_newest_first_with_capped_counts() {
     let exact = AuditFilter { activity: Some("step".into()), ..AuditFilter::default() };
     let contains = AuditFilter { activity_contains: Some("TE".into()), ..AuditFilter::default() };
     assert_eq!((count(exact).await, count(contains).await), (30, 30));
+}
+
+fn summary(range: &PrunedRange) -> AuditRecord {
+    AuditRecord {
+        at: 1000,
+        actor: "audit-retention".into(),
+        target: "audit trail".into(),
+        activity: Activity::AuditPruned.name().into(),
+        result: "success".into(),
+        detail: range.detail(30, "from", "to"),
+        ..AuditRecord::default()
+    }
+}
+
+async fn trail(store: &Store, ats: &[i64]) {
+    let rows = ats.iter().map(|at| record(*at, "ann", "x", "success")).collect();
+    store.record(1000, Effects::audited(rows)).await.unwrap();
+}
+
+#[tokio::test]
+async fn prune_deletes_the_old_start_and_the_chain_still_verifies() {
+    let (_dir, store) = open();
+    // Row 4 is old but written after a newer one: only the start of the
+    // chain goes, so the first remaining row chains to the last deleted.
+    trail(&store, &[10, 20, 30, 500, 40, 600]).await;
+    let range = store.prune_audit(100, summary).await.unwrap().unwrap();
+    assert_eq!((range.rows, range.first_id, range.last_id, range.first_at, range.last_at), (3, 1, 3, 10, 30));
+    let left: Vec<i64> = store.recent_audit(10).await.unwrap().iter().rev().map(|r| r.id).collect();
+    assert_eq!(left, vec![4, 5, 6, 7]);
+    assert_eq!(store.verify_audit_chain().await.unwrap(), None);
+    assert!(store.pool.get().unwrap().execute("DELETE FROM audit WHERE id = 4", []).is_err(), "the trigger is back");
+    assert_eq!(store.prune_audit(30, summary).await.unwrap(), None, "nothing that old is left");
+
+    // A later prune keeps the first summary (it is new) and still verifies.
+    trail(&store, &[700]).await;
+    let range = store.prune_audit(650, summary).await.unwrap().unwrap();
+    assert_eq!((range.first_id, range.last_id), (4, 6), "up to the first summary, which is new");
+    assert_eq!(store.verify_audit_chain().await.unwrap(), None);
+
+    // An edit after pruning is still caught, and so is the first row.
+    tamper(&store, "UPDATE audit SET detail = 'forged' WHERE id = 9");
+    assert_eq!(store.verify_audit_chain().await.unwrap(), Some(9));
+}
+
+#[tokio::test]
+async fn rows_deleted_behind_passdesks_back_are_caught_after_a_prune() {
+    let (_dir, store) = open();
+    trail(&store, &[10, 20, 500, 600, 700]).await;
+    store.prune_audit(100, summary).await.unwrap().unwrap();
+    // The first remaining row deleted: the next one chains to a hash no
+    // summary vouches for.
+    tamper(&store, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 3");
+    assert_eq!(store.verify_audit_chain().await.unwrap(), Some(4));
+
+    let (_dir, store) = open();
+    trail(&store, &[10, 20, 500, 600, 700]).await;
+    store.prune_audit(100, summary).await.unwrap().unwrap();
+    tamper(&store, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 4");
+    assert_eq!(store.verify_audit_chain().await.unwrap(), Some(5), "a row in the middle");
+
+    // Without a prune, deleting the first rows is caught too.
+    let (_dir, store) = open();
+    trail(&store, &[10, 20, 30]).await;
+    tamper(&store, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 1");
+    assert_eq!(store.verify_audit_chain().await.unwrap(), Some(2));
+}
+
+#[tokio::test]
+async fn pruning_every_row_leaves_the_summary_chained_and_numbered_on() {
+    let (_dir, store) = open();
+    trail(&store, &[10, 20]).await;
+    let range = store.prune_audit(100, summary).await.unwrap().unwrap();
+    let rows = store.recent_audit(10).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].id, 3, "ids are not reused");
+    assert_eq!(pruned_hash(&rows[0].record.detail), Some(range.last_hash));
+    assert_eq!(store.verify_audit_chain().await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn retention_is_stored_and_removed() {
+    let (_dir, store) = open();
+    assert_eq!(store.audit_retention().await.unwrap(), None);
+    store.save_audit_retention(Some(365), 10, Effects::default()).await.unwrap();
+    assert_eq!(store.audit_retention().await.unwrap(), Some(365));
+    store.save_audit_retention(None, 11, Effects::default()).await.unwrap();
+    assert_eq!(store.audit_retention().await.unwrap(), None);
 }
