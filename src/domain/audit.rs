@@ -121,11 +121,58 @@ pub enum EventId {
 }
 
 impl EventId {
+    /// Every event id, for lookups by number.
+    pub const ALL: [EventId; 13] = [
+        Self::PasswordResetStart,
+        Self::PasswordResetSuccess,
+        Self::PasswordResetFail,
+        Self::ChangePasswordStart,
+        Self::ChangePasswordSuccess,
+        Self::ChangePasswordFail,
+        Self::DirectoryUnknownError,
+        Self::DirectoryUserNotFound,
+        Self::DirectoryPermissions,
+        Self::DirectoryAccountDisabled,
+        Self::DirectoryAccountLockedOut,
+        Self::DirectoryIncorrectPassword,
+        Self::DirectoryPasswordPolicy,
+    ];
+
     /// The numeric id.
     pub fn code(self) -> i64 {
         self as i64
     }
+
+    /// The event's name exactly as the reference's password writeback
+    /// writes it to the event log (spelling included), for rules that match
+    /// on names rather than numbers.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::PasswordResetStart => "PasswordResetStart",
+            Self::PasswordResetSuccess => "PasswordResetSuccess",
+            Self::PasswordResetFail => "PasswordResetFail",
+            Self::ChangePasswordStart => "ChangePasswordStart",
+            Self::ChangePasswordSuccess => "ChangePasswordSuccess",
+            Self::ChangePasswordFail => "ChangePasswordFail",
+            Self::DirectoryUnknownError => "ADUnKnownError",
+            Self::DirectoryUserNotFound => "ADUserNotFoundError",
+            Self::DirectoryPermissions => "ADPermissionsError",
+            Self::DirectoryAccountDisabled => "ADUserAccountDisabled",
+            Self::DirectoryAccountLockedOut => "ADUserAccountLockedOut",
+            Self::DirectoryIncorrectPassword => "ADUserIncorrectPassword",
+            Self::DirectoryPasswordPolicy => "ADPasswordPolicyError",
+        }
+    }
+
+    /// The event with this numeric id.
+    pub fn from_code(code: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
 }
+
+/// The tracing target of the event-log copy of a writeback event; the
+/// telemetry layer that sends them to journald or syslog listens for it.
+pub const EVENT_LOG_TARGET: &str = "passdesk::event";
 
 /// Why an audited action failed, as a short code that stays the same across
 /// releases and languages, so admins can filter and count failures by it.
@@ -424,5 +471,18 @@ mod tests {
         other.detail = "x".into();
         assert_ne!(base, other.chain_hash(&GENESIS_HASH));
         assert_eq!(EventId::PasswordResetSuccess.code(), 31002);
+    }
+
+    #[test]
+    fn event_names_follow_the_reference() {
+        let named: Vec<(i64, &str)> = EventId::ALL.iter().map(|e| (e.code(), e.name())).collect();
+        assert_eq!(named[0], (31001, "PasswordResetStart"));
+        assert_eq!(named[5], (31008, "ChangePasswordFail"));
+        assert_eq!(named[6], (33001, "ADUnKnownError"));
+        assert_eq!(named[12], (33008, "ADPasswordPolicyError"));
+        for e in EventId::ALL {
+            assert_eq!(EventId::from_code(e.code()), Some(e));
+        }
+        assert_eq!(EventId::from_code(31004), None);
     }
 }

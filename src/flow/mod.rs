@@ -195,6 +195,7 @@ impl Flows {
         let outcome = if success { AuditOutcome::Success } else { AuditOutcome::Failure };
         let mut record = self.audit_as(activity, outcome, target, detail, facets, client);
         record.event_id = Some(event.code());
+        announce(&record, event);
         record
     }
 
@@ -282,6 +283,31 @@ impl<'a> Facets<'a> {
     /// The same, failed for this reason.
     fn reason(self, reason: Reason) -> Self {
         Self { reason: Some(reason), ..self }
+    }
+}
+
+/// Hands a writeback event to the log under its own target, where the
+/// telemetry layer copies it to journald or syslog with the reference's
+/// event id and name. Only the audit row's own fields go out: never a
+/// password, code or answer.
+fn announce(record: &AuditRecord, event: EventId) {
+    use crate::domain::audit::EVENT_LOG_TARGET;
+    let directory = record.directory.as_deref().unwrap_or("");
+    let reason = record.reason.as_deref().unwrap_or("");
+    let request_id = record.correlation.as_deref().unwrap_or("");
+    let (id, name, user, result) = (event.code(), event.name(), record.target.as_str(), record.result.as_str());
+    if result == AuditOutcome::Success.as_str() {
+        tracing::info!(
+            target: EVENT_LOG_TARGET,
+            event_id = id, event_name = name, user, result, directory, reason, request_id,
+            "{}", record.detail
+        );
+    } else {
+        tracing::warn!(
+            target: EVENT_LOG_TARGET,
+            event_id = id, event_name = name, user, result, directory, reason, request_id,
+            "{}", record.detail
+        );
     }
 }
 

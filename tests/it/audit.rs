@@ -167,3 +167,56 @@ async fn cli_shows_sets_refuses_and_prunes_the_retention() {
     assert_eq!(out.lines().count(), 2, "the refused values changed nothing: {out}");
     assert_eq!(run(passdesk().args(["audit", "verify", "--config"]).arg(&config)).0, 0);
 }
+
+#[actix_web::test]
+async fn writeback_events_reach_the_journal_with_their_reference_names_and_no_secret() {
+    use passdesk::telemetry::eventlog::{EventLog, Protocol};
+    use std::os::unix::net::UnixDatagram;
+    use tracing_subscriber::layer::SubscriberExt;
+
+    let sockets = tempfile::tempdir().unwrap();
+    let path = sockets.path().join("journal.sock");
+    let journal = UnixDatagram::bind(&path).unwrap();
+    journal.set_nonblocking(true).unwrap();
+    let layer = EventLog::at(Protocol::Journald, &path).unwrap();
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(layer));
+
+    let t = TestApp::new();
+    t.user("amira", Some("amira@example.org"), "Old-Passw0rd-1234").await;
+    let svc = t.service().await;
+    let flow = crate::support::proven_flow(&t, &svc, "amira", "amira@example.org").await;
+    let code = t.code_for("amira@example.org").await;
+    let new_password = "Maple harbour lantern 73";
+    let set = TestRequest::post()
+        .uri(&format!("/api/v1/reset/{flow}/password"))
+        .set_json(j!({"new_password": new_password}))
+        .to_request();
+    assert!(test::call_service(&svc, set).await.status().is_success());
+
+    let mut datagrams = Vec::new();
+    let mut buf = vec![0; 65536];
+    while let Ok(n) = journal.recv(&mut buf) {
+        datagrams.push(String::from_utf8(buf[..n].to_vec()).unwrap());
+    }
+    assert_eq!(datagrams.len(), 2, "start and success: {datagrams:?}");
+    let lines = |d: &str| d.lines().map(str::to_owned).collect::<Vec<_>>();
+    let success = lines(&datagrams[1]);
+    for want in [
+        "PRIORITY=6",
+        "SYSLOG_IDENTIFIER=passdesk",
+        "PASSDESK_EVENT_ID=31002",
+        "PASSDESK_EVENT_NAME=PasswordResetSuccess",
+        "PASSDESK_TARGET=amira",
+        "PASSDESK_RESULT=success",
+        "PASSDESK_DIRECTORY=local",
+        "MESSAGE=31002 PasswordResetSuccess: password written to directory local (user amira)",
+    ] {
+        assert!(success.iter().any(|l| l == want), "{want} in {success:?}");
+    }
+    assert!(lines(&datagrams[0]).iter().any(|l| l == "PASSDESK_EVENT_NAME=PasswordResetStart"));
+    for d in &datagrams {
+        for secret in [new_password, "Old-Passw0rd-1234", code.as_str(), flow.as_str()] {
+            assert!(!d.contains(secret), "a secret left passdesk: {d}");
+        }
+    }
+}
