@@ -107,14 +107,22 @@ impl AuditFilter {
         if let Some(v) = &self.activity_contains {
             add("instr(lower(activity), lower(?)) > 0", Value::Text(v.clone()));
         }
-        if let Some(v) = &self.result {
-            add("result = ?", Value::Text(v.clone()));
-        }
         if let Some(v) = &self.method {
             add("method = ?", Value::Text(v.clone()));
         }
         if let Some(v) = &self.directory {
             add("directory = ?", Value::Text(v.clone()));
+        }
+        match self.result.as_deref() {
+            // Written out, not bound, so SQLite sees that the partial index
+            // of failures fits; only these two fixed words are ever inlined.
+            Some("failure") => sql.push("result = 'failure'".to_owned()),
+            Some("success") => sql.push("result = 'success'".to_owned()),
+            Some(other) => {
+                values.push(Value::Text(other.to_owned()));
+                sql.push(format!("result = ?{}", values.len()));
+            }
+            None => {}
         }
         (sql.join(" AND "), values)
     }
@@ -201,7 +209,11 @@ impl Store {
             if let Some(c) = cursor {
                 values.push(Value::Integer(c.at));
                 values.push(Value::Integer(c.id));
-                cond.push_str(&format!(" AND (at, id) < (?{}, ?{})", values.len() - 1, values.len()));
+                let (a, i) = (values.len() - 1, values.len());
+                // The first term is a range on every index that ends in
+                // `at` (and the rowid); the second drops the shown rows of
+                // the same second.
+                cond.push_str(&format!(" AND at <= ?{a} AND (at < ?{a} OR id < ?{i})"));
             }
             values.push(Value::Integer(i64::from(limit)));
             let sql =
