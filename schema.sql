@@ -283,6 +283,13 @@ CREATE TABLE audit (
 CREATE INDEX audit_at ON audit (at);
 CREATE INDEX audit_target ON audit (target COLLATE NOCASE, at);
 CREATE INDEX audit_activity ON audit (activity, at);
+-- The admin page's failure, method and directory filters and their counts;
+-- partial, so rows without the value cost no index space.
+CREATE INDEX audit_failures ON audit (at) WHERE result = 'failure';
+CREATE INDEX audit_failed_target ON audit (target COLLATE NOCASE, at) WHERE result = 'failure';
+CREATE INDEX audit_failed_activity ON audit (activity, at) WHERE result = 'failure';
+CREATE INDEX audit_method ON audit (method, at) WHERE method IS NOT NULL;
+CREATE INDEX audit_directory ON audit (directory, at) WHERE directory IS NOT NULL;
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit

@@ -29,3 +29,10 @@ ALTER TABLE audit ADD COLUMN directory TEXT;
 ALTER TABLE audit ADD COLUMN reason TEXT;
 CREATE INDEX audit_target ON audit (target COLLATE NOCASE, at);
 CREATE INDEX audit_activity ON audit (activity, at);
+-- The admin page's failure, method and directory filters and their counts;
+-- partial, so rows without the value cost no index space.
+CREATE INDEX audit_failures ON audit (at) WHERE result = 'failure';
+CREATE INDEX audit_failed_target ON audit (target COLLATE NOCASE, at) WHERE result = 'failure';
+CREATE INDEX audit_failed_activity ON audit (activity, at) WHERE result = 'failure';
+CREATE INDEX audit_method ON audit (method, at) WHERE method IS NOT NULL;
+CREATE INDEX audit_directory ON audit (directory, at) WHERE directory IS NOT NULL;

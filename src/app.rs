@@ -244,6 +244,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     crate::flow::sync::schedule(&app.flows, &app.config.directories);
     tokio::spawn(remind_now_and_then(app.flows.clone()));
     tokio::spawn(remind_of_expiry_now_and_then(app.flows.clone()));
+    tokio::spawn(prune_audit_daily(app.flows.clone()));
     let origin = match listen.ip() {
         ip if ip.is_unspecified() => format!("https://localhost:{}", listen.port()),
         std::net::IpAddr::V6(ip) => format!("https://[{ip}]:{}", listen.port()),
@@ -347,6 +348,19 @@ async fn remind_of_expiry_now_and_then(flows: Arc<Flows>) {
             Err(e) => tracing::warn!(error = %e, "password expiry reminders failed; trying again in an hour"),
         }
         tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
+}
+
+/// Deletes audit rows older than the retention once a day (nothing while
+/// it is "forever", the default), leaving a chained summary row. The first
+/// run waits three minutes, after the reminders' first.
+async fn prune_audit_daily(flows: Arc<Flows>) {
+    tokio::time::sleep(std::time::Duration::from_secs(180)).await;
+    loop {
+        if let Err(e) = flows.prune_audit().await {
+            tracing::warn!(error = %e, "pruning the audit trail failed; trying again tomorrow");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(24 * 3600)).await;
     }
 }
 

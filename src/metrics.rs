@@ -1,5 +1,6 @@
 //! Counters and histograms for `/metrics` (Prometheus text format 0.0.4):
-//! requests by route and status, audited outcomes by activity and result,
+//! requests by route and status, audited outcomes by activity, result and
+//! method,
 //! and directory writeback latency per directory. Kept in memory with a
 //! mutex per update (a few per request), and rendered on demand; the
 //! gauges that live in the database (outbox depth, blocked accounts) are
@@ -23,7 +24,7 @@ struct Histogram {
 #[derive(Debug, Default)]
 struct Inner {
     requests: BTreeMap<(String, u16), u64>,
-    outcomes: BTreeMap<(String, String), u64>,
+    outcomes: BTreeMap<(String, String, String), u64>,
     writeback: BTreeMap<String, Histogram>,
 }
 
@@ -52,10 +53,12 @@ impl Metrics {
         }
     }
 
-    /// One audited event of a flow: what happened and whether it worked.
-    pub fn outcome(&self, activity: &str, result: &str) {
+    /// One audited event of a flow: what happened, whether it worked, and
+    /// the method it used ("" when none), so outcomes can be read by method.
+    pub fn outcome(&self, activity: &str, result: &str, method: &str) {
         if let Ok(mut inner) = self.inner.lock() {
-            *inner.outcomes.entry((activity.to_owned(), result.to_owned())).or_default() += 1;
+            let key = (activity.to_owned(), result.to_owned(), method.to_owned());
+            *inner.outcomes.entry(key).or_default() += 1;
         }
     }
 
@@ -79,13 +82,19 @@ impl Metrics {
         for ((route, status), n) in &inner.requests {
             let _ = writeln!(out, "passdesk_http_requests_total{{route=\"{}\",status=\"{status}\"}} {n}", esc(route));
         }
-        header(&mut out, "passdesk_audit_events_total", "Audited flow events, by activity and result.", "counter");
-        for ((activity, result), n) in &inner.outcomes {
+        header(
+            &mut out,
+            "passdesk_audit_events_total",
+            "Audited flow events, by activity, result and method.",
+            "counter",
+        );
+        for ((activity, result, method), n) in &inner.outcomes {
             let _ = writeln!(
                 out,
-                "passdesk_audit_events_total{{activity=\"{}\",result=\"{}\"}} {n}",
+                "passdesk_audit_events_total{{activity=\"{}\",result=\"{}\",method=\"{}\"}} {n}",
                 esc(activity),
-                esc(result)
+                esc(result),
+                esc(method)
             );
         }
         let name = "passdesk_writeback_duration_seconds";
@@ -132,7 +141,8 @@ mod tests {
         m.request("/reset", 200);
         m.request("/reset", 200);
         m.request("/api/v1/reset/{flow}/send", 503);
-        m.outcome("Reset password (self-service)", "success");
+        m.outcome("Reset password (self-service)", "success", "");
+        m.outcome("Self-service password reset flow activity progress", "failure", "email");
         m.writeback("corp \"ad\"", 0.02);
         m.writeback("corp \"ad\"", 3.0);
         m.writeback("corp \"ad\"", 60.0);
@@ -143,7 +153,11 @@ mod tests {
         }]);
         assert!(text.contains("passdesk_http_requests_total{route=\"/reset\",status=\"200\"} 2"), "{text}");
         assert!(text.contains("route=\"/api/v1/reset/{flow}/send\",status=\"503\"} 1"), "{text}");
-        assert!(text.contains("activity=\"Reset password (self-service)\",result=\"success\"} 1"), "{text}");
+        assert!(
+            text.contains("activity=\"Reset password (self-service)\",result=\"success\",method=\"\"} 1"),
+            "{text}"
+        );
+        assert!(text.contains("result=\"failure\",method=\"email\"} 1"), "{text}");
         let dir = "directory=\"corp \\\"ad\\\"\"";
         assert!(text.contains(&format!("_bucket{{{dir},le=\"0.025\"}} 1")), "{text}");
         assert!(text.contains(&format!("_bucket{{{dir},le=\"5\"}} 2")), "{text}");

@@ -52,6 +52,9 @@ pub fn audit_row(i: u64, at: i64) -> AuditRecord {
         detail: "password written to directory corp".into(),
         client_ip: Some("192.0.2.15".into()),
         correlation: Some(format!("{:032x}", i.wrapping_mul(0x9e37_79b9_7f4a_7c15))),
+        method: None,
+        directory: Some("corp".into()),
+        reason: None,
     }
 }
 

@@ -4,9 +4,12 @@
 //! trail is.
 
 use super::{AuditArgs, AuditCommand, AuditFormat, ExportArgs};
-use crate::clock::rfc3339;
-use crate::store::{AuditFilter, AuditRow, Store};
+use crate::app::App;
+use crate::clock::SystemClock;
+use crate::flow::audit::{EXPORT_HEADER, export_fields, export_json};
+use crate::store::{AuditFilter, Store};
 use std::io::Write;
+use std::sync::Arc;
 
 /// Rows read from the database at a time by an export.
 const PAGE: u32 = 500;
@@ -16,7 +19,41 @@ pub async fn audit(args: AuditArgs) -> anyhow::Result<bool> {
     match args.command {
         AuditCommand::Verify { config } => verify(config).await,
         AuditCommand::Export(export) => self::export(export).await.map(|()| true),
+        AuditCommand::Retention { value, config } => retention(value, config).await.map(|()| true),
+        AuditCommand::Prune { config } => prune(config).await.map(|()| true),
     }
+}
+
+async fn retention(value: Option<String>, config: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    let app = App::build(super::load_config(config)?, Arc::new(SystemClock))?;
+    if let Some(value) = value {
+        let days = crate::flow::audit::parse_retention(&value)?;
+        app.flows.set_audit_retention(days, &super::actor(), &super::cli_client()).await?;
+    }
+    match app.flows.audit_retention().await? {
+        Some(days) => println!(
+            "audit retention: {days} days (rows older than that are deleted daily by serve, or now by passdesk audit prune)"
+        ),
+        None => println!("audit retention: forever (no row is ever deleted)"),
+    }
+    Ok(())
+}
+
+async fn prune(config: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    let app = App::build(super::load_config(config)?, Arc::new(SystemClock))?;
+    match app.flows.prune_audit().await? {
+        Some(range) => println!(
+            "pruned {} audit row(s), ids {} to {}; a summary row at the end of the trail records them",
+            range.rows, range.first_id, range.last_id
+        ),
+        None => match app.flows.audit_retention().await? {
+            Some(days) => println!("nothing to prune: no audit row is older than {days} days"),
+            None => println!(
+                "nothing to prune: the audit retention is forever (set one with passdesk audit retention DAYS)"
+            ),
+        },
+    }
+    Ok(())
 }
 
 async fn verify(config: Option<std::path::PathBuf>) -> anyhow::Result<bool> {
@@ -50,22 +87,25 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
         since: args.since,
         until: args.until,
         target: args.user.clone(),
-        activity: args.activity.clone(),
+        activity_contains: args.activity.clone(),
         result: args.result.map(|r| r.as_str().to_owned()),
+        method: args.method.clone(),
+        directory: args.directory.clone(),
+        ..AuditFilter::default()
     };
     // Both write through their own buffer straight to standard output.
     let mut csv = csv::Writer::from_writer(std::io::stdout().lock());
     let mut json_out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.format == AuditFormat::Csv {
-        csv.write_record(HEADER)?;
+        csv.write_record(EXPORT_HEADER)?;
     }
     let mut after = 0;
     loop {
         let page = store.audit_page(filter.clone(), after, PAGE).await?;
         for row in &page {
             match args.format {
-                AuditFormat::Csv => csv.write_record(fields(row))?,
-                AuditFormat::Json => writeln!(json_out, "{}", json(row))?,
+                AuditFormat::Csv => csv.write_record(export_fields(row))?,
+                AuditFormat::Json => writeln!(json_out, "{}", export_json(row))?,
             }
         }
         match page.last() {
@@ -76,34 +116,6 @@ async fn export(args: ExportArgs) -> anyhow::Result<()> {
     csv.flush()?;
     json_out.flush()?;
     Ok(())
-}
-
-const HEADER: [&str; 10] =
-    ["id", "time", "actor", "target", "activity", "result", "event_id", "detail", "client_ip", "request_id"];
-
-fn fields(row: &AuditRow) -> [String; 10] {
-    let r = &row.record;
-    [
-        row.id.to_string(),
-        rfc3339(r.at),
-        r.actor.clone(),
-        r.target.clone(),
-        r.activity.clone(),
-        r.result.clone(),
-        r.event_id.map(|e| e.to_string()).unwrap_or_default(),
-        r.detail.clone(),
-        r.client_ip.clone().unwrap_or_default(),
-        r.correlation.clone().unwrap_or_default(),
-    ]
-}
-
-fn json(row: &AuditRow) -> serde_json::Value {
-    let r = &row.record;
-    serde_json::json!({
-        "id": row.id, "time": rfc3339(r.at), "actor": r.actor, "target": r.target, "activity": r.activity,
-        "result": r.result, "event_id": r.event_id, "detail": r.detail, "client_ip": r.client_ip,
-        "request_id": r.correlation,
-    })
 }
 
 #[cfg(test)]

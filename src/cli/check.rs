@@ -13,7 +13,11 @@ use std::sync::Arc;
 /// Runs the checks; returns whether everything passed (warnings allowed).
 pub async fn check(args: CheckArgs) -> anyhow::Result<bool> {
     let config = super::load_config(args.config)?;
-    crate::telemetry::init(&crate::config::LogConfig { level: "error".into(), json: false });
+    crate::telemetry::init(&crate::config::LogConfig {
+        level: "error".into(),
+        json: false,
+        event_log: crate::config::EventLogChoice::Off,
+    });
     let app = App::build(config, Arc::new(SystemClock))?;
     let results = app.flows.self_check().await;
     let transports = transports(&app).await?;

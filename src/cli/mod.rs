@@ -300,6 +300,23 @@ pub enum AuditCommand {
     },
     /// Write the trail to standard output, oldest first, filtered.
     Export(ExportArgs),
+    /// Show how long the trail is kept, or set it: a number of days (30 to
+    /// 3650) or "forever" (the default). Rows older than that are deleted
+    /// daily by `serve` (or now by `passdesk audit prune`).
+    Retention {
+        /// Days to keep, or "forever"; leave out to show the current value.
+        value: Option<String>,
+        /// Configuration file.
+        #[arg(long, short, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Delete the rows older than the retention now, leaving one chained
+    /// summary row that says what was deleted.
+    Prune {
+        /// Configuration file.
+        #[arg(long, short, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 /// `passdesk audit export`
@@ -326,6 +343,12 @@ pub struct ExportArgs {
     /// Only successes or only failures.
     #[arg(long, value_enum)]
     pub result: Option<AuditResult>,
+    /// Rows of this method ("email", "mobile_sms", "questions"…).
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Rows about this directory (its `[directories.NAME]`).
+    #[arg(long)]
+    pub directory: Option<String>,
 }
 
 /// How `passdesk audit export` writes rows.

@@ -259,6 +259,24 @@ pub struct LogConfig {
     pub level: String,
     /// JSON lines instead of text.
     pub json: bool,
+    /// Where audit rows with a writeback event id are also sent.
+    pub event_log: EventLogChoice,
+}
+
+/// `log.event_log`: the system log that receives a copy of every writeback
+/// event (31001…33008), so monitoring rules written for the reference's
+/// event ids keep working.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventLogChoice {
+    /// journald when its socket exists, else syslog when `/dev/log` does,
+    /// else nothing (and nothing on Windows, for now).
+    Auto,
+    /// The journal's native protocol, with the event id as a field.
+    Journald,
+    /// RFC 5424 syslog to `/dev/log`.
+    Syslog,
+    /// Only the audit trail and the ordinary log.
+    Off,
 }
 
 /// One thing wrong with the configuration.

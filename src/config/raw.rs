@@ -263,4 +263,6 @@ pub struct RawLog {
     pub level: Option<String>,
     /// "text" or "json".
     pub format: Option<String>,
+    /// Where writeback events also go: "auto", "journald", "syslog", "off".
+    pub event_log: Option<String>,
 }

@@ -293,3 +293,12 @@ fn smtp_ca_file_must_hold_a_certificate() {
     assert_eq!(keys(&err), vec!["notify.smtp.ca_file"]);
     assert!(err.to_string().contains("no certificate"), "{err}");
 }
+
+#[test]
+fn the_event_log_is_auto_by_default_and_a_wrong_one_is_named() {
+    assert_eq!(load_str("", "test", &[]).unwrap().log.event_log, EventLogChoice::Auto);
+    assert_eq!(load_str("[log]\nevent_log = \"off\"\n", "test", &[]).unwrap().log.event_log, EventLogChoice::Off);
+    let err = load_str("[log]\nevent_log = \"eventvwr\"\n", "test", &[]).unwrap_err();
+    assert_eq!(keys(&err), ["log.event_log"]);
+    assert!(err.to_string().contains("\"auto\", \"journald\", \"syslog\" or \"off\""), "{err}");
+}

@@ -218,5 +218,25 @@ fn log(p: &mut Problems, raw: RawLog) -> LogConfig {
             false
         }
     };
-    LogConfig { level, json }
+    let event_log = match raw.event_log.as_deref() {
+        None | Some("auto") => EventLogChoice::Auto,
+        Some("off") => EventLogChoice::Off,
+        Some("journald") if cfg!(unix) => EventLogChoice::Journald,
+        Some("syslog") if cfg!(unix) => EventLogChoice::Syslog,
+        Some(other @ ("journald" | "syslog")) => {
+            p.add(
+                "log.event_log",
+                format!("\"{other}\" exists only on Linux and other Unix systems: use \"auto\" or \"off\""),
+            );
+            EventLogChoice::Off
+        }
+        Some(other) => {
+            p.add(
+                "log.event_log",
+                format!("\"{other}\" is not an event log: use \"auto\", \"journald\", \"syslog\" or \"off\""),
+            );
+            EventLogChoice::Off
+        }
+    };
+    LogConfig { level, json, event_log }
 }

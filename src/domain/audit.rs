@@ -53,6 +53,9 @@ pub enum Activity {
     OutboxRetried,
     /// An administrator ran the directories' self-test from the pages.
     DirectoryChecked,
+    /// Rows older than the retention were deleted; this row summarises them
+    /// and carries the last one's hash, so the chain still proves itself.
+    AuditPruned,
 }
 
 impl Activity {
@@ -79,6 +82,10 @@ impl Activity {
         Self::AdminRemoved,
         Self::AdminTokenIssued,
         Self::AdminTokenRevoked,
+        Self::ReregistrationRequired,
+        Self::OutboxRetried,
+        Self::DirectoryChecked,
+        Self::AuditPruned,
     ];
 
     /// The activity type as written to the audit log and shown to admins.
@@ -108,6 +115,7 @@ impl Activity {
             Self::ReregistrationRequired => "Re-registration required (by admin)",
             Self::OutboxRetried => "Outbox messages retried (by admin)",
             Self::DirectoryChecked => "Directory self-check run (by admin)",
+            Self::AuditPruned => "Audit rows pruned (retention)",
         }
     }
 }
@@ -163,17 +171,191 @@ pub enum EventId {
 }
 
 impl EventId {
+    /// Every event id, for lookups by number.
+    pub const ALL: [EventId; 13] = [
+        Self::PasswordResetStart,
+        Self::PasswordResetSuccess,
+        Self::PasswordResetFail,
+        Self::ChangePasswordStart,
+        Self::ChangePasswordSuccess,
+        Self::ChangePasswordFail,
+        Self::DirectoryUnknownError,
+        Self::DirectoryUserNotFound,
+        Self::DirectoryPermissions,
+        Self::DirectoryAccountDisabled,
+        Self::DirectoryAccountLockedOut,
+        Self::DirectoryIncorrectPassword,
+        Self::DirectoryPasswordPolicy,
+    ];
+
     /// The numeric id.
     pub fn code(self) -> i64 {
         self as i64
     }
+
+    /// The event's name exactly as the reference's password writeback
+    /// writes it to the event log (spelling included), for rules that match
+    /// on names rather than numbers.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::PasswordResetStart => "PasswordResetStart",
+            Self::PasswordResetSuccess => "PasswordResetSuccess",
+            Self::PasswordResetFail => "PasswordResetFail",
+            Self::ChangePasswordStart => "ChangePasswordStart",
+            Self::ChangePasswordSuccess => "ChangePasswordSuccess",
+            Self::ChangePasswordFail => "ChangePasswordFail",
+            Self::DirectoryUnknownError => "ADUnKnownError",
+            Self::DirectoryUserNotFound => "ADUserNotFoundError",
+            Self::DirectoryPermissions => "ADPermissionsError",
+            Self::DirectoryAccountDisabled => "ADUserAccountDisabled",
+            Self::DirectoryAccountLockedOut => "ADUserAccountLockedOut",
+            Self::DirectoryIncorrectPassword => "ADUserIncorrectPassword",
+            Self::DirectoryPasswordPolicy => "ADPasswordPolicyError",
+        }
+    }
+
+    /// The event with this numeric id.
+    pub fn from_code(code: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+}
+
+/// The tracing target of the event-log copy of a writeback event; the
+/// telemetry layer that sends them to journald or syslog listens for it.
+pub const EVENT_LOG_TARGET: &str = "passdesk::event";
+
+/// Why an audited action failed, as a short code that stays the same across
+/// releases and languages, so admins can filter and count failures by it.
+///
+/// The list: `wrong_code`, `code_expired`, `code_used_up`, `wrong_answers`,
+/// `wrong_authenticator`, `number_mismatch`, `passkey_refused`, `blocked`,
+/// `too_soon`, `budget_spent`, `delivery_unavailable`, `policy_rejected`,
+/// `wrong_password`, `user_not_found`, `account_disabled`, `account_locked`,
+/// `access_denied`, `directory_unavailable`, `directory_error`,
+/// `partial_writeback`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// A one-time code was wrong.
+    WrongCode,
+    /// A one-time code was past its lifetime.
+    CodeExpired,
+    /// A one-time code had no tries left or was already used.
+    CodeUsedUp,
+    /// Security answers were wrong.
+    WrongAnswers,
+    /// An authenticator code was wrong.
+    WrongAuthenticator,
+    /// The typed phone number was not the one on file.
+    NumberMismatch,
+    /// A passkey answer was refused.
+    PasskeyRefused,
+    /// Self-service is blocked for the account.
+    Blocked,
+    /// The password was changed too recently for another reset.
+    TooSoon,
+    /// The organisation's text-message budget is spent.
+    BudgetSpent,
+    /// The channel's transport is failing.
+    DeliveryUnavailable,
+    /// A password policy (passdesk's or the directory's) refused the password.
+    PolicyRejected,
+    /// The current password was wrong.
+    WrongPassword,
+    /// No such account.
+    UserNotFound,
+    /// The account is disabled.
+    AccountDisabled,
+    /// The account is locked out.
+    AccountLocked,
+    /// The service account lacks a right, or the account is protected.
+    AccessDenied,
+    /// No directory server answered.
+    DirectoryUnavailable,
+    /// The directory failed for a reason of its own.
+    DirectoryError,
+    /// A linked writeback reached some directories but not all.
+    PartialWriteback,
+}
+
+impl Reason {
+    /// The stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WrongCode => "wrong_code",
+            Self::CodeExpired => "code_expired",
+            Self::CodeUsedUp => "code_used_up",
+            Self::WrongAnswers => "wrong_answers",
+            Self::WrongAuthenticator => "wrong_authenticator",
+            Self::NumberMismatch => "number_mismatch",
+            Self::PasskeyRefused => "passkey_refused",
+            Self::Blocked => "blocked",
+            Self::TooSoon => "too_soon",
+            Self::BudgetSpent => "budget_spent",
+            Self::DeliveryUnavailable => "delivery_unavailable",
+            Self::PolicyRejected => "policy_rejected",
+            Self::WrongPassword => "wrong_password",
+            Self::UserNotFound => "user_not_found",
+            Self::AccountDisabled => "account_disabled",
+            Self::AccountLocked => "account_locked",
+            Self::AccessDenied => "access_denied",
+            Self::DirectoryUnavailable => "directory_unavailable",
+            Self::DirectoryError => "directory_error",
+            Self::PartialWriteback => "partial_writeback",
+        }
+    }
+}
+
+/// How long the audit trail may be kept, in days, when an administrator
+/// sets a retention (none = forever, the default): at least a month, so a
+/// typo cannot wipe the trail, at most ten years.
+pub const RETENTION_DAYS: std::ops::RangeInclusive<u32> = 30..=3650;
+
+/// The rows one prune deleted: a contiguous start of the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrunedRange {
+    /// How many rows.
+    pub rows: u64,
+    /// The first deleted row's id.
+    pub first_id: i64,
+    /// The last deleted row's id.
+    pub last_id: i64,
+    /// The first deleted row's time (Unix seconds).
+    pub first_at: i64,
+    /// The last deleted row's time (Unix seconds).
+    pub last_at: i64,
+    /// The last deleted row's hash, which the first remaining row chains to.
+    pub last_hash: Vec<u8>,
+}
+
+/// The words in a prune summary's detail that precede the last pruned
+/// row's hash (hex); `audit verify` reads the hash back after them.
+pub const PRUNED_HASH_MARK: &str = "last pruned row's hash sha256:";
+
+impl PrunedRange {
+    /// The summary row's detail; `from` and `to` are the range's times as
+    /// the caller formats them.
+    pub fn detail(&self, days: u32, from: &str, to: &str) -> String {
+        format!(
+            "{} row(s) older than the retention of {days} days deleted: ids {} to {}, from {from} to {to}; {PRUNED_HASH_MARK}{}",
+            self.rows,
+            self.first_id,
+            self.last_id,
+            hex::encode(&self.last_hash)
+        )
+    }
+}
+
+/// The last pruned row's hash a prune summary's detail records, if it is one.
+pub fn pruned_hash(detail: &str) -> Option<Vec<u8>> {
+    let at = detail.find(PRUNED_HASH_MARK)? + PRUNED_HASH_MARK.len();
+    hex::decode(detail.get(at..at + 64)?).ok()
 }
 
 /// The hash of the row before the first one.
 pub const GENESIS_HASH: [u8; 32] = [0; 32];
 
 /// The fields of one audit row that the hash chain covers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditRecord {
     /// When, in Unix seconds.
     pub at: i64,
@@ -193,6 +375,13 @@ pub struct AuditRecord {
     pub client_ip: Option<String>,
     /// Request id that ties the row to the log.
     pub correlation: Option<String>,
+    /// The method a send or verify step used (`MethodKind::id`, "email",
+    /// "mobile_sms", "questions"…), where one applies.
+    pub method: Option<String>,
+    /// The directory written, unlocked or registered in, where one applies.
+    pub directory: Option<String>,
+    /// Why it failed, as a stable code from [`Reason`], on failures.
+    pub reason: Option<String>,
 }
 
 impl AuditRecord {
@@ -214,36 +403,25 @@ impl AuditRecord {
         field(self.detail.as_bytes());
         field(self.client_ip.as_deref().unwrap_or("").as_bytes());
         field(self.correlation.as_deref().unwrap_or("").as_bytes());
+        // Rows written before these columns existed have all three unset and
+        // must keep the hash they were written with, so the fields join the
+        // input only when one is set. Each is tagged present or absent, so an
+        // empty text and no value never hash alike.
+        if self.method.is_some() || self.directory.is_some() || self.reason.is_some() {
+            field(b"facets/v1");
+            for facet in [&self.method, &self.directory, &self.reason] {
+                match facet {
+                    Some(text) => {
+                        field(b"1");
+                        field(text.as_bytes());
+                    }
+                    None => field(b"0"),
+                }
+            }
+        }
         h.finalize().into()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn record() -> AuditRecord {
-        AuditRecord {
-            at: 1,
-            actor: "alice".into(),
-            target: "alice".into(),
-            activity: Activity::ResetSelfService.name().into(),
-            result: AuditOutcome::Success.as_str().into(),
-            event_id: Some(EventId::PasswordResetSuccess.code()),
-            detail: String::new(),
-            client_ip: None,
-            correlation: None,
-        }
-    }
-
-    #[test]
-    fn chain_changes_with_any_field_or_predecessor() {
-        let r = record();
-        let base = r.chain_hash(&GENESIS_HASH);
-        assert_ne!(base, r.chain_hash(&[1; 32]));
-        let mut other = r.clone();
-        other.detail = "x".into();
-        assert_ne!(base, other.chain_hash(&GENESIS_HASH));
-        assert_eq!(EventId::PasswordResetSuccess.code(), 31002);
-    }
-}
+mod tests;

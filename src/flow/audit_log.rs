@@ -3,15 +3,16 @@
 //! that pages through the trail so memory stays flat however long it is.
 
 use super::{Error, Flows};
-use crate::domain::Activity;
+use crate::domain::{Activity, MethodKind};
 use crate::i18n::Msg;
 
-pub use crate::store::{AuditFilter, AuditRow as AuditEntry};
+pub use crate::store::{AuditCount, AuditCursor, AuditFilter, AuditRow as AuditEntry};
 
 /// Rows shown on one page of the log.
 pub const PAGE_ROWS: u32 = 50;
-/// The page counts matching rows up to this many ("more than 10,000").
-pub const COUNT_CAP: u64 = 10_000;
+/// The page counts matching rows up to this many ("more than 1000"): a
+/// count over millions of rows on every view would be slow.
+pub const COUNT_CAP: u64 = 1_000;
 /// Rows read at a time by an export.
 pub const EXPORT_PAGE: u32 = 500;
 
@@ -33,6 +34,12 @@ pub struct AuditQuery {
     /// "success" or "failure".
     #[serde(default)]
     pub result: String,
+    /// One method id ("email", "mobile_sms", "questions"…).
+    #[serde(default)]
+    pub method: String,
+    /// One directory, by its configured name.
+    #[serde(default)]
+    pub directory: String,
 }
 
 /// One page of the log.
@@ -40,10 +47,10 @@ pub struct AuditQuery {
 pub struct AuditLogPage {
     /// Newest first.
     pub rows: Vec<AuditEntry>,
-    /// Matching rows in all, up to [`COUNT_CAP`].
-    pub matching: u64,
+    /// Matching rows in all, counted up to [`COUNT_CAP`].
+    pub matching: AuditCount,
     /// `before` of the next (older) page, when there is one.
-    pub older: Option<i64>,
+    pub older: Option<String>,
 }
 
 impl AuditQuery {
@@ -79,57 +86,53 @@ impl AuditQuery {
             r @ ("success" | "failure") => Some(r.to_owned()),
             other => return Err(bad("result", format!("{other:?} is not a result: use success or failure"))),
         };
+        let method = self.method.trim();
+        if !method.is_empty() && MethodKind::from_id(method).is_none() {
+            return Err(bad("method", format!("{method:?} is not a method: choose one from the list")));
+        }
+        let directory = self.directory.trim();
+        if directory.chars().count() > 64 || directory.chars().any(char::is_control) {
+            return Err(bad("directory", "a directory name has at most 64 characters".into()));
+        }
         let some = |t: &str| (!t.is_empty()).then(|| t.to_owned());
-        Ok(AuditFilter { since, until, target: some(user), activity: some(activity), result })
+        Ok(AuditFilter {
+            since,
+            until,
+            target: some(user),
+            activity: some(activity),
+            result,
+            method: some(method),
+            directory: some(directory),
+            ..AuditFilter::default()
+        })
     }
+}
+
+/// The text of a page cursor (`before=`): the last row's time and id.
+fn cursor_text(c: AuditCursor) -> String {
+    format!("{}-{}", c.at, c.id)
+}
+
+fn parse_cursor(text: &str) -> Result<AuditCursor, Error> {
+    let bad = || Error::InvalidInput {
+        field: "before",
+        message: Msg::admin(format!("before={text:?} is not a page of this log: follow the \"older\" link instead")),
+    };
+    let (at, id) = text.split_once('-').ok_or_else(bad)?;
+    Ok(AuditCursor { at: at.parse().map_err(|_| bad())?, id: id.parse().map_err(|_| bad())? })
 }
 
 impl Flows {
-    /// One page of the audit log, newest first, older than row `before`.
-    pub async fn audit_log(&self, filter: AuditFilter, before: Option<i64>) -> Result<AuditLogPage, Error> {
-        let mut rows = self.store.audit_newest(filter.clone(), before, PAGE_ROWS + 1).await?;
+    /// One page of the audit log, newest first, after the page `before`
+    /// (the `older` of the page before; none = the newest rows).
+    pub async fn audit_log(&self, filter: AuditFilter, before: Option<&str>) -> Result<AuditLogPage, Error> {
+        let cursor = before.map(str::trim).filter(|b| !b.is_empty()).map(parse_cursor).transpose()?;
+        let mut rows = self.audit_newest(filter.clone(), cursor, PAGE_ROWS + 1).await?;
         let older = (rows.len() > PAGE_ROWS as usize).then(|| {
             rows.truncate(PAGE_ROWS as usize);
-            rows.last().map_or(0, |r| r.id)
+            rows.last().map(|r| cursor_text(AuditCursor::after(r))).unwrap_or_default()
         });
-        let matching = self.store.audit_matching(filter, COUNT_CAP).await?;
+        let matching = self.audit_matching(filter, COUNT_CAP).await?;
         Ok(AuditLogPage { rows, matching, older })
     }
-
-    /// Up to [`EXPORT_PAGE`] rows after row `after` that pass `filter`,
-    /// oldest first: an export's next page.
-    pub async fn audit_export_page(&self, filter: AuditFilter, after: i64) -> Result<Vec<AuditEntry>, Error> {
-        Ok(self.store.audit_page(filter, after, EXPORT_PAGE).await?)
-    }
-}
-
-/// The header row of a CSV export.
-pub const CSV_HEADER: [&str; 10] =
-    ["id", "time", "actor", "target", "activity", "result", "event_id", "detail", "client_ip", "request_id"];
-
-/// One row as CSV fields, in [`CSV_HEADER`]'s order.
-pub fn csv_fields(row: &AuditEntry) -> [String; 10] {
-    let r = &row.record;
-    [
-        row.id.to_string(),
-        crate::clock::rfc3339(r.at),
-        r.actor.clone(),
-        r.target.clone(),
-        r.activity.clone(),
-        r.result.clone(),
-        r.event_id.map(|e| e.to_string()).unwrap_or_default(),
-        r.detail.clone(),
-        r.client_ip.clone().unwrap_or_default(),
-        r.correlation.clone().unwrap_or_default(),
-    ]
-}
-
-/// One row as a JSON object (one line of a JSON-lines export).
-pub fn json_of(row: &AuditEntry) -> serde_json::Value {
-    let r = &row.record;
-    serde_json::json!({
-        "id": row.id, "time": crate::clock::rfc3339(r.at), "actor": r.actor, "target": r.target,
-        "activity": r.activity, "result": r.result, "event_id": r.event_id, "detail": r.detail,
-        "client_ip": r.client_ip, "request_id": r.correlation,
-    })
 }

@@ -4,9 +4,9 @@
 //! clear a lockout without changing the password (DESIGN.md §6).
 
 use super::reset::directory_error;
-use super::{Client, Error, Flows};
+use super::{Client, Error, Facets, Flows};
 use crate::directory::{self, AccountId};
-use crate::domain::audit::EventId;
+use crate::domain::audit::{EventId, Reason};
 use crate::domain::{Activity, AuditOutcome, Login, PasswordPolicy};
 use crate::i18n::Msg;
 use crate::notify::templates::Notice;
@@ -32,11 +32,12 @@ impl Flows {
         }
         // Unknown users get the same answer as a wrong password.
         let Some((dir, account)) = self.find_account(&login).await? else {
-            let audit = self.audit(
+            let audit = self.audit_as(
                 Activity::ChangeSelfService,
                 AuditOutcome::Failure,
                 login.as_str(),
                 "no such user".into(),
+                Facets::failed(Reason::UserNotFound),
                 client,
             );
             self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
@@ -45,12 +46,14 @@ impl Flows {
         self.password_rules().check_for(normal.expose_secret(), &account.login, &account.display_name)?;
         self.check_breached(normal.expose_secret())?;
         let started = format!("writeback to directory {} started", dir.name());
+        let here = Facets::directory(dir.name());
         let start = self.event(
             Activity::ChangeSelfService,
             true,
             login.as_str(),
             started,
             EventId::ChangePasswordStart,
+            here,
             client,
         );
         let (kind, directory, who) = (WritebackKind::Change, dir.name().to_owned(), login.as_str().to_owned());
@@ -69,9 +72,10 @@ impl Flows {
                 login.as_str(),
                 detail,
                 EventId::ChangePasswordFail,
+                here.reason(super::directory_reason(&e)),
                 client,
             );
-            let cause = self.cause_event(&e, login.as_str(), client);
+            let cause = self.cause_event(&e, login.as_str(), dir.name(), client);
             let effects = Effects::audited(vec![failed, cause]);
             self.store
                 .finish_writeback(intent, WritebackOutcome::Failed, e.to_string(), self.clock.now(), effects)
@@ -90,6 +94,7 @@ impl Flows {
             login.as_str(),
             detail,
             EventId::ChangePasswordSuccess,
+            here,
             client,
         );
         let mut effects = self.notices(Notice::Change, dir.name(), &account, client).await?;
@@ -114,11 +119,12 @@ impl Flows {
             return Err(Error::WrongStep("step-verify-before-unlock"));
         };
         if let Err(e) = dir.unlock(&AccountId(id.clone())).await {
-            let audit = self.audit(
+            let audit = self.audit_as(
                 Activity::UnlockSelfService,
                 AuditOutcome::Failure,
                 &flow.login,
                 format!("unlock failed: {e}"),
+                Facets::directory(dir.name()).reason(super::directory_reason(&e)),
                 client,
             );
             self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
@@ -129,20 +135,26 @@ impl Flows {
         let mut extra = Vec::new();
         for link in &flow.linked {
             let Some(other) = self.directory(&link.directory) else { continue };
-            let (outcome, detail) = match other.unlock(&AccountId(link.account_id.clone())).await {
-                Ok(()) => (AuditOutcome::Success, format!("linked account unlocked in directory {}", link.directory)),
-                Err(e) => {
-                    (AuditOutcome::Failure, format!("linked account in directory {} not unlocked: {e}", link.directory))
+            let here = Facets::directory(&link.directory);
+            let (outcome, detail, facets) = match other.unlock(&AccountId(link.account_id.clone())).await {
+                Ok(()) => {
+                    (AuditOutcome::Success, format!("linked account unlocked in directory {}", link.directory), here)
                 }
+                Err(e) => (
+                    AuditOutcome::Failure,
+                    format!("linked account in directory {} not unlocked: {e}", link.directory),
+                    here.reason(super::directory_reason(&e)),
+                ),
             };
-            extra.push(self.audit(Activity::UnlockSelfService, outcome, &flow.login, detail, client));
+            extra.push(self.audit_as(Activity::UnlockSelfService, outcome, &flow.login, detail, facets, client));
         }
         let now = self.clock.now();
-        let audit = self.audit(
+        let audit = self.audit_as(
             Activity::UnlockSelfService,
             AuditOutcome::Success,
             &flow.login,
             format!("account unlocked in directory {}", dir.name()),
+            Facets::directory(dir.name()),
             client,
         );
         let mut rows = vec![audit];

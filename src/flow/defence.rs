@@ -40,7 +40,8 @@ impl Flows {
         let until = now + BLOCK_SECS;
         let detail = format!("{reason}; blocked until {}", crate::clock::rfc3339(until));
         tracing::warn!(login, "{detail}");
-        let audit = self.audit(Activity::Blocked, AuditOutcome::Failure, login, detail.clone(), client);
+        let facets = super::Facets::failed(crate::domain::audit::Reason::Blocked);
+        let audit = self.audit_as(Activity::Blocked, AuditOutcome::Failure, login, detail.clone(), facets, client);
         self.store.block(key.to_owned(), until, detail, now, Effects::audited(vec![audit])).await?;
         Ok(until)
     }

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod admin_session;
 pub mod admin_tokens;
+pub mod audit;
 pub mod audit_log;
 pub mod captcha;
 mod change;
@@ -34,13 +35,14 @@ mod writeback;
 
 pub use crate::directory::PolicyReason;
 pub use crate::store::FlowKind;
+pub use crate::store::{AuditCount, AuditCursor, AuditFilter, AuditRow};
 pub use error::Error;
 pub use settings::{LogoChange, PasswordInForce};
 
 use crate::clock::Clock;
 use crate::directory::Directory;
 use crate::directory::local::LocalDirectory;
-use crate::domain::audit::{AuditRecord, EventId};
+use crate::domain::audit::{AuditRecord, EventId, Reason};
 use crate::domain::{Activity, AuditOutcome, CodeRules, PasswordPolicy, ServerKey};
 use crate::notify::templates::Brand;
 use crate::store::Store;
@@ -221,6 +223,7 @@ impl Flows {
     }
 
     /// An audit row that carries a writeback event id.
+    #[allow(clippy::too_many_arguments)]
     fn event(
         &self,
         activity: Activity,
@@ -228,17 +231,19 @@ impl Flows {
         target: &str,
         detail: String,
         event: EventId,
+        facets: Facets<'_>,
         client: &Client,
     ) -> AuditRecord {
         let outcome = if success { AuditOutcome::Success } else { AuditOutcome::Failure };
-        let mut record = self.audit(activity, outcome, target, detail, client);
+        let mut record = self.audit_as(activity, outcome, target, detail, facets, client);
         record.event_id = Some(event.code());
+        announce(&record, event);
         record
     }
 
     /// The reference's 3300x event for a directory's refusal, as an audit
     /// row next to the 31003/31008 failure row.
-    fn cause_event(&self, e: &crate::directory::Error, target: &str, client: &Client) -> AuditRecord {
+    fn cause_event(&self, e: &crate::directory::Error, target: &str, directory: &str, client: &Client) -> AuditRecord {
         use crate::directory::Error as D;
         let event = match e {
             D::NotFound => EventId::DirectoryUserNotFound,
@@ -249,7 +254,8 @@ impl Flows {
             D::PolicyRejected(_) => EventId::DirectoryPasswordPolicy,
             D::Unavailable(_) | D::Other(_) => EventId::DirectoryUnknownError,
         };
-        self.event(Activity::FlowProgress, false, target, format!("directory answer: {e}"), event, client)
+        let facets = Facets::directory(directory).reason(directory_reason(e));
+        self.event(Activity::FlowProgress, false, target, format!("directory answer: {e}"), event, facets, client)
     }
 
     fn audit(
@@ -260,7 +266,20 @@ impl Flows {
         detail: String,
         client: &Client,
     ) -> AuditRecord {
-        self.metrics.outcome(activity.name(), outcome.as_str());
+        self.audit_as(activity, outcome, target, detail, Facets::default(), client)
+    }
+
+    /// An audit row with its method, directory and failure reason.
+    fn audit_as(
+        &self,
+        activity: Activity,
+        outcome: AuditOutcome,
+        target: &str,
+        detail: String,
+        facets: Facets<'_>,
+        client: &Client,
+    ) -> AuditRecord {
+        self.metrics.outcome(activity.name(), outcome.as_str(), facets.method.unwrap_or(""));
         AuditRecord {
             at: self.clock.now(),
             actor: target.to_owned(),
@@ -271,6 +290,80 @@ impl Flows {
             detail,
             client_ip: client.ip.clone(),
             correlation: client.request_id.clone(),
+            method: facets.method.map(str::to_owned),
+            directory: facets.directory.map(str::to_owned),
+            reason: facets.reason.map(|r| r.as_str().to_owned()),
         }
+    }
+}
+
+/// What an audit row says beyond its activity and outcome: the method a
+/// step used, the directory it touched, and why it failed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Facets<'a> {
+    method: Option<&'a str>,
+    directory: Option<&'a str>,
+    reason: Option<Reason>,
+}
+
+impl<'a> Facets<'a> {
+    /// A step of this method (`MethodKind::id`).
+    fn method(method: &'a str) -> Self {
+        Self { method: Some(method), ..Self::default() }
+    }
+
+    /// An action on this directory.
+    fn directory(directory: &'a str) -> Self {
+        Self { directory: Some(directory), ..Self::default() }
+    }
+
+    /// A failure for this reason.
+    fn failed(reason: Reason) -> Self {
+        Self { reason: Some(reason), ..Self::default() }
+    }
+
+    /// The same, failed for this reason.
+    fn reason(self, reason: Reason) -> Self {
+        Self { reason: Some(reason), ..self }
+    }
+}
+
+/// Hands a writeback event to the log under its own target, where the
+/// telemetry layer copies it to journald or syslog with the reference's
+/// event id and name. Only the audit row's own fields go out: never a
+/// password, code or answer.
+fn announce(record: &AuditRecord, event: EventId) {
+    use crate::domain::audit::EVENT_LOG_TARGET;
+    let directory = record.directory.as_deref().unwrap_or("");
+    let reason = record.reason.as_deref().unwrap_or("");
+    let request_id = record.correlation.as_deref().unwrap_or("");
+    let (id, name, user, result) = (event.code(), event.name(), record.target.as_str(), record.result.as_str());
+    if result == AuditOutcome::Success.as_str() {
+        tracing::info!(
+            target: EVENT_LOG_TARGET,
+            event_id = id, event_name = name, user, result, directory, reason, request_id,
+            "{}", record.detail
+        );
+    } else {
+        tracing::warn!(
+            target: EVENT_LOG_TARGET,
+            event_id = id, event_name = name, user, result, directory, reason, request_id,
+            "{}", record.detail
+        );
+    }
+}
+
+/// The audit reason code of a directory's refusal.
+fn directory_reason(e: &crate::directory::Error) -> Reason {
+    use crate::directory::Error as D;
+    match e {
+        D::NotFound => Reason::UserNotFound,
+        D::AccessDenied { .. } | D::ProtectedAccount => Reason::AccessDenied,
+        D::AccountDisabled => Reason::AccountDisabled,
+        D::AccountLockedOut => Reason::AccountLocked,
+        D::InvalidCredentials => Reason::WrongPassword,
+        D::PolicyRejected(_) => Reason::PolicyRejected,
+        D::Unavailable(_) => Reason::DirectoryUnavailable,
+        D::Other(_) => Reason::DirectoryError,
     }
 }

@@ -196,7 +196,9 @@ impl Flows {
         };
         if let Err(why) = checked {
             let detail = format!("passkey refused: {why}");
-            let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
+            let facets = super::Facets::method(offered.kind.id()).reason(crate::domain::audit::Reason::PasskeyRefused);
+            let audit =
+                self.audit_as(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, facets, client);
             self.store.record(now, Effects::audited(vec![audit])).await?;
             self.note_failure(key, &flow.login, client).await?;
             return Err(Error::PasskeyRefused(REFUSED.to_owned()));
@@ -206,7 +208,8 @@ impl Flows {
         let complete = proven.len() >= usize::from(flow.required);
         let state = if complete { FlowState::Proven } else { FlowState::Proving };
         let detail = format!("verified {}", offered.id);
-        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, client);
+        let facets = super::Facets::method(offered.kind.id());
+        let audit = self.audit_as(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, facets, client);
         if !self.store.accept_code(stored.id, flow.id, proven, state, now, Effects::audited(vec![audit])).await? {
             return Err(Error::CodeUsedUp);
         }

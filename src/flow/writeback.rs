@@ -10,9 +10,9 @@
 
 use super::policy::EffectivePolicy;
 use super::reset::directory_error;
-use super::{Client, Error, Flows};
+use super::{Client, Error, Facets, Flows};
 use crate::directory::{Account, AccountId, Directory, ResetMode};
-use crate::domain::audit::EventId;
+use crate::domain::audit::{EventId, Reason};
 use crate::domain::{Activity, PasswordPolicy};
 use crate::notify::templates::Notice;
 use crate::store::{Effects, FinishedWrite, FlowRow, FlowState, LinkedAccount, WritebackKind, WritebackOutcome};
@@ -112,11 +112,13 @@ impl Flows {
                         target.dir.name()
                     );
                     tracing::error!(login = %flow.login, "{detail}");
-                    let alert = self.audit(
+                    let facets = Facets::directory(target.dir.name()).reason(Reason::PartialWriteback);
+                    let alert = self.audit_as(
                         Activity::ResetSelfService,
                         crate::domain::AuditOutcome::Failure,
                         &flow.login,
                         detail,
+                        facets,
                         client,
                     );
                     self.store.record(self.clock.now(), Effects::audited(vec![alert])).await?;
@@ -170,8 +172,16 @@ impl Flows {
     ) -> Result<Option<FinishedWrite>, Error> {
         let name = target.dir.name().to_owned();
         let started = format!("writeback to directory {name} started");
-        let start =
-            self.event(Activity::ResetSelfService, true, &flow.login, started, EventId::PasswordResetStart, client);
+        let here = Facets::directory(&name);
+        let start = self.event(
+            Activity::ResetSelfService,
+            true,
+            &flow.login,
+            started,
+            EventId::PasswordResetStart,
+            here,
+            client,
+        );
         let effects = Effects::audited(vec![start]);
         let now = self.clock.now();
         let id = target.account.id.clone();
@@ -191,6 +201,7 @@ impl Flows {
                     &flow.login,
                     detail,
                     EventId::PasswordResetSuccess,
+                    here,
                     client,
                 );
                 if defer {
@@ -210,9 +221,10 @@ impl Flows {
                     &flow.login,
                     detail,
                     EventId::PasswordResetFail,
+                    here.reason(super::directory_reason(&e)),
                     client,
                 );
-                let cause = self.cause_event(&e, &flow.login, client);
+                let cause = self.cause_event(&e, &flow.login, &name, client);
                 let effects = Effects::audited(vec![failed, cause]);
                 self.store
                     .finish_writeback(intent, WritebackOutcome::Failed, e.to_string(), self.clock.now(), effects)

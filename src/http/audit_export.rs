@@ -3,7 +3,8 @@
 //! at a time so memory stays flat however long the trail is.
 
 use crate::flow::Flows;
-use crate::flow::audit_log::{AuditFilter, csv_fields, json_of};
+use crate::flow::audit::{EXPORT_HEADER, export_fields, export_json};
+use crate::flow::audit_log::{AuditFilter, EXPORT_PAGE};
 use actix_web::HttpResponse;
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::web::Bytes;
@@ -45,7 +46,7 @@ impl Streamed {
             let mut after = 0;
             let mut first = true;
             loop {
-                let page = match flows.audit_export_page(filter.clone(), after).await {
+                let page = match flows.audit_export_page(filter.clone(), after, EXPORT_PAGE).await {
                     Ok(page) => page,
                     Err(e) => {
                         tracing::error!(error = %e, "audit export stopped");
@@ -57,10 +58,10 @@ impl Streamed {
                 match format {
                     Format::Csv => {
                         let mut w = csv::Writer::from_writer(&mut bytes);
-                        let header = first.then(|| w.write_record(crate::flow::audit_log::CSV_HEADER));
+                        let header = first.then(|| w.write_record(EXPORT_HEADER));
                         let written = header
                             .unwrap_or(Ok(()))
-                            .and_then(|()| page.iter().try_for_each(|row| w.write_record(csv_fields(row))));
+                            .and_then(|()| page.iter().try_for_each(|row| w.write_record(export_fields(row))));
                         if let Err(e) = written.and_then(|()| w.flush().map_err(Into::into)) {
                             let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
                             return;
@@ -68,7 +69,7 @@ impl Streamed {
                     }
                     Format::Json => {
                         for row in &page {
-                            bytes.extend_from_slice(json_of(row).to_string().as_bytes());
+                            bytes.extend_from_slice(export_json(row).to_string().as_bytes());
                             bytes.push(b'\n');
                         }
                     }
@@ -78,7 +79,7 @@ impl Streamed {
                     return;
                 }
                 match page.last() {
-                    Some(last) if page.len() == crate::flow::audit_log::EXPORT_PAGE as usize => after = last.id,
+                    Some(last) if page.len() == EXPORT_PAGE as usize => after = last.id,
                     _ => return,
                 }
             }

@@ -93,6 +93,7 @@ mod tests {
             detail: format!("{mark_days}"),
             client_ip: None,
             correlation: None,
+            ..Default::default()
         };
         ExpiryReminder { account_id: account.into(), expires_at, mark_days, message, audit }
     }

@@ -6,7 +6,6 @@
 
 mod admin_sessions;
 mod audit;
-mod audit_log;
 mod defence;
 mod enrolments;
 mod expiry_reminders;
@@ -25,7 +24,7 @@ mod writebacks;
 mod writer;
 
 pub use admin_sessions::{AdminSessionRow, AdminTokenRow, NewAdminSession};
-pub use audit::{AuditFilter, AuditRow};
+pub use audit::{AuditCount, AuditCursor, AuditFilter, AuditRow};
 pub use defence::Counts;
 pub use enrolments::{EnrolmentRow, ImportCounts, ImportEntry, ImportPerson};
 pub use expiry_reminders::ExpiryReminder;

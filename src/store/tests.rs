@@ -13,6 +13,7 @@ fn record(detail: &str) -> AuditRecord {
         detail: detail.into(),
         client_ip: None,
         correlation: None,
+        ..Default::default()
     }
 }
 

@@ -80,14 +80,15 @@ async fn the_admin_api_pages_and_exports_the_audit_trail() {
     assert_eq!(page["rows"].as_array().unwrap().len(), 50);
     assert_eq!(page["matching"], 56);
     assert_eq!(page["rows"][0]["target"], "t54", "newest first");
-    let older = page["older"].as_i64().unwrap();
+    let older = page["older"].as_str().unwrap().to_owned();
     let next =
         crate::support::json(test::call_service(&svc, call(format!("/api/v1/admin/audit?before={older}"))).await).await;
     assert_eq!(next["rows"].as_array().unwrap().len(), 6);
     assert!(next["older"].is_null());
 
     for (uri, says) in [
-        ("/api/v1/admin/audit?before=abc", "not a row id"),
+        ("/api/v1/admin/audit?before=abc", "not a page of this log"),
+        ("/api/v1/admin/audit?method=pigeon", "not a method"),
         ("/api/v1/admin/audit?result=meh", "not a result"),
         ("/api/v1/admin/audit/export?format=xml", "use csv or json"),
     ] {

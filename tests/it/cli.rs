@@ -326,7 +326,10 @@ fn audit_verify_proves_the_chain_and_names_an_edited_row() {
     let (code, out, _) = run(passdesk().args(["audit", "export", "--activity", "policy", "--config"]).arg(&config));
     assert_eq!(code, 0);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "id,time,actor,target,activity,result,event_id,detail,client_ip,request_id");
+    assert_eq!(
+        lines[0],
+        "id,time,actor,target,activity,result,event_id,detail,client_ip,request_id,method,directory,reason"
+    );
     assert_eq!(lines.len(), 4, "{out}");
     assert!(lines[1].contains("Self-service password reset policy changes"), "{out}");
     let (code, out, _) =

@@ -16,6 +16,7 @@ mod admin_policy_settings;
 mod admin_sign_in;
 mod admin_support;
 mod admin_users;
+mod audit;
 mod axe;
 mod browser;
 mod browser_admin;

@@ -40,7 +40,16 @@ async fn metrics_need_a_token_and_count_what_happened() {
     assert!(body.contains("route=\"/metrics\",status=\"401\"} 1"), "{body}");
     assert!(!body.contains(&flow), "a flow token never appears");
     assert!(
-        body.contains("passdesk_audit_events_total{activity=\"Reset password (self-service)\",result=\"success\"}"),
+        body.contains(
+            "passdesk_audit_events_total{activity=\"Reset password (self-service)\",result=\"success\",method=\"\"}"
+        ),
+        "{body}"
+    );
+    // Flow outcomes by method: the send and verify steps name theirs.
+    assert!(
+        body.contains(
+            "activity=\"Self-service password reset flow activity progress\",result=\"success\",method=\"email\"}"
+        ),
         "{body}"
     );
     assert!(body.contains("passdesk_writeback_duration_seconds_count{directory=\"local\"} 1"), "{body}");

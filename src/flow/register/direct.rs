@@ -7,7 +7,7 @@ use crate::directory::{Account, Directory};
 use crate::domain::phone::normalise_phone;
 use crate::domain::totp::TotpSecret;
 use crate::domain::{Activity, AuditOutcome, Enrolment, Login};
-use crate::flow::{Client, Error, Flows};
+use crate::flow::{Client, Error, Facets, Flows};
 use crate::i18n::Msg;
 use crate::store::Effects;
 use std::sync::Arc;
@@ -29,7 +29,8 @@ impl Flows {
         client: &Client,
     ) -> Result<(), Error> {
         let detail = format!("registered {}", kind.id());
-        let audit = self.audit(Activity::Registered, AuditOutcome::Success, &account.login, detail, client);
+        let facets = Facets { method: Some(kind.id()), directory: Some(dir.name()), reason: None };
+        let audit = self.audit_as(Activity::Registered, AuditOutcome::Success, &account.login, detail, facets, client);
         let effects = Effects::audited(vec![audit]);
         let now = self.clock.now();
         self.store.put_enrolment(dir.name().to_owned(), account.id.0.clone(), kind, value, now, effects).await?;

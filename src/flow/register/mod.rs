@@ -20,7 +20,7 @@ pub use session::SignedIn;
 pub use view::{Item, Origin, PendingView, Registration};
 
 use super::reset::directory_error;
-use super::{Client, Error, Flows};
+use super::{Client, Error, Facets, Flows};
 use crate::domain::{Activity, AuditOutcome, Enrolment, MethodKind};
 use crate::i18n::Msg;
 use crate::notify::templates::Notice;
@@ -97,7 +97,9 @@ impl Flows {
         }
         let mut effects = self.notices(Notice::Registration, &s.row.directory, &s.account, client).await?;
         let detail = format!("removed {}", kind.id());
-        effects.audit.push(self.audit(Activity::Registered, AuditOutcome::Success, &s.row.login, detail, client));
+        let facets = Facets { method: Some(kind.id()), directory: Some(&s.row.directory), reason: None };
+        let audit = self.audit_as(Activity::Registered, AuditOutcome::Success, &s.row.login, detail, facets, client);
+        effects.audit.push(audit);
         let (d, a) = (s.row.directory.clone(), s.row.account_id.clone());
         self.store.remove_enrolments(d, a, Some(kind), self.clock.now(), effects).await?;
         self.outbox_signal.notify_one();
@@ -127,7 +129,9 @@ impl Flows {
         client: &Client,
     ) -> Result<(), Error> {
         let mut effects = self.notices(Notice::Registration, &s.row.directory, &s.account, client).await?;
-        effects.audit.push(self.audit(Activity::Registered, AuditOutcome::Success, &s.row.login, detail, client));
+        let facets = Facets { method: Some(kind.id()), directory: Some(&s.row.directory), reason: None };
+        let audit = self.audit_as(Activity::Registered, AuditOutcome::Success, &s.row.login, detail, facets, client);
+        effects.audit.push(audit);
         let proven = crate::store::Proven { session_id: s.row.id, kind, value, last_step };
         let (d, a) = (s.row.directory.clone(), s.row.account_id.clone());
         let waited = waited.map(str::to_owned);

@@ -4,6 +4,8 @@
 //! the full phone number, the organisation's phone budget.
 
 use super::*;
+use crate::domain::audit::Reason;
+use crate::flow::Facets;
 
 impl Flows {
     /// Sends a code for one of the offered methods; for a phone method
@@ -90,11 +92,12 @@ impl Flows {
                 ));
                 let detail =
                     format!("no code sent by {}: the password was changed too recently (until {when})", offered.id);
-                effects.audit.push(self.audit(
+                effects.audit.push(self.audit_as(
                     Activity::FlowProgress,
                     AuditOutcome::Failure,
                     &flow.login,
                     detail,
+                    Facets::method(offered.kind.id()).reason(Reason::TooSoon),
                     client,
                 ));
                 self.key.mac("passdesk/decoy-code/v1", &[FlowToken::generate().as_str().as_bytes()])
@@ -116,7 +119,15 @@ impl Flows {
         };
         if too_soon.is_none() {
             let detail = format!("code sent by {}", offered.id);
-            effects.audit.push(self.audit(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, client));
+            let facets = Facets::method(offered.kind.id());
+            effects.audit.push(self.audit_as(
+                Activity::FlowProgress,
+                AuditOutcome::Success,
+                &flow.login,
+                detail,
+                facets,
+                client,
+            ));
         }
         let new = NewCode { flow_id: flow.id, method: offered.id.clone(), mac, expires_at };
         let counted = self.send_count(&key, destination.as_deref());
@@ -147,7 +158,8 @@ impl Flows {
         }
         let detail = format!("organisation's daily budget of {} text messages and calls spent", sent);
         tracing::warn!("{detail}: phone methods paused (notify.phone_daily_budget)");
-        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, login, detail, client);
+        let facets = Facets::failed(Reason::BudgetSpent);
+        let audit = self.audit_as(Activity::FlowProgress, AuditOutcome::Failure, login, detail, facets, client);
         self.store.record(now, Effects::audited(vec![audit])).await?;
         Err(Error::PhoneBudgetSpent)
     }
@@ -171,7 +183,8 @@ impl Flows {
             return Ok(());
         }
         let detail = "typed phone number does not match".to_owned();
-        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
+        let facets = Facets::failed(Reason::NumberMismatch);
+        let audit = self.audit_as(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, facets, client);
         self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
         self.note_failure(key, &flow.login, client).await?;
         Err(Error::NumberMismatch)

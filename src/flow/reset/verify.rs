@@ -4,10 +4,11 @@
 //! answer to the same floor and counts failures towards the block.
 
 use super::{Proof, Verified, offered};
+use crate::domain::audit::Reason;
 use crate::domain::code::code_matches;
 use crate::domain::{Activity, AuditOutcome, OfferedMethod, ProofStyle};
 use crate::flow::methods::family_proven;
-use crate::flow::{Client, Error, Flows};
+use crate::flow::{Client, Error, Facets, Flows};
 use crate::i18n::Msg;
 use crate::store::{Effects, FlowRow, FlowState};
 
@@ -88,7 +89,9 @@ impl Flows {
             let complete = proven.len() >= usize::from(flow.required);
             let state = if complete { FlowState::Proven } else { FlowState::Proving };
             let detail = format!("verified {}", offered.id);
-            let audit = self.audit(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, client);
+            let facets = Facets::method(offered.kind.id());
+            let audit =
+                self.audit_as(Activity::FlowProgress, AuditOutcome::Success, &flow.login, detail, facets, client);
             let effects = Effects::audited(vec![audit]);
             if !self.store.accept_code(stored.id, flow.id, proven, state, now, effects).await? {
                 return Err(Error::CodeUsedUp);
@@ -96,7 +99,8 @@ impl Flows {
             return Ok(Verified { complete });
         }
         let detail = format!("wrong code for {}", offered.id);
-        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
+        let facets = Facets::method(offered.kind.id()).reason(Reason::WrongCode);
+        let audit = self.audit_as(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, facets, client);
         self.store.record(now, Effects::audited(vec![audit])).await?;
         self.note_failure(&key, &flow.login, client).await?;
         if tries < rules.max_failures {
@@ -154,7 +158,10 @@ impl Flows {
             return Ok(Verified { complete });
         }
         let detail = format!("wrong {}", offered.id);
-        let audit = self.audit(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, client);
+        let reason =
+            if matches!(wrong, Error::AnswersWrong) { Reason::WrongAnswers } else { Reason::WrongAuthenticator };
+        let facets = Facets::method(offered.kind.id()).reason(reason);
+        let audit = self.audit_as(Activity::FlowProgress, AuditOutcome::Failure, &flow.login, detail, facets, client);
         self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
         self.note_failure(key, &flow.login, client).await?;
         Err(wrong)

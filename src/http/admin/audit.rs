@@ -24,8 +24,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct AuditParams {
     #[serde(flatten)]
     query: AuditQuery,
-    /// Rows older than this id (the next page).
-    before: Option<i64>,
+    /// The `older` of the page before (the next page).
+    before: Option<String>,
 }
 
 /// One row as the page shows it.
@@ -37,6 +37,9 @@ struct RowView {
     target: String,
     actor: String,
     event_id: String,
+    method: String,
+    reason: String,
+    directory: String,
     detail: String,
     client_ip: String,
     request_id: String,
@@ -50,6 +53,7 @@ struct AuditPage {
     nav: AdminNav,
     query: AuditQuery,
     activities: Vec<&'static str>,
+    methods: Vec<&'static str>,
     rows: Vec<RowView>,
     matching: String,
     older: Option<String>,
@@ -96,10 +100,11 @@ async fn audit_get(
         site: admin.site.clone(),
         nav: admin.nav("audit"),
         activities: Activity::ALL.iter().map(|a| a.name()).collect(),
+        methods: crate::domain::method::ALL_METHODS.iter().map(|m| m.id()).collect(),
         rows: Vec::new(),
         matching: String::new(),
         older: None,
-        newest: params.before.map(|_| with_query("/admin/audit", &query_text, "")),
+        newest: params.before.as_ref().map(|_| with_query("/admin/audit", &query_text, "")),
         export: query_text.clone(),
         error: None,
         query: params.query.clone(),
@@ -112,13 +117,21 @@ async fn audit_get(
         }
         Err(e) => return Err(AdminError::from_flow(e)),
     };
-    let log = state.flows.audit_log(filter, params.before).await.map_err(AdminError::from_flow)?;
-    page.matching = if log.matching >= COUNT_CAP {
-        format!("more than {COUNT_CAP} rows match")
-    } else {
-        format!("{} row{} match", log.matching, if log.matching == 1 { "" } else { "s" })
+    let log = match state.flows.audit_log(filter, params.before.as_deref()).await {
+        Ok(log) => log,
+        Err(crate::flow::Error::InvalidInput { field, message }) => {
+            page.error = Some((field, crate::i18n::Lang::En.msg(&message)));
+            return Ok(render_status(StatusCode::BAD_REQUEST, &page));
+        }
+        Err(e) => return Err(AdminError::from_flow(e)),
     };
-    page.older = log.older.map(|id| with_query("/admin/audit", &query_text, &format!("before={id}")));
+    let n = log.matching.rows;
+    page.matching = if log.matching.more {
+        format!("More than {COUNT_CAP} rows match")
+    } else {
+        format!("{n} row{} match", if n == 1 { "" } else { "s" })
+    };
+    page.older = log.older.map(|c| with_query("/admin/audit", &query_text, &format!("before={c}")));
     page.rows = log
         .rows
         .into_iter()
@@ -132,6 +145,9 @@ async fn audit_get(
                 target: r.target,
                 actor: r.actor,
                 event_id: r.event_id.map(|e| e.to_string()).unwrap_or_default(),
+                method: r.method.unwrap_or_default(),
+                reason: r.reason.unwrap_or_default(),
+                directory: r.directory.unwrap_or_default(),
                 detail: r.detail,
                 client_ip: r.client_ip.unwrap_or_default(),
                 request_id: r.correlation.unwrap_or_default(),

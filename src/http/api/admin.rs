@@ -205,7 +205,7 @@ pub(super) async fn reset_link_post(
 pub(super) struct AuditApiQuery {
     #[serde(flatten)]
     filters: crate::flow::audit_log::AuditQuery,
-    /// Rows older than this id (the `older` of the previous page).
+    /// The `older` of the previous page.
     before: Option<String>,
     /// csv or json (the export).
     format: Option<String>,
@@ -224,19 +224,13 @@ pub(super) async fn audit_get(
 ) -> Result<HttpResponse, ApiError> {
     authorise(&state, &req, &rid).await?;
     let filter = audit_filter(&query, &rid)?;
-    let before = match query.before.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
-        None => None,
-        Some(text) => Some(text.parse::<i64>().map_err(|_| {
-            let message = format!("before={text:?} is not a row id: pass the \"older\" value of the previous page");
-            ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", message, &rid.0)
-        })?),
-    };
-    let page = state.flows.audit_log(filter, before).await.map_err(|e| ApiError::from_flow(e, &rid.0))?;
-    let rows: Vec<serde_json::Value> = page.rows.iter().map(crate::flow::audit_log::json_of).collect();
+    let page =
+        state.flows.audit_log(filter, query.before.as_deref()).await.map_err(|e| ApiError::from_flow(e, &rid.0))?;
+    let rows: Vec<serde_json::Value> = page.rows.iter().map(crate::flow::audit::export_json).collect();
     Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(serde_json::json!({
         "rows": rows,
-        "matching": page.matching,
-        "matching_capped": page.matching >= crate::flow::audit_log::COUNT_CAP,
+        "matching": page.matching.rows,
+        "matching_capped": page.matching.more,
         "older": page.older,
     })))
 }

@@ -1,0 +1,53 @@
+//! Logging: tracing to standard error, as text for people or JSON lines for
+//! collectors. Passwords, codes, answers and flow tokens are never passed to
+//! a log macro; request paths are logged with tokens redacted.
+
+use crate::config::LogConfig;
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::Layer;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+
+#[cfg(unix)]
+pub mod eventlog;
+
+/// Installs the global subscriber once; later calls are ignored (tests).
+/// Writeback events also go to the system log `log.event_log` names,
+/// whatever `log.level` says.
+pub fn init(config: &LogConfig) {
+    let filter = EnvFilter::try_new(&config.level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_target(false);
+    let fmt = if config.json { fmt.json().boxed() } else { fmt.boxed() };
+    let (events, opened) = event_log(config);
+    let installed = tracing_subscriber::registry().with(fmt.with_filter(filter)).with(events).try_init().is_ok();
+    if installed && let Some(note) = opened {
+        tracing::info!("{note}");
+    }
+}
+
+/// The event-log layer the configuration asks for, with a line for the
+/// log saying what became of it.
+#[cfg(unix)]
+fn event_log<S>(config: &LogConfig) -> (Option<impl Layer<S>>, Option<String>)
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    use tracing_subscriber::filter::Targets;
+    let only_events = Targets::new().with_target(crate::domain::audit::EVENT_LOG_TARGET, tracing::Level::TRACE);
+    match eventlog::EventLog::open(config.event_log) {
+        Ok(Some(log)) => {
+            let note = format!("writeback events also go to {}", log.describe());
+            (Some(log.with_filter(only_events)), Some(note))
+        }
+        Ok(None) => (None, None),
+        Err(e) => (None, Some(format!("writeback events cannot go to the system log: {e}"))),
+    }
+}
+
+/// No system event log yet off Unix (the Windows event log comes later).
+#[cfg(not(unix))]
+fn event_log<S: tracing::Subscriber>(
+    _config: &LogConfig,
+) -> (Option<tracing_subscriber::layer::Identity>, Option<String>) {
+    (None, None)
+}
