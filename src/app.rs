@@ -122,12 +122,20 @@ impl App {
         })
     }
 
-    /// The organisation as the HTML part of its e-mails shows it.
-    fn mail_brand(&self) -> crate::notify::smtp::MailBrand {
-        let org = &self.config.organisation;
-        let logo =
-            org.logo.as_ref().filter(|l| l.content_type != "image/svg+xml").map(|l| (l.bytes.clone(), l.content_type));
-        crate::notify::smtp::MailBrand { organisation: org.name.clone(), colour: org.colour.hex(), logo }
+    /// The organisation as the HTML part of its e-mails shows it: the
+    /// branding in force when each message is sent (an administrator may
+    /// change it on the pages while passdesk runs).
+    fn mail_brand(&self) -> crate::notify::smtp::BrandSource {
+        let cell = self.flows.branding_cell();
+        Arc::new(move || {
+            let branding = cell.read().map(|b| b.clone()).unwrap_or_default();
+            let logo = branding
+                .logo
+                .as_ref()
+                .filter(|l| l.content_type != "image/svg+xml")
+                .map(|l| (l.bytes.clone(), l.content_type));
+            crate::notify::smtp::MailBrand { organisation: branding.name.clone(), colour: branding.colour.hex(), logo }
+        })
     }
 
     /// The outbox worker for the configured transport.
@@ -137,7 +145,7 @@ impl App {
             Transport::Smtp(smtp) => Arc::new(
                 SmtpNotifier::new(smtp, &self.config.notify.from)
                     .context("while setting up the SMTP transport")?
-                    .with_brand(self.mail_brand()),
+                    .with_brand_source(self.mail_brand()),
             ),
         };
         let (sms, voice) = self.gateways()?;

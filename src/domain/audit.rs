@@ -53,6 +53,8 @@ pub enum Activity {
     OutboxRetried,
     /// An administrator ran the directories' self-test from the pages.
     DirectoryChecked,
+    /// An administrator exported the audit trail (pages or API).
+    AuditExported,
     /// Rows older than the retention were deleted; this row summarises them
     /// and carries the last one's hash, so the chain still proves itself.
     AuditPruned,
@@ -86,6 +88,7 @@ impl Activity {
         Self::OutboxRetried,
         Self::DirectoryChecked,
         Self::AuditPruned,
+        Self::AuditExported,
     ];
 
     /// The activity type as written to the audit log and shown to admins.
@@ -116,6 +119,7 @@ impl Activity {
             Self::OutboxRetried => "Outbox messages retried (by admin)",
             Self::DirectoryChecked => "Directory self-check run (by admin)",
             Self::AuditPruned => "Audit rows pruned (retention)",
+            Self::AuditExported => "Audit log exported (by admin)",
         }
     }
 }

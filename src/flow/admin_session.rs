@@ -26,6 +26,9 @@ pub struct AdminSession {
     pub login: String,
     /// The directory that vouched for them.
     pub directory: String,
+    /// Their account in it (re-authentication binds as this account, even
+    /// if the user ID now belongs to someone else).
+    pub account_id: String,
     /// The password was typed recently enough for a sensitive change.
     pub fresh: bool,
     /// When the session ends at the latest.
@@ -108,6 +111,7 @@ impl Flows {
             id,
             login: account.login,
             directory: dir.name().to_owned(),
+            account_id: account.id.0,
             fresh: true,
             ends_at: now + ADMIN_MAX_SECS,
         };
@@ -124,6 +128,23 @@ impl Flows {
             let why = if now - row.created_at > ADMIN_MAX_SECS { "the 8-hour limit" } else { "15 minutes idle" };
             self.end_admin_session(&row, &format!("session ended after {why}"), client).await?;
             return Ok(None);
+        }
+        // Still an administrator? A removed local administrator or someone
+        // taken out of the admin group loses the portal at once. When the
+        // directory cannot be asked, the sign-in's answer stands (changes
+        // still need a password the directory checks).
+        if let Some(dir) = self.directory(&row.directory) {
+            match dir.standing(&crate::directory::AccountId(row.account_id.clone())).await {
+                Ok(standing) if !standing.admin => {
+                    self.end_admin_session(&row, "no longer an administrator", client).await?;
+                    return Ok(None);
+                }
+                Err(crate::directory::Error::NotFound) => {
+                    self.end_admin_session(&row, "the account no longer exists", client).await?;
+                    return Ok(None);
+                }
+                _ => {}
+            }
         }
         self.store.touch_admin_session(row.id, false, now, Effects::default()).await?;
         Ok(Some(session_of(&row, now)))
@@ -142,7 +163,8 @@ impl Flows {
             return Err(Error::InvalidInput { field: "password", message: Msg::new("input-password-missing") });
         }
         let dir = self.directory(&session.directory).ok_or(Error::SignInNeeded)?;
-        let account = dir.find(&session.login).await.map_err(directory_error)?.ok_or(Error::SignInNeeded)?;
+        let id = crate::directory::AccountId(session.account_id.clone());
+        let account = dir.account(&id).await.map_err(directory_error)?.ok_or(Error::SignInNeeded)?;
         let key = format!("adminsignin:{}", self.defence_key(dir.name(), Some(&account.id.0), &session.login));
         self.ensure_not_blocked(&key).await?;
         let now = self.clock.now();
@@ -211,6 +233,7 @@ fn session_of(row: &AdminSessionRow, now: i64) -> AdminSession {
         id: row.id,
         login: row.login.clone(),
         directory: row.directory.clone(),
+        account_id: row.account_id.clone(),
         fresh: now - row.reauth_at <= ADMIN_REAUTH_SECS,
         ends_at: row.created_at + ADMIN_MAX_SECS,
     }

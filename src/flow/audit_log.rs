@@ -63,7 +63,8 @@ impl AuditQuery {
                 return Ok(None);
             }
             let at = crate::clock::parse_time(text).map_err(|why| bad(field, why))?;
-            let day_only = text.len() == 10;
+            // A day (no time of day) means the whole of that day.
+            let day_only = !text.contains(['T', 't', ' ', ':']);
             Ok(Some(if end_of_day && day_only { at + 86_400 } else { at }))
         };
         let since = time("since", &self.since, false)?;
@@ -123,6 +124,37 @@ fn parse_cursor(text: &str) -> Result<AuditCursor, Error> {
 }
 
 impl Flows {
+    /// Records that `actor` exported the trail with `filter` as `format`:
+    /// a bulk read of people's data is itself an audited action.
+    pub async fn note_audit_export(
+        &self,
+        actor: &str,
+        filter: &AuditFilter,
+        format: &str,
+        client: &super::Client,
+    ) -> Result<(), Error> {
+        let time = |t: Option<i64>| t.map(crate::clock::rfc3339);
+        let parts: Vec<String> = [
+            ("since", time(filter.since)),
+            ("until", time(filter.until)),
+            ("user", filter.target.clone()),
+            ("activity", filter.activity.clone()),
+            ("result", filter.result.clone()),
+            ("method", filter.method.clone()),
+            ("directory", filter.directory.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+        .collect();
+        let what = if parts.is_empty() { "everything".to_owned() } else { parts.join(", ") };
+        let detail = format!("exported as {format}: {what}");
+        let outcome = crate::domain::AuditOutcome::Success;
+        let mut audit = self.audit(Activity::AuditExported, outcome, "audit trail", detail, client);
+        audit.actor = actor.to_owned();
+        self.store.record(self.clock.now(), crate::store::Effects::audited(vec![audit])).await?;
+        Ok(())
+    }
+
     /// One page of the audit log, newest first, after the page `before`
     /// (the `older` of the page before; none = the newest rows).
     pub async fn audit_log(&self, filter: AuditFilter, before: Option<&str>) -> Result<AuditLogPage, Error> {

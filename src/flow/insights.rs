@@ -144,6 +144,17 @@ pub struct Insights {
     pub blocked: Vec<BlockedNow>,
 }
 
+/// Failure reasons that mean a proof was tried and did not pass.
+const PROOF_FAILURES: &[&str] = &[
+    "wrong_code",
+    "code_expired",
+    "code_used_up",
+    "wrong_answers",
+    "wrong_authenticator",
+    "number_mismatch",
+    "passkey_refused",
+];
+
 /// A coverage count older than this is counted again when the page opens.
 pub const COVERAGE_MAX_AGE_SECS: i64 = 15 * 60;
 
@@ -228,12 +239,17 @@ impl Flows {
         let mut failures = Vec::new();
         for g in &groups {
             let success = g.result == "success";
+            // A proof passed ("verified …") or failed (a wrong code, answer,
+            // authenticator, number or passkey); not a code sent, nor a
+            // send refused for timing, budget or delivery.
             let proof = g.activity == progress
-                && (g.detail.starts_with("verified ") || g.detail.starts_with("wrong ") || g.method.is_some());
-            if proof && !g.detail.starts_with("code sent") {
-                if let Some(m) = method_of(g.method.as_deref(), &g.detail) {
-                    add(&mut methods, m, if success { g.count } else { 0 }, if success { 0 } else { g.count });
-                }
+                && match (success, g.reason.as_deref()) {
+                    (true, _) => g.detail.starts_with("verified "),
+                    (false, Some(reason)) => PROOF_FAILURES.contains(&reason),
+                    (false, None) => g.detail.starts_with("wrong "),
+                };
+            if proof && let Some(m) = method_of(g.method.as_deref(), &g.detail) {
+                add(&mut methods, m, if success { g.count } else { 0 }, if success { 0 } else { g.count });
             }
             // A start event (31001) is a success row; failures of any
             // step count by their reason.

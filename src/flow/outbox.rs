@@ -68,7 +68,9 @@ fn masked_destination(row: &OutboxRow) -> String {
 }
 
 fn entry(row: OutboxRow, now: i64) -> OutboxEntry {
-    let secret = row.expires_at.is_some();
+    // Codes and links expire; a notice's "this wasn't me" link is a live
+    // token too (opening it blocks the person's self-service).
+    let secret = row.expires_at.is_some() || row.body.contains("/report/");
     let to = masked_destination(&row);
     // Transports often quote the address they refused: it stays masked.
     let last_error = row.last_error.map(|e| if row.recipient.is_empty() { e } else { e.replace(&row.recipient, &to) });

@@ -28,6 +28,15 @@ pub fn token(req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
     (value.clone(), Some(secure_cookie(COOKIE, value)))
 }
 
+/// A new token in a new cookie, for a change of privilege (an admin
+/// sign-in), so a token planted before it is worth nothing after.
+pub fn rotated() -> (String, Cookie<'static>) {
+    let mut raw = [0u8; 32];
+    rand::fill(&mut raw);
+    let value = hex::encode(raw);
+    (value.clone(), secure_cookie(COOKIE, value))
+}
+
 /// Checks a POSTed form: same origin, and the token matches the cookie.
 pub fn check(req: &HttpRequest, site: &Site, submitted: &str) -> Result<(), &'static str> {
     let expected = match &site.origin {

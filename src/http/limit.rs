@@ -24,7 +24,9 @@ pub fn limiter(per_minute: u32) -> Option<Limiter> {
 }
 
 fn limited(req: &ServiceRequest) -> bool {
-    req.method() == Method::POST || req.method() == Method::PUT
+    // Admin API reads count too: a refused token writes an audit row, so
+    // an unthrottled stream of bogus tokens would flood the trail.
+    req.method() == Method::POST || req.method() == Method::PUT || req.path().starts_with("/api/v1/admin/")
 }
 
 /// Refuses a client address over its budget.

@@ -20,6 +20,7 @@ use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsPar
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Replies that are permanent (5xx) for the SMTP protocol but are about
@@ -51,7 +52,7 @@ pub struct SmtpNotifier {
     /// The EHLO name in use, for `passdesk check`.
     hello: String,
     /// What the HTML part shows of the organisation.
-    brand: MailBrand,
+    brand: BrandSource,
 }
 
 impl SmtpNotifier {
@@ -90,7 +91,7 @@ impl SmtpNotifier {
         }
         let id_domain = from.email.domain().to_owned();
         let hello = hello.to_string();
-        let brand = MailBrand::default();
+        let brand: BrandSource = Arc::new(MailBrand::default);
         Ok(Self { transport: builder.build(), from, reply_to, id_domain, deadline: config.timeout * 5, hello, brand })
     }
 
@@ -115,8 +116,14 @@ impl SmtpNotifier {
 
     /// Brands the HTML part: the organisation's name and colour, and its
     /// logo inline when it is a PNG or JPEG (mail programs do not show SVG).
-    pub fn with_brand(mut self, brand: MailBrand) -> Self {
-        self.brand = brand;
+    pub fn with_brand(self, brand: MailBrand) -> Self {
+        self.with_brand_source(Arc::new(move || brand.clone()))
+    }
+
+    /// Brands each message with what `source` gives when it is sent, so a
+    /// branding an administrator saves reaches the next e-mail.
+    pub fn with_brand_source(mut self, source: BrandSource) -> Self {
+        self.brand = source;
         self
     }
 
@@ -131,8 +138,9 @@ impl SmtpNotifier {
         if let Some(reply_to) = &self.reply_to {
             builder = builder.reply_to(reply_to.clone());
         }
-        let html = branded_html(&self.brand, &message.subject, &message.body);
-        let body = match &self.brand.logo {
+        let brand = (self.brand)();
+        let html = branded_html(&brand, &message.subject, &message.body);
+        let body = match &brand.logo {
             Some((bytes, kind)) => {
                 let logo = Attachment::new_inline(LOGO_CID.to_owned())
                     .body(bytes.to_vec(), ContentType::parse(kind).unwrap_or(ContentType::TEXT_PLAIN));
@@ -257,6 +265,9 @@ fn is_certificate_error(e: &(dyn std::error::Error + 'static)) -> bool {
     });
     matches!(rustls, Some(rustls::Error::InvalidCertificate(_)))
 }
+
+/// Where the SMTP transport reads the branding of each message from.
+pub type BrandSource = Arc<dyn Fn() -> MailBrand + Send + Sync>;
 
 /// What the HTML part of every e-mail shows of the organisation.
 #[derive(Debug, Clone)]

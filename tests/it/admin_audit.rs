@@ -28,6 +28,9 @@ async fn the_audit_page_filters_pages_and_exports() {
     let page2 = text(test::call_service(&svc, get(&older, &jar)).await).await;
     assert!(page2.contains("token-05") && !page2.contains("token-59"), "the next page");
 
+    // The older-rows and export links keep every filter, method included.
+    let by_method = text(test::call_service(&svc, get("/admin/audit?method=email&result=failure", &jar)).await).await;
+    assert!(by_method.contains("export.csv?result=failure&#38;method=email"), "{by_method}");
     let only = "/admin/audit?activity=Admin+portal+sign-in&result=success&user=ada";
     let page = text(test::call_service(&svc, get(only, &jar)).await).await;
     assert!(page.contains("1 row match"), "{page}");
@@ -60,6 +63,10 @@ async fn the_audit_page_filters_pages_and_exports() {
     assert_eq!(rows[0]["activity"], "Admin portal sign-in");
     let bad = test::call_service(&svc, get("/admin/audit/export.csv?since=soon", &jar)).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let exports: Vec<_> =
+        t.audit_activities().await.into_iter().filter(|a| a.0 == "Audit log exported (by admin)").collect();
+    assert_eq!(exports.len(), 2, "each export is audited, the refused one is not: {exports:?}");
+    assert!(exports[1].3.contains("JSON lines: user=ada"), "{exports:?}");
 }
 
 #[actix_web::test]

@@ -158,3 +158,19 @@ mod pages {
         assert_eq!(resp.status(), StatusCode::FORBIDDEN, "no CSRF token");
     }
 }
+
+#[actix_web::test]
+async fn a_notices_this_wasnt_me_link_is_hidden_like_a_code() {
+    let t = TestApp::new();
+    let message = Message {
+        channel: Channel::Email,
+        recipient: "ann@example.org".into(),
+        subject: "Your password was changed".into(),
+        body: "If this wasn't you: https://passdesk.example/report/abcdef0123".into(),
+        expires_at: None,
+    };
+    t.app.store.record(START, Effects::with(vec![], vec![message])).await.unwrap();
+    let page = t.app.flows.outbox_page("all", None).await.unwrap();
+    let entry = page.entries.iter().find(|e| e.subject == "Your password was changed").unwrap();
+    assert_eq!(entry.body, None, "a live report link is a token: never on the page");
+}

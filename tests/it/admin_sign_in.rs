@@ -146,3 +146,35 @@ async fn a_sensitive_change_asks_for_the_password_again_after_five_minutes() {
     assert!(audit.iter().any(|a| a.0 == "Admin API token revoked"));
     assert!(audit.iter().any(|a| a.0 == "Admin access refused" && a.3.contains("not live")), "{audit:?}");
 }
+
+#[actix_web::test]
+async fn a_removed_administrator_loses_the_portal_at_once() {
+    let t = TestApp::new();
+    add_admin(&t, "ada").await;
+    add_admin(&t, "bea").await;
+    let svc = t.service().await;
+    let jar = sign_in_admin(&svc, "ada").await;
+    assert_eq!(test::call_service(&svc, get("/admin/audit", &jar)).await.status(), StatusCode::OK);
+    t.app.flows.remove_local_admin("ada", "admin:bea", &passdesk::flow::Client::default()).await.unwrap();
+    let resp = test::call_service(&svc, get("/admin/audit", &jar)).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "the open session ends with the role");
+    let audit = t.audit_activities().await;
+    assert!(audit.iter().any(|a| a.0 == "Admin portal sign-out" && a.3.contains("no longer")), "{audit:?}");
+
+    // Signing in again in a browser that has a session ends the old one
+    // and gives a new CSRF token.
+    let jar = sign_in_admin(&svc, "bea").await;
+    let old_csrf = csrf(&jar);
+    let fields = [("csrf", old_csrf.as_str()), ("user", "bea"), ("password", ADMIN_PASSWORD), ("next", "/admin")];
+    let resp = test::call_service(&svc, form("/admin/sign-in", &jar, &fields)).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let mut fresh = crate::admin_support::Jar(jar.0.clone());
+    fresh.take(&resp);
+    assert_ne!(csrf(&fresh), old_csrf);
+    assert_eq!(
+        test::call_service(&svc, get("/admin", &jar)).await.status(),
+        StatusCode::SEE_OTHER,
+        "old session ended"
+    );
+    assert_eq!(test::call_service(&svc, get("/admin", &fresh)).await.status(), StatusCode::OK);
+}

@@ -137,6 +137,11 @@ async fn a_reset_code_arrives_by_starttls_with_auth() {
     ));
     let to = unique("starttls");
     t.user("mailuser", Some(&to), "Old-Passw0rd-Long").await;
+    // A branding saved on the admin pages while passdesk runs reaches the
+    // next e-mail's HTML part.
+    let client = passdesk::flow::Client::default();
+    let logo = passdesk::flow::LogoChange::Keep;
+    t.app.flows.set_branding("Fabrikam Mail", "#0b5a3a", logo, "admin:test", &client).await.unwrap();
     let svc = t.service().await;
     let post = |uri: &str, body: serde_json::Value| test::TestRequest::post().uri(uri).set_json(body).to_request();
     let started =
@@ -158,6 +163,9 @@ async fn a_reset_code_arrives_by_starttls_with_auth() {
     assert!(header(&eml, "Message-ID").ends_with("@example.test>"), "{eml}");
     assert!(header(&eml, "Content-Type").starts_with("multipart/alternative"), "{eml}");
     assert!(eml.contains("Content-Type: text/html"), "{eml}");
+    // The HTML part is quoted-printable: undo its soft line breaks and `=3D`.
+    let html = eml.replace("\r\n", "\n").replace("=\n", "").replace("=3D", "=").to_lowercase();
+    assert!(html.contains("fabrikam mail") && html.contains("background:#0b5a3a"), "{html}");
     let text = plain_part(&eml);
     let at = text.find("code is: ").expect("a code in the text part") + "code is: ".len();
     let code = &text[at..at + 8];

@@ -71,8 +71,15 @@ impl AuditPage {
 
 /// The query string of the filters (no page), for links.
 fn filter_query(q: &AuditQuery) -> String {
-    let pairs =
-        [("since", &q.since), ("until", &q.until), ("user", &q.user), ("activity", &q.activity), ("result", &q.result)];
+    let pairs = [
+        ("since", &q.since),
+        ("until", &q.until),
+        ("user", &q.user),
+        ("activity", &q.activity),
+        ("result", &q.result),
+        ("method", &q.method),
+        ("directory", &q.directory),
+    ];
     let mut out = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs.iter().filter(|(_, v)| !v.trim().is_empty()) {
         out.append_pair(k, v.trim());
@@ -180,6 +187,11 @@ async fn export(
     format: Format,
 ) -> Result<HttpResponse, AdminError> {
     let filter = query.filter().map_err(AdminError::from_flow)?;
-    tracing::info!(admin = %admin.login, filter = ?filter, "audit export");
+    let name = if format == Format::Csv { "CSV" } else { "JSON lines" };
+    state
+        .flows
+        .note_audit_export(&admin.actor(), &filter, name, &admin.client())
+        .await
+        .map_err(AdminError::from_flow)?;
     Ok(crate::http::audit_export::response(state.flows.clone(), filter, format))
 }

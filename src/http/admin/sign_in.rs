@@ -112,8 +112,13 @@ async fn sign_in_post(
     let password = SecretString::from(form.password.clone());
     match state.flows.admin_sign_in(&form.user, &password, &admin_client(&req)).await {
         Ok((token, _)) => {
+            // A session this browser had before ends; the CSRF token changes.
+            if let Some(old) = req.cookie(ADMIN_COOKIE) {
+                state.flows.admin_sign_out(old.value(), &admin_client(&req)).await.map_err(AdminError::from_flow)?;
+            }
             let mut res = see_other(&next);
             res.add_cookie(&admin_cookie(token.as_str().to_owned())).ok();
+            res.add_cookie(&csrf::rotated().1).ok();
             Ok(res)
         }
         Err(e) => {

@@ -253,6 +253,12 @@ pub(super) async fn audit_export_get(
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", message, &rid.0));
         }
     };
-    tracing::info!(token = %name, filter = ?filter, "audit export");
+    let label = if format == crate::http::audit_export::Format::Csv { "CSV" } else { "JSON lines" };
+    let actor = format!("token:{name}");
+    state
+        .flows
+        .note_audit_export(&actor, &filter, label, &admin_client(&req, &rid))
+        .await
+        .map_err(|e| ApiError::from_flow(e, &rid.0))?;
     Ok(crate::http::audit_export::response(state.flows.clone(), filter, format))
 }
