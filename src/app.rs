@@ -243,7 +243,11 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         .bind_rustls_0_23(listen, tls.config)
         .with_context(|| format!("while listening on {listen}"))?
         .shutdown_timeout(10)
+        .disable_signals()
         .run();
+    // Our own signal handlers, installed before systemd hears "ready", so a
+    // stop that follows at once is graceful too.
+    stop_on_signals(server.handle())?;
     let delivery = app.delivery()?;
     let signal = app.flows.outbox_signal();
     tokio::spawn(delivery.run(signal));
@@ -262,8 +266,41 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     println!("passdesk {} ready at {origin}/ in {} ms", env!("CARGO_PKG_VERSION"), started.elapsed().as_millis());
     println!("TLS certificate ({note} {}): SHA-256 {}", tls.cert_path.display(), tls.fingerprint);
     tracing::info!(%listen, "passdesk serving");
-    server.await.context("while serving")?;
+    let told = |state: &str| match crate::systemd::notify(state) {
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "systemd was not told"),
+    };
+    told(&format!("READY=1\nSTATUS=serving at {origin}/\n"));
+    let served = server.await;
+    told("STOPPING=1\n");
+    served.context("while serving")?;
     tracing::info!("passdesk stopped");
+    Ok(())
+}
+
+/// Stops the server gracefully (in-flight requests finish, 10 s at most)
+/// on SIGTERM, SIGINT or Ctrl-C. The handlers exist when this returns.
+fn stop_on_signals(handle: actix_web::dev::ServerHandle) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).context("while installing the SIGTERM handler")?;
+        let mut int = signal(SignalKind::interrupt()).context("while installing the SIGINT handler")?;
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = term.recv() => tracing::info!("SIGTERM: stopping"),
+                _ = int.recv() => tracing::info!("SIGINT: stopping"),
+            }
+            handle.stop(true).await;
+        });
+    }
+    #[cfg(not(unix))]
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            tracing::info!("Ctrl-C: stopping");
+            handle.stop(true).await;
+        }
+    });
     Ok(())
 }
 

@@ -41,6 +41,7 @@ pub mod i18n;
 pub mod metrics;
 pub mod notify;
 pub mod store;
+pub mod systemd;
 pub mod telemetry;
 pub mod timing;
 pub mod tls;

@@ -64,4 +64,6 @@ mod smtp_fake;
 mod smtp_session;
 mod support;
 mod sync;
+mod systemd_ready;
+mod systemd_unit;
 mod writeback_flows;
