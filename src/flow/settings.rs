@@ -120,6 +120,6 @@ impl Flows {
     /// The name of the admin token presented, if it is live.
     pub async fn admin_token(&self, presented: &str) -> Result<Option<String>, Error> {
         let Some(token) = FlowToken::parse(presented) else { return Ok(None) };
-        Ok(self.store.admin_token(token.digest()).await?)
+        Ok(self.store.admin_token(token.digest()).await?.map(|(name, _)| name))
     }
 }

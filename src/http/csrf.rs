@@ -22,10 +22,8 @@ pub fn token(req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
     if let Some(c) = req.cookie(COOKIE).filter(|c| c.value().len() == 64) {
         return (c.value().to_owned(), None);
     }
-    let mut raw = [0u8; 32];
-    rand::fill(&mut raw);
-    let value = hex::encode(raw);
-    (value.clone(), Some(secure_cookie(COOKIE, value)))
+    let (value, cookie) = rotated();
+    (value, Some(cookie))
 }
 
 /// A new token in a new cookie, for a change of privilege (an admin

@@ -162,8 +162,8 @@ impl Store {
         Ok(name)
     }
 
-    /// Notes a token's use (at most once a minute per token, so busy
-    /// scripts do not write on every call).
+    /// Notes a token's use (the flow calls it at most once a minute per
+    /// token; the condition keeps two racing calls to one change).
     pub async fn note_admin_token_use(&self, digest: [u8; 32], now: i64) -> Result<(), Error> {
         self.write(now, Effects::default(), move |tx| {
             tx.prepare_cached(

@@ -143,14 +143,6 @@ impl Store {
 
     /// Keeps a new coverage count.
     pub async fn save_coverage_snapshot(&self, json: String, now: i64) -> Result<(), Error> {
-        self.write(now, Effects::default(), move |tx| {
-            tx.prepare_cached(
-                "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            )?
-            .execute(params![COVERAGE, json, now])?;
-            Ok(())
-        })
-        .await
+        self.save_setting(COVERAGE, json, now, Effects::default()).await
     }
 }

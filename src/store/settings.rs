@@ -8,6 +8,17 @@ use rusqlite::{OptionalExtension, params};
 
 const RESET_POLICY: &str = "reset_policy";
 
+/// Writes one settings key's document inside a transaction: every
+/// administrator-editable document goes through here.
+pub(super) fn put_setting(tx: &rusqlite::Transaction<'_>, key: &str, value: &str, now: i64) -> Result<(), Error> {
+    tx.prepare_cached(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )?
+    .execute(params![key, value, now])?;
+    Ok(())
+}
+
 impl Store {
     /// The reset policy; the defaults until an administrator changes it.
     pub async fn reset_policy(&self) -> Result<ResetPolicy, Error> {
@@ -27,15 +38,7 @@ impl Store {
     pub async fn save_reset_policy(&self, policy: ResetPolicy, now: i64, effects: Effects) -> Result<(), Error> {
         let json = serde_json::to_string(&policy)
             .map_err(|e| Error::Open { path: "settings".into(), reason: e.to_string() })?;
-        self.write(now, effects, move |tx| {
-            tx.prepare_cached(
-                "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            )?
-            .execute(params![RESET_POLICY, json, now])?;
-            Ok(())
-        })
-        .await
+        self.write(now, effects, move |tx| put_setting(tx, RESET_POLICY, &json, now)).await
     }
 
     /// The stored JSON document of a settings key, if an administrator saved one.
@@ -51,15 +54,7 @@ impl Store {
 
     /// Replaces a settings key's JSON document, with its audit rows, in one transaction.
     pub async fn save_setting(&self, key: &'static str, json: String, now: i64, effects: Effects) -> Result<(), Error> {
-        self.write(now, effects, move |tx| {
-            tx.prepare_cached(
-                "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            )?
-            .execute(params![key, json, now])?;
-            Ok(())
-        })
-        .await
+        self.write(now, effects, move |tx| put_setting(tx, key, &json, now)).await
     }
 
     /// Stores a new admin API token's digest, with its audit rows.
@@ -81,12 +76,14 @@ impl Store {
         .await
     }
 
-    /// The name of the live token with this digest.
-    pub async fn admin_token(&self, digest: [u8; 32]) -> Result<Option<String>, Error> {
+    /// The name and last use of the live token with this digest.
+    pub async fn admin_token(&self, digest: [u8; 32]) -> Result<Option<(String, Option<i64>)>, Error> {
         self.run(move |conn| {
             Ok(conn
-                .prepare_cached("SELECT name FROM admin_tokens WHERE token_hash = ?1 AND revoked_at IS NULL")?
-                .query_row([&digest[..]], |r| r.get(0))
+                .prepare_cached(
+                    "SELECT name, last_used_at FROM admin_tokens WHERE token_hash = ?1 AND revoked_at IS NULL",
+                )?
+                .query_row([&digest[..]], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?)
         })
         .await

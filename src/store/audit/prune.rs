@@ -7,7 +7,7 @@
 use super::{append, insert};
 use crate::domain::audit::{AuditRecord, PrunedRange};
 use crate::store::{Effects, Error, Store};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::OptionalExtension;
 
 /// The `settings` key of the retention, in days; absent = keep forever.
 const RETENTION: &str = "audit_retention_days";
@@ -35,14 +35,11 @@ impl Store {
     pub async fn save_audit_retention(&self, days: Option<u32>, now: i64, effects: Effects) -> Result<(), Error> {
         self.write(now, effects, move |tx| {
             match days {
-                Some(days) => tx
-                    .prepare_cached(
-                        "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)
-                         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                    )?
-                    .execute(params![RETENTION, days.to_string(), now])?,
-                None => tx.prepare_cached("DELETE FROM settings WHERE key = ?1")?.execute([RETENTION])?,
-            };
+                Some(days) => crate::store::settings::put_setting(tx, RETENTION, &days.to_string(), now)?,
+                None => {
+                    tx.prepare_cached("DELETE FROM settings WHERE key = ?1")?.execute([RETENTION])?;
+                }
+            }
             Ok(())
         })
         .await
