@@ -27,6 +27,11 @@ async fn main() -> ExitCode {
             Ok(false) => return ExitCode::FAILURE,
             Err(e) => Err(e),
         },
+        Command::Completions { shell } => {
+            cli::completions(shell);
+            Ok(())
+        }
+        Command::Man { dir } => cli::man_pages(&dir),
         Command::Check(args) => match cli::check(args).await {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::FAILURE,

@@ -7,7 +7,9 @@
 # formatting and lint checks and every test with PASSDESK_REQUIRE_SERVERS=1,
 # so a suite whose server is missing fails instead of skipping, runs the
 # load benchmark in its smoke mode against the bed's slapd (every flow
-# must succeed; no figure is asserted), and stops the test bed again.
+# must succeed; no figure is asserted), builds the Debian package and
+# tries it for real on this machine (install, run as the passdesk user,
+# upgrade, purge: tests/packaging/deb.sh), and stops the test bed again.
 #
 # Knobs:
 #   PASSDESK_SKIP_LINT=1   skip cargo fmt --check and cargo clippy
@@ -43,3 +45,8 @@ cargo test --locked --lib --bins --tests
 
 step "load bench, smoke mode (BENCH_SMOKE=1: 1,000 users, 2-s phases; proves the bench still runs, asserts no figure)"
 BENCH_SMOKE=1 cargo test --locked --bench load
+
+step "Debian package: build and lint it (packaging/deb.sh)"
+bash packaging/deb.sh
+step "Debian package: install, check, run, upgrade and purge it on this machine (tests/packaging/deb.sh)"
+bash tests/packaging/deb.sh

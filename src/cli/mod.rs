@@ -69,6 +69,20 @@ pub enum Command {
     /// The offline breached-password list: build one from your own list,
     /// or look a password up in one.
     Breached(BreachedArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, elvish,
+    /// powershell) on standard output, e.g.
+    /// `passdesk completions bash > /etc/bash_completion.d/passdesk`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages (passdesk.1 and one page per subcommand) into
+    /// a folder; packages run it at build time.
+    #[command(hide = true)]
+    Man {
+        /// Folder to write the pages into (created if missing).
+        dir: PathBuf,
+    },
 }
 
 /// `passdesk breached`
@@ -393,6 +407,7 @@ pub fn config_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
 mod audit;
 mod breached;
 mod check;
+mod docs;
 mod expiry;
 mod import;
 mod init;
@@ -403,6 +418,7 @@ mod sync;
 pub use audit::audit;
 pub use breached::breached;
 pub use check::check;
+pub use docs::{completions, man_pages};
 pub use expiry::remind_expiry;
 pub use import::import;
 pub use init::init;

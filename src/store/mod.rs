@@ -14,6 +14,7 @@ mod insights;
 mod links;
 mod migrate;
 mod outbox;
+mod owner;
 mod reminders;
 mod reports;
 mod reregistrations;
@@ -93,6 +94,19 @@ pub enum Error {
         /// The operating system's reason.
         reason: String,
     },
+    /// Root was about to write into the data folder of the service's own
+    /// account; the files it made would lock the service out.
+    #[error(
+        "the data folder {path} belongs to the user {owner}, but this passdesk runs as root: files it made \
+         there would be unreadable by the service. Run the command as that user instead, e.g. \
+         `sudo -u {owner} passdesk ...` (or `runuser -u {owner} -- passdesk ...`)"
+    )]
+    ForeignOwner {
+        /// The data folder.
+        path: PathBuf,
+        /// Its owner's name (or uid when it has none).
+        owner: String,
+    },
     /// SQLite refused an operation.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -146,6 +160,7 @@ impl Store {
     /// Opens (creating if needed) the database in the configured data folder,
     /// applies the schema or refuses a newer one.
     pub fn open(config: &StoreConfig) -> Result<Self, Error> {
+        owner::refuse_root_in_foreign_dir(&config.data_dir)?;
         create_private_dir(&config.data_dir)?;
         Self::open_file(&config.database_path())
     }
