@@ -49,12 +49,12 @@ fn mix(i: u64, s: u64) -> u64 {
 fn row(i: u64, n: u64) -> AuditRecord {
     let at = YEAR_START + (i as i128 * YEAR as i128 / n as i128) as i64;
     // One person in a hundred does a tenth of everything.
-    let person = if mix(i, 1) % 10 == 0 { mix(i, 2) % 200 } else { mix(i, 2) % PEOPLE };
+    let person = if mix(i, 1).is_multiple_of(10) { mix(i, 2) % 200 } else { mix(i, 2) % PEOPLE };
     let login = format!("user{person:05}");
     let roll = mix(i, 3) % 1000;
     let methods = ["email", "mobile_sms", "questions", "authenticator"];
     let method = methods[(mix(i, 4) % 4) as usize];
-    let failed = mix(i, 5) % 6 == 0;
+    let failed = mix(i, 5).is_multiple_of(6);
     let outcome = |ok: bool| if ok { AuditOutcome::Success } else { AuditOutcome::Failure }.as_str().to_owned();
     let mut r = AuditRecord {
         at,

@@ -223,6 +223,8 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     crate::telemetry::init(&config.log);
     let app = App::build(config, Arc::new(SystemClock))?;
+    // Held until serve ends: `passdesk restore` refuses to swap files under it.
+    let _data_lock = crate::backup::DataLock::take(&app.config.store.data_dir, "serve")?;
     if demo {
         print_demo_users(&app).await?;
     }

@@ -29,6 +29,7 @@
 
 pub mod app;
 pub mod argon;
+pub mod backup;
 pub mod breached;
 pub mod cli;
 pub mod clock;

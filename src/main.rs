@@ -27,6 +27,8 @@ async fn main() -> ExitCode {
             Ok(false) => return ExitCode::FAILURE,
             Err(e) => Err(e),
         },
+        Command::Backup(args) => cli::backup(args).await,
+        Command::Restore(args) => cli::restore(args),
         Command::Completions { shell } => {
             cli::completions(shell);
             Ok(())

@@ -87,10 +87,11 @@ fn generate_self_signed(dir: &Path, cert_path: &Path, key_path: &Path, listen: S
     if !listen.ip().is_unspecified() && !listen.ip().is_loopback() {
         names.push(listen.ip().to_string());
     }
-    if let Ok(host) = std::env::var("HOSTNAME").map(|h| h.trim().to_owned()) {
-        if !host.is_empty() && !names.contains(&host) {
-            names.push(host);
-        }
+    if let Ok(host) = std::env::var("HOSTNAME").map(|h| h.trim().to_owned())
+        && !host.is_empty()
+        && !names.contains(&host)
+    {
+        names.push(host);
     }
     let certified = rcgen::generate_simple_self_signed(names).map_err(|e| Error::Generate(e.to_string()))?;
     let io = |path: &Path, e: std::io::Error| Error::File { path: path.to_owned(), reason: e.to_string() };

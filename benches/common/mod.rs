@@ -84,10 +84,10 @@ pub async fn wait_ready(client: Option<&reqwest::Client>, dir: &Path, port: u16,
                 continue;
             }
         };
-        if let Ok(resp) = c.get(format!("https://127.0.0.1:{port}/healthz")).send().await {
-            if resp.status() == 200 {
-                return started.elapsed();
-            }
+        if let Ok(resp) = c.get(format!("https://127.0.0.1:{port}/healthz")).send().await
+            && resp.status() == 200
+        {
+            return started.elapsed();
         }
         assert!(started.elapsed() < limit, "server not ready after {limit:?}");
         tokio::time::sleep(Duration::from_millis(2)).await;

@@ -17,6 +17,8 @@ Examples:
   passdesk admin token --name ops       a bearer token for /api/v1/admin/...
   passdesk outbox --follow              watch messages (codes) as they are queued
   passdesk outbox --json | jq .         the outbox for scripts, one JSON object per line
+  passdesk backup /srv/backup/passdesk-$(date +%F).tar.gz   while serve runs
+  passdesk restore passdesk-2026-11-26.tar.gz   with serve stopped; checks the archive first
   passdesk audit verify                 prove that no audit row was changed behind passdesk's back
   passdesk audit export --since 2026-11-01 --result failure > failures.csv
 
@@ -69,6 +71,14 @@ pub enum Command {
     /// The offline breached-password list: build one from your own list,
     /// or look a password up in one.
     Breached(BreachedArgs),
+    /// Write a backup while passdesk runs: a consistent copy of the
+    /// database, the server key, the configuration and the self-signed
+    /// certificate, in one archive readable only by you (mode 0600).
+    Backup(BackupArgs),
+    /// Put a backup back (passdesk serve must be stopped). The archive is
+    /// checked first (complete, not newer than this passdesk, integrity,
+    /// audit chain, same installation); the replaced files are kept.
+    Restore(RestoreArgs),
     /// Print the completion script of a shell (bash, zsh, fish, elvish,
     /// powershell) on standard output, e.g.
     /// `passdesk completions bash > /etc/bash_completion.d/passdesk`.
@@ -83,6 +93,32 @@ pub enum Command {
         /// Folder to write the pages into (created if missing).
         dir: PathBuf,
     },
+}
+
+/// `passdesk backup`
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Configuration file.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The archive to write (a .tar.gz; it must not exist yet).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// `passdesk restore`
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Configuration file.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The archive `passdesk backup` wrote.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Replace a data folder that holds another passdesk installation
+    /// (without it, such a restore is refused).
+    #[arg(long)]
+    pub replace_installation: bool,
 }
 
 /// `passdesk breached`
@@ -405,6 +441,7 @@ pub fn config_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
 }
 
 mod audit;
+mod backup;
 mod breached;
 mod check;
 mod docs;
@@ -416,6 +453,7 @@ mod policy;
 mod sync;
 
 pub use audit::audit;
+pub use backup::{backup, restore};
 pub use breached::breached;
 pub use check::check;
 pub use docs::{completions, man_pages};

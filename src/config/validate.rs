@@ -96,10 +96,10 @@ impl TryFrom<RawConfig> for Config {
         if organisation.name.trim().is_empty() || organisation.name.chars().count() > 80 {
             p.add("organisation.name", "give a name of 1 to 80 characters");
         }
-        if let Some(h) = &organisation.helpdesk {
-            if !(h.starts_with("https://") || h.starts_with("http://") || h.starts_with("mailto:")) {
-                p.add("organisation.helpdesk", "use a URL (https://…) or an e-mail link (mailto:helpdesk@example.org)");
-            }
+        if let Some(h) = &organisation.helpdesk
+            && !(h.starts_with("https://") || h.starts_with("http://") || h.starts_with("mailto:"))
+        {
+            p.add("organisation.helpdesk", "use a URL (https://…) or an e-mail link (mailto:helpdesk@example.org)");
         }
         let log = log(&mut p, raw.log);
         if !p.0.is_empty() {

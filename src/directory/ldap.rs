@@ -217,11 +217,11 @@ impl LdapPool {
 
     /// A connection bound as the service account, from the pool if one is idle.
     async fn service(&self) -> Result<(Ldap, bool), Error> {
-        if let Some(mut ldap) = self.idle.take() {
-            if !ldap.is_closed() {
-                ldap.with_timeout(self.config.timeout);
-                return Ok((ldap, true));
-            }
+        if let Some(mut ldap) = self.idle.take()
+            && !ldap.is_closed()
+        {
+            ldap.with_timeout(self.config.timeout);
+            return Ok((ldap, true));
         }
         let mut ldap = self.connect().await?;
         let result = ldap

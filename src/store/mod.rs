@@ -20,6 +20,7 @@ mod reports;
 mod reregistrations;
 mod sessions;
 mod settings;
+mod snapshot;
 mod sync;
 mod writebacks;
 mod writer;
@@ -35,9 +36,11 @@ pub use flows::{
 pub use insights::{BucketCount, GroupCount};
 pub use links::{NewResetLink, UsedResetLink};
 pub use outbox::{OutboxRow, OutboxState};
+pub use owner::refuse_root_in_foreign_dir;
 pub use reports::{NewReport, ReportRow};
 pub use reregistrations::Reregistration;
 pub use sessions::{Pending, Proven, SessionRow};
+pub use snapshot::{Inspection, inspect, installation_of};
 pub use sync::SyncWrite;
 pub use writebacks::{OpenWriteback, WritebackKind, WritebackOutcome};
 
@@ -172,6 +175,7 @@ impl Store {
         let pool = r2d2::Pool::builder().max_size(8).build(manager)?;
         let mut conn = pool.get()?;
         migrate::migrate(&mut conn, path)?;
+        snapshot::ensure_installation_id(&conn)?;
         let writer_conn = Connection::open(path)?;
         prepare_connection(&writer_conn)?;
         let writer = writer::Writer::start(writer_conn)?;

@@ -12,7 +12,7 @@ use std::path::Path;
 /// another user. Anything that cannot be read (no /proc, no folder yet)
 /// lets the open go on: the check only guards the packaged layout.
 #[cfg(target_os = "linux")]
-pub(super) fn refuse_root_in_foreign_dir(dir: &Path) -> Result<(), Error> {
+pub fn refuse_root_in_foreign_dir(dir: &Path) -> Result<(), Error> {
     use std::os::unix::fs::MetadataExt;
     // /proc/self belongs to the process's effective user.
     let Ok(me) = std::fs::metadata("/proc/self") else { return Ok(()) };
@@ -26,7 +26,7 @@ pub(super) fn refuse_root_in_foreign_dir(dir: &Path) -> Result<(), Error> {
 
 /// Elsewhere there is no packaged service account to protect.
 #[cfg(not(target_os = "linux"))]
-pub(super) fn refuse_root_in_foreign_dir(_dir: &Path) -> Result<(), Error> {
+pub fn refuse_root_in_foreign_dir(_dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 

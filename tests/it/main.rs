@@ -18,6 +18,7 @@ mod admin_support;
 mod admin_users;
 mod audit;
 mod axe;
+mod backup;
 mod browser;
 mod browser_admin;
 mod browser_flows;

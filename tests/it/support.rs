@@ -51,9 +51,23 @@ impl TestApp {
         Self::build("", &env)
     }
 
+    /// Over an existing data folder (e.g. one a restore filled), with the
+    /// same test settings as [`TestApp::new`].
+    pub fn over(data: &std::path::Path) -> Self {
+        let env = [
+            ("PASSDESK_RESET__CAPTCHA_DIFFICULTY".to_owned(), "0".to_owned()),
+            ("PASSDESK_RESET__RESPONSE_FLOOR_MS".to_owned(), "0".to_owned()),
+        ];
+        Self::build_at(tempfile::tempdir().unwrap(), data.to_owned(), "", &env)
+    }
+
     fn build(extra: &str, env: &[(String, String)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
+        Self::build_at(dir, data, extra, env)
+    }
+
+    fn build_at(dir: tempfile::TempDir, data: std::path::PathBuf, extra: &str, env: &[(String, String)]) -> Self {
         let text = format!("[store]\ndata_dir = {:?}\n{extra}", data.display().to_string());
         let config = passdesk::config::load_str(&text, "test", env).unwrap();
         let clock = Arc::new(FixedClock::new(START));

@@ -261,37 +261,40 @@ impl Store {
     /// first row chains to a deleted row: that is accepted only when a
     /// prune summary at or after it records that very hash.
     pub async fn verify_audit_chain(&self) -> Result<Option<i64>, Error> {
-        self.run(|conn| {
-            let mut stmt = conn.prepare(&format!("SELECT {COLUMNS}, prev_hash, hash FROM audit ORDER BY id"))?;
-            let mut rows = stmt.query([])?;
-            let mut expected_prev: Option<Vec<u8>> = None;
-            // The first row and the hash it chains to, until a summary vouches for it.
-            let mut unvouched: Option<(i64, Vec<u8>)> = None;
-            let pruned = Activity::AuditPruned.name();
-            while let Some(r) = rows.next()? {
-                let row = row_of(r)?;
-                let prev: Vec<u8> = r.get(13)?;
-                let hash: Vec<u8> = r.get(14)?;
-                match &expected_prev {
-                    None if prev != GENESIS_HASH => unvouched = Some((row.id, prev.clone())),
-                    Some(expected) if *expected != prev => return Ok(Some(row.id)),
-                    _ => {}
-                }
-                if row.record.chain_hash(&prev).as_slice() != hash.as_slice() {
-                    return Ok(Some(row.id));
-                }
-                if row.record.activity == pruned
-                    && let Some((_, wanted)) = &unvouched
-                    && pruned_hash(&row.record.detail).as_ref() == Some(wanted)
-                {
-                    unvouched = None;
-                }
-                expected_prev = Some(hash);
-            }
-            Ok(unvouched.map(|(id, _)| id))
-        })
-        .await
+        self.run(|conn| verify_chain(conn)).await
     }
+}
+
+/// The chain check on any connection: the store's own, or a database file
+/// a restore is about to put in place.
+pub(super) fn verify_chain(conn: &rusqlite::Connection) -> Result<Option<i64>, Error> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS}, prev_hash, hash FROM audit ORDER BY id"))?;
+    let mut rows = stmt.query([])?;
+    let mut expected_prev: Option<Vec<u8>> = None;
+    // The first row and the hash it chains to, until a summary vouches for it.
+    let mut unvouched: Option<(i64, Vec<u8>)> = None;
+    let pruned = Activity::AuditPruned.name();
+    while let Some(r) = rows.next()? {
+        let row = row_of(r)?;
+        let prev: Vec<u8> = r.get(13)?;
+        let hash: Vec<u8> = r.get(14)?;
+        match &expected_prev {
+            None if prev != GENESIS_HASH => unvouched = Some((row.id, prev.clone())),
+            Some(expected) if *expected != prev => return Ok(Some(row.id)),
+            _ => {}
+        }
+        if row.record.chain_hash(&prev).as_slice() != hash.as_slice() {
+            return Ok(Some(row.id));
+        }
+        if row.record.activity == pruned
+            && let Some((_, wanted)) = &unvouched
+            && pruned_hash(&row.record.detail).as_ref() == Some(wanted)
+        {
+            unvouched = None;
+        }
+        expected_prev = Some(hash);
+    }
+    Ok(unvouched.map(|(id, _)| id))
 }
 
 mod prune;

@@ -1,0 +1,61 @@
+//! `passdesk backup` and `passdesk restore`: the command-line faces of
+//! [`crate::backup`], saying what was written, kept and set aside.
+
+use super::{BackupArgs, RestoreArgs};
+use crate::backup::{self, ConfigOutcome, RestoreOptions};
+use crate::clock::{Clock, SystemClock};
+
+/// Writes the archive and says what is in it.
+pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
+    let config_file = super::config_path(args.config);
+    let config = crate::config::load(config_file.as_deref())?;
+    let manifest = backup::create(&config, config_file.as_deref(), &args.file, SystemClock.now()).await?;
+    let bytes: u64 = manifest.files.values().map(|f| f.bytes).sum();
+    println!(
+        "backup written to {} (mode 0600): passdesk {}, schema {}, {} audit row(s), {} file(s), {} bytes before \
+         compression: {}",
+        args.file.display(),
+        manifest.passdesk_version,
+        manifest.schema_version,
+        manifest.audit_rows,
+        manifest.files.len(),
+        bytes,
+        manifest.files.keys().cloned().collect::<Vec<_>>().join(", ")
+    );
+    println!("It holds the server key: keep it where only administrators can read it.");
+    Ok(())
+}
+
+/// Checks and restores the archive, and says what became of the old files
+/// and of the archive's configuration.
+pub fn restore(args: RestoreArgs) -> anyhow::Result<()> {
+    let config_file = super::config_path(args.config);
+    let config = crate::config::load(config_file.as_deref())?;
+    let options = RestoreOptions { replace_installation: args.replace_installation };
+    let restored = backup::restore(&config, config_file.as_deref(), &args.file, options, SystemClock.now())?;
+    let m = &restored.manifest;
+    println!(
+        "restored {} into {}: passdesk {} backup of {}, schema {}, {} audit row(s), chain intact",
+        args.file.display(),
+        config.store.data_dir.display(),
+        m.passdesk_version,
+        m.created_at,
+        m.schema_version,
+        m.audit_rows
+    );
+    if let Some(kept) = &restored.kept {
+        println!("the files it replaced are kept in {}", kept.display());
+    }
+    match &restored.config {
+        ConfigOutcome::NoneInBackup => println!("the backup was made on the embedded defaults: no configuration in it"),
+        ConfigOutcome::Same => println!("the backup's configuration is the same as the one in use"),
+        ConfigOutcome::SetAside(path) => println!(
+            "the backup's configuration differs from the one in use (or there is none): it is at {}; review it and \
+             put it in place yourself (e.g. sudo install -m 640 -g passdesk {} /etc/passdesk/passdesk.toml)",
+            path.display(),
+            path.display()
+        ),
+    }
+    println!("Start passdesk again; a backup from an older passdesk is migrated on start, after a copy is made.");
+    Ok(())
+}
