@@ -127,11 +127,26 @@ ready=$(curl -sk --max-time 5 "https://127.0.0.1:$port/readyz")
 [ "$ready" = ready ] || { cat "$work/serve.log"; fail "/readyz says '$ready'"; }
 ok "/healthz: $health, /readyz: $ready"
 for f in passdesk.sqlite server.key; do expect_mode "/var/lib/passdesk/$f" 600 passdesk passdesk; done
+# The README's backup command, while serve runs.
+backup=/var/lib/passdesk/backup-test.tar.gz
+(cd / && runuser -u passdesk -- passdesk backup --config /etc/passdesk/passdesk.toml "$backup") > "$work/backup.log" 2>&1 \
+  || { cat "$work/backup.log"; fail "passdesk backup as passdesk, while serve runs, failed"; }
+expect_mode "$backup" 600 passdesk passdesk
+if (cd / && runuser -u passdesk -- passdesk restore --config /etc/passdesk/passdesk.toml "$backup") > "$work/restore.log" 2>&1; then
+  fail "passdesk restore ran while serve was running"
+fi
+grep -q "Stop it first" "$work/restore.log" || { cat "$work/restore.log"; fail "the restore refusal does not say to stop serve"; }
+ok "passdesk backup while serve runs (mode 600); restore refused until serve stops"
 kill -TERM "$server"
 rc=0; wait "$server" || rc=$?
 server=""
 [ "$rc" = 0 ] || { cat "$work/serve.log"; fail "serve exited $rc on SIGTERM"; }
 ok "SIGTERM: serve stopped cleanly"
+(cd / && runuser -u passdesk -- passdesk restore --config /etc/passdesk/passdesk.toml "$backup") > "$work/restore.log" 2>&1 \
+  || { cat "$work/restore.log"; fail "passdesk restore with serve stopped failed"; }
+grep -q "same as the one in use" "$work/restore.log" || { cat "$work/restore.log"; fail "restore did not compare the configuration"; }
+expect_mode /var/lib/passdesk/passdesk.sqlite 600 passdesk passdesk
+ok "passdesk restore with serve stopped: $(head -1 "$work/restore.log" | cut -c1-120)..."
 
 step "upgrade in place (a second revision of the same package)"
 (cd / && runuser -u passdesk -- passdesk admin add upgrade-probe) > /dev/null || fail "passdesk admin add failed"
