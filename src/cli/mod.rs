@@ -69,6 +69,9 @@ pub enum Command {
     /// The offline breached-password list: build one from your own list,
     /// or look a password up in one.
     Breached(BreachedArgs),
+    /// Windows only: register passdesk as a service (install), remove it
+    /// (uninstall); `run` is what the service manager starts.
+    Service(crate::service::ServiceArgs),
 }
 
 /// `passdesk breached`
@@ -384,7 +387,7 @@ impl AuditResult {
 pub fn config_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
     explicit.or_else(|| std::env::var_os("PASSDESK_CONFIG").filter(|v| !v.is_empty()).map(PathBuf::from)).or_else(
         || {
-            let default = PathBuf::from(crate::config::PLATFORM_DEFAULT_PATH);
+            let default = crate::config::platform_default_path();
             default.exists().then_some(default)
         },
     )

@@ -300,5 +300,13 @@ fn the_event_log_is_auto_by_default_and_a_wrong_one_is_named() {
     assert_eq!(load_str("[log]\nevent_log = \"off\"\n", "test", &[]).unwrap().log.event_log, EventLogChoice::Off);
     let err = load_str("[log]\nevent_log = \"eventvwr\"\n", "test", &[]).unwrap_err();
     assert_eq!(keys(&err), ["log.event_log"]);
-    assert!(err.to_string().contains("\"auto\", \"journald\", \"syslog\" or \"off\""), "{err}");
+    assert!(err.to_string().contains("\"auto\", \"journald\", \"syslog\", \"windows\" or \"off\""), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_windows_event_log_is_refused_off_windows() {
+    let err = load_str("[log]\nevent_log = \"windows\"\n", "test", &[]).unwrap_err();
+    assert_eq!(keys(&err), ["log.event_log"]);
+    assert!(err.to_string().contains("exists only on Windows"), "{err}");
 }

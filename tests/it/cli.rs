@@ -249,6 +249,7 @@ async fn serve_demo_over_tls_end_to_end() {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[test]
