@@ -10,6 +10,9 @@
 #
 #   bash packaging/msi.sh                              release build (several minutes)
 #   PASSDESK_MSI_PROFILE=debug bash packaging/msi.sh   quicker, for trying the packaging
+#   bash packaging/msi.sh --tools-only                 only install the tools (e.g. before
+#                                                      cargo clippy --target x86_64-pc-windows-gnu,
+#                                                      which needs the MinGW C compiler for ring)
 #
 # Installs what it needs (Debian packages gcc-mingw-w64-x86-64, msitools,
 # wixl; the rustup target); runs as root or with those already present.
@@ -33,6 +36,10 @@ step() {
   echo "==> $*"
 }
 
+case "${1:-}" in
+  "" | --tools-only) ;;
+  *) fail "unknown argument $1: use no argument, or --tools-only" ;;
+esac
 case "$profile" in
   release) cargo_profile=(--release) ;;
   debug) cargo_profile=() ;;
@@ -48,7 +55,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-rustup target add "$target" >/dev/null
+# Offline this only succeeds when the target is already there; say so clearly.
+rustup target add "$target" >/dev/null ||
+  fail "the Rust standard library for $target cannot be installed: run \`rustup target add $target\` where rustup can download"
+if [ "${1:-}" = "--tools-only" ]; then
+  echo "tools ready"
+  exit 0
+fi
 
 version=$(sed -n '/^\[package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
