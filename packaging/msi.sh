@@ -71,11 +71,14 @@ step "cargo build --locked --target $target (${profile})"
 cargo build --locked --target "$target" "${cargo_profile[@]}"
 exe="target/$target/$profile/passdesk.exe"
 [ -f "$exe" ] || fail "$exe was not built"
-x86_64-w64-mingw32-objdump -f "$exe" | grep -q "file format pei-x86-64" ||
-  fail "$exe is not a 64-bit Windows program"
+# Whole outputs are read before grep -q looks (under pipefail, grep leaving
+# early would fail the writer).
+format=$(x86_64-w64-mingw32-objdump -f "$exe")
+grep -q "file format pei-x86-64" <<<"$format" || fail "$exe is not a 64-bit Windows program"
 # Pure-Rust TLS: no OpenSSL library may be linked in.
-if x86_64-w64-mingw32-objdump -p "$exe" | grep -i "DLL Name" | grep -qiE "ssl|crypto"; then
-  fail "$exe imports an OpenSSL DLL"
+imports=$(x86_64-w64-mingw32-objdump -p "$exe" | grep "DLL Name")
+if grep -qiE "ssl|crypto" <<<"$imports"; then
+  fail "$exe imports an OpenSSL DLL: $imports"
 fi
 
 step "the Windows configuration (from packaging/passdesk.example.toml)"
@@ -114,10 +117,12 @@ fi
 msibuild "$msi" -q "UPDATE \`Component\` SET \`Attributes\` = 400 WHERE \`Component\` = 'Configuration'"
 
 step "checks"
-export_table() { msiinfo export "$msi" "$1" | tail -n +4; }
+export_table() { msiinfo export "$msi" "$1" | tail -n +4 | tr -d '\r'; }
 expect_row() { # table, then the exact row (tab-separated)
-  export_table "$1" | tr -d '\r' | grep -qxF "$2" || {
-    export_table "$1" >&2
+  local rows
+  rows=$(export_table "$1")
+  grep -qxF "$2" <<<"$rows" || {
+    echo "$rows" >&2
     fail "table $1 has no row: $2"
   }
 }
@@ -142,10 +147,12 @@ expect_row ServiceControl "PassdeskServiceControl${tab}passdesk${tab}162${tab}${
 expect_row Component "Configuration${tab}{C9B10C1B-2212-48BA-9BB4-FEB594B91670}${tab}PROGRAMDATADIR${tab}400${tab}${tab}PassdeskToml"
 expect_row Directory "PROGRAMDATADIR${tab}CommonAppDataFolder${tab}passdesk"
 expect_row Directory "INSTALLDIR${tab}ProgramFiles64Folder${tab}passdesk"
-export_table Upgrade | grep -q "^$upgrade_code${tab}${tab}$version${tab}" || fail "no major upgrade of older versions"
+upgrades=$(export_table Upgrade)
+grep -q "^$upgrade_code${tab}${tab}$version${tab}" <<<"$upgrades" || fail "no major upgrade of older versions"
 expect_row LaunchCondition "NOT WIX_DOWNGRADE_DETECTED${tab}A newer passdesk is already installed."
-export_table Registry | grep -q "Services\\\\EventLog\\\\Application\\\\passdesk\\\\${tab}EventMessageFile${tab}" ||
-  fail "the event source is not registered"
+registry=$(export_table Registry)
+grep -qF 'Services\EventLog\Application\passdesk\'"${tab}EventMessageFile${tab}"'[WindowsFolder]Microsoft.NET\Framework64\' <<<"$registry" ||
+  fail "the event source is not registered: $registry"
 mkdir "$work/extracted"
 msiextract -C "$work/extracted" "$msi" >"$work/extracted.list"
 packed_exe=$(find "$work/extracted" -name passdesk.exe)
