@@ -151,6 +151,7 @@ upgrades=$(export_table Upgrade)
 grep -q "^$upgrade_code${tab}${tab}$version${tab}" <<<"$upgrades" || fail "no major upgrade of older versions"
 expect_row LaunchCondition "NOT WIX_DOWNGRADE_DETECTED${tab}A newer passdesk is already installed."
 registry=$(export_table Registry)
+# shellcheck disable=SC1003 # the backslashes are the registry path's own
 grep -qF 'Services\EventLog\Application\passdesk\'"${tab}EventMessageFile${tab}"'[WindowsFolder]Microsoft.NET\Framework64\' <<<"$registry" ||
   fail "the event source is not registered: $registry"
 mkdir "$work/extracted"
