@@ -218,8 +218,27 @@ pub fn load_or_create_key(path: &Path) -> anyhow::Result<ServerKey> {
     Ok(ServerKey::from_bytes(array))
 }
 
+/// A service manager that is not told by signals: the Windows service
+/// control manager. It hears when passdesk listens, and its stop request
+/// takes the same graceful path as SIGTERM.
+pub struct Supervisor {
+    /// Called once, when passdesk listens.
+    pub ready: Box<dyn FnOnce() + Send>,
+    /// Resolves when the manager asks passdesk to stop.
+    pub stop: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+}
+
 /// `passdesk serve`: runs the portal until SIGTERM or Ctrl-C.
 pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    serve_supervised(config, demo, None).await
+}
+
+/// Runs the portal until SIGTERM, Ctrl-C or the supervisor's stop.
+pub async fn serve_supervised(config: Config, demo: bool, supervisor: Option<Supervisor>) -> anyhow::Result<()> {
+    let (ready, stop) = match supervisor {
+        Some(s) => (Some(s.ready), Some(s.stop)),
+        None => (None, None),
+    };
     let started = std::time::Instant::now();
     crate::telemetry::init(&config.log);
     let app = App::build(config, Arc::new(SystemClock))?;
@@ -249,7 +268,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         .run();
     // Our own signal handlers, installed before systemd hears "ready", so a
     // stop that follows at once is graceful too.
-    stop_on_signals(server.handle())?;
+    stop_on_signals(server.handle(), stop)?;
     let delivery = app.delivery()?;
     let signal = app.flows.outbox_signal();
     tokio::spawn(delivery.run(signal));
@@ -273,6 +292,9 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         Err(e) => tracing::warn!(error = %e, "systemd was not told"),
     };
     told(&format!("READY=1\nSTATUS=serving at {origin}/\n"));
+    if let Some(ready) = ready {
+        ready();
+    }
     let served = server.await;
     told("STOPPING=1\n");
     served.context("while serving")?;
@@ -281,8 +303,18 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
 }
 
 /// Stops the server gracefully (in-flight requests finish, 10 s at most)
-/// on SIGTERM, SIGINT or Ctrl-C. The handlers exist when this returns.
-fn stop_on_signals(handle: actix_web::dev::ServerHandle) -> anyhow::Result<()> {
+/// on SIGTERM, SIGINT, Ctrl-C or the supervisor's stop. The handlers exist
+/// when this returns.
+fn stop_on_signals(
+    handle: actix_web::dev::ServerHandle,
+    supervisor: Option<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>,
+) -> anyhow::Result<()> {
+    let supervisor = async move {
+        match supervisor {
+            Some(stop) => stop.await,
+            None => std::future::pending().await,
+        }
+    };
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -292,16 +324,18 @@ fn stop_on_signals(handle: actix_web::dev::ServerHandle) -> anyhow::Result<()> {
             tokio::select! {
                 _ = term.recv() => tracing::info!("SIGTERM: stopping"),
                 _ = int.recv() => tracing::info!("SIGINT: stopping"),
+                () = supervisor => tracing::info!("the service manager asked passdesk to stop: stopping"),
             }
             handle.stop(true).await;
         });
     }
     #[cfg(not(unix))]
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            tracing::info!("Ctrl-C: stopping");
-            handle.stop(true).await;
+        tokio::select! {
+            Ok(()) = tokio::signal::ctrl_c() => tracing::info!("Ctrl-C: stopping"),
+            () = supervisor => tracing::info!("the service manager asked passdesk to stop: stopping"),
         }
+        handle.stop(true).await;
     });
     Ok(())
 }

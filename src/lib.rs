@@ -9,7 +9,8 @@
 //! - [`flow`]: the use cases, the only code that orchestrates the three above.
 //! - [`http`]: the portal and the JSON API; they only call [`flow`].
 //! - [`i18n`]: the Fluent catalogue (English, Dutch) every layer names sentences from.
-//! - [`app`]: the composition root; [`config`], [`cli`], [`tls`], [`clock`].
+//! - [`app`]: the composition root; [`config`], [`cli`], [`tls`], [`clock`];
+//!   [`service`] runs it as a Windows service.
 //!
 //! # The layer rule
 //! `http → flow → {store, directory, notify} → domain`. `store`,
@@ -41,8 +42,11 @@ pub mod http;
 pub mod i18n;
 pub mod metrics;
 pub mod notify;
+pub mod service;
 pub mod store;
 pub mod systemd;
 pub mod telemetry;
 pub mod timing;
 pub mod tls;
+#[cfg(windows)]
+pub mod win32;

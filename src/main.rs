@@ -19,6 +19,7 @@ async fn main() -> ExitCode {
         Command::Policy(args) => cli::policy(args).await,
         Command::Admin(args) => cli::admin(args).await,
         Command::Breached(args) => cli::breached(args),
+        Command::Service(args) => return passdesk::service::command(args),
         Command::Import(args) => cli::import(args).await,
         Command::Sync(args) => cli::sync(args).await,
         Command::RemindExpiry(args) => cli::remind_expiry(args).await,

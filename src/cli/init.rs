@@ -20,6 +20,10 @@ pub async fn init(args: InitArgs) -> anyhow::Result<()> {
     if let Some(dir) = &args.data_dir {
         let quoted = toml::Value::String(dir.display().to_string()).to_string();
         text = text.replace("data_dir = \"passdesk-data\"", &format!("data_dir = {quoted}"));
+    } else if cfg!(windows) {
+        // The Windows default (%ProgramData%\passdesk\data) is where the
+        // service looks too; a relative folder would follow the current one.
+        text = text.replace("data_dir = \"passdesk-data\"", "# data_dir = \"passdesk-data\"");
     }
     // Validate before writing anything, so a bad --data-dir leaves no file behind.
     let config = crate::config::load_str(&text, &args.config.display().to_string(), &[])?;

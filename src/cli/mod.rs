@@ -93,6 +93,9 @@ pub enum Command {
         /// Folder to write the pages into (created if missing).
         dir: PathBuf,
     },
+    /// Windows only: register passdesk as a service (install), remove it
+    /// (uninstall); `run` is what the service manager starts.
+    Service(crate::service::ServiceArgs),
 }
 
 /// `passdesk backup`
@@ -434,7 +437,7 @@ impl AuditResult {
 pub fn config_path(explicit: Option<PathBuf>) -> Option<PathBuf> {
     explicit.or_else(|| std::env::var_os("PASSDESK_CONFIG").filter(|v| !v.is_empty()).map(PathBuf::from)).or_else(
         || {
-            let default = PathBuf::from(crate::config::PLATFORM_DEFAULT_PATH);
+            let default = crate::config::platform_default_path();
             default.exists().then_some(default)
         },
     )

@@ -13,6 +13,7 @@ pub mod raw;
 mod smtp;
 mod sync;
 mod validate;
+pub mod windows_paths;
 
 pub use brand::{Colour, DEFAULT_COLOUR, LOGO_MAX_BYTES, Logo};
 pub use gateway::{
@@ -28,9 +29,32 @@ use std::path::PathBuf;
 /// Where to look for the file when no `--config` or `PASSDESK_CONFIG` is given.
 #[cfg(unix)]
 pub const PLATFORM_DEFAULT_PATH: &str = "/etc/passdesk/passdesk.toml";
-/// Where to look for the file when no `--config` or `PASSDESK_CONFIG` is given.
+/// Where to look for the file when no `--config` or `PASSDESK_CONFIG` is
+/// given and ProgramData is where Windows usually has it (see
+/// `platform_default_path`).
 #[cfg(windows)]
 pub const PLATFORM_DEFAULT_PATH: &str = r"C:\ProgramData\passdesk\passdesk.toml";
+
+/// Where to look for the file when no `--config` or `PASSDESK_CONFIG` is
+/// given: `/etc/passdesk/passdesk.toml`, or on Windows
+/// `%ProgramData%\passdesk\passdesk.toml` wherever ProgramData is.
+pub fn platform_default_path() -> PathBuf {
+    #[cfg(windows)]
+    return PathBuf::from(windows_paths::config_file(std::env::var("ProgramData").ok().as_deref()));
+    #[cfg(not(windows))]
+    PathBuf::from(PLATFORM_DEFAULT_PATH)
+}
+
+/// The data folder when `store.data_dir` is not set: `passdesk-data` in the
+/// working directory, or on Windows `%ProgramData%\passdesk\data` (a
+/// service works in System32, and the command line must find the same
+/// database as the service).
+pub fn default_data_dir() -> PathBuf {
+    #[cfg(windows)]
+    return PathBuf::from(windows_paths::data_dir(std::env::var("ProgramData").ok().as_deref()));
+    #[cfg(not(windows))]
+    PathBuf::from("passdesk-data")
+}
 
 /// The commented example configuration, also written by `passdesk init`.
 pub const EXAMPLE_TOML: &str = include_str!("../../packaging/passdesk.example.toml");
@@ -269,12 +293,15 @@ pub struct LogConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventLogChoice {
     /// journald when its socket exists, else syslog when `/dev/log` does,
-    /// else nothing (and nothing on Windows, for now).
+    /// else nothing; on Windows the Application event log.
     Auto,
     /// The journal's native protocol, with the event id as a field.
     Journald,
     /// RFC 5424 syslog to `/dev/log`.
     Syslog,
+    /// The Windows Application event log, source "passdesk", the event id
+    /// as the event's id.
+    Windows,
     /// Only the audit trail and the ordinary log.
     Off,
 }

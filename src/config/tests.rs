@@ -300,5 +300,24 @@ fn the_event_log_is_auto_by_default_and_a_wrong_one_is_named() {
     assert_eq!(load_str("[log]\nevent_log = \"off\"\n", "test", &[]).unwrap().log.event_log, EventLogChoice::Off);
     let err = load_str("[log]\nevent_log = \"eventvwr\"\n", "test", &[]).unwrap_err();
     assert_eq!(keys(&err), ["log.event_log"]);
-    assert!(err.to_string().contains("\"auto\", \"journald\", \"syslog\" or \"off\""), "{err}");
+    assert!(err.to_string().contains("\"auto\", \"journald\", \"syslog\", \"windows\" or \"off\""), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_windows_event_log_is_refused_off_windows() {
+    let err = load_str("[log]\nevent_log = \"windows\"\n", "test", &[]).unwrap_err();
+    assert_eq!(keys(&err), ["log.event_log"]);
+    assert!(err.to_string().contains("exists only on Windows"), "{err}");
+}
+
+/// packaging/msi.sh installs the example with its data_dir line commented
+/// out (Windows has its own default) and CRLF line ends: that text parses.
+#[test]
+fn the_configuration_the_msi_installs_parses() {
+    let line = "data_dir = \"passdesk-data\"";
+    assert_eq!(EXAMPLE_TOML.lines().filter(|l| *l == line).count(), 1, "msi.sh comments out this line");
+    let text = EXAMPLE_TOML.replace(line, r"# data_dir = 'D:\passdesk\data'").replace('\n', "\r\n");
+    let config = load_str(&text, "passdesk.toml", &[]).unwrap();
+    assert_eq!(config.store.data_dir, crate::config::default_data_dir());
 }

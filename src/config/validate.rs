@@ -37,7 +37,7 @@ impl TryFrom<RawConfig> for Config {
         let mut p = Problems::default();
         let server = server(&mut p, raw.server);
         let store =
-            StoreConfig { data_dir: PathBuf::from(raw.store.data_dir.unwrap_or_else(|| "passdesk-data".to_owned())) };
+            StoreConfig { data_dir: raw.store.data_dir.map(PathBuf::from).unwrap_or_else(super::default_data_dir) };
         if store.data_dir.as_os_str().is_empty() {
             p.add("store.data_dir", "must not be empty: give a folder, e.g. \"/var/lib/passdesk\"");
         }
@@ -223,6 +223,7 @@ fn log(p: &mut Problems, raw: RawLog) -> LogConfig {
         Some("off") => EventLogChoice::Off,
         Some("journald") if cfg!(unix) => EventLogChoice::Journald,
         Some("syslog") if cfg!(unix) => EventLogChoice::Syslog,
+        Some("windows") if cfg!(windows) => EventLogChoice::Windows,
         Some(other @ ("journald" | "syslog")) => {
             p.add(
                 "log.event_log",
@@ -230,10 +231,19 @@ fn log(p: &mut Problems, raw: RawLog) -> LogConfig {
             );
             EventLogChoice::Off
         }
+        Some("windows") => {
+            p.add(
+                "log.event_log",
+                "\"windows\" exists only on Windows: use \"auto\", \"journald\", \"syslog\" or \"off\"",
+            );
+            EventLogChoice::Off
+        }
         Some(other) => {
             p.add(
                 "log.event_log",
-                format!("\"{other}\" is not an event log: use \"auto\", \"journald\", \"syslog\" or \"off\""),
+                format!(
+                    "\"{other}\" is not an event log: use \"auto\", \"journald\", \"syslog\", \"windows\" or \"off\""
+                ),
             );
             EventLogChoice::Off
         }

@@ -275,7 +275,13 @@ fn create_private_dir(dir: &Path) -> Result<(), Error> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(fail)
+    builder.create(dir).map_err(fail)?;
+    // Windows has no mode: the folder gets a protected DACL (SYSTEM,
+    // Administrators, the service account, the owner) before any file is
+    // written in it, so the key and database inherit it.
+    #[cfg(windows)]
+    crate::win32::protect_folder(dir, crate::config::windows_paths::DATA_DIR_SDDL).map_err(fail)?;
+    Ok(())
 }
 
 /// Creates the file with mode 0600 before SQLite opens it, so it is never

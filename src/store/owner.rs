@@ -32,11 +32,13 @@ pub fn refuse_root_in_foreign_dir(_dir: &Path) -> Result<(), Error> {
 
 /// Root may not write where another user owns the folder; everyone else is
 /// stopped by the file modes anyway.
+#[cfg(any(target_os = "linux", test))]
 fn refused(euid: u32, owner: u32) -> bool {
     euid == 0 && owner != 0
 }
 
 /// The name /etc/passwd gives `uid`, or the number when it has none.
+#[cfg(any(target_os = "linux", test))]
 fn user_name(passwd: &str, uid: u32) -> String {
     passwd
         .lines()

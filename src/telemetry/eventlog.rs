@@ -1,16 +1,21 @@
 //! The system-log copy of every writeback event (31001…33008): the flows
 //! log each one under `EVENT_LOG_TARGET`, and this tracing layer sends it
 //! to journald (native protocol, one datagram of `KEY=value` fields) or to
-//! syslog (RFC 5424 on `/dev/log`), so monitoring rules written for the
+//! syslog (RFC 5424 on `/dev/log`), or on Windows to the Application event
+//! log (`super::winlog`), so monitoring rules written for the
 //! reference's event ids and names keep matching. Sending is best effort and
 //! never blocks a request: a full or missing socket drops the copy (the
 //! audit trail keeps the row). It must not log itself, or it would recurse.
 
+#[cfg(unix)]
 use crate::config::EventLogChoice;
 use crate::domain::audit::EVENT_LOG_TARGET;
+#[cfg(unix)]
 use std::os::unix::net::UnixDatagram;
+#[cfg(unix)]
 use std::path::{Path, PathBuf};
 use tracing::field::{Field, Visit};
+#[cfg(unix)]
 use tracing_subscriber::layer::Context;
 
 /// journald's native socket.
@@ -59,7 +64,20 @@ pub struct Event {
 }
 
 impl Event {
-    fn message(&self) -> String {
+    /// The event's fields from a tracing event logged under
+    /// `EVENT_LOG_TARGET`; `None` for anything else (no event id).
+    pub fn from_tracing(event: &tracing::Event<'_>) -> Option<Self> {
+        let meta = event.metadata();
+        if meta.target() != EVENT_LOG_TARGET {
+            return None;
+        }
+        let mut fields = Event { warning: *meta.level() <= tracing::Level::WARN, ..Event::default() };
+        event.record(&mut fields);
+        (fields.id != 0).then_some(fields)
+    }
+
+    /// The one line a person reads: id, name, detail and user.
+    pub fn message(&self) -> String {
         let mut text = format!("{} {}: {} (user {})", self.id, self.name, self.detail, self.user);
         if text.len() > MAX_MESSAGE {
             let mut end = MAX_MESSAGE;
@@ -114,6 +132,18 @@ impl Event {
         out
     }
 
+    /// The Windows event's one insertion string: the message, then the
+    /// fields a monitoring rule filters on, one `name: value` per line.
+    pub fn windows_text(&self) -> String {
+        let mut text = self.message();
+        let id = self.id.to_string();
+        let fields = [("event_id", id.as_str()), ("event_name", self.name.as_str()), ("result", self.result.as_str())];
+        for (key, value) in fields.into_iter().chain(self.extras().into_iter().map(|(_, k, v)| (k, v))) {
+            text.push_str(&format!("\n{key}: {value}"));
+        }
+        text
+    }
+
     /// The RFC 5424 line: no timestamp or host (the local receiver adds
     /// its own), the event name as MSGID, the fields as structured data.
     pub fn syslog(&self, pid: u32) -> Vec<u8> {
@@ -141,7 +171,21 @@ fn sd_escape(value: &str) -> String {
     out
 }
 
+/// The Windows event type for a tracing level (`EVENTLOG_ERROR_TYPE` 1,
+/// `EVENTLOG_WARNING_TYPE` 2, `EVENTLOG_INFORMATION_TYPE` 4), so the event
+/// viewer's level matches journald's priority.
+pub fn windows_event_type(level: tracing::Level) -> u16 {
+    if level == tracing::Level::ERROR {
+        1
+    } else if level == tracing::Level::WARN {
+        2
+    } else {
+        4
+    }
+}
+
 /// The sender, and the tracing layer that feeds it.
+#[cfg(unix)]
 #[derive(Debug)]
 pub struct EventLog {
     socket: UnixDatagram,
@@ -149,6 +193,7 @@ pub struct EventLog {
     protocol: Protocol,
 }
 
+#[cfg(unix)]
 impl EventLog {
     /// The sender the configuration asks for; `None` when it is off or
     /// (with "auto") neither socket exists.
@@ -156,7 +201,8 @@ impl EventLog {
         let journald = Path::new(JOURNALD_SOCKET);
         let syslog = Path::new(SYSLOG_SOCKET);
         let (protocol, path) = match choice {
-            EventLogChoice::Off => return Ok(None),
+            // Refused by the configuration off Windows; nothing to open here.
+            EventLogChoice::Off | EventLogChoice::Windows => return Ok(None),
             EventLogChoice::Journald => (Protocol::Journald, journald),
             EventLogChoice::Syslog => (Protocol::Syslog, syslog),
             EventLogChoice::Auto if journald.exists() => (Protocol::Journald, journald),
@@ -189,15 +235,10 @@ impl EventLog {
     }
 }
 
+#[cfg(unix)]
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for EventLog {
     fn on_event(&self, event: &tracing::Event<'_>, _ctx: Context<'_, S>) {
-        let meta = event.metadata();
-        if meta.target() != EVENT_LOG_TARGET {
-            return;
-        }
-        let mut fields = Event { warning: *meta.level() <= tracing::Level::WARN, ..Event::default() };
-        event.record(&mut fields);
-        if fields.id != 0 {
+        if let Some(fields) = Event::from_tracing(event) {
             self.send(&fields);
         }
     }
@@ -239,3 +280,38 @@ impl Visit for Event {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod windows_tests {
+    use super::windows_event_type;
+    use tracing::Level;
+
+    #[test]
+    fn the_event_viewer_level_follows_the_tracing_level() {
+        assert_eq!(windows_event_type(Level::ERROR), 1);
+        assert_eq!(windows_event_type(Level::WARN), 2);
+        for level in [Level::INFO, Level::DEBUG, Level::TRACE] {
+            assert_eq!(windows_event_type(level), 4);
+        }
+    }
+
+    #[test]
+    fn the_windows_text_carries_the_fields_rules_filter_on() {
+        let event = super::Event {
+            id: 31003,
+            name: "PasswordResetFail".into(),
+            user: "alice".into(),
+            result: "failure".into(),
+            directory: "corp".into(),
+            reason: String::new(),
+            request_id: "req-1".into(),
+            detail: "writeback to directory corp failed".into(),
+            warning: true,
+        };
+        assert_eq!(
+            event.windows_text(),
+            "31003 PasswordResetFail: writeback to directory corp failed (user alice)\n\
+             event_id: 31003\nevent_name: PasswordResetFail\nresult: failure\ndirectory: corp\nrequest_id: req-1"
+        );
+    }
+}

@@ -8,8 +8,9 @@ use tracing_subscriber::Layer;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
-#[cfg(unix)]
 pub mod eventlog;
+#[cfg(windows)]
+pub mod winlog;
 
 /// Installs the global subscriber once; later calls are ignored (tests).
 /// Writeback events also go to the system log `log.event_log` names,
@@ -44,10 +45,23 @@ where
     }
 }
 
-/// No system event log yet off Unix (the Windows event log comes later).
-#[cfg(not(unix))]
-fn event_log<S: tracing::Subscriber>(
-    _config: &LogConfig,
-) -> (Option<tracing_subscriber::layer::Identity>, Option<String>) {
-    (None, None)
+/// The Application event log on Windows ("auto" or "windows").
+#[cfg(windows)]
+fn event_log<S>(config: &LogConfig) -> (Option<impl Layer<S>>, Option<String>)
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    use crate::config::EventLogChoice;
+    use tracing_subscriber::filter::Targets;
+    if config.event_log == EventLogChoice::Off {
+        return (None, None);
+    }
+    let only_events = Targets::new().with_target(crate::domain::audit::EVENT_LOG_TARGET, tracing::Level::TRACE);
+    match winlog::WindowsEventLog::open() {
+        Ok(log) => (
+            Some(log.with_filter(only_events)),
+            Some(format!("writeback events also go to the Application event log, source {}", winlog::SOURCE)),
+        ),
+        Err(e) => (None, Some(format!("writeback events cannot go to the event log: {e}"))),
+    }
 }

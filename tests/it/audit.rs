@@ -168,6 +168,7 @@ async fn cli_shows_sets_refuses_and_prunes_the_retention() {
     assert_eq!(run(passdesk().args(["audit", "verify", "--config"]).arg(&config)).0, 0);
 }
 
+#[cfg(unix)]
 #[actix_web::test]
 async fn writeback_events_reach_the_journal_with_their_reference_names_and_no_secret() {
     use passdesk::telemetry::eventlog::{EventLog, Protocol};

@@ -46,6 +46,24 @@ fn bad_arguments_are_usage_errors() {
     assert!(err.contains("--last"), "{err}");
 }
 
+/// `passdesk service` is the Windows service; elsewhere every action says so,
+/// points at the systemd unit, changes nothing and exits 2.
+#[cfg(not(windows))]
+#[test]
+fn the_service_command_is_for_windows_and_points_at_systemd() {
+    let dir = tempfile::tempdir().unwrap();
+    for action in ["install", "uninstall", "run"] {
+        let (code, out, err) = run(passdesk().args(["service", action]).current_dir(dir.path()));
+        assert_eq!(code, 2, "{action}: {err}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.contains("is for Windows") && err.contains("passdesk.service"), "{err}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing was created");
+    let (code, _, err) = run(passdesk().args(["service", "start"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("unrecognized subcommand 'start'"), "{err}");
+}
+
 #[test]
 fn bad_configuration_names_every_key_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
@@ -249,6 +267,7 @@ async fn serve_demo_over_tls_end_to_end() {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[test]

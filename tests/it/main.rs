@@ -65,6 +65,7 @@ mod smtp_fake;
 mod smtp_session;
 mod support;
 mod sync;
+#[cfg(unix)]
 mod systemd_ready;
 mod systemd_unit;
 mod writeback_flows;

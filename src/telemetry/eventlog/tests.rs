@@ -1,3 +1,6 @@
+// The journald and syslog senders exist only on Unix.
+#![cfg(unix)]
+
 use super::*;
 use std::collections::BTreeMap;
 use tracing_subscriber::Layer;
