@@ -12,12 +12,21 @@
 # Knobs:
 #   PASSDESK_DEB_REVISION=N   Debian revision (default: 1); the package tests
 #                             build a second revision to try an upgrade
-#   PASSDESK_DEB_NO_BUILD=1   reuse target/release/passdesk as it is
+#   PASSDESK_DEB_PROFILE=debug  package the debug build (target/debug/passdesk,
+#                             which cargo test has already built) instead of
+#                             a release build: tests/run.sh uses it to keep
+#                             the test run short; the package is otherwise the same
+#   PASSDESK_DEB_NO_BUILD=1   package the binary as it is, without cargo build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_DEB_VERSION=3.8.0
 revision="${PASSDESK_DEB_REVISION:-1}"
+case "${PASSDESK_DEB_PROFILE:-release}" in
+  release) build=(cargo build --release --locked) bin=target/release/passdesk deb_profile=release ;;
+  debug) build=(cargo build --locked --bin passdesk) bin=target/debug/passdesk deb_profile=dev ;;
+  *) echo "packaging/deb.sh: PASSDESK_DEB_PROFILE=${PASSDESK_DEB_PROFILE}: use release or debug" >&2; exit 2 ;;
+esac
 step() { printf '\n==> %s\n' "$*"; }
 
 if ! dpkg -s lintian >/dev/null 2>&1; then
@@ -32,10 +41,9 @@ if [ "$(cargo deb --version 2>/dev/null || true)" != "cargo-deb $CARGO_DEB_VERSI
 fi
 
 if [ "${PASSDESK_DEB_NO_BUILD:-0}" != 1 ]; then
-  step "cargo build --release"
-  cargo build --release --locked
+  step "${build[*]}"
+  "${build[@]}"
 fi
-bin=target/release/passdesk
 
 step "generating the configuration, manual pages and completions (target/deb/)"
 rm -rf target/deb
@@ -56,7 +64,9 @@ gzip -9n target/deb/man/*.1
 
 step "cargo deb"
 rm -f target/debian/passdesk_*.deb
-cargo deb --no-build --locked --deb-revision "$revision"
+# cargo-deb takes the binary of the chosen profile (target/release/ in the
+# assets means "the profile's folder") and strips it.
+cargo deb --no-build --locked --profile "$deb_profile" --deb-revision "$revision"
 deb=$(ls target/debian/passdesk_*_amd64.deb)
 
 step "lintian $deb"

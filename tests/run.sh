@@ -9,7 +9,8 @@
 # load benchmark in its smoke mode against the bed's slapd (every flow
 # must succeed; no figure is asserted), builds the Debian package and
 # tries it for real on this machine (install, run as the passdesk user,
-# upgrade, purge: tests/packaging/deb.sh), and stops the test bed again.
+# upgrade, purge: tests/packaging/deb.sh), cross-builds the Windows .msi
+# and checks it (packaging/msi.sh), and stops the test bed again.
 #
 # Knobs:
 #   PASSDESK_SKIP_LINT=1   skip cargo fmt --check and cargo clippy
@@ -37,6 +38,9 @@ if [ "${PASSDESK_SKIP_LINT:-0}" != 1 ]; then
   cargo fmt --all -- --check
   step "cargo clippy"
   cargo clippy --all-targets --locked -- -D warnings
+  step "cargo clippy for Windows (x86_64-pc-windows-gnu; ring needs the MinGW C compiler)"
+  bash packaging/msi.sh --tools-only
+  cargo clippy --locked --target x86_64-pc-windows-gnu --all-targets -- -D warnings
 fi
 
 step "cargo test (all suites required)"
@@ -46,7 +50,12 @@ cargo test --locked --lib --bins --tests
 step "load bench, smoke mode (BENCH_SMOKE=1: 1,000 users, 2-s phases; proves the bench still runs, asserts no figure)"
 BENCH_SMOKE=1 cargo test --locked --bench load
 
-step "Debian package: build and lint it (packaging/deb.sh)"
-bash packaging/deb.sh
+# The packages are built from the debug profile here (the binary cargo test
+# built, stripped), to keep the run well inside its time budget; run the
+# two scripts without the knobs for the release packages.
+step "Debian package: build and lint it (packaging/deb.sh, debug profile)"
+PASSDESK_DEB_PROFILE=debug bash packaging/deb.sh
 step "Debian package: install, check, run, upgrade and purge it on this machine (tests/packaging/deb.sh)"
 bash tests/packaging/deb.sh
+step "Windows installer: cross-build, wixl, and read it back (packaging/msi.sh, debug profile)"
+PASSDESK_MSI_PROFILE=debug bash packaging/msi.sh
