@@ -38,6 +38,13 @@ if [ "${PASSDESK_SKIP_LINT:-0}" != 1 ]; then
   cargo fmt --all -- --check
   step "cargo clippy"
   cargo clippy --all-targets --locked -- -D warnings
+  step "cargo deny: licences, duplicate versions, sources (deny.toml)"
+  # The advisories check needs the RustSec database from GitHub, which this
+  # machine cannot reach: run `cargo deny check advisories` where it can.
+  if [ "$(cargo deny --version 2>/dev/null || true)" != "cargo-deny 0.20.2" ]; then
+    cargo install --locked --quiet cargo-deny --version 0.20.2
+  fi
+  cargo deny --locked check licenses bans sources
   step "cargo clippy for Windows (x86_64-pc-windows-gnu; ring needs the MinGW C compiler)"
   bash packaging/msi.sh --tools-only
   cargo clippy --locked --target x86_64-pc-windows-gnu --all-targets -- -D warnings
