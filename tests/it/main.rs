@@ -68,4 +68,5 @@ mod sync;
 #[cfg(unix)]
 mod systemd_ready;
 mod systemd_unit;
+mod tls_client;
 mod writeback_flows;

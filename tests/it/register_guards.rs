@@ -60,10 +60,11 @@ async fn futures_join<F: std::future::Future<Output = String>>(all: impl Iterato
     std::future::poll_fn(|cx| {
         for (i, f) in pending.iter_mut().enumerate() {
             if !done[i]
-                && let std::task::Poll::Ready(v) = f.as_mut().poll(cx) {
-                    out[i] = v;
-                    done[i] = true;
-                }
+                && let std::task::Poll::Ready(v) = f.as_mut().poll(cx)
+            {
+                out[i] = v;
+                done[i] = true;
+            }
         }
         if done.iter().all(|d| *d) { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
     })
