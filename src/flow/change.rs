@@ -30,6 +30,11 @@ impl Flows {
         if normal.expose_secret() == PasswordPolicy::normalise(old.expose_secret()) {
             return Err(Error::InvalidInput { field: "new_password", message: Msg::new("input-password-unchanged") });
         }
+        // The rules that do not depend on the account come before it is
+        // looked up: a weak new password gets the same answer for a real
+        // and an unknown user ID, so the answer tells no one which exists.
+        self.password_rules().check_for(normal.expose_secret(), login.as_str(), "")?;
+        self.check_breached(normal.expose_secret())?;
         // Unknown users get the same answer as a wrong password.
         let Some((dir, account)) = self.find_account(&login).await? else {
             let audit = self.audit_as(
@@ -43,8 +48,9 @@ impl Flows {
             self.store.record(self.clock.now(), Effects::audited(vec![audit])).await?;
             return Err(Error::WrongCredentials);
         };
+        // Then the person's own name (a residual signal: only a new password
+        // that contains it tells a real account from an unknown one).
         self.password_rules().check_for(normal.expose_secret(), &account.login, &account.display_name)?;
-        self.check_breached(normal.expose_secret())?;
         let started = format!("writeback to directory {} started", dir.name());
         let here = Facets::directory(dir.name());
         let start = self.event(

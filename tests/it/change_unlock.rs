@@ -23,6 +23,9 @@ async fn change_password_by_api() {
         (change("mia", "wrong-Passw0rd", "Fresh river stones 8"), StatusCode::UNAUTHORIZED, "wrong_credentials"),
         (change("nobody", "Old-Passw0rd-1234", "Fresh river stones 8"), StatusCode::UNAUTHORIZED, "wrong_credentials"),
         (change("mia", "Old-Passw0rd-1234", "short"), StatusCode::UNPROCESSABLE_ENTITY, "password_rejected"),
+        // The same answer for an unknown user ID: it tells no one which exists.
+        (change("nobody", "Old-Passw0rd-1234", "short"), StatusCode::UNPROCESSABLE_ENTITY, "password_rejected"),
+        (change("mia", "wrong-Passw0rd", "short"), StatusCode::UNPROCESSABLE_ENTITY, "password_rejected"),
         (change("mia", "Old-Passw0rd-1234", "Old-Passw0rd-1234"), StatusCode::BAD_REQUEST, "invalid_input"),
         (change("mia", "", "Fresh river stones 8"), StatusCode::BAD_REQUEST, "invalid_input"),
         (post("/api/v1/change", json!({"user": "mia"})), StatusCode::BAD_REQUEST, "bad_json"),
