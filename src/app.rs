@@ -242,8 +242,6 @@ pub async fn serve_supervised(config: Config, demo: bool, supervisor: Option<Sup
     let started = std::time::Instant::now();
     crate::telemetry::init(&config.log);
     let app = App::build(config, Arc::new(SystemClock))?;
-    // Held until serve ends: `passdesk restore` refuses to swap files under it.
-    let _data_lock = crate::backup::DataLock::take(&app.config.store.data_dir, "serve")?;
     if demo {
         print_demo_users(&app).await?;
     }

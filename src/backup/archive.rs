@@ -18,22 +18,43 @@ const MANIFEST_MAX: u64 = 64 * 1024;
 /// crash never leaves a half archive under the real name.
 pub fn write(out: &Path, manifest: &Manifest, files: &[(&str, PathBuf)], now: UnixTime) -> anyhow::Result<()> {
     let partial = PathBuf::from(format!("{}.partial", out.display()));
-    let result = write_to(&partial, manifest, files, now).and_then(|()| {
+    let mut options = std::fs::File::options();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = match options.open(&partial) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+            "{} exists: left by a backup that was interrupted, or one still running. Remove it, then try again",
+            partial.display()
+        ),
+        Err(e) => return Err(e).with_context(|| format!("while creating {}", partial.display())),
+    };
+    let result = write_to(&partial, file, manifest, files, now).and_then(|()| {
         std::fs::rename(&partial, out)
             .with_context(|| format!("while renaming {} to {}", partial.display(), out.display()))
     });
     if result.is_err() {
+        // Ours: created above with create_new.
         let _ = std::fs::remove_file(&partial);
     }
     result
 }
 
-fn write_to(path: &Path, manifest: &Manifest, files: &[(&str, PathBuf)], now: UnixTime) -> anyhow::Result<()> {
-    let mut options = std::fs::File::options();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(path).with_context(|| format!("while creating {}", path.display()))?;
+fn write_to(
+    path: &Path,
+    file: std::fs::File,
+    manifest: &Manifest,
+    files: &[(&str, PathBuf)],
+    now: UnixTime,
+) -> anyhow::Result<()> {
+    // Windows has no mode: the archive gets SYSTEM, Administrators and the
+    // service account only, before anything is written into it.
+    #[cfg(windows)]
+    crate::win32::protect_folder(path, crate::config::windows_paths::PRIVATE_FILE_SDDL)
+        .with_context(|| format!("while making {} private", path.display()))?;
+    #[cfg(not(windows))]
+    let _ = path;
     let gzip = flate2::write::GzEncoder::new(file, flate2::Compression::default());
     let mut tar = tar::Builder::new(gzip);
     let json = serde_json::to_vec_pretty(manifest)?;
@@ -62,7 +83,8 @@ fn append<W: Write>(
     header.set_mtime(u64::try_from(now).unwrap_or(0));
     header.set_entry_type(tar::EntryType::Regular);
     header.set_cksum();
-    tar.append_data(&mut header, name, data).with_context(|| format!("while adding {name} to the archive"))
+    // Exactly the length the header announces, whatever the source does.
+    tar.append_data(&mut header, name, data.take(len)).with_context(|| format!("while adding {name} to the archive"))
 }
 
 /// SHA-256 and length of a file, for the manifest.
@@ -111,7 +133,9 @@ pub fn read(archive: &Path, staging: &Path) -> anyhow::Result<Manifest> {
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        let got = copy_hashing(&mut entry, &target).map_err(damaged)?;
+        // At most one byte more than announced: an oversized entry is
+        // refused before it can fill the disk the live database is on.
+        let got = copy_hashing(&mut (&mut entry).take(expected.bytes.saturating_add(1)), &target).map_err(damaged)?;
         if &got != expected {
             bail!(
                 "{}: {name} has {} bytes with SHA-256 {}, but the manifest says {} bytes with {}: the archive is \

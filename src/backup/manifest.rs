@@ -75,6 +75,9 @@ pub fn check(manifest: &Manifest) -> Result<(), String> {
     if let Some(name) = manifest.files.keys().find(|n| !KNOWN.contains(&n.as_str())) {
         return Err(format!("the archive lists {name}, which no passdesk backup holds"));
     }
+    if manifest.files.contains_key(TLS_CERT) != manifest.files.contains_key(TLS_KEY) {
+        return Err(format!("the archive holds only one of {TLS_CERT} and {TLS_KEY}: it was altered"));
+    }
     Ok(())
 }
 
@@ -117,5 +120,8 @@ mod tests {
         let mut m = manifest();
         m.files.insert("../../etc/passwd".into(), FileEntry { bytes: 1, sha256: "00".into() });
         assert!(check(&m).unwrap_err().contains("../../etc/passwd"));
+        let mut m = manifest();
+        m.files.insert(TLS_CERT.into(), FileEntry { bytes: 1, sha256: "00".into() });
+        assert!(check(&m).unwrap_err().contains("only one of tls/cert.pem"));
     }
 }

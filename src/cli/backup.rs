@@ -11,8 +11,9 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
     let config = crate::config::load(config_file.as_deref())?;
     let manifest = backup::create(&config, config_file.as_deref(), &args.file, SystemClock.now()).await?;
     let bytes: u64 = manifest.files.values().map(|f| f.bytes).sum();
+    let private = if cfg!(windows) { "readable by SYSTEM, Administrators and the service only" } else { "mode 0600" };
     println!(
-        "backup written to {} (mode 0600): passdesk {}, schema {}, {} audit row(s), {} file(s), {} bytes before \
+        "backup written to {} ({private}): passdesk {}, schema {}, {} audit row(s), {} file(s), {} bytes before \
          compression: {}",
         args.file.display(),
         manifest.passdesk_version,
@@ -23,6 +24,13 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
         manifest.files.keys().cloned().collect::<Vec<_>>().join(", ")
     );
     println!("It holds the server key: keep it where only administrators can read it.");
+    let outside = backup::files_not_included(config_file.as_deref(), &config.store.data_dir);
+    if !outside.is_empty() {
+        println!("Not in the backup: files the configuration names outside the data folder. Copy them too:");
+        for (key, path) in outside {
+            println!("  {key} = {}", path.display());
+        }
+    }
     Ok(())
 }
 
@@ -49,6 +57,11 @@ pub fn restore(args: RestoreArgs) -> anyhow::Result<()> {
     match &restored.config {
         ConfigOutcome::NoneInBackup => println!("the backup was made on the embedded defaults: no configuration in it"),
         ConfigOutcome::Same => println!("the backup's configuration is the same as the one in use"),
+        ConfigOutcome::SetAside(path) if cfg!(windows) => println!(
+            "the backup's configuration differs from the one in use (or there is none): it is at {}; review it and \
+             copy it over %ProgramData%\\passdesk\\passdesk.toml yourself (elevated)",
+            path.display()
+        ),
         ConfigOutcome::SetAside(path) => println!(
             "the backup's configuration differs from the one in use (or there is none): it is at {}; review it and \
              put it in place yourself (e.g. sudo install -m 640 -g passdesk {} /etc/passdesk/passdesk.toml)",

@@ -8,11 +8,15 @@
 pub const FALLBACK_PROGRAM_DATA: &str = r"C:\ProgramData";
 
 /// The permissions of passdesk's data folder, in SDDL: full control for
-/// SYSTEM (SY), Administrators (BA), the service account LocalService (LS)
-/// and the owner of each object (OW, the account that created it), inherited
-/// by everything inside (OICI), and protected (P) so the parent's entries
-/// (ProgramData lets every user read) do not flow in.
-pub const DATA_DIR_SDDL: &str = "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;LS)(A;OICI;FA;;;OW)";
+/// SYSTEM (SY), Administrators (BA) and the service account LocalService
+/// (LS), inherited by everything inside (OICI), and protected (P) so the
+/// parent's entries (ProgramData lets every user read) do not flow in. No
+/// entry for the creator: whoever made a file is one of these three.
+pub const DATA_DIR_SDDL: &str = "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;LS)";
+
+/// The permissions of a file passdesk writes outside its data folder (a
+/// backup archive): SYSTEM, Administrators and the service account only.
+pub const PRIVATE_FILE_SDDL: &str = "D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;LS)";
 
 /// `%ProgramData%\passdesk`, given the value of `ProgramData`.
 pub fn home(program_data: Option<&str>) -> String {
@@ -54,7 +58,7 @@ mod tests {
         let aces: Vec<&str> =
             DATA_DIR_SDDL.trim_start_matches("D:P").split(['(', ')']).filter(|s| !s.is_empty()).collect();
         let trustees: Vec<&str> = aces.iter().filter_map(|a| a.rsplit(';').next()).collect();
-        assert_eq!(trustees, ["SY", "BA", "LS", "OW"]);
+        assert_eq!(trustees, ["SY", "BA", "LS"]);
         assert!(aces.iter().all(|a| a.starts_with("A;OICI;FA;;;")), "allow, inherited, full: {aces:?}");
         assert!(!DATA_DIR_SDDL.contains(";BU)") && !DATA_DIR_SDDL.contains(";WD)") && !DATA_DIR_SDDL.contains(";AU)"));
     }

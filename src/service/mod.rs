@@ -22,8 +22,8 @@ pub const DISPLAY_NAME: &str = "passdesk self-service password reset";
 pub const DESCRIPTION: &str =
     "Self-service password reset, unlock and change for Active Directory and OpenLDAP (web portal and API).";
 /// The account the service runs as: no password to keep, few rights, and
-/// its own network identity is the computer's (the directory is reached
-/// with the service account in the configuration, not this one).
+/// an anonymous network identity (the directory is reached with the
+/// service account in the configuration, not this one).
 pub const ACCOUNT: &str = r"NT AUTHORITY\LocalService";
 
 /// What `passdesk service` on a system other than Windows says.

@@ -169,7 +169,9 @@ fn run_service(config: Option<PathBuf>) -> anyhow::Result<()> {
         let result = serve_in_program_data(config, stopped, progress.clone());
         let _ = progress.send(Progress::Finished(result));
     });
-    let mut result = Ok(());
+    // A server thread that ends without saying how (a panic) is a failure,
+    // so Windows' recovery settings see it.
+    let mut result = Err(anyhow::anyhow!("passdesk stopped without reporting how (it panicked)"));
     while let Ok(event) = inbox.recv() {
         match event {
             Progress::Ready => report(ServiceState::Running, ServiceExitCode::NO_ERROR, Duration::ZERO),

@@ -12,6 +12,7 @@ mod expiry_reminders;
 mod flows;
 mod insights;
 mod links;
+mod lock;
 mod migrate;
 mod outbox;
 mod owner;
@@ -35,6 +36,7 @@ pub use flows::{
 };
 pub use insights::{BucketCount, GroupCount};
 pub use links::{NewResetLink, UsedResetLink};
+pub use lock::DataLock;
 pub use outbox::{OutboxRow, OutboxState};
 pub use owner::refuse_root_in_foreign_dir;
 pub use reports::{NewReport, ReportRow};
@@ -110,6 +112,14 @@ pub enum Error {
         /// Its owner's name (or uid when it has none).
         owner: String,
     },
+    /// The data folder is held by another passdesk.
+    #[error("cannot use the data folder {path}: {reason}")]
+    Locked {
+        /// The data folder.
+        path: PathBuf,
+        /// Who holds it and what to do.
+        reason: String,
+    },
     /// SQLite refused an operation.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -157,6 +167,9 @@ pub struct Store {
     pool: Pool,
     writer: writer::Writer,
     path: PathBuf,
+    /// The data folder's shared lock, while the store lives (none for a
+    /// file opened directly).
+    _lock: Option<DataLock>,
 }
 
 impl Store {
@@ -165,7 +178,10 @@ impl Store {
     pub fn open(config: &StoreConfig) -> Result<Self, Error> {
         owner::refuse_root_in_foreign_dir(&config.data_dir)?;
         create_private_dir(&config.data_dir)?;
-        Self::open_file(&config.database_path())
+        let lock = DataLock::shared(&config.data_dir)?;
+        let mut store = Self::open_file(&config.database_path())?;
+        store._lock = Some(lock);
+        Ok(store)
     }
 
     /// Opens a database file directly (tests, backup tools).
@@ -179,7 +195,7 @@ impl Store {
         let writer_conn = Connection::open(path)?;
         prepare_connection(&writer_conn)?;
         let writer = writer::Writer::start(writer_conn)?;
-        Ok(Self { pool, writer, path: path.to_owned() })
+        Ok(Self { pool, writer, path: path.to_owned(), _lock: None })
     }
 
     /// The pool, for the local directory (which keeps its users in this
@@ -266,7 +282,9 @@ fn prepare_connection(conn: &Connection) -> Result<(), rusqlite::Error> {
     )
 }
 
-fn create_private_dir(dir: &Path) -> Result<(), Error> {
+/// Creates a private folder (mode 0700; on Windows a protected DACL):
+/// the data folder, and the scratch folders of backup and restore.
+pub fn create_private_dir(dir: &Path) -> Result<(), Error> {
     let fail = |e: std::io::Error| Error::Open { path: dir.to_owned(), reason: e.to_string() };
     if dir.is_dir() {
         return Ok(());

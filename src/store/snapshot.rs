@@ -66,11 +66,28 @@ pub(super) fn ensure_installation_id(conn: &Connection) -> Result<(), Error> {
 }
 
 /// The installation a database file belongs to, read without writing (a
-/// read-only connection leaves the WAL and its index as they are), or
-/// `None` when it cannot be read or has none.
-pub fn installation_of(path: &Path) -> Option<String> {
-    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
-    conn.query_row("SELECT value FROM settings WHERE key = ?1", [INSTALLATION], |r| r.get(0)).ok()
+/// read-only connection leaves the WAL and its index as they are):
+/// `Ok(None)` for a readable database that does not say, an error for a
+/// file that cannot be read as one.
+pub fn installation_of(path: &Path) -> Result<Option<String>, Error> {
+    // With no WAL beside it, "immutable" keeps SQLite from making the WAL
+    // and its index just to read; with one, a plain read-only open reads it.
+    let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+    let mode = if wal.exists() { "mode=ro" } else { "immutable=1" };
+    let escaped: String = path
+        .display()
+        .to_string()
+        .chars()
+        .map(|c| match c {
+            '%' => "%25".to_owned(),
+            '?' => "%3f".to_owned(),
+            '#' => "%23".to_owned(),
+            c => c.to_string(),
+        })
+        .collect();
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(format!("file:{escaped}?{mode}"), flags)?;
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [INSTALLATION], |r| r.get(0)).optional()?)
 }
 
 /// Reads `path` as a passdesk database: its schema version, SQLite's

@@ -44,25 +44,19 @@ async fn a_backup_under_load_restores_on_a_new_host_consistent_and_working() {
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("passdesk.tar.gz");
-    let done = std::cell::Cell::new(false);
-    let config = t.app.config.clone();
-    let backup = async {
-        let manifest = passdesk::backup::create(&config, None, &file, t.clock.now()).await;
-        done.set(true);
-        manifest
-    };
-    // Resets keep being written while the copy is taken.
-    let load = async {
-        let mut written = 0;
-        while !done.get() || written < 3 {
-            reset(&t, &svc, &format!("u{}", 1 + written % 5), &format!("Quiet orchard ferry {written:02}")).await;
-            written += 1;
-        }
-        written
-    };
-    let (manifest, written) = tokio::join!(backup, load);
-    let manifest = manifest.unwrap();
-    assert!(written >= 3);
+    // The backup runs on its own thread, like `passdesk backup` beside
+    // serve, while resets keep being written here until it has finished.
+    let (config, now, out) = (t.app.config.clone(), t.clock.now(), file.clone());
+    let backup = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(passdesk::backup::create(&config, None, &out, now))
+    });
+    let mut written = 0;
+    while !backup.is_finished() || written < 3 {
+        reset(&t, &svc, &format!("u{}", 1 + written % 5), &format!("Quiet orchard ferry {written:02}")).await;
+        written += 1;
+    }
+    let manifest = backup.join().unwrap().unwrap();
     let live_rows = t.app.store.recent_audit(10_000).await.unwrap();
     assert!(manifest.audit_rows > 0 && manifest.audit_rows <= live_rows.len() as u64);
 
@@ -222,6 +216,13 @@ fn the_archive_is_private_complete_and_never_overwritten() {
     assert_eq!(code, 1);
     assert!(err.contains("already exists"), "{err}");
     assert_eq!(std::fs::read(&file).unwrap(), before, "the old archive is untouched");
+    // The leftover of an interrupted backup is named, and left alone.
+    let partial = dir.path().join("b.tar.gz.partial");
+    std::fs::write(&partial, "someone's").unwrap();
+    let (code, _, err) = run(passdesk().args(["backup", "--config"]).arg(&config).arg(dir.path().join("b.tar.gz")));
+    assert_eq!(code, 1);
+    assert!(err.contains("b.tar.gz.partial exists: left by a backup that was interrupted"), "{err}");
+    assert_eq!(std::fs::read_to_string(&partial).unwrap(), "someone's");
 }
 
 #[test]
@@ -247,7 +248,7 @@ fn restore_refuses_while_serve_runs_then_keeps_what_it_replaces() {
     let before = state(&data);
     let (code, said) = restore(&config, &file, &[]);
     assert_eq!(code, 1, "{said}");
-    assert!(said.contains("another passdesk (serve or restore) is using the data folder"), "{said}");
+    assert!(said.contains("passdesk serve (or another passdesk command) is using it. Stop it first"), "{said}");
     assert_eq!(state(&data), before, "nothing changed");
     // A backup while serve runs is fine.
     backup(&config, &dir.path().join("live.tar.gz"));
@@ -329,10 +330,14 @@ fn bad_archives_are_refused_and_the_data_folder_stays_as_it_was() {
     backup(&other_config, &other);
     let (code, said) = restore(&config, &other, &[]);
     assert_eq!(code, 1, "{said}");
-    assert!(said.contains("another passdesk installation") && said.contains("--replace-installation"), "{said}");
+    assert!(said.contains("holds installation") && said.contains("--replace-installation"), "{said}");
     assert_eq!(state(&data), before);
     let (code, said) = restore(&config, &other, &["--replace-installation"]);
     assert_eq!(code, 0, "{said}");
     assert!(said.contains("differs from the one in use"), "{said}");
-    assert!(data.join("passdesk.toml.from-backup").is_file());
+    let aside = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("passdesk.toml.from-backup-"));
+    assert!(aside.is_some(), "the backup's configuration is set aside");
 }
