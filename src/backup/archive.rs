@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-/// Largest manifest accepted (it lists six files).
+/// Largest manifest accepted (it lists at most five files).
 const MANIFEST_MAX: u64 = 64 * 1024;
 
 /// Writes `manifest` and `files` (name in the archive, file on disk) to

@@ -170,7 +170,15 @@ dpkg -r passdesk > /dev/null
 [ -e /etc/passdesk/passdesk.toml ] && [ -e /var/lib/passdesk/passdesk.sqlite ] && getent passwd passdesk > /dev/null \
   || fail "dpkg -r removed the configuration, the data or the account (only a purge should)"
 ok "remove kept the configuration, the data and the account"
-dpkg --purge passdesk > /dev/null
+dpkg -i "$deb" > "$work/reinstall.log" 2>&1 || { cat "$work/reinstall.log"; fail "reinstalling after dpkg -r failed"; }
+grep -qx "# kept across upgrades" /etc/passdesk/passdesk.toml || fail "the reinstall replaced the edited configuration"
+expect_mode /etc/passdesk/passdesk.toml 640 root passdesk
+(cd / && runuser -u passdesk -- passdesk admin list) | grep -q upgrade-probe || fail "the reinstall lost the database"
+ok "reinstall after remove: configuration, modes and database as they were"
+# An administrator who deleted the account by hand can still purge.
+dpkg -r passdesk > /dev/null
+deluser --system --quiet passdesk 2>/dev/null
+dpkg --purge passdesk > "$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "purge failed once the user was gone"; }
 snapshot > "$work/after"
 if ! diff "$work/before" "$work/after" > "$work/diff"; then
   cat "$work/diff"
