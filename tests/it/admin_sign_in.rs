@@ -178,3 +178,51 @@ async fn a_removed_administrator_loses_the_portal_at_once() {
     );
     assert_eq!(test::call_service(&svc, get("/admin", &fresh)).await.status(), StatusCode::OK);
 }
+
+#[actix_web::test]
+async fn no_next_parameter_leads_off_the_admin_portal() {
+    let t = TestApp::new();
+    add_admin(&t, "ada").await;
+    let svc = t.service().await;
+    let jar = sign_in_admin(&svc, "ada").await;
+    let token = csrf(&jar);
+    let attempts = [
+        "https://evil.example/",
+        "//evil.example",
+        "///evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/admin//evil.example",
+        "/admin/\\evil.example",
+        "/admin\\@evil.example",
+        "/admin@evil.example",
+        "/admin/../..//evil.example",
+        "/admin\r\nLocation: https://evil.example",
+        "/admin/\tevil",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        "%2F%2Fevil.example",
+        " /admin",
+        "",
+    ];
+    for next in attempts {
+        let reauth = [("csrf", token.as_str()), ("password", ADMIN_PASSWORD), ("next", next)];
+        let resp = test::call_service(&svc, form("/admin/reauth", &jar, &reauth)).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(location(&resp), "/admin", "{next:?}");
+        let sign_in = TestRequest::get().uri(&format!("/admin/sign-in?next={}", url_escape(next))).to_request();
+        let page = text(test::call_service(&svc, sign_in).await).await;
+        assert!(page.contains(r#"name="next" value="/admin""#), "{next:?}: the form carries /admin instead");
+        assert!(!page.contains("evil.example"), "{next:?} reached the sign-in form");
+    }
+    // A path on the admin portal is kept.
+    let reauth = [("csrf", token.as_str()), ("password", ADMIN_PASSWORD), ("next", "/admin/audit?user=ada")];
+    let resp = test::call_service(&svc, form("/admin/reauth", &jar, &reauth)).await;
+    assert_eq!(location(&resp), "/admin/audit?user=ada");
+}
+
+fn url_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
