@@ -46,12 +46,6 @@ impl Store {
         copy.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
         Ok(())
     }
-
-    /// This installation's id.
-    pub async fn installation_id(&self) -> Result<String, Error> {
-        self.run(|conn| Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [INSTALLATION], |r| r.get(0))?))
-            .await
-    }
 }
 
 /// Gives a database its installation id the first time this build opens
@@ -87,6 +81,11 @@ pub fn installation_of(path: &Path) -> Result<Option<String>, Error> {
         .collect();
     let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(format!("file:{escaped}?{mode}"), flags)?;
+    read_installation(&conn)
+}
+
+/// The installation id a database records, if any.
+fn read_installation(conn: &Connection) -> Result<Option<String>, Error> {
     Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [INSTALLATION], |r| r.get(0)).optional()?)
 }
 
@@ -117,7 +116,6 @@ pub fn inspect(path: &Path) -> Result<Inspection, Error> {
     }
     inspection.broken_audit_row = super::audit::verify_chain(&conn)?;
     inspection.audit_rows = conn.query_row("SELECT COUNT(*) FROM audit", [], |r| r.get::<_, i64>(0))?.max(0) as u64;
-    inspection.installation_id =
-        conn.query_row("SELECT value FROM settings WHERE key = ?1", [INSTALLATION], |r| r.get(0)).optional()?;
+    inspection.installation_id = read_installation(&conn)?;
     Ok(inspection)
 }
