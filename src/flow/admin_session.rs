@@ -118,6 +118,14 @@ impl Flows {
         Ok((token, session))
     }
 
+    /// The form token of an admin session: bound to the session by the
+    /// server key, so a CSRF cookie planted in the browser (or one from
+    /// before the sign-in) can never stand in for it, and nothing needs
+    /// storing. A new server key asks admins to reload their pages.
+    pub fn admin_form_token(&self, session_token: &str) -> String {
+        hex::encode(self.key.mac("admin form token", &[session_token.as_bytes()]))
+    }
+
     /// The live admin session a cookie's token opens, marked used now; an
     /// idle or too old one is ended (and audited) and gives `None`.
     pub async fn admin_session(&self, token: &str, client: &Client) -> Result<Option<AdminSession>, Error> {

@@ -1,8 +1,10 @@
 //! The signed-in administrator as an extractor: every admin page takes an
 //! [`Admin`], so no page can forget the session check. The session lives in
-//! a `__Host-` cookie; CSRF uses the portal's double-submit cookie plus the
-//! Origin check; re-authentication guards sensitive changes.
+//! a `__Host-` cookie; every form carries a token bound to that session by
+//! the server key (so a planted CSRF cookie is worth nothing) and passes
+//! the Origin check; re-authentication guards sensitive changes.
 
+use crate::domain::key::macs_equal;
 use crate::flow::Client;
 use crate::flow::admin_session::AdminSession;
 use crate::http::views::render;
@@ -40,7 +42,8 @@ pub struct Admin {
     pub login: String,
     /// The session as the flows read it.
     pub session: AdminSession,
-    /// The CSRF token every form of the page must carry as `csrf`.
+    /// The CSRF token every form of the page must carry as `csrf`: derived
+    /// from the session, never taken from a cookie.
     pub csrf: String,
     /// Branding, in English (admin pages are English).
     pub site: Site,
@@ -112,7 +115,10 @@ impl Admin {
     /// Checks a POSTed form's CSRF token and origin; a forged form is a
     /// 403 and an audit row.
     pub async fn check_form(&self, req: &HttpRequest, submitted: &str) -> Result<(), AdminError> {
-        if let Err(why) = csrf::check(req, &self.site, submitted) {
+        let bound = csrf::check_origin(req, &self.site).and_then(|()| {
+            if macs_equal(self.csrf.as_bytes(), submitted.as_bytes()) { Ok(()) } else { Err("error-csrf") }
+        });
+        if let Err(why) = bound {
             let state = req.app_data::<web::Data<AppState>>().cloned();
             if let Some(state) = state {
                 let what = format!("{} {}: {}", req.method(), req.path(), Lang::En.t(why));
@@ -257,12 +263,15 @@ impl FromRequest for Admin {
                 q => format!("{}?{q}", req.path()),
             };
             let token = req.cookie(ADMIN_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
-            let csrf = req.cookie(csrf::COOKIE).map(|c| c.value().to_owned()).filter(|c| c.len() == 64);
-            let session = match (token.is_empty(), csrf) {
-                (false, Some(csrf)) => {
-                    state.flows.admin_session(&token, &client).await.map_err(AdminError::from_flow)?.map(|s| (s, csrf))
-                }
-                _ => None,
+            // The form token is bound to the session, not read from a cookie.
+            let session = match token.is_empty() {
+                false => state
+                    .flows
+                    .admin_session(&token, &client)
+                    .await
+                    .map_err(AdminError::from_flow)?
+                    .map(|s| (s, state.flows.admin_form_token(&token))),
+                true => None,
             };
             match session {
                 Some((session, csrf)) => Ok(Admin { login: session.login.clone(), session, csrf, site, client, path }),

@@ -118,7 +118,10 @@ async fn sign_in_post(
             }
             let mut res = see_other(&next);
             res.add_cookie(&admin_cookie(token.as_str().to_owned())).ok();
-            res.add_cookie(&csrf::rotated().1).ok();
+            // The portal's forms share the CSRF cookie; it now holds this
+            // session's bound token, which the admin pages' forms carry.
+            let bound = state.flows.admin_form_token(token.as_str());
+            res.add_cookie(&csrf::secure_cookie(csrf::COOKIE, bound)).ok();
             Ok(res)
         }
         Err(e) => {
