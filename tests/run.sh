@@ -5,7 +5,8 @@
 # Chromium and ChromeDriver, Samba, slapd, aiosmtpd), starts the test bed
 # (tests/bed/all.sh: a Samba AD DC, an OpenLDAP slapd, an SMTP sink, Kannel), runs
 # formatting and lint checks and every test with PASSDESK_REQUIRE_SERVERS=1,
-# so a suite whose server is missing fails instead of skipping, runs the
+# so a suite whose server is missing fails instead of skipping (logging at
+# trace, then searching that log for every secret the tests used), runs the
 # load benchmark in its smoke mode against the bed's slapd (every flow
 # must succeed; no figure is asserted), builds the Debian package and
 # tries it for real on this machine (install, run as the passdesk user,
@@ -50,9 +51,14 @@ if [ "${PASSDESK_SKIP_LINT:-0}" != 1 ]; then
   cargo clippy --locked --target x86_64-pc-windows-gnu --all-targets -- -D warnings
 fi
 
-step "cargo test (all suites required)"
+step "cargo test (all suites required; the in-process apps log at trace into target/test-trace.log)"
 export PASSDESK_REQUIRE_SERVERS=1
-cargo test --locked --lib --bins --tests
+rm -f target/test-trace.log target/test-secrets.txt
+PASSDESK_TEST_TRACE_LOG="$PWD/target/test-trace.log" PASSDESK_TEST_SECRETS="$PWD/target/test-secrets.txt" \
+  cargo test --locked --lib --bins --tests
+
+step "no secret in the logs: every password, answer, code and token the tests used, searched for in the trace log"
+python3 tests/secrets_in_logs.py target/test-trace.log target/test-secrets.txt tests/it
 
 step "load bench, smoke mode (BENCH_SMOKE=1: 1,000 users, 2-s phases; proves the bench still runs, asserts no figure)"
 BENCH_SMOKE=1 cargo test --locked --bench load

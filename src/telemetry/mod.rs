@@ -16,7 +16,7 @@ pub mod winlog;
 /// Writeback events also go to the system log `log.event_log` names,
 /// whatever `log.level` says.
 pub fn init(config: &LogConfig) {
-    let filter = EnvFilter::try_new(&config.level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = filter(&config.level);
     let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_target(false);
     let fmt = if config.json { fmt.json().boxed() } else { fmt.boxed() };
     let (events, opened) = event_log(config);
@@ -24,6 +24,24 @@ pub fn init(config: &LogConfig) {
     if installed && let Some(note) = opened {
         tracing::info!("{note}");
     }
+}
+
+/// Targets kept at warn whatever `log.level` says, because below that they
+/// write what passdesk never logs: actix-web's extractors print the request
+/// path (with a flow or session token in it) when a body cannot be read.
+const ALWAYS_QUIET: &[&str] = &["actix_web::types=warn"];
+
+/// The filter for `log.level` (an EnvFilter directive; invalid means info),
+/// with [`ALWAYS_QUIET`] on top; public so the no-secret-in-logs test runs
+/// the suite through the same filter.
+pub fn filter(level: &str) -> EnvFilter {
+    let mut filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));
+    for quiet in ALWAYS_QUIET {
+        if let Ok(directive) = quiet.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
+    filter
 }
 
 /// The event-log layer the configuration asks for, with a line for the
@@ -63,5 +81,21 @@ where
             Some(format!("writeback events also go to the Application event log, source {}", winlog::SOURCE)),
         ),
         Err(e) => (None, Some(format!("writeback events cannot go to the event log: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filter;
+
+    #[test]
+    fn the_quiet_targets_stay_quiet_at_trace_and_an_invalid_level_means_info() {
+        let at_trace = filter("trace").to_string();
+        assert!(at_trace.contains("actix_web::types=warn") && at_trace.contains("trace"), "{at_trace}");
+        // A more specific directive of the admin's own does not reopen them.
+        let own = filter("actix_web=trace").to_string();
+        assert!(own.contains("actix_web::types=warn"), "{own}");
+        let invalid = filter("no such level ===").to_string();
+        assert!(invalid.split(',').any(|d| d == "info") && !invalid.contains("trace"), "{invalid}");
     }
 }

@@ -117,6 +117,77 @@ async fn known_and_unknown_user_ids_get_byte_identical_answers() {
 }
 
 /// The two-sample Kolmogorov–Smirnov statistic and its asymptotic p-value.
+/// Users resetting their passwords for real while the probes run.
+const LOADERS: usize = 12;
+/// Complete resets each of them makes.
+const RESETS_EACH: usize = 3;
+/// Probes running at once.
+const PROBES: usize = 8;
+
+#[actix_web::test]
+async fn known_and_unknown_user_ids_get_byte_identical_answers_under_load() {
+    use std::rc::Rc;
+    let t = Rc::new(TestApp::new());
+    add_known_users(&t).await;
+    for n in 0..LOADERS {
+        let login = format!("load{n:02}");
+        t.user(&login, Some(&format!("{login}@example.org")), "Old-Passw0rd-1234").await;
+    }
+    let svc = Rc::new(test::init_service(passdesk::app::web_app(t.app.state())).await);
+    let outbox_before = t.outbox().await.len();
+    // The load: complete resets (identify, code, verify, new password) by
+    // other people, through the same app at the same time.
+    let mut load = Vec::new();
+    for n in 0..LOADERS {
+        let (t, svc) = (t.clone(), svc.clone());
+        load.push(tokio::task::spawn_local(async move {
+            let login = format!("load{n:02}");
+            for round in 0..RESETS_EACH {
+                let flow = crate::support::proven_flow(&t, &*svc, &login, &format!("{login}@example.org")).await;
+                let new = format!("Load-Passw0rd-{n}-{round}-x");
+                let set = post(&format!("/api/v1/reset/{flow}/password"), json!({"new_password": new}));
+                let resp = test::call_service(&*svc, set).await;
+                assert_eq!(resp.status().as_u16(), 200, "{login} round {round}");
+                tokio::task::yield_now().await;
+            }
+        }));
+    }
+    // The probes: every known and unknown user ID, several at a time.
+    let mut probes = Vec::new();
+    for p in 0..PROBES {
+        let svc = svc.clone();
+        probes.push(tokio::task::spawn_local(async move {
+            let (mut known, mut strangers) = (Vec::new(), Vec::new());
+            for n in (p..USERS).step_by(PROBES) {
+                known.push(walk(&*svc, &format!("known{n:03}")).await.0);
+                strangers.push(walk(&*svc, &unknown(n)).await.0);
+                tokio::task::yield_now().await;
+            }
+            (known, strangers)
+        }));
+    }
+    let mut known = std::collections::BTreeSet::new();
+    let mut strangers = std::collections::BTreeSet::new();
+    for probe in probes {
+        let (k, s) = probe.await.unwrap();
+        known.extend(k);
+        strangers.extend(s);
+    }
+    for loader in load {
+        loader.await.unwrap();
+    }
+    assert_eq!(known.len(), 1, "under load every known user's answers still have one shape: {known:#?}");
+    assert_eq!(known, strangers, "and strangers still get exactly that shape");
+    // The load was real: every reset finished, each with its code and its
+    // confirmation besides the probes' codes.
+    for n in 0..LOADERS {
+        let id = passdesk::directory::AccountId(t.local_id(&format!("load{n:02}")).await);
+        let last = format!("Load-Passw0rd-{n}-{}-x", RESETS_EACH - 1);
+        assert!(t.can_sign_in(&id, &last).await, "load{n:02} finished every reset");
+    }
+    assert!(t.outbox().await.len() - outbox_before >= USERS + LOADERS * RESETS_EACH);
+}
+
 fn kolmogorov_smirnov(a: &[f64], b: &[f64]) -> (f64, f64) {
     let mut a = a.to_vec();
     let mut b = b.to_vec();

@@ -71,4 +71,5 @@ mod sync;
 mod systemd_ready;
 mod systemd_unit;
 mod tls_client;
+mod trace_log;
 mod writeback_flows;

@@ -68,6 +68,7 @@ impl TestApp {
     }
 
     fn build_at(dir: tempfile::TempDir, data: std::path::PathBuf, extra: &str, env: &[(String, String)]) -> Self {
+        crate::trace_log::install();
         let text = format!("[store]\ndata_dir = {:?}\n{extra}", data.display().to_string());
         let config = passdesk::config::load_str(&text, "test", env).unwrap();
         let clock = Arc::new(FixedClock::new(START));
@@ -89,6 +90,7 @@ impl TestApp {
             email: email.map(Into::into),
             is_admin: false,
         };
+        crate::trace_log::note_password(password);
         assert!(self.local.add_user(user, SecretString::from(password.to_owned()), START).await.unwrap());
         self.local.find(login).await.unwrap().unwrap().id
     }
@@ -119,6 +121,15 @@ impl TestApp {
         let mut rows = self.app.store.recent_audit(1000).await.unwrap();
         rows.reverse();
         rows.into_iter().map(|r| (r.record.activity, r.record.result, r.record.event_id, r.record.detail)).collect()
+    }
+}
+
+impl Drop for TestApp {
+    /// Leaves the app's secrets for the no-secret-in-logs check, if asked.
+    fn drop(&mut self) {
+        if let Ok(conn) = self.app.store.pool().get() {
+            crate::trace_log::note_store(&conn);
+        }
     }
 }
 
