@@ -47,7 +47,8 @@ impl Flows {
                 },
             };
             let detail = format!(
-                "writeback interrupted at {} reconciled on start-up: {} (directory {})",
+                "writeback #{} interrupted at {} reconciled on start-up: {} (directory {})",
+                open.id,
                 crate::clock::rfc3339(open.started_at),
                 outcome.as_str(),
                 open.directory
