@@ -48,31 +48,48 @@ struct Kills {
     /// (the directory write started, or was about to), and how many.
     during_write: usize,
     open_intents: usize,
+    /// Each intent left open by a kill, its account, and whether the
+    /// directory held the request's password right after the kill (a bind,
+    /// while no passdesk ran).
+    pub truths: Vec<(i64, String, bool)>,
 }
 
 fn start(dir: &Path, port: u16, config: &Path) -> Server {
     spawn_with(dir, port, &["--config", config.to_str().unwrap()], &[])
 }
 
-fn open_intents(db: &Path) -> usize {
+/// The intents without an outcome: id, user ID, account (the DN).
+fn open_intents(db: &Path) -> Vec<(i64, String, String)> {
     let conn = drive::reader(db);
-    conn.query_row("SELECT count(*) FROM writebacks WHERE finished_at IS NULL", [], |r| r.get::<_, i64>(0)).unwrap()
-        as usize
+    let mut stmt = conn.prepare("SELECT id, login, account_id FROM writebacks WHERE finished_at IS NULL").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
 }
 
 /// Kills passdesk `kills` times, spread over the run by completed flows;
 /// two kills in three wait for a password request in flight and then a
 /// random few milliseconds, so they land before, during or just after the
 /// directory write.
-async fn killer(shared: Arc<Shared>, mut server: Server, kills: usize, seed: u64, paths: (&Path, u16, &Path)) -> Kills {
+async fn killer(
+    shared: Arc<Shared>,
+    mut server: Server,
+    kills: usize,
+    seed: u64,
+    paths: (&Path, u16, &Path),
+) -> (Kills, Server) {
     let (dir, port, config) = paths;
     let db = dir.join("passdesk-data/passdesk.sqlite");
     let mut rng = StdRng::seed_from_u64(seed ^ 0x6b69_6c6c);
     let mut done = Kills::default();
     for k in 0..kills {
         let due = (k + 1) * shared.flows / (kills + 1);
-        while shared.done.load(Ordering::Relaxed) < due && !shared.stop.load(Ordering::Relaxed) {
+        let mut seen = (shared.done.load(Ordering::Relaxed), Instant::now());
+        while shared.done.load(Ordering::Relaxed) < due {
             tokio::time::sleep(Duration::from_millis(5)).await;
+            let now = shared.done.load(Ordering::Relaxed);
+            if now != seen.0 {
+                seen = (now, Instant::now());
+            }
+            assert!(seen.1.elapsed() < Duration::from_secs(300), "no flow completed for 300 s");
         }
         if rng.random_range(0..3) < 2 {
             let waited = Instant::now();
@@ -90,19 +107,24 @@ async fn killer(shared: Arc<Shared>, mut server: Server, kills: usize, seed: u64
         done.total += 1;
         done.during_request += usize::from(in_flight);
         let open = open_intents(&db);
+        // A write slapd had received finishes without passdesk: give it a
+        // moment, so the bind sees the directory as start-up will.
+        if !open.is_empty() {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        for (id, login, dn) in &open {
+            let password = shared.sent.lock().unwrap().get(login).cloned().unwrap_or_default();
+            let applied = bed::holder(dn, std::slice::from_ref(&password)).await.is_some();
+            done.truths.push((*id, login.clone(), applied));
+        }
+        let open = open.len();
         done.during_write += usize::from(open > 0);
         done.open_intents += open;
         eprintln!("kill {}: password request in flight {in_flight}, open intents {open}", k + 1);
         server = start(dir, port, config);
         wait_ready(None, dir, port, Duration::from_secs(120)).await;
     }
-    while shared.done.load(Ordering::Relaxed) < shared.flows && !shared.stop.load(Ordering::Relaxed) {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    // The end is a clean stop, as an operator's.
-    let _ = std::process::Command::new("kill").args(["-TERM", &server.0.id().to_string()]).status();
-    let _ = server.0.wait();
-    done
+    (done, server)
 }
 
 #[tokio::main]
@@ -141,6 +163,7 @@ async fn main() {
         writing: AtomicUsize::new(0),
         stop: AtomicBool::new(false),
         abandoned: AtomicUsize::new(0),
+        sent: Default::default(),
     });
     let mut logs: Vec<Vec<UserLog>> = (0..workers).map(|_| Vec::new()).collect();
     for (i, (account, initial)) in accounts.into_iter().zip(initial).enumerate() {
@@ -152,14 +175,18 @@ async fn main() {
         .enumerate()
         .map(|(w, mine)| tokio::spawn(drive::worker(shared.clone(), mine, seed.wrapping_add(w as u64 + 1))))
         .collect();
-    let killed = killer(shared.clone(), server, kills, seed, (dir.path(), port, &config)).await;
+    let (killed, server) = killer(shared.clone(), server, kills, seed, (dir.path(), port, &config)).await;
     let mut users = Vec::new();
     for t in tasks {
         users.extend(t.await.unwrap());
     }
+    // The end is a clean stop, as an operator's, once every worker is done.
+    let _ = std::process::Command::new("kill").args(["-TERM", &server.0.id().to_string()]).status();
+    let mut server = server;
+    let _ = server.0.wait();
     let secs = started.elapsed().as_secs_f64();
 
-    let found = check::run(&shared.db, &config, &users).await;
+    let found = check::run(&shared.db, &config, &users, &killed.truths).await;
     let requests: usize = users.iter().map(|u| u.attempts.len()).sum();
     let lost = users.iter().flat_map(|u| &u.attempts).filter(|a| a.answer == drive::Answer::Lost).count();
     println!(

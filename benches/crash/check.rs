@@ -1,6 +1,7 @@
 //! What must hold after the run, with passdesk stopped: the database is
 //! whole, the audit chain verifies, every intent has an outcome and every
-//! reconciled one its audit row, and for every account the password the
+//! reconciled one its audit row, each intent a kill left open got the
+//! outcome the directory showed right after that kill, and for every account the password the
 //! directory holds (found by binding) is the one of its latest success,
 //! or of an intent passdesk surfaced as unknown.
 
@@ -152,11 +153,35 @@ async fn account(db: &rusqlite::Connection, user: &UserLog, found: &mut Found) {
     }
 }
 
+/// Each intent a kill left open was closed at the next start with the
+/// outcome the directory showed right after the kill: "applied" only when
+/// the request's password was set, "not_applied" only when it was not;
+/// "unknown" is passdesk saying it cannot tell (and surfacing it).
+fn truths(db: &rusqlite::Connection, truths: &[(i64, String, bool)], found: &mut Found) {
+    for (id, login, applied) in truths {
+        let outcome: Option<String> =
+            db.query_row("SELECT outcome FROM writebacks WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+        let right = match outcome.as_deref() {
+            Some("applied") => *applied,
+            Some("not_applied") => !applied,
+            Some("unknown") => true,
+            _ => false,
+        };
+        if !right {
+            found.problems.push(format!(
+                "{login}: intent #{id} left open by a kill was closed as {outcome:?}, but right after the kill the directory {} its password",
+                if *applied { "held" } else { "did not hold" }
+            ));
+        }
+    }
+}
+
 /// Runs every check; `found.problems` is empty when all hold.
-pub async fn run(db_path: &Path, config: &Path, users: &[UserLog]) -> Found {
+pub async fn run(db_path: &Path, config: &Path, users: &[UserLog], kills: &[(i64, String, bool)]) -> Found {
     let mut found = Found { problems: store(db_path, config), ..Found::default() };
     let db = rusqlite::Connection::open_with_flags(db_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     reconciled(&db, &mut found);
+    truths(&db, kills, &mut found);
     let mut counts: HashMap<String, usize> = HashMap::new();
     let mut stmt = db.prepare("SELECT coalesce(outcome, 'open'), count(*) FROM writebacks GROUP BY 1").unwrap();
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).unwrap() {

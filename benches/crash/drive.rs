@@ -2,7 +2,8 @@
 //! go on when the server vanished under them: a lost request is followed
 //! once the server answers again, a lost password request is sent again
 //! (the same password or a new one, as people do), a flow that cannot go
-//! on is started afresh. Every password sent is logged with the highest
+//! on is started afresh, and some people give up after a lost password
+//! request. Every password sent is logged with the highest
 //! writeback row of its user before it was sent, so the check can tell
 //! which rows each request made.
 
@@ -51,6 +52,9 @@ pub struct Shared {
     pub writing: AtomicUsize,
     pub stop: AtomicBool,
     pub abandoned: AtomicUsize,
+    /// The last password sent for each account: at a kill, the password
+    /// of the request that left an intent open.
+    pub sent: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 const WORDS: &[&str] = &[
@@ -172,6 +176,7 @@ async fn one_flow(shared: &Shared, db: &mut rusqlite::Connection, user: &mut Use
             _ => password(rng),
         };
         let rows_before = max_id(db, "SELECT max(id) FROM writebacks WHERE login = ?1", &user.login);
+        shared.sent.lock().unwrap().insert(user.login.clone(), new.clone());
         shared.writing.fetch_add(1, Ordering::SeqCst);
         let sent = shared.post(&format!("/api/v1/reset/{flow}/password"), json!({"new_password": new})).await;
         shared.writing.fetch_sub(1, Ordering::SeqCst);
@@ -184,8 +189,12 @@ async fn one_flow(shared: &Shared, db: &mut rusqlite::Connection, user: &mut Use
         match answer {
             Answer::Set => return true,
             Answer::Lost => {
-                last = Some(new);
                 shared.up().await;
+                // Some people give up after a crash; the rest try again.
+                if rng.random_bool(0.25) {
+                    return false;
+                }
+                last = Some(new);
             }
             // The directory or passdesk refused this password: try another.
             Answer::Refused(422, _) => {}
