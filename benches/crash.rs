@@ -10,7 +10,8 @@
 //! rows, and no 200 answer lacks its "written" row.
 //!
 //! Run: `tests/bed/all.sh start && eval "$(tests/bed/all.sh env)" &&
-//! cargo bench --bench crash`. Knobs: CRASH_FLOWS (completed flows, 1000),
+//! cargo test --bench crash` (a debug build, as CI runs it; `cargo bench
+//! --bench crash` runs the same against a release build). Knobs: CRASH_FLOWS (completed flows, 1000),
 //! CRASH_KILLS (25), CRASH_WORKERS (4), CRASH_USERS (flows / 4: each
 //! account is reset several times, so an interrupted write often follows
 //! an earlier one within seconds), CRASH_SEED (random; printed, and the
