@@ -56,7 +56,19 @@ impl Flows {
             let outcome = match self.directory(&open.directory) {
                 None => WritebackOutcome::Unknown,
                 Some(dir) => match dir.account(&AccountId(open.account_id.clone())).await {
-                    Ok(Some(account)) => judge(open.set_before, account.password_set_at, open.started_at),
+                    Ok(Some(account)) => {
+                        let judged = judge(open.set_before, account.password_set_at, open.started_at);
+                        // An intent left open by an earlier start (the directory
+                        // was down) and a later write of the same account: the
+                        // moved time may be that write's.
+                        let later =
+                            self.store.later_writeback(open.id, open.directory.clone(), open.account_id.clone());
+                        if judged == WritebackOutcome::Applied && later.await? {
+                            WritebackOutcome::Unknown
+                        } else {
+                            judged
+                        }
+                    }
                     // The directory cannot answer now: leave it open for the next start.
                     Err(e) => {
                         tracing::warn!(intent = open.id, error = %e, "cannot reconcile a writeback yet");

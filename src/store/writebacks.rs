@@ -167,6 +167,16 @@ impl Store {
         .await
     }
 
+    /// Whether passdesk began another writeback of the same account after
+    /// intent `id` (its write would move the directory's time too).
+    pub async fn later_writeback(&self, id: i64, directory: String, account_id: String) -> Result<bool, Error> {
+        self.run(move |conn| {
+            let sql = "SELECT EXISTS (SELECT 1 FROM writebacks WHERE id > ?1 AND directory = ?2 AND account_id = ?3)";
+            Ok(conn.query_row(sql, params![id, directory, account_id], |r| r.get(0))?)
+        })
+        .await
+    }
+
     /// The outcome of a writeback, for tests and admin views.
     pub async fn writeback_outcome(&self, id: i64) -> Result<Option<String>, Error> {
         self.run(move |conn| Ok(conn.query_row("SELECT outcome FROM writebacks WHERE id = ?1", [id], |r| r.get(0))?))

@@ -91,6 +91,38 @@ async fn an_earlier_write_moments_before_is_not_taken_for_the_interrupted_one() 
     );
 }
 
+/// An intent a start could not reconcile (the directory was down) stays
+/// open; when the same account is written again before the next start,
+/// the moved time may be that later write's, so it is not taken for the
+/// interrupted one.
+#[tokio::test]
+async fn a_later_write_of_the_same_account_leaves_an_old_intent_unknown() {
+    let t = TestApp::new();
+    let id = t.user("lea", Some("lea@example.org"), "Old-Passw0rd-1234").await;
+    t.clock.advance(3600);
+    let now = START + 3600;
+    let store = &t.app.store;
+    let set_before = t.local.account(&id).await.unwrap().unwrap().password_set_at;
+    let account = |set_before| WritebackAccount {
+        directory: "local".into(),
+        account_id: id.0.clone(),
+        login: "lea".into(),
+        set_before,
+    };
+    let old = store.begin_writeback(WritebackKind::Reset, account(set_before), now, Effects::default()).await.unwrap();
+    t.clock.advance(600);
+    let next = store.begin_writeback(WritebackKind::Reset, account(set_before), now + 600, Effects::default());
+    let next = next.await.unwrap();
+    let password = SecretString::from("Later-Passw0rd-5678".to_owned());
+    t.local.reset_password(&id, &password, ResetMode::SelfService).await.unwrap();
+    let done = Effects::default();
+    store.finish_writeback(next, WritebackOutcome::Written, String::new(), now + 600, done).await.unwrap();
+
+    let found = t.app.flows.reconcile_writebacks().await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].id, found[0].outcome), (old, WritebackOutcome::Unknown));
+}
+
 #[actix_web::test]
 async fn every_writeback_of_a_flow_is_closed() {
     use actix_web::test::{self, TestRequest};
