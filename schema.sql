@@ -140,7 +140,11 @@ CREATE TABLE writebacks (
     started_at   INTEGER NOT NULL,
     finished_at  INTEGER,
     outcome      TEXT CHECK (outcome IN ('written', 'failed', 'applied', 'not_applied', 'unknown')),
-    detail       TEXT
+    detail       TEXT,
+    -- When the directory said the password was last set, read just before
+    -- the write: a start-up that finds the intent open compares it with
+    -- the directory's time then (NULL: the directory gave none).
+    set_before   INTEGER
 ) STRICT;
 CREATE INDEX writebacks_open ON writebacks (finished_at) WHERE finished_at IS NULL;
 
@@ -306,4 +310,4 @@ CREATE TABLE reregistrations (
     PRIMARY KEY (directory, account_id)
 ) STRICT;
 
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;

@@ -10,7 +10,7 @@ use crate::domain::audit::{EventId, Reason};
 use crate::domain::{Activity, AuditOutcome, Login, PasswordPolicy};
 use crate::i18n::Msg;
 use crate::notify::templates::Notice;
-use crate::store::{Effects, FlowState, WritebackKind, WritebackOutcome};
+use crate::store::{Effects, FlowState, WritebackAccount, WritebackKind, WritebackOutcome};
 use secrecy::{ExposeSecret, SecretString};
 
 impl Flows {
@@ -62,10 +62,15 @@ impl Flows {
             here,
             client,
         );
-        let (kind, directory, who) = (WritebackKind::Change, dir.name().to_owned(), login.as_str().to_owned());
+        let target = WritebackAccount {
+            directory: dir.name().to_owned(),
+            account_id: account.id.0.clone(),
+            login: login.as_str().to_owned(),
+            set_before: account.password_set_at,
+        };
         let effects = Effects::audited(vec![start]);
         let now = self.clock.now();
-        let intent = self.store.begin_writeback(kind, directory, account.id.0.clone(), who, now, effects).await?;
+        let intent = self.store.begin_writeback(WritebackKind::Change, target, now, effects).await?;
 
         let timer = std::time::Instant::now();
         let changed = dir.change_password(&account.id, old, &normal).await;

@@ -15,7 +15,9 @@ use crate::directory::{Account, AccountId, Directory, ResetMode};
 use crate::domain::audit::{EventId, Reason};
 use crate::domain::{Activity, PasswordPolicy};
 use crate::notify::templates::Notice;
-use crate::store::{Effects, FinishedWrite, FlowRow, FlowState, LinkedAccount, WritebackKind, WritebackOutcome};
+use crate::store::{
+    Effects, FinishedWrite, FlowRow, FlowState, LinkedAccount, WritebackAccount, WritebackKind, WritebackOutcome,
+};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 
@@ -185,10 +187,13 @@ impl Flows {
         let effects = Effects::audited(vec![start]);
         let now = self.clock.now();
         let id = target.account.id.clone();
-        let intent = self
-            .store
-            .begin_writeback(WritebackKind::Reset, name.clone(), id.0.clone(), flow.login.clone(), now, effects)
-            .await?;
+        let account = WritebackAccount {
+            directory: name.clone(),
+            account_id: id.0.clone(),
+            login: flow.login.clone(),
+            set_before: target.account.password_set_at,
+        };
+        let intent = self.store.begin_writeback(WritebackKind::Reset, account, now, effects).await?;
         let timer = std::time::Instant::now();
         let written = target.dir.reset_password(&id, password, ResetMode::SelfService).await;
         self.metrics.writeback(&name, timer.elapsed().as_secs_f64());

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/0003_expiry_reminders.sql")),
     (4, include_str!("../../migrations/0004_admin_portal.sql")),
     (5, include_str!("../../migrations/0005_reregistrations.sql")),
+    (6, include_str!("../../migrations/0006_writeback_set_before.sql")),
 ];
 
 /// Schema version this build writes (the `user_version` at the end of schema.sql).

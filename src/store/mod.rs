@@ -44,7 +44,7 @@ pub use reregistrations::Reregistration;
 pub use sessions::{Pending, Proven, SessionRow};
 pub use snapshot::{Inspection, inspect, installation_of};
 pub use sync::SyncWrite;
-pub use writebacks::{OpenWriteback, WritebackKind, WritebackOutcome};
+pub use writebacks::{OpenWriteback, WritebackAccount, WritebackKind, WritebackOutcome};
 
 use crate::config::StoreConfig;
 use crate::domain::Message;

@@ -51,6 +51,20 @@ impl WritebackOutcome {
     }
 }
 
+/// The account a writeback intent is for.
+#[derive(Debug, Clone)]
+pub struct WritebackAccount {
+    /// Directory name.
+    pub directory: String,
+    /// The account written.
+    pub account_id: String,
+    /// The user ID, for the audit trail.
+    pub login: String,
+    /// The account's password-set time as the directory gave it just
+    /// before the write (None when it gives none).
+    pub set_before: Option<i64>,
+}
+
 /// An intent that never got its outcome.
 #[derive(Debug, Clone)]
 pub struct OpenWriteback {
@@ -64,6 +78,10 @@ pub struct OpenWriteback {
     pub login: String,
     /// When the intent was recorded.
     pub started_at: i64,
+    /// When the directory said the password was last set, read just before
+    /// the write (None when it gave no time, or for intents recorded
+    /// before passdesk kept it).
+    pub set_before: Option<i64>,
 }
 
 /// Records how a writeback ended, inside the caller's transaction; an
@@ -84,21 +102,29 @@ pub(super) fn finish(
 
 impl Store {
     /// Records the intent (with its effects, e.g. the 31001 audit row)
-    /// before the directory is written; returns its id.
+    /// before the directory is written; returns its id. `set_before` is
+    /// the account's password-set time as the directory gave it just
+    /// before, for reconciling the intent if passdesk dies mid-write.
     pub async fn begin_writeback(
         &self,
         kind: WritebackKind,
-        directory: String,
-        account_id: String,
-        login: String,
+        account: WritebackAccount,
         now: i64,
         effects: Effects,
     ) -> Result<i64, Error> {
         self.write(now, effects, move |tx| {
             tx.prepare_cached(
-                "INSERT INTO writebacks (kind, directory, account_id, login, started_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO writebacks (kind, directory, account_id, login, started_at, set_before)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![kind.as_str(), directory, account_id, login, now])?;
+            .execute(params![
+                kind.as_str(),
+                account.directory,
+                account.account_id,
+                account.login,
+                now,
+                account.set_before
+            ])?;
             let id = tx.last_insert_rowid();
             Ok(id)
         })
@@ -121,7 +147,8 @@ impl Store {
     pub async fn open_writebacks(&self) -> Result<Vec<OpenWriteback>, Error> {
         self.run(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT id, directory, account_id, login, started_at FROM writebacks WHERE finished_at IS NULL ORDER BY id",
+                "SELECT id, directory, account_id, login, started_at, set_before
+                 FROM writebacks WHERE finished_at IS NULL ORDER BY id",
             )?;
             let rows = stmt
                 .query_map([], |r| {
@@ -131,10 +158,21 @@ impl Store {
                         account_id: r.get(2)?,
                         login: r.get(3)?,
                         started_at: r.get(4)?,
+                        set_before: r.get(5)?,
                     })
                 })?
                 .collect::<Result<_, _>>()?;
             Ok(rows)
+        })
+        .await
+    }
+
+    /// Whether passdesk began another writeback of the same account after
+    /// intent `id` (its write would move the directory's time too).
+    pub async fn later_writeback(&self, id: i64, directory: String, account_id: String) -> Result<bool, Error> {
+        self.run(move |conn| {
+            let sql = "SELECT EXISTS (SELECT 1 FROM writebacks WHERE id > ?1 AND directory = ?2 AND account_id = ?3)";
+            Ok(conn.query_row(sql, params![id, directory, account_id], |r| r.get(0))?)
         })
         .await
     }
