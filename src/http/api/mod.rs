@@ -5,6 +5,7 @@
 
 mod admin;
 pub(crate) use admin::authorise;
+pub(crate) use openapi::allowed_methods;
 mod openapi;
 mod register;
 mod reset;
