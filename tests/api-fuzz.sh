@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # API fuzzing: schemathesis generates requests from /api/v1/openapi.json and
 # sends them to a running passdesk; any 5xx answer, any answer whose status,
-# content type or body the document does not describe, fails the run.
+# content type or body the document does not describe, and any method a path
+# does not have that is not answered 405 with Allow, fails the run
+# (schemathesis's checks not_a_server_error, status_code_conformance,
+# content_type_conformance, response_schema_conformance, unsupported_method).
 #
 # passdesk runs on its embedded default (the local directory, with the demo
 # users) in a fresh temporary data folder, on a free port of 127.0.0.1, and
@@ -146,7 +149,7 @@ start=$(date +%s)
 status=0
 # From the temporary folder: schemathesis keeps a cache in the folder it runs in.
 (cd "$work" && "$OLDPWD/$venv/bin/schemathesis" --config-file schemathesis.toml run "$base/api/v1/openapi.json" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,unsupported_method \
   --max-examples "$per_operation" \
   --header "Authorization: Bearer $token" \
   --tls-verify false \

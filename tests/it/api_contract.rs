@@ -66,6 +66,10 @@ async fn a_known_path_with_another_method_is_405_with_allow() {
         (TestRequest::patch().uri(&format!("/api/v1/reset/{flow}/send")), "POST"),
         (TestRequest::post().uri("/api/v1/admin/policy"), "GET, PUT"),
         (TestRequest::post().uri("/api/v1/admin/users/ann/methods"), "GET, PUT, DELETE"),
+        // A literal path is not taken for a template next to it.
+        (TestRequest::get().uri("/api/v1/reset/start"), "POST"),
+        (TestRequest::get().uri("/api/v1/reset/link"), "POST"),
+        (TestRequest::get().uri("/api/v1/register/session"), "POST"),
     ] {
         let resp = test::call_service(&svc, req.to_request()).await;
         assert_eq!(resp.headers().get("allow").and_then(|v| v.to_str().ok()), Some(allow));
