@@ -11,7 +11,7 @@
 # an admin API token (`passdesk admin token`) goes with every request so the
 # admin endpoints are fuzzed past their token check too.
 #
-# Two documented knobs are set for the run, as for load tests:
+# Three documented knobs are set for the run, as for load tests:
 # `server.requests_per_minute = 0` (otherwise nearly every generated request
 # would get the per-address 429 and never reach a handler),
 # `reset.captcha_difficulty = 0` (a generated request cannot solve the
@@ -22,11 +22,11 @@
 # Knobs:
 #   PASSDESK_API_FUZZ_CASES  the number of cases to aim for (default 10000);
 #                            spread evenly over the operations as
-#                            schemathesis's --max-examples, so the total it
-#                            prints is about this number (the coverage
-#                            phase adds its own)
+#                            schemathesis's --max-examples; the total it
+#                            prints is higher (the coverage and stateful
+#                            phases add their own)
 #   PASSDESK_BIN             the passdesk binary (default: target/debug/passdesk,
-#                            built by cargo build when missing)
+#                            brought up to date by cargo build first)
 #   PASSDESK_API_FUZZ_SEED   schemathesis's seed, to replay a run
 #
 # Schemathesis is installed from PyPI, at a pinned version, into a virtual
@@ -55,7 +55,7 @@ if [ "$("$venv/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesi
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi
 
-if [ -z "${PASSDESK_BIN:-}" ] && [ ! -x "$bin" ]; then
+if [ -z "${PASSDESK_BIN:-}" ]; then
   step "building passdesk (cargo build)"
   cargo build --locked --bin passdesk
 fi
