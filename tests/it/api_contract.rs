@@ -1,8 +1,9 @@
 //! The JSON API keeps to its OpenAPI document in the answers every
 //! operation shares: a query string, method or body it cannot use gets a
 //! 4xx with the `{error:{code,message}}` body the document describes, and
-//! changes nothing. (These are the inputs API fuzzing found answered as
-//! plain text or as a bare 404; `tests/api-fuzz.sh` runs the fuzzer.)
+//! changes nothing; a page gets an error page. (These are the inputs API
+//! fuzzing found answered as plain text or as a bare 404;
+//! `tests/api-fuzz.sh` runs the fuzzer.)
 
 use crate::support::{TestApp, json};
 use actix_web::body::MessageBody;
@@ -151,4 +152,17 @@ async fn every_documented_answer_has_its_body_described() {
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[actix_web::test]
+async fn a_page_with_a_repeated_query_parameter_gets_an_error_page() {
+    let t = TestApp::new();
+    let svc = t.service().await;
+    let req = TestRequest::get().uri("/admin/sign-in?next=/admin&next=/admin/users");
+    let resp = test::call_service(&svc, req.to_request()).await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    let page = crate::support::text(resp).await;
+    assert!(page.contains("duplicate field `next`"), "{page}");
 }
