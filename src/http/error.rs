@@ -8,7 +8,7 @@ use super::{AppState, Site};
 use crate::flow::Error;
 use crate::flow::PolicyReason;
 use crate::i18n::{Lang, Msg};
-use actix_web::error::{JsonPayloadError, PathError, UrlencodedError};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, UrlencodedError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
@@ -119,6 +119,8 @@ pub struct ApiError {
     message: String,
     request_id: String,
     retry_after: Option<i64>,
+    /// The methods of a 405's `Allow` header.
+    allow: Option<String>,
 }
 
 impl ApiError {
@@ -132,12 +134,19 @@ impl ApiError {
         };
         // The API answers in English: programs match on `code`.
         let message = Lang::En.msg(&message);
-        Self { status, code, message, request_id: request_id.to_owned(), retry_after }
+        Self { status, code, message, request_id: request_id.to_owned(), retry_after, allow: None }
     }
 
     /// A plain request error.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>, request_id: &str) -> Self {
-        Self { status, code, message: message.into(), request_id: request_id.to_owned(), retry_after: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            request_id: request_id.to_owned(),
+            retry_after: None,
+            allow: None,
+        }
     }
 }
 
@@ -159,6 +168,9 @@ impl ResponseError for ApiError {
         let mut res = HttpResponse::build(self.status);
         if let Some(secs) = self.retry_after {
             res.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        if let Some(allow) = &self.allow {
+            res.insert_header((header::ALLOW, allow.clone()));
         }
         res.json(body)
     }
@@ -268,14 +280,35 @@ pub fn path_error(err: PathError, req: &HttpRequest) -> actix_web::Error {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("No such resource: {err}."), &request_id(req).0).into()
 }
 
-/// Unknown API route.
+/// A query string that does not fit the handler's parameters (a repeated
+/// key, a number that is not one): a 400 naming the problem, as JSON on
+/// the API and as a page elsewhere.
+pub fn query_error(err: QueryPayloadError, req: &HttpRequest) -> actix_web::Error {
+    let rid = request_id(req).0;
+    let why = match &err {
+        QueryPayloadError::Deserialize(de) => de.to_string(),
+        other => other.to_string(),
+    };
+    if req.path().starts_with("/api/") {
+        let message = format!("The query string is not valid: {why}.");
+        return ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", message, &rid).into();
+    }
+    let site = site_of(req);
+    PageError::new(StatusCode::BAD_REQUEST, site.t1("error-form-unreadable", "why", why), &rid, &site).into()
+}
+
+/// Unknown API route, or a known one called with a method it does not
+/// have: a 405 with `Allow` then, so a client learns what to call.
 pub async fn api_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "No such API endpoint: see /api/v1/openapi.json.",
-        &request_id(&req).0,
-    ))
+    let rid = request_id(&req).0;
+    if let Some(methods) = super::api::allowed_methods(req.path()) {
+        let allow = methods.join(", ");
+        let message = format!("{} is not allowed here: use {allow} (see /api/v1/openapi.json).", req.method());
+        let mut e = ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message, &rid);
+        e.allow = Some(allow);
+        return Err(e);
+    }
+    Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such API endpoint: see /api/v1/openapi.json.", &rid))
 }
 
 /// Unknown page.

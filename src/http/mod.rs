@@ -154,6 +154,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: web::Data<AppState>) {
         .app_data(web::FormConfig::default().limit(limit).error_handler(error::form_error))
         .app_data(web::JsonConfig::default().limit(limit).error_handler(error::json_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .route("/healthz", web::get().to(health::healthz_get))
         .route("/readyz", web::get().to(health::readyz_get))
         .route("/metrics", web::get().to(metrics::metrics_get))

@@ -16,6 +16,7 @@ mod admin_policy_settings;
 mod admin_sign_in;
 mod admin_support;
 mod admin_users;
+mod api_contract;
 mod audit;
 mod axe;
 mod backup;

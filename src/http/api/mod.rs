@@ -5,47 +5,68 @@
 
 mod admin;
 pub(crate) use admin::authorise;
+pub(crate) use openapi::allowed_methods;
 mod openapi;
 mod register;
 mod reset;
 
 use actix_web::web;
 
-/// Registers the API routes (inside the `/api/v1` scope).
+/// Registers the API routes (inside the `/api/v1` scope). Each path is one
+/// resource, so a method it does not have gets a 405 with `Allow` instead
+/// of falling through to another path's template (`GET /reset/start` is
+/// not `GET /reset/{flow}`).
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/openapi.json", web::get().to(openapi::openapi_get))
-        .route("/captcha", web::get().to(reset::captcha_get))
-        .route("/reset/start", web::post().to(reset::start_post))
-        .route("/reset/link", web::post().to(reset::link_post))
-        .route("/reset/{flow}", web::get().to(reset::flow_get))
-        .route("/reset/{flow}/send", web::post().to(reset::send_post))
-        .route("/reset/{flow}/verify", web::post().to(reset::verify_post))
-        .route("/reset/{flow}/password", web::post().to(reset::password_post))
-        .route("/reset/{flow}/unlock", web::post().to(reset::unlock_post))
-        .route("/register/session", web::post().to(register::sign_in_post))
-        .route("/register/{session}", web::get().to(register::view_get))
-        .route("/register/{session}", web::delete().to(register::sign_out_delete))
-        .route("/register/{session}/contact", web::post().to(register::contact_post))
-        .route("/register/{session}/contact", web::delete().to(register::contact_delete))
-        .route("/register/{session}/contact/verify", web::post().to(register::contact_verify_post))
-        .route("/register/{session}/questions", web::put().to(register::questions_put))
-        .route("/register/{session}/authenticator", web::post().to(register::authenticator_post))
-        .route("/register/{session}/authenticator/verify", web::post().to(register::authenticator_verify_post))
-        .route("/register/{session}/passkey", web::post().to(register::passkey_post))
-        .route("/register/{session}/passkey/verify", web::post().to(register::passkey_verify_post))
-        .route("/register/{session}/methods/{kind}", web::delete().to(register::method_delete))
-        .route("/register/{session}/skip", web::post().to(register::skip_post))
-        .route("/register/{session}/reconfirm", web::post().to(register::reconfirm_post))
-        .route("/change", web::post().to(reset::change_post))
-        .route("/password/check", web::post().to(reset::password_check_post))
-        .route("/admin/audit", web::get().to(admin::audit_get))
-        .route("/admin/audit/export", web::get().to(admin::audit_export_get))
-        .route("/admin/policy", web::get().to(admin::policy_get))
-        .route("/admin/policy", web::put().to(admin::policy_put))
-        .route("/admin/users/{login}/methods", web::get().to(admin::methods_get))
-        .route("/admin/users/{login}/methods", web::put().to(admin::methods_put))
-        .route("/admin/users/{login}/methods", web::delete().to(admin::methods_delete))
-        .route("/admin/users/{login}/reset-link", web::post().to(admin::reset_link_post));
+    cfg.service(resource("/openapi.json").route(web::get().to(openapi::openapi_get)));
+    cfg.service(resource("/captcha").route(web::get().to(reset::captcha_get)));
+    cfg.service(resource("/reset/start").route(web::post().to(reset::start_post)));
+    cfg.service(resource("/reset/link").route(web::post().to(reset::link_post)));
+    cfg.service(resource("/reset/{flow}").route(web::get().to(reset::flow_get)));
+    cfg.service(resource("/reset/{flow}/send").route(web::post().to(reset::send_post)));
+    cfg.service(resource("/reset/{flow}/verify").route(web::post().to(reset::verify_post)));
+    cfg.service(resource("/reset/{flow}/password").route(web::post().to(reset::password_post)));
+    cfg.service(resource("/reset/{flow}/unlock").route(web::post().to(reset::unlock_post)));
+    cfg.service(resource("/register/session").route(web::post().to(register::sign_in_post)));
+    cfg.service(
+        resource("/register/{session}")
+            .route(web::get().to(register::view_get))
+            .route(web::delete().to(register::sign_out_delete)),
+    );
+    cfg.service(
+        resource("/register/{session}/contact")
+            .route(web::post().to(register::contact_post))
+            .route(web::delete().to(register::contact_delete)),
+    );
+    cfg.service(resource("/register/{session}/contact/verify").route(web::post().to(register::contact_verify_post)));
+    cfg.service(resource("/register/{session}/questions").route(web::put().to(register::questions_put)));
+    cfg.service(resource("/register/{session}/authenticator").route(web::post().to(register::authenticator_post)));
+    cfg.service(
+        resource("/register/{session}/authenticator/verify").route(web::post().to(register::authenticator_verify_post)),
+    );
+    cfg.service(resource("/register/{session}/passkey").route(web::post().to(register::passkey_post)));
+    cfg.service(resource("/register/{session}/passkey/verify").route(web::post().to(register::passkey_verify_post)));
+    cfg.service(resource("/register/{session}/methods/{kind}").route(web::delete().to(register::method_delete)));
+    cfg.service(resource("/register/{session}/skip").route(web::post().to(register::skip_post)));
+    cfg.service(resource("/register/{session}/reconfirm").route(web::post().to(register::reconfirm_post)));
+    cfg.service(resource("/change").route(web::post().to(reset::change_post)));
+    cfg.service(resource("/password/check").route(web::post().to(reset::password_check_post)));
+    cfg.service(resource("/admin/audit").route(web::get().to(admin::audit_get)));
+    cfg.service(resource("/admin/audit/export").route(web::get().to(admin::audit_export_get)));
+    cfg.service(
+        resource("/admin/policy").route(web::get().to(admin::policy_get)).route(web::put().to(admin::policy_put)),
+    );
+    cfg.service(
+        resource("/admin/users/{login}/methods")
+            .route(web::get().to(admin::methods_get))
+            .route(web::put().to(admin::methods_put))
+            .route(web::delete().to(admin::methods_delete)),
+    );
+    cfg.service(resource("/admin/users/{login}/reset-link").route(web::post().to(admin::reset_link_post)));
+}
+
+/// One API path; its routes are added by the caller.
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(crate::http::error::api_not_found))
 }
 
 /// Who is asking, for the audit trail.
