@@ -51,6 +51,11 @@ esac
 
 if [ "$("$venv/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $schemathesis_version" ]; then
   step "installing schemathesis $schemathesis_version into $venv"
+  # Debian splits venv (and pip's bootstrap) out of python3.
+  # shellcheck source=bed/lib.sh
+  BED_NAME=api-fuzz source tests/bed/lib.sh
+  bed_ensure_pkgs "${PASSDESK_NO_INSTALL:-0}" python3 python3-venv curl
+  rm -rf "$venv"
   python3 -m venv "$venv" || fail "python3 -m venv failed: install python3 and python3-venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi

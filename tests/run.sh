@@ -8,7 +8,10 @@
 # so a suite whose server is missing fails instead of skipping (logging at
 # trace, then searching that log for every secret the tests used), runs the
 # load benchmark in its smoke mode against the bed's slapd (every flow
-# must succeed; no figure is asserted), builds the Debian package and
+# must succeed; no figure is asserted), kills passdesk 5 times during
+# reset flows and checks nothing was lost or doubled (benches/crash.rs),
+# fuzzes the JSON API against its OpenAPI document (tests/api-fuzz.sh),
+# builds the Debian package and
 # tries it for real on this machine (install, run as the passdesk user,
 # upgrade, purge: tests/packaging/deb.sh), cross-builds the Windows .msi
 # and checks it (packaging/msi.sh), and stops the test bed again.
@@ -62,6 +65,12 @@ python3 tests/secrets_in_logs.py target/test-trace.log target/test-secrets.txt t
 
 step "load bench, smoke mode (BENCH_SMOKE=1: 1,000 users, 2-s phases; proves the bench still runs, asserts no figure)"
 BENCH_SMOKE=1 cargo test --locked --bench load
+
+step "crash consistency, smoke mode (CRASH_SMOKE=1: 100 reset flows against slapd, 5 SIGKILLs and restarts; fails on any inconsistency)"
+CRASH_SMOKE=1 cargo test --locked --bench crash
+
+step "API fuzzing, short run (tests/api-fuzz.sh: schemathesis against /api/v1/openapi.json; the recorded full run is 10,000 cases)"
+PASSDESK_BIN=target/debug/passdesk PASSDESK_API_FUZZ_CASES=3000 bash tests/api-fuzz.sh
 
 # The packages are built from the debug profile here (the binary cargo test
 # built, stripped), to keep the run well inside its time budget; run the

@@ -207,11 +207,16 @@ fn declared_routes() -> BTreeSet<(String, String)> {
                 found.insert((method.to_owned(), format!("{prefix}{path}")));
             }
         }
-        // `web::resource("/path")…​.route(web::get()…)`
-        for (at, _) in src.match_indices("web::resource(\"") {
-            let rest = &src[at + 15..];
+        // `web::resource("/path")….route(web::get()…)` (or a local
+        // `resource("/path")` helper that wraps it)
+        for (at, _) in src.match_indices("resource(\"") {
+            let rest = &src[at + 10..];
             let path = quoted(rest).unwrap();
-            let end = rest.find(".route(\"").unwrap_or(rest.len());
+            let end = [rest.find(".route(\""), rest[1..].find("resource(\"").map(|e| e + 1)]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(rest.len());
             for (r, _) in rest[..end].match_indices(".route(") {
                 if let Some(method) = method_at(&rest[r + 7..]) {
                     found.insert((method.to_owned(), format!("{prefix}{path}")));
