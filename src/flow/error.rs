@@ -143,6 +143,10 @@ pub enum Error {
     /// was stored or queued. Carries the cause, for the log only.
     #[error("{0}")]
     DeliveryUnavailable(String),
+    /// The disk holding the database is full: nothing was kept, and the
+    /// same request works again once there is room.
+    #[error("{}", crate::store::Error::DiskFull)]
+    StorageFull,
     /// Our own fault; the detail goes to the log only.
     #[error("internal error: {0}")]
     Internal(String),
@@ -150,6 +154,6 @@ pub enum Error {
 
 impl From<crate::store::Error> for Error {
     fn from(e: crate::store::Error) -> Self {
-        Self::Internal(e.to_string())
+        if e.is_disk_full() { Self::StorageFull } else { Self::Internal(e.to_string()) }
     }
 }

@@ -85,6 +85,7 @@ pub fn describe(e: &Error) -> (StatusCode, &'static str, Msg) {
         Error::DeliveryUnavailable(_) => {
             plain(S::SERVICE_UNAVAILABLE, "delivery_unavailable", "error-delivery-unavailable")
         }
+        Error::StorageFull => plain(S::SERVICE_UNAVAILABLE, "storage_full", "error-storage-full"),
         Error::Internal(_) => plain(S::INTERNAL_SERVER_ERROR, "internal", "error-internal"),
     }
 }

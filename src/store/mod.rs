@@ -133,6 +133,26 @@ pub enum Error {
     /// written; nothing of it was kept.
     #[error("the database could not commit the change: {0}")]
     NotCommitted(String),
+    /// The disk holding the database is full: the change was not kept.
+    /// Named apart so people get a "try later" rather than "our fault",
+    /// and the admin a log line that says what to do.
+    #[error(
+        "the disk holding the database is full, so the change was not kept: free space on it \
+         (passdesk goes on by itself once there is room)"
+    )]
+    DiskFull,
+}
+
+impl Error {
+    /// Whether SQLite said the disk is full (SQLITE_FULL), however the
+    /// error reached us.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            Self::DiskFull => true,
+            Self::Sqlite(e) => e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull),
+            _ => false,
+        }
+    }
 }
 
 /// Side effects that commit together with a state change: audit rows,

@@ -119,6 +119,7 @@ fn fail_all(answers: impl Iterator<Item = (Reply, Option<Result<Output, Error>>)
     for (reply, outcome) in answers {
         let error = match outcome {
             Some(Err(own)) => own,
+            _ if cause.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
             _ => Error::NotCommitted(cause.to_string()),
         };
         let _ = reply.send(Err(error));

@@ -32,6 +32,7 @@ mod defence;
 mod delivery;
 mod delivery_health;
 mod directory_contract;
+mod disk_full;
 mod enumeration;
 mod expiry;
 mod gateway;

@@ -48,6 +48,7 @@ error-method-needed = { $required ->
 }
 error-directory-unavailable = The directory cannot be reached right now. Nothing has changed: try again in a few minutes.
 error-delivery-unavailable = We couldn't send the code. Try another method, or try again in a few minutes.
+error-storage-full = We can't save anything right now, so nothing has changed. Try again in a few minutes; if it goes on, contact your helpdesk.
 error-internal = Something went wrong on our side. Nothing has changed: try again, or contact your helpdesk with the request id.
 error-invalid-input = { $field }: { $why }
 error-not-found-page = There is no page at this address.

@@ -48,6 +48,7 @@ error-method-needed = { $required ->
 }
 error-directory-unavailable = De directory is op dit moment niet bereikbaar. Er is niets gewijzigd: probeer het over een paar minuten opnieuw.
 error-delivery-unavailable = We konden de code niet versturen. Probeer een andere methode, of probeer het over een paar minuten opnieuw.
+error-storage-full = We kunnen nu niets opslaan, dus er is niets gewijzigd. Probeer het over een paar minuten opnieuw; blijft het zo, neem dan contact op met uw helpdesk.
 error-internal = Er ging bij ons iets mis. Er is niets gewijzigd: probeer het opnieuw, of neem contact op met uw helpdesk en noem het aanvraagnummer.
 error-invalid-input = { $field }: { $why }
 error-not-found-page = Op dit adres staat geen pagina.

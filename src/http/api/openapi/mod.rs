@@ -108,6 +108,12 @@ fn complete(doc: &mut Value) {
                 shared.push(("401", "No admin token (unauthorized)"));
                 shared.push(("403", "The token is not live: revoked or unknown (forbidden); audited"));
             }
+            if method != "get" {
+                shared.push((
+                    "503",
+                    "The disk holding passdesk's database is full (storage_full): nothing was kept; try again later",
+                ));
+            }
             if admin || method == "post" || method == "put" {
                 shared.push((
                     "429",
