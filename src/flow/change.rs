@@ -126,6 +126,9 @@ impl Flows {
         if flow.state != FlowState::Proven {
             return Err(Error::WrongStep("step-verify-before-unlock"));
         }
+        // A block that came after the proofs (a "this wasn't me", failed
+        // proofs elsewhere) stops the unlock as it stops a reset.
+        self.ensure_not_blocked(&self.flow_key(&flow)).await?;
         let (Some(id), Some(dir)) = (flow.account_id.clone(), self.directory(&flow.directory)) else {
             return Err(Error::WrongStep("step-verify-before-unlock"));
         };

@@ -91,6 +91,37 @@ async fn a_locked_account_is_told_and_unlocked_by_api() {
 }
 
 #[actix_web::test]
+async fn a_block_that_comes_after_the_proofs_stops_the_unlock() {
+    let t = TestApp::new();
+    let id = t.user("nia", Some("nia@example.org"), "Old-Passw0rd-1234").await;
+    t.local.lock(&id).await.unwrap();
+    let svc = t.service().await;
+    let flow = crate::support::proven_flow(&t, &svc, "nia", "nia@example.org").await;
+    // Someone else then fails the proofs for nia until she is blocked.
+    let mut blocked = false;
+    for _ in 0..10 {
+        let resp = test::call_service(&svc, post("/api/v1/reset/start", json!({"user": "nia"}))).await;
+        if resp.status() == StatusCode::TOO_MANY_REQUESTS {
+            blocked = true;
+            break;
+        }
+        let other = json(resp).await["flow"].as_str().unwrap().to_owned();
+        test::call_service(&svc, post(&format!("/api/v1/reset/{other}/send"), json!({"method": "email"}))).await;
+        let wrong = post(&format!("/api/v1/reset/{other}/verify"), json!({"method": "email", "code": "00000000"}));
+        if test::call_service(&svc, wrong).await.status() == StatusCode::TOO_MANY_REQUESTS {
+            blocked = true;
+            break;
+        }
+    }
+    assert!(blocked, "failed proofs block nia");
+    let resp =
+        test::call_service(&svc, TestRequest::post().uri(&format!("/api/v1/reset/{flow}/unlock")).to_request()).await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(json(resp).await["error"]["code"], "blocked");
+    assert!(!t.can_sign_in(&id, "Old-Passw0rd-1234").await, "still locked");
+}
+
+#[actix_web::test]
 async fn unlock_and_change_in_the_portal() {
     let t = TestApp::new();
     let id = t.user("ola", Some("ola@example.org"), "Old-Passw0rd-1234").await;
