@@ -47,7 +47,7 @@ impl Delivery {
     /// One pass over the due messages; returns how many were handled.
     pub async fn deliver_due(&self) -> Result<usize, crate::store::Error> {
         let now = self.clock.now();
-        let due = self.store.due_messages(now, 50).await?;
+        let due = self.store.due_messages(now, MAX_RETRY_SECS, 50).await?;
         for row in &due {
             if row.expires_at.is_some_and(|at| at <= now) {
                 self.store.expire_message(row.id, now).await?;

@@ -152,13 +152,17 @@ impl Store {
         .await
     }
 
-    /// Pending messages whose next attempt is due, oldest first.
-    pub async fn due_messages(&self, now: i64, limit: u32) -> Result<Vec<OutboxRow>, Error> {
+    /// Pending messages whose next attempt is due, oldest first. A message
+    /// planned more than `longest_wait` seconds ahead was planned before
+    /// the clock went back: it is due too, rather than stuck until the
+    /// clock catches up.
+    pub async fn due_messages(&self, now: i64, longest_wait: i64, limit: u32) -> Result<Vec<OutboxRow>, Error> {
         self.run(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
+                "SELECT * FROM outbox WHERE state = 'pending' AND (next_attempt_at <= ?1 OR next_attempt_at > ?1 + ?3)
+                 ORDER BY id LIMIT ?2",
             )?;
-            let rows = stmt.query_map(params![now, limit], from_row)?.collect::<Result<_, _>>()?;
+            let rows = stmt.query_map(params![now, limit, longest_wait], from_row)?.collect::<Result<_, _>>()?;
             Ok(rows)
         })
         .await

@@ -89,7 +89,7 @@ async fn retry_puts_dead_messages_back_and_is_audited() {
     flows.retry_message(notice, ADMIN, &client).await.unwrap();
     let row = t.outbox().await.into_iter().find(|r| r.id == notice).unwrap();
     assert_eq!((row.state, row.attempts), (OutboxState::Pending, 0));
-    let due = t.app.store.due_messages(START + 60, 10).await.unwrap();
+    let due = t.app.store.due_messages(START + 60, 3600, 10).await.unwrap();
     assert!(due.iter().any(|r| r.id == notice), "due now");
     let last = t.app.store.recent_audit(1).await.unwrap().pop().unwrap().record;
     assert_eq!((last.actor.as_str(), last.activity.as_str()), (ADMIN, "Outbox messages retried (by admin)"));

@@ -28,6 +28,7 @@ mod captcha;
 mod change_unlock;
 mod check;
 mod cli;
+mod clock_jumps;
 mod defence;
 mod delivery;
 mod delivery_health;
