@@ -2,10 +2,11 @@
 //! real slapd through a small TCP relay the test can switch off, so the
 //! shared server itself is never stopped.
 
-use crate::directory_contract::{add_openldap, bed, ldap_config, unique};
+use crate::directory_contract::{Bed, add_ad, add_openldap, bed, ldap_config, unique};
 use crate::support::{TestApp, json};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
+use passdesk::directory::ad::ActiveDirectory;
 use passdesk::directory::ldap::LdapPool;
 use passdesk::directory::openldap::OpenLdap;
 use passdesk::directory::{Directory, Error};
@@ -115,11 +116,41 @@ async fn an_outage_mid_flow_changes_nothing_and_keeps_the_proof() {
     let Some(bed) = bed("LDAP", "outage tests on OpenLDAP") else { return };
     let user = unique("out");
     add_openldap(&bed, "ou=people", &user, "Start-Passw0rd-1", None).await;
+    let direct = OpenLdap::new("direct", LdapPool::new(ldap_config(&bed, vec![bed.url.clone()], &["uid"])).unwrap());
+    outage_mid_flow(&bed, "openldap", &user, "Start-Passw0rd-1", &direct).await;
+}
+
+#[actix_web::test]
+async fn an_outage_mid_flow_on_samba_ad_changes_nothing_and_keeps_the_proof() {
+    let Some(bed) = bed("AD", "outage tests on Samba AD") else { return };
+    let user = unique("aout");
+    add_ad(&bed, "OU=Staff", &user, "Start!Passw0rd1", "512", false).await;
+    let pool = LdapPool::new(ldap_config(&bed, vec![bed.url.clone()], &["sAMAccountName"])).unwrap();
+    outage_mid_flow(&bed, "ad", &user, "Start!Passw0rd1", &ActiveDirectory::new("direct", pool)).await;
+}
+
+#[tokio::test]
+async fn fails_over_on_samba_ad_too() {
+    let Some(bed) = bed("AD", "outage tests on Samba AD") else { return };
+    let dead = format!("ldaps://127.0.0.1:{}", closed_port());
+    let logins = ["sAMAccountName", "userPrincipalName"];
+    let pool = LdapPool::new(ldap_config(&bed, vec![dead.clone(), bed.url.clone()], &logins)).unwrap();
+    let user = unique("afo");
+    add_ad(&bed, "OU=Staff", &user, "Start!Passw0rd1", "512", false).await;
+    assert!(ActiveDirectory::new("ad", pool).find(&user).await.unwrap().is_some(), "the second URL answers");
+    let pool = LdapPool::new(ldap_config(&bed, vec![dead], &logins)).unwrap();
+    assert!(matches!(ActiveDirectory::new("ad", pool).find(&user).await, Err(Error::Unavailable(_))));
+}
+
+/// A proven reset whose directory goes down (through a relay) just before
+/// the write: a clear 503, the old password still works on the real
+/// server, and the same flow finishes once the server is back.
+async fn outage_mid_flow(bed: &Bed, kind: &str, user: &str, old: &str, direct: &dyn Directory) {
     let relay = Relay::start(ldaps_target(&bed.url)).await;
-    let password_file = std::env::temp_dir().join(format!("passdesk-outage-{}", std::process::id()));
+    let password_file = std::env::temp_dir().join(format!("passdesk-outage-{kind}-{}", std::process::id()));
     std::fs::write(&password_file, &bed.bind_password).unwrap();
     let t = TestApp::with_config(&format!(
-        "[directories.ol]\nkind = \"openldap\"\nurls = [\"ldaps://127.0.0.1:{}\"]\nca_file = \"{}\"\nbind_dn = \"{}\"\n\
+        "[directories.dir]\nkind = \"{kind}\"\nurls = [\"ldaps://127.0.0.1:{}\"]\nca_file = \"{}\"\nbind_dn = \"{}\"\n\
          bind_password_file = \"{}\"\nscope = [\"{}\"]\nconnect_timeout_secs = 2\ntimeout_secs = 5\n",
         relay.port,
         bed.ca,
@@ -150,9 +181,8 @@ async fn an_outage_mid_flow_changes_nothing_and_keeps_the_proof() {
     assert!(body["error"]["message"].as_str().unwrap().contains("try again in a few minutes"));
 
     // Nothing changed: the old password still works on the real server.
-    let direct = OpenLdap::new("direct", LdapPool::new(ldap_config(&bed, vec![bed.url.clone()], &["uid"])).unwrap());
-    let id = direct.find(&user).await.unwrap().unwrap().id;
-    direct.authenticate(&id, &secrecy::SecretString::from("Start-Passw0rd-1".to_owned())).await.unwrap();
+    let id = direct.find(user).await.unwrap().unwrap().id;
+    direct.authenticate(&id, &secrecy::SecretString::from(old.to_owned())).await.unwrap();
 
     // The proof was not consumed: once the server is back, the same flow finishes.
     relay.up();
@@ -160,4 +190,5 @@ async fn an_outage_mid_flow_changes_nothing_and_keeps_the_proof() {
         test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/password"), json!({"new_password": new}))).await;
     assert_eq!(resp.status(), StatusCode::OK, "{}", json(resp).await);
     direct.authenticate(&id, &secrecy::SecretString::from(new.to_owned())).await.unwrap();
+    let _ = std::fs::remove_file(password_file);
 }
