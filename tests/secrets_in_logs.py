@@ -13,9 +13,11 @@ Usage: secrets_in_logs.py TRACE_LOG SECRETS_FILE TEST_SOURCE_DIR
 """
 
 import hashlib
+import json
 import pathlib
 import re
 import sys
+import urllib.parse
 
 
 def source_secrets(folder):
@@ -67,17 +69,24 @@ def main():
             codes.add(value)
         elif value.strip():
             words.add((kind, value))
-    if not codes or not digests or not words:
-        print(f"too few secrets to search for (codes {len(codes)}, digests {len(digests)}, words {len(words)})",
-              file=sys.stderr)
+    noted = sum(1 for line in secrets_path.read_text().splitlines() if line.startswith("password\t"))
+    if not codes or not digests or not words or noted == 0:
+        print(f"too few secrets to search for (codes {len(codes)}, digests {len(digests)}, words {len(words)}, "
+              f"passwords noted by the test apps {noted})", file=sys.stderr)
         sys.exit(2)
-    texts = sorted({w for _, w in words}, key=len, reverse=True)
+    # Each as written, and as a form body, a URL or a JSON string would
+    # carry it.
+    texts = set()
+    for _, w in words:
+        texts.update({w, urllib.parse.quote_plus(w), urllib.parse.quote(w, safe=""), json.dumps(w)[1:-1]})
+    texts = sorted(texts, key=len, reverse=True)
     word_re = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in texts) + r")(?![\w-])")
     code_re = re.compile(r"(?<!\d)(\d{8})(?!\d)")
     token_re = re.compile(r"(?<![0-9a-f])([0-9a-f]{64})(?![0-9a-f])")
-    hits, lines = [], 0
+    hits, lines, traced = [], 0, 0
     with log_path.open(errors="replace") as log:
         for lines, line in enumerate(log, 1):
+            traced += " TRACE " in line
             for m in word_re.finditer(line):
                 hits.append(("password or answer", m.group(1), lines, line))
             for m in code_re.finditer(line):
@@ -87,6 +96,9 @@ def main():
                 if hashlib.sha256(m.group(1).encode()).hexdigest() in digests:
                     hits.append(("token", m.group(1), lines, line))
     size = log_path.stat().st_size
+    if traced == 0:
+        print("the log holds no TRACE line: the suite did not log at trace", file=sys.stderr)
+        sys.exit(2)
     print(f"searched {lines} log lines ({size // 1024} KiB) for {len(texts)} passwords and answers, "
           f"{len(codes)} codes and {len(digests)} stored token digests: {len(hits)} hits")
     for kind, value, n, line in hits[:50]:

@@ -23,6 +23,19 @@ pub struct Delivery {
     notifier: Arc<dyn Notifier>,
     clock: Arc<dyn Clock>,
     health: Arc<DeliveryHealth>,
+    /// Messages handed to the transport whose outcome the store could not
+    /// keep (a full disk): recorded again on the next pass, never sent
+    /// again, so a full disk cannot turn into a stream of repeated codes.
+    unsaved: std::sync::Mutex<std::collections::HashMap<i64, Settled>>,
+}
+
+/// What became of one message, to keep in the store.
+#[derive(Clone)]
+struct Settled {
+    state: OutboxState,
+    next: i64,
+    error: Option<String>,
+    at: i64,
 }
 
 /// Seconds to wait after the `attempt`-th failed attempt (1-based).
@@ -35,7 +48,7 @@ impl Delivery {
     /// A worker over the store with one transport, keeping its own
     /// channel health (see [`Delivery::with_health`] to share it).
     pub fn new(store: Store, notifier: Arc<dyn Notifier>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, notifier, clock, health: Arc::default() }
+        Self { store, notifier, clock, health: Arc::default(), unsaved: Default::default() }
     }
 
     /// Records what each attempt teaches about its channel in `health`,
@@ -49,6 +62,14 @@ impl Delivery {
         let now = self.clock.now();
         let due = self.store.due_messages(now, MAX_RETRY_SECS, 50).await?;
         for row in &due {
+            let unsaved = self.unsaved.lock().map(|u| u.get(&row.id).cloned()).unwrap_or_default();
+            if let Some(done) = unsaved {
+                self.store.settle_message(row.id, done.state, done.next, done.error, done.at).await?;
+                if let Ok(mut u) = self.unsaved.lock() {
+                    u.remove(&row.id);
+                }
+                continue;
+            }
             if row.expires_at.is_some_and(|at| at <= now) {
                 self.store.expire_message(row.id, now).await?;
                 continue;
@@ -82,7 +103,14 @@ impl Delivery {
             if let Some(e) = &error {
                 tracing::warn!(message_id = row.id, attempt, transport = self.notifier.name(), error = %e, "delivery failed");
             }
-            self.store.settle_message(row.id, state, next, error, self.clock.now()).await?;
+            let done = Settled { state, next, error, at: self.clock.now() };
+            if let Err(e) = self.store.settle_message(row.id, done.state, done.next, done.error.clone(), done.at).await
+            {
+                if let Ok(mut u) = self.unsaved.lock() {
+                    u.insert(row.id, done);
+                }
+                return Err(e);
+            }
         }
         self.check_channels().await;
         Ok(due.len())

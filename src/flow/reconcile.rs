@@ -32,7 +32,10 @@ pub fn judge(before: Option<i64>, now: Option<i64>, started_at: i64) -> Writebac
     match (before, now) {
         (_, None) => WritebackOutcome::Unknown,
         // Set since passdesk looked, just before its write.
-        (Some(b), Some(n)) if n != b => WritebackOutcome::Applied,
+        (Some(b), Some(n)) if n > b => WritebackOutcome::Applied,
+        // Moved back (AD's "must change at next logon" zeroes it, or
+        // someone else set it): not passdesk's write to claim.
+        (Some(b), Some(n)) if n < b => WritebackOutcome::Unknown,
         // Unchanged, and set so long before the intent that a write after
         // it would show a later time, however far apart the clocks are.
         (Some(b), Some(_)) if b < started_at - CLOCK_SKEW_SECS => WritebackOutcome::NotApplied,
@@ -118,6 +121,8 @@ mod tests {
 
     #[test]
     fn no_time_now_cannot_tell_and_no_time_before_falls_back_to_the_window() {
+        // A time that went back is someone else's doing.
+        assert_eq!(judge(Some(4_000), Some(0), 5_000), Unknown);
         assert_eq!(judge(Some(1_000), None, 5_000), Unknown);
         assert_eq!(judge(None, None, 5_000), Unknown);
         assert_eq!(judge(None, Some(4_950), 5_000), Applied);

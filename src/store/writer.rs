@@ -86,8 +86,25 @@ fn commit_group(conn: &mut Connection, group: Vec<Job>) {
         Err(e) => return fail_all(group.into_iter().map(|j| (j.reply, None)), &e),
     };
     let mut answers: Vec<(Reply, Result<Output, Error>)> = Vec::with_capacity(group.len());
-    for job in group {
+    let mut jobs = group.into_iter();
+    while let Some(job) = jobs.next() {
         let outcome = run_one(&tx, job.work);
+        // SQLite may roll the whole transaction back on its own (a full
+        // disk, an I/O error): then nothing of the group is kept, and no
+        // later job may run outside a transaction.
+        if tx.is_autocommit() {
+            let full = outcome.as_ref().err().is_some_and(Error::is_disk_full);
+            let cause =
+                || if full { Error::DiskFull } else { Error::NotCommitted("the transaction was rolled back".into()) };
+            for (reply, _) in answers {
+                let _ = reply.send(Err(cause()));
+            }
+            let _ = job.reply.send(Err(cause()));
+            for rest in jobs {
+                let _ = rest.reply.send(Err(cause()));
+            }
+            return;
+        }
         answers.push((job.reply, outcome));
     }
     match tx.commit() {
@@ -106,6 +123,10 @@ fn run_one(tx: &Transaction<'_>, work: Work) -> Result<Output, Error> {
     // Prepared once per connection, like every statement of the store.
     tx.prepare_cached("SAVEPOINT job")?.execute([])?;
     let outcome = catch_unwind(AssertUnwindSafe(|| work(tx))).unwrap_or(Err(Error::Task));
+    if outcome.is_err() && tx.is_autocommit() {
+        // The transaction is gone with its savepoint: the caller sees why.
+        return outcome;
+    }
     if outcome.is_err() {
         tx.prepare_cached("ROLLBACK TO job")?.execute([])?;
     }

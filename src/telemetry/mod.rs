@@ -29,6 +29,8 @@ pub fn init(config: &LogConfig) {
 /// Targets kept at warn whatever `log.level` says, because below that they
 /// write what passdesk never logs: actix-web's extractors print the request
 /// path (with a flow or session token in it) when a body cannot be read.
+/// A directive naming one of their sub-targets (`actix_web::types::json`)
+/// is the admin's explicit wish and still wins.
 const ALWAYS_QUIET: &[&str] = &["actix_web::types=warn"];
 
 /// The filter for `log.level` (an EnvFilter directive; invalid means info),
@@ -36,6 +38,12 @@ const ALWAYS_QUIET: &[&str] = &["actix_web::types=warn"];
 /// the suite through the same filter.
 pub fn filter(level: &str) -> EnvFilter {
     let mut filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));
+    // Only ever lower: at warn or quieter nothing needs it, and adding it
+    // would raise those targets above an `error` or `off` setting.
+    let louder_than_warn = filter.max_level_hint().is_none_or(|hint| hint > tracing::level_filters::LevelFilter::WARN);
+    if !louder_than_warn {
+        return filter;
+    }
     for quiet in ALWAYS_QUIET {
         if let Ok(directive) = quiet.parse() {
             filter = filter.add_directive(directive);
@@ -95,6 +103,10 @@ mod tests {
         // A more specific directive of the admin's own does not reopen them.
         let own = filter("actix_web=trace").to_string();
         assert!(own.contains("actix_web::types=warn"), "{own}");
+        // Quieter settings stay as quiet as they were.
+        for quiet in ["error", "off", "warn"] {
+            assert_eq!(filter(quiet).to_string(), quiet, "{quiet} is not made louder");
+        }
         let invalid = filter("no such level ===").to_string();
         assert!(invalid.split(',').any(|d| d == "info") && !invalid.contains("trace"), "{invalid}");
     }

@@ -11,12 +11,33 @@ use crate::reset_portal::{Jar, form, get};
 use crate::support::{TestApp, json, proven_flow, text};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
+use async_trait::async_trait;
+use passdesk::domain::Message;
+use passdesk::flow::delivery::Delivery;
+use passdesk::notify::{self, Notifier};
+use passdesk::store::OutboxState;
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 const PASSWORD: &str = "Old-Passw0rd-1234";
+
+/// A mail server that takes everything and counts it.
+struct Counting(AtomicU32);
+
+#[async_trait]
+impl Notifier for Counting {
+    fn name(&self) -> &'static str {
+        "counting"
+    }
+    async fn deliver(&self, _: &Message) -> Result<(), notify::Error> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
 
 /// A tmpfs of its own, unmounted when dropped.
 struct Tmpfs {
@@ -107,6 +128,15 @@ async fn a_full_disk_turns_requests_away_clearly_changes_nothing_and_recovers() 
     assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(text(resp).await.contains("We can&#39;t save anything right now"));
 
+    // The queued code goes out exactly once, however often the worker
+    // comes back while its outcome cannot be saved.
+    let counting = Arc::new(Counting(AtomicU32::new(0)));
+    let delivery = Delivery::new(t.app.store.clone(), counting.clone(), t.clock.clone());
+    for _ in 0..3 {
+        let _ = delivery.deliver_due().await;
+    }
+    assert_eq!(counting.0.load(Ordering::SeqCst), 1, "sent once while the disk is full");
+
     // Nothing half-way: the chain verifies and the queued message is there.
     assert_eq!(t.app.store.verify_audit_chain().await.unwrap(), None, "the audit chain is whole");
     let still = t.outbox().await;
@@ -115,6 +145,9 @@ async fn a_full_disk_turns_requests_away_clearly_changes_nothing_and_recovers() 
     // Space again: the same requests work, no restart needed, and a whole
     // reset goes through.
     std::fs::remove_file(fs.at.join("filler")).unwrap();
+    delivery.deliver_due().await.unwrap();
+    assert_eq!(counting.0.load(Ordering::SeqCst), 1, "and not again once its outcome is saved");
+    assert_eq!(t.outbox().await[0].state, OutboxState::Sent);
     let resp = test::call_service(&svc, start("alice")).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let flow = proven_flow(&t, &svc, "alice", "alice@example.org").await;
