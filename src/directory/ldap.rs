@@ -337,12 +337,33 @@ pub fn attr<'a>(entry: &'a ldap3::SearchEntry, name: &str) -> Option<&'a str> {
     entry.attrs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.first()).map(String::as_str)
 }
 
-/// Whether `dn` lies inside one of the scope bases (compared case-insensitively
-/// with spaces after commas ignored).
+/// Whether `dn` lies inside one of the scope bases: the base's RDNs end the
+/// DN's (compared case-insensitively, spaces around commas ignored). RDNs
+/// are split at unescaped commas only, so `CN=x\,DC=example,DC=org` (one RDN
+/// `CN=x,DC=example` under `DC=org`) is not inside `DC=example,DC=org`.
 pub fn in_scope(dn: &str, scope: &[String]) -> bool {
-    let norm = |s: &str| s.split(',').map(str::trim).collect::<Vec<_>>().join(",").to_lowercase();
-    let dn = norm(dn);
-    scope.iter().map(|b| norm(b)).any(|base| dn == base || dn.ends_with(&format!(",{base}")))
+    let dn = rdns(dn);
+    scope.iter().map(|b| rdns(b)).any(|base| dn.ends_with(&base))
+}
+
+/// A DN's RDNs (RFC 4514: split at commas not escaped by `\`), trimmed and
+/// lower-cased.
+fn rdns(dn: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut chars = dn.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                current.push(c);
+                current.extend(chars.next());
+            }
+            ',' => out.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    out.push(current);
+    out.iter().map(|r| r.trim().to_lowercase()).collect()
 }
 
 /// `(|(a1=v)(a2=v)…)` with the value escaped (RFC 4515), so `*`, `(`, `)`,
@@ -593,5 +614,19 @@ mod tests {
         assert!(in_scope("cn=alice, ou=staff, dc=example, dc=test", &scope));
         assert!(!in_scope("CN=Dave,CN=Users,DC=example,DC=test", &scope));
         assert!(!in_scope("CN=X,OU=NotStaff,DC=example,DC=test", &scope));
+    }
+
+    /// Found by the ldap fuzz target: the scope check split DNs at every
+    /// comma, so an entry directly under `DC=test` whose RDN holds an
+    /// escaped comma passed as inside `OU=Staff,DC=example,DC=test`.
+    #[test]
+    fn an_escaped_comma_does_not_end_an_rdn() {
+        let scope = vec!["OU=Staff,DC=example,DC=test".to_owned()];
+        assert!(!in_scope("CN=x\\,OU=Staff\\,DC=example,DC=test", &scope));
+        assert!(!in_scope("CN=x\\,OU=Staff,DC=example,DC=test", &scope));
+        assert!(in_scope("CN=x\\,OU=Staff,DC=example,DC=test", &["DC=example,DC=test".to_owned()]));
+        assert!(in_scope("CN=Smith\\, John,OU=Staff,DC=example,DC=test", &scope));
+        assert!(in_scope("CN=x\\\\,OU=Staff,DC=example,DC=test", &scope), "an escaped backslash, then a real comma");
+        assert!(!in_scope("=\0lperl,,Ff,ȼ=eFf,ȼerl\\,dc=org", &["dc=org".to_owned()]));
     }
 }

@@ -5,7 +5,9 @@
 
 pub mod ad;
 mod ad_check;
-mod ad_codes;
+/// Public only for the fuzz targets (`fuzz/`); passdesk reaches it through [`ad`].
+#[doc(hidden)]
+pub mod ad_codes;
 mod ad_expiry;
 pub mod check;
 pub mod ldap;

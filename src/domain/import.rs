@@ -182,7 +182,9 @@ pub fn check_fields(
 /// Line numbers from byte offsets, counted once over the file. The CSV
 /// reader's own count lags by one after a CRLF line end, so passdesk
 /// counts for itself: a record starting at (or just before the line end
-/// preceding) `byte` is on the line after the last newline before it.
+/// preceding) `byte` is on the line after the last line end before it.
+/// A line ends with LF, CRLF or a lone CR (old Mac spreadsheets save CR
+/// only, and the CSV reader ends records there too).
 struct LineCounter<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -196,7 +198,14 @@ impl LineCounter<'_> {
             start += 1;
         }
         if start >= self.at {
-            self.line += self.bytes[self.at..start].iter().filter(|b| **b == b'\n').count() as u64;
+            let ends = (self.at..start)
+                .filter(|&i| match self.bytes[i] {
+                    b'\n' => true,
+                    b'\r' => self.bytes.get(i + 1) != Some(&b'\n'),
+                    _ => false,
+                })
+                .count();
+            self.line += ends as u64;
             self.at = start;
         }
         self.line

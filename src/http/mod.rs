@@ -11,6 +11,8 @@ mod body;
 mod brand;
 mod csrf;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 mod health;
 pub mod i18n;
 mod limit;

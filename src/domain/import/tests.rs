@@ -103,3 +103,17 @@ fn one_bad_row_in_a_hundred_thousand_is_found_at_its_line() {
     let fixed = text.replace("u99999,broken@,,,", "u99999,u99999@example.org,,,");
     assert_eq!(parse(&fixed).unwrap().len(), 100_000);
 }
+
+/// Found by the import_csv fuzz target: a file saved with CR-only line ends
+/// (old Mac spreadsheets) had every row reported on line 1, since only LF
+/// was counted; the CSV reader ends records at a lone CR, so passdesk
+/// counts it as a line end too.
+#[test]
+fn cr_only_line_ends_give_each_row_its_own_line() {
+    let text =
+        format!("\u{feff}{HEADER},directory\r2ann,ann@example.org,,,,\rbob,bob@example.org,,,,nowhere\r\ncid,,,,,\n");
+    let rows_and_problems = check_import(text.as_bytes(), &["corp", "unix"], Some("31")).unwrap();
+    let (rows, problems) = rows_and_problems;
+    assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2]);
+    assert_eq!(problems.iter().map(|p| p.line).collect::<Vec<_>>(), [3, 4], "{problems:?}");
+}

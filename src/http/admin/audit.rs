@@ -195,3 +195,8 @@ async fn export(
         .map_err(AdminError::from_flow)?;
     Ok(crate::http::audit_export::response(state.flows.clone(), filter, format))
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![crate::http::fuzz::query::<AuditParams>(), crate::http::fuzz::query::<AuditQuery>()]
+}

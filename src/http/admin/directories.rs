@@ -105,3 +105,8 @@ async fn check_post(
     state.flows.run_directory_check(&admin.actor(), &admin.client()).await.map_err(AdminError::from_flow)?;
     Ok(see_other("/admin/directories?done=checked"))
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![crate::http::fuzz::form::<CheckForm>(), crate::http::fuzz::query::<DoneQuery>()]
+}

@@ -283,3 +283,8 @@ async fn csv_get(
         .insert_header(("cache-control", "no-store"))
         .body(written))
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![crate::http::fuzz::form::<RecountForm>(), crate::http::fuzz::query::<PeriodQuery>()]
+}

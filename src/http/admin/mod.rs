@@ -66,3 +66,23 @@ pub fn notice(done: Option<&str>) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// The request bodies of this module's handlers, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<super::fuzz::Decoder> {
+    [
+        audit::bodies(),
+        directories::bodies(),
+        insights::bodies(),
+        outbox::bodies(),
+        sign_in::bodies(),
+        tokens::bodies(),
+        users::bodies(),
+        policy::bodies(),
+    ]
+    .concat()
+}
+
+/// The branding form's multipart reader, for the fuzz targets ([`crate::http::fuzz::multipart`]).
+pub(super) fn multipart(content_type: &str, body: &[u8]) -> Result<(), String> {
+    policy::multipart_parts(content_type, body)
+}

@@ -172,3 +172,8 @@ async fn retry_dead_post(
         Err(e) => refused(&admin, e).await,
     }
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![crate::http::fuzz::form::<RetryForm>(), crate::http::fuzz::query::<OutboxQuery>()]
+}

@@ -214,3 +214,13 @@ async fn sign_out_post(
     res.add_cookie(&expired_cookie()).ok();
     Ok(res)
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![
+        crate::http::fuzz::form::<SignInForm>(),
+        crate::http::fuzz::form::<ReauthForm>(),
+        crate::http::fuzz::form::<SignOutForm>(),
+        crate::http::fuzz::query::<NextQuery>(),
+    ]
+}

@@ -136,3 +136,12 @@ async fn revoke_post(
     state.flows.revoke_admin_token(*id, &admin.actor(), &admin.client()).await.map_err(AdminError::from_flow)?;
     Ok(see_other("/admin/tokens?done=revoked"))
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![
+        crate::http::fuzz::form::<IssueForm>(),
+        crate::http::fuzz::form::<RevokeForm>(),
+        crate::http::fuzz::query::<DoneQuery>(),
+    ]
+}

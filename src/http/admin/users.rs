@@ -284,6 +284,15 @@ async fn action_post(
     after(&state, &admin, &user, outcome).await
 }
 
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![
+        crate::http::fuzz::form::<ActionForm>(),
+        crate::http::fuzz::query::<SearchQuery>(),
+        crate::http::fuzz::query::<DoneQuery>(),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

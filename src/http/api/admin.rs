@@ -262,3 +262,13 @@ pub(super) async fn audit_export_get(
         .map_err(|e| ApiError::from_flow(e, &rid.0))?;
     Ok(crate::http::audit_export::response(state.flows.clone(), filter, format))
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![
+        crate::http::fuzz::json::<MethodsBody>(),
+        crate::http::fuzz::json::<ResetLinkBody>(),
+        crate::http::fuzz::query::<AuditApiQuery>(),
+        crate::http::fuzz::query::<KindQuery>(),
+    ]
+}

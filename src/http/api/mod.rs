@@ -90,3 +90,8 @@ pub(crate) fn password_report_json(
         "problems": problems,
     }))
 }
+
+/// The request bodies of this module's handlers, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<super::fuzz::Decoder> {
+    [reset::bodies(), register::bodies(), admin::bodies()].concat()
+}

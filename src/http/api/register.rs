@@ -264,3 +264,14 @@ pub(super) async fn reconfirm_post(
     let done = state.flows.register_reconfirm(&session, &client(&req, &rid)).await;
     answer(&state, &rid, &session, done).await
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![
+        crate::http::fuzz::json::<SignInBody>(),
+        crate::http::fuzz::json::<ContactBody>(),
+        crate::http::fuzz::json::<CodeBody>(),
+        crate::http::fuzz::json::<QuestionsBody>(),
+        crate::http::fuzz::json::<crate::domain::passkey::RegistrationResponse>(),
+    ]
+}

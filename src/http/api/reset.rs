@@ -292,3 +292,16 @@ pub(super) async fn change_post(
         .map_err(|e| ApiError::from_flow(e, &rid.0))?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "changed": true })))
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![
+        crate::http::fuzz::json::<StartBody>(),
+        crate::http::fuzz::json::<LinkBody>(),
+        crate::http::fuzz::json::<SendBody>(),
+        crate::http::fuzz::json::<VerifyBody>(),
+        crate::http::fuzz::json::<PasswordBody>(),
+        crate::http::fuzz::json::<CheckBody>(),
+        crate::http::fuzz::json::<ChangeBody>(),
+    ]
+}

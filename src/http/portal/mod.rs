@@ -96,3 +96,9 @@ pub(super) fn forged(state: &AppState, req: &HttpRequest, rid: &RequestId, why: 
     let site = site(state, req);
     PageError::new(StatusCode::FORBIDDEN, site.t(why), &rid.0, &site)
 }
+
+/// The request bodies of this module's handlers, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<super::fuzz::Decoder> {
+    [change::bodies(), register::bodies(), report::bodies(), reset::bodies(), reset_link::bodies(), unlock::bodies()]
+        .concat()
+}

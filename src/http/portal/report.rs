@@ -76,3 +76,8 @@ fn when_msg(rfc3339: &str) -> Msg {
         .arg("day", part(8, 10))
         .arg("time", part(11, 16))
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![crate::http::fuzz::form::<ReportForm>()]
+}

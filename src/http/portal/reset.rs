@@ -363,3 +363,14 @@ async fn password_check_post(
 async fn done_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     render(StatusCode::OK, &DonePage { site: &site(&state, &req) })
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![
+        crate::http::fuzz::form::<IdentifyForm>(),
+        crate::http::fuzz::form::<SendForm>(),
+        crate::http::fuzz::form::<PasswordForm>(),
+        crate::http::fuzz::json::<CheckBody>(),
+        crate::http::fuzz::query::<VerifyQuery>(),
+    ]
+}

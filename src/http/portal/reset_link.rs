@@ -55,3 +55,8 @@ async fn link_post(
     res.add_cookie(&secure_cookie(FLOW_COOKIE, started.token.as_str().to_owned())).ok();
     Ok(res)
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![crate::http::fuzz::form::<LinkForm>()]
+}

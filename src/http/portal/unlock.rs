@@ -78,3 +78,8 @@ async fn done_get(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse 
     let (heading, text) = (site.t("unlock-done-heading"), site.t("unlock-done-text"));
     render(StatusCode::OK, &MessagePage { site: &site, heading: &heading, text: &text })
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![crate::http::fuzz::form::<ConfirmForm>()]
+}

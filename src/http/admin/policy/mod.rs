@@ -117,3 +117,20 @@ pub(super) struct Done {
 fn unprocessable(page: &impl askama::Template) -> HttpResponse {
     render_status(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![crate::http::fuzz::query::<Done>(), crate::http::fuzz::query::<branding::PreviewQuery>()]
+}
+
+/// The branding form's multipart reader as its handler runs it (boundary,
+/// then the fields it reads), for the fuzz targets ([`crate::http::fuzz::multipart`]).
+pub(super) fn multipart_parts(content_type: &str, body: &[u8]) -> Result<(), String> {
+    let boundary = multipart::boundary(content_type).ok_or("no multipart boundary")?;
+    let form = multipart::parse(body, &boundary)?;
+    for name in ["csrf", "name", "colour", "action", "remove_logo"] {
+        let _ = form.text(name);
+    }
+    let _ = form.file("logo");
+    Ok(())
+}

@@ -218,3 +218,8 @@ pub(super) async fn passkey_post(
         Err(e) => answer(&state, &req, &rid, Err(e), "/register").await,
     }
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![crate::http::fuzz::form::<CredentialForm>(), crate::http::fuzz::form::<Vec<(String, String)>>()]
+}

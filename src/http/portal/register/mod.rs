@@ -355,3 +355,18 @@ async fn sign_out_post(
     res.add_cookie(&gone).ok();
     Ok(res)
 }
+
+/// This module's request bodies, for the fuzz targets ([`crate::http::fuzz`]).
+pub(super) fn bodies() -> Vec<crate::http::fuzz::Decoder> {
+    vec![
+        crate::http::fuzz::form::<SignInForm>(),
+        crate::http::fuzz::form::<ContactForm>(),
+        crate::http::fuzz::form::<CodeForm>(),
+        crate::http::fuzz::form::<CsrfForm>(),
+        crate::http::fuzz::form::<RemoveForm>(),
+        crate::http::fuzz::query::<Notice>(),
+    ]
+    .into_iter()
+    .chain(methods::bodies())
+    .collect()
+}
