@@ -23,6 +23,11 @@ cd "$(dirname "$0")/../fuzz"
 CARGO_FUZZ_VERSION=0.13.2
 secs="${PASSDESK_FUZZ_SECS:-20}"
 
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  echo "tests/fuzz.sh: cargo fuzz needs the nightly toolchain, which is not installed: run" >&2
+  echo "  rustup toolchain install nightly --profile minimal" >&2
+  exit 1
+fi
 if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
   cargo install --locked --quiet cargo-fuzz --version "$CARGO_FUZZ_VERSION"
 fi

@@ -10,7 +10,9 @@
 # load benchmark in its smoke mode against the bed's slapd (every flow
 # must succeed; no figure is asserted), kills passdesk 5 times during
 # reset flows and checks nothing was lost or doubled (benches/crash.rs),
-# fuzzes the JSON API against its OpenAPI document (tests/api-fuzz.sh),
+# fuzzes the parsers and decoders (tests/fuzz.sh, a short run of each
+# cargo-fuzz target) and the JSON API against its OpenAPI document
+# (tests/api-fuzz.sh),
 # builds the Debian package and
 # tries it for real on this machine (install, run as the passdesk user,
 # upgrade, purge: tests/packaging/deb.sh), cross-builds the Windows .msi
@@ -65,6 +67,9 @@ python3 tests/secrets_in_logs.py target/test-trace.log target/test-secrets.txt t
 
 step "load bench, smoke mode (BENCH_SMOKE=1: 1,000 users, 2-s phases; proves the bench still runs, asserts no figure)"
 BENCH_SMOKE=1 cargo test --locked --bench load
+
+step "fuzzing: each target for 10 s from its committed corpus (tests/fuzz.sh; cargo fuzz on nightly)"
+PASSDESK_FUZZ_SECS=10 bash tests/fuzz.sh
 
 step "crash consistency, smoke mode (CRASH_SMOKE=1: 100 reset flows against slapd, 5 SIGKILLs and restarts; fails on any inconsistency)"
 CRASH_SMOKE=1 cargo test --locked --bench crash
