@@ -12,6 +12,19 @@ pub fn env(key: &str) -> String {
         .unwrap_or_else(|_| panic!("PASSDESK_TEST_LDAP_{key} is not set: eval \"$(tests/bed/all.sh env)\""))
 }
 
+/// The attributes of a bed person: `uid` and `cn` the login, a mail
+/// address for the e-mail code, and the password.
+pub fn person<'a>(uid: &'a str, sn: &'a str, mail: &'a str, password: &'a str) -> Vec<(&'a str, HashSet<&'a str>)> {
+    vec![
+        ("objectClass", HashSet::from(["inetOrgPerson"])),
+        ("uid", HashSet::from([uid])),
+        ("cn", HashSet::from([uid])),
+        ("sn", HashSet::from([sn])),
+        ("mail", HashSet::from([mail])),
+        ("userPassword", HashSet::from([password])),
+    ]
+}
+
 pub fn dn(i: usize) -> String {
     format!("uid=load{i:05},{}", env("SCOPE"))
 }
@@ -78,14 +91,7 @@ pub async fn prepare_users(n: usize) -> Arc<Vec<Mutex<String>>> {
                 if replaced.rc == 32 {
                     let uid = format!("load{i:05}");
                     let mail = format!("{uid}@example.test");
-                    let attrs = vec![
-                        ("objectClass", HashSet::from(["inetOrgPerson"])),
-                        ("uid", HashSet::from([uid.as_str()])),
-                        ("cn", HashSet::from([uid.as_str()])),
-                        ("sn", HashSet::from(["Load"])),
-                        ("mail", HashSet::from([mail.as_str()])),
-                        ("userPassword", HashSet::from([password.as_str()])),
-                    ];
+                    let attrs = person(&uid, "Load", &mail, &password);
                     ldap.add(&dn(i), attrs).await.unwrap().success().unwrap();
                 } else {
                     replaced.success().unwrap();

@@ -3,7 +3,7 @@
 //! other tests never meet), users with a mail address for the e-mail code,
 //! and the directory's truth about a password: a bind.
 
-use crate::common::users::{admin, connect, env};
+use crate::common::users::{admin, connect, env, person};
 use ldap3::Scope;
 use std::collections::HashSet;
 
@@ -34,15 +34,8 @@ pub async fn create(tag: &str, passwords: &[String]) -> Vec<Account> {
         let login = format!("crash{tag}u{i:04}");
         let dn = format!("uid={login},{ou}");
         let mail = format!("{login}@example.test");
-        let attrs = vec![
-            ("objectClass", HashSet::from(["inetOrgPerson"])),
-            ("uid", HashSet::from([login.as_str()])),
-            ("cn", HashSet::from([login.as_str()])),
-            ("sn", HashSet::from(["Crash"])),
-            ("mail", HashSet::from([mail.as_str()])),
-            ("userPassword", HashSet::from([password.as_str()])),
-            ("pwdPolicySubentry", HashSet::from([policy.as_str()])),
-        ];
+        let mut attrs = person(&login, "Crash", &mail, password);
+        attrs.push(("pwdPolicySubentry", HashSet::from([policy.as_str()])));
         ldap.add(&dn, attrs).await.unwrap().success().unwrap();
         accounts.push(Account { login, dn });
     }

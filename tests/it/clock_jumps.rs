@@ -21,15 +21,29 @@ fn post(uri: &str, body: Value) -> actix_http::Request {
     TestRequest::post().uri(uri).set_json(body).to_request()
 }
 
+/// Starts a reset for `user` (mail `user@example.org`) and sends the code:
+/// the flow and the code.
+async fn code_sent(
+    t: &TestApp,
+    svc: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+    >,
+    user: &str,
+) -> (String, String) {
+    let started = json(test::call_service(svc, post("/api/v1/reset/start", json!({"user": user}))).await).await;
+    let flow = started["flow"].as_str().unwrap().to_owned();
+    test::call_service(svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}))).await;
+    (flow, t.code_for(&format!("{user}@example.org")).await)
+}
+
 #[actix_web::test]
 async fn a_leap_forward_mid_flow_says_start_again_and_a_new_flow_works() {
     let t = TestApp::new();
     let id = t.user("lea", Some("lea@example.org"), PASSWORD).await;
     let svc = t.service().await;
-    let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": "lea"}))).await).await;
-    let flow = started["flow"].as_str().unwrap().to_owned();
-    test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}))).await;
-    let code = t.code_for("lea@example.org").await;
+    let (flow, code) = code_sent(&t, &svc, "lea").await;
     t.clock.advance(6 * 3600);
     let resp = test::call_service(
         &svc,
@@ -55,10 +69,7 @@ async fn a_leap_back_mid_flow_keeps_the_flow_and_the_audit_chain_whole() {
     let t = TestApp::new();
     let id = t.user("ben", Some("ben@example.org"), PASSWORD).await;
     let svc = t.service().await;
-    let started = json(test::call_service(&svc, post("/api/v1/reset/start", json!({"user": "ben"}))).await).await;
-    let flow = started["flow"].as_str().unwrap().to_owned();
-    test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}))).await;
-    let code = t.code_for("ben@example.org").await;
+    let (flow, code) = code_sent(&t, &svc, "ben").await;
     // An hour back: the audit rows from now on are older than the ones
     // before them.
     t.clock.set(START - 3600);
