@@ -23,6 +23,7 @@
 
 mod common;
 
+use common::reset::reset_once;
 use common::scale::{audit_cost, cpu_ticks, database_bytes, machine_ticks, pid_of, prefill_audit};
 use common::users::{connect, dn, fresh_password, prepare_users, slapd_config};
 use common::{client, env_n, free_port, percentile, rss_kib, spawn_with, wait_ready};
@@ -171,7 +172,7 @@ async fn change_worker(shared: Arc<Shared>, http: reqwest::Client, base: String)
         match resp {
             Ok(r) if r.status() == 200 => {
                 tally.add("POST change", ms);
-                split(&mut tally, "POST change", &r);
+                split(&mut tally, "POST change", r.headers().get("server-timing").and_then(|h| h.to_str().ok()));
                 *shared.passwords[i].lock().unwrap() = new;
                 tally.flows += 1;
             }
@@ -188,8 +189,8 @@ async fn change_worker(shared: Arc<Shared>, http: reqwest::Client, base: String)
 /// passdesk's own time in a request: the Server-Timing total less the
 /// directory's and hashing's shares (ms); the directory's and the store's
 /// shares too.
-fn own_time(resp: &reqwest::Response) -> Option<(f64, f64, f64)> {
-    let header = resp.headers().get("server-timing")?.to_str().ok()?;
+fn own_time(header: Option<&str>) -> Option<(f64, f64, f64)> {
+    let header = header?;
     let part = |name: &str| -> Option<f64> {
         header.split(", ").find_map(|p| p.strip_prefix(name)?.strip_prefix(";dur=")?.parse().ok())
     };
@@ -197,30 +198,9 @@ fn own_time(resp: &reqwest::Response) -> Option<(f64, f64, f64)> {
     Some(((total - directory - hashing).max(0.0), directory, store))
 }
 
-/// Records a passdesk answer's own and directory time under `step`.
-/// Records a request that must answer 200: its latency and passdesk's
-/// split of it, or a failure; false when it failed.
-fn answered(
-    tally: &mut Tally,
-    step: &'static str,
-    started: Instant,
-    resp: Result<reqwest::Response, reqwest::Error>,
-) -> bool {
-    match resp {
-        Ok(r) if r.status() == 200 => {
-            split(tally, step, &r);
-            tally.add(step, started.elapsed().as_secs_f64() * 1e3);
-            true
-        }
-        other => {
-            tally.fail(format!("{step}: {:?}", other.map(|r| r.status())));
-            false
-        }
-    }
-}
-
-fn split(tally: &mut Tally, step: &'static str, resp: &reqwest::Response) {
-    if let Some((own, directory, store)) = own_time(resp) {
+/// Records passdesk's own, directory and store time of one answer under `step`.
+fn split(tally: &mut Tally, step: &'static str, timing: Option<&str>) {
+    if let Some((own, directory, store)) = own_time(timing) {
         tally.add(own_step(step), own);
         tally.add(directory_step(step), directory);
         tally.add(store_step(step), store);
@@ -257,74 +237,32 @@ fn store_step(step: &'static str) -> &'static str {
     }
 }
 
-/// The newest code mailed to `to`, read from the outbox table (not timed).
-fn code_for(db: &rusqlite::Connection, to: &str) -> Option<String> {
-    let body: String = db
-        .query_row("SELECT body FROM outbox WHERE recipient = ?1 ORDER BY id DESC LIMIT 1", [to], |r| r.get(0))
-        .ok()?;
-    let at = body.find("code is: ")? + "code is: ".len();
-    Some(body[at..at + 8].to_owned())
-}
-
 async fn reset_worker(shared: Arc<Shared>, http: reqwest::Client, base: String, db: std::path::PathBuf) -> Tally {
     let mut tally = Tally::default();
-    let db = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    let db =
+        Mutex::new(rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap());
+    db.lock().unwrap().busy_timeout(Duration::from_secs(5)).unwrap();
     let mut spot: Option<ldap3::Ldap> = None;
     while let Some(i) = shared.take() {
         let login = format!("load{i:05}");
         let new = fresh_password();
         let begun = Instant::now();
-        let step = |tally: &mut Tally, name, t: Instant| tally.add(name, t.elapsed().as_secs_f64() * 1e3);
-        let post = |path: String, body: serde_json::Value| http.post(format!("{base}{path}")).json(&body).send();
-
-        let t = Instant::now();
-        let started = match post("/api/v1/reset/start".into(), serde_json::json!({"user": login})).await {
-            Ok(r) if r.status() == 200 => {
-                split(&mut tally, "POST reset/start", &r);
-                r.json::<serde_json::Value>().await.unwrap()
+        match reset_once(&http, &base, &db, &login, &new).await {
+            Ok(answers) => {
+                for a in answers {
+                    split(&mut tally, a.step, a.timing.as_deref());
+                    let step = match a.step {
+                        "POST reset/{flow}/password" => "POST reset/{flow}/password (writeback)",
+                        other => other,
+                    };
+                    tally.add(step, a.ms);
+                }
             }
-            Ok(r) => {
-                tally.fail(format!("start {}", r.status()));
-                continue;
-            }
-            Err(e) => {
-                tally.fail(format!("start: {e}"));
-                continue;
-            }
-        };
-        step(&mut tally, "POST reset/start", t);
-        let flow = started["flow"].as_str().unwrap().to_owned();
-        let t = Instant::now();
-        let sent = post(format!("/api/v1/reset/{flow}/send"), serde_json::json!({"method": "email"})).await;
-        if !answered(&mut tally, "POST reset/{flow}/send", t, sent) {
-            continue;
-        }
-        let Some(code) = code_for(&db, &format!("{login}@example.test")) else {
-            tally.fail("no code in the outbox".into());
-            continue;
-        };
-        let t = Instant::now();
-        let verified =
-            post(format!("/api/v1/reset/{flow}/verify"), serde_json::json!({"method": "email", "code": code})).await;
-        if !answered(&mut tally, "POST reset/{flow}/verify", t, verified) {
-            continue;
-        }
-        let t = Instant::now();
-        let written = post(format!("/api/v1/reset/{flow}/password"), serde_json::json!({"new_password": new})).await;
-        match written {
-            Ok(r) if r.status() == 200 => split(&mut tally, "POST reset/{flow}/password", &r),
-            Ok(r) => {
-                let status = r.status();
-                tally.fail(format!("password {status}: {}", r.text().await.unwrap_or_default()));
-                continue;
-            }
-            Err(e) => {
-                tally.fail(format!("password: {e}"));
+            Err(why) => {
+                tally.fail(why);
                 continue;
             }
         }
-        step(&mut tally, "POST reset/{flow}/password (writeback)", t);
         tally.add("whole flow (client, incl. reading the code)", begun.elapsed().as_secs_f64() * 1e3);
         *shared.passwords[i].lock().unwrap() = new.clone();
         tally.flows += 1;

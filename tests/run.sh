@@ -8,7 +8,8 @@
 # so a suite whose server is missing fails instead of skipping (logging at
 # trace, then searching that log for every secret the tests used), runs the
 # load benchmark in its smoke mode against the bed's slapd (every flow
-# must succeed; no figure is asserted), kills passdesk 5 times during
+# must succeed; no figure is asserted) and the soak benchmark in its smoke
+# mode (benches/soak.rs: 20 s at a fixed offered rate), kills passdesk 5 times during
 # reset flows and checks nothing was lost or doubled (benches/crash.rs),
 # fuzzes the parsers and decoders (tests/fuzz.sh, a short run of each
 # cargo-fuzz target) and the JSON API against its OpenAPI document
@@ -67,6 +68,9 @@ python3 tests/secrets_in_logs.py target/test-trace.log target/test-secrets.txt t
 
 step "load bench, smoke mode (BENCH_SMOKE=1: 1,000 users, 2-s phases; proves the bench still runs, asserts no figure)"
 BENCH_SMOKE=1 cargo test --locked --bench load
+
+step "soak bench, smoke mode (SOAK_SMOKE=1: 20 s at 10 reset flows/s, open loop, sampling RSS and fds; fails on any failed flow)"
+SOAK_SMOKE=1 cargo test --locked --bench soak
 
 step "fuzzing: each target for 10 s from its committed corpus (tests/fuzz.sh; cargo fuzz on nightly)"
 PASSDESK_FUZZ_SECS=10 bash tests/fuzz.sh

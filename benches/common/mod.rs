@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod command;
+pub mod reset;
 pub mod scale;
 pub mod users;
 
