@@ -121,17 +121,33 @@ fn check_items() -> BTreeSet<String> {
             for (at, _) in src.match_indices(call) {
                 let rest = src[at + call.len()..].trim_start();
                 let rest = rest.strip_prefix('&').unwrap_or(rest);
-                let name = match rest.strip_prefix("format!(") {
-                    Some(inner) => literal_at(inner).map(|l| l.split('{').next().unwrap_or_default().trim()),
-                    None => literal_at(rest),
+                let found = match rest.strip_prefix("format!(") {
+                    Some(inner) => literal_at(inner).map(|l| expand(src, l)).unwrap_or_default(),
+                    None => literal_at(rest).map(|l| vec![l.to_owned()]).unwrap_or_default(),
                 };
-                if let Some(name) = name.filter(|n| !n.is_empty()) {
-                    names.insert(name.to_owned());
-                }
+                names.extend(found.into_iter().filter(|n| !n.is_empty()));
             }
         }
     }
     names
+}
+
+/// The names a `format!` literal stands for: each value of a loop over a
+/// literal list (`for attribute in ["lockoutTime", "pwdLastSet"]` makes
+/// `write {attribute}` two names), else the fixed words before the first
+/// placeholder (`server {url}` → `server`).
+fn expand(src: &str, template: &str) -> Vec<String> {
+    let head = template.split('{').next().unwrap_or_default().trim().to_owned();
+    let Some(var) = template.split('{').nth(1).and_then(|t| t.split('}').next()) else { return vec![head] };
+    let Some(at) = src.find(&format!("for {var} in [")) else { return vec![head] };
+    let list = &src[at..];
+    let list = &list[list.find('[').unwrap_or(0) + 1..list.find(']').unwrap_or(0)];
+    let values: Vec<String> = list
+        .split(',')
+        .filter_map(|v| literal_at(v))
+        .map(|v| template.replace(&format!("{{{var}}}"), v).trim().to_owned())
+        .collect();
+    if values.is_empty() { vec![head] } else { values }
 }
 
 #[test]
@@ -167,7 +183,10 @@ fn every_code_the_code_emits_has_an_entry_in_the_guide() {
         }
     }
     let items = check_items();
-    assert!(items.contains("Reset Password") && items.contains("server") && items.contains("SMTP"), "{items:?}");
+    assert!(
+        items.contains("Reset Password") && items.contains("write pwdLastSet") && items.contains("SMTP"),
+        "{items:?}"
+    );
     for item in &items {
         if !headings.iter().any(|h| h.contains(item.as_str())) {
             missing.push(format!("passdesk check item: a heading naming `{item}`"));
