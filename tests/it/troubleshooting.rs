@@ -196,7 +196,7 @@ fn every_code_the_code_emits_has_an_entry_in_the_guide() {
 }
 
 #[test]
-fn the_served_guide_is_the_file_and_every_anchor_resolves() {
+fn every_link_into_the_guide_resolves() {
     let guide = guide();
     let ids: BTreeSet<String> = headings(&guide).iter().map(|h| anchor(h)).collect();
     // In-guide links (`](#anchor)`) lead somewhere.
@@ -204,6 +204,13 @@ fn the_served_guide_is_the_file_and_every_anchor_resolves() {
         let target = &guide[at + 3..];
         let target = &target[..target.find(')').unwrap()];
         assert!(ids.contains(target), "the link #{target} has no heading");
+    }
+    // So do the FAQ's links into the guide.
+    let faq = std::fs::read_to_string(root().join("docs/faq.md")).unwrap();
+    for (at, _) in faq.match_indices("troubleshooting.md#") {
+        let target = &faq[at + "troubleshooting.md#".len()..];
+        let target = &target[..target.find(')').unwrap()];
+        assert!(ids.contains(target), "docs/faq.md links to #{target}, which the guide lacks");
     }
 }
 
