@@ -8,7 +8,10 @@ use crate::support::TestApp;
 use actix_web::http::StatusCode;
 use actix_web::test;
 
-/// Every admin route: (method, path). Add each new route here.
+/// Every admin route: (method, path). Add each new route here. Two are
+/// public by design and left out: the sign-in page, and the troubleshooting
+/// guide (`/admin/troubleshooting`), which error pages link to for people
+/// who cannot sign in.
 pub const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin"),
     ("GET", "/admin/reauth"),

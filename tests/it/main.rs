@@ -75,4 +75,5 @@ mod systemd_ready;
 mod systemd_unit;
 mod tls_client;
 mod trace_log;
+mod troubleshooting;
 mod writeback_flows;

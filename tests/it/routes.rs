@@ -98,6 +98,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/admin/outbox", "/admin/outbox"),
     ("POST", "/admin/outbox/retry-dead", "/admin/outbox/retry-dead"),
     ("POST", "/admin/outbox/{id}/retry", "/admin/outbox/1/retry"),
+    ("GET", "/admin/troubleshooting", "/admin/troubleshooting"),
     // JSON API.
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json"),
     ("GET", "/api/v1/captcha", "/api/v1/captcha"),

@@ -13,6 +13,7 @@ mod policy;
 mod session;
 mod sign_in;
 mod tokens;
+mod troubleshooting;
 mod users;
 
 pub use session::{Admin, AdminError};
@@ -37,6 +38,7 @@ fn areas(cfg: &mut web::ServiceConfig) {
     users::configure(cfg);
     directories::configure(cfg);
     outbox::configure(cfg);
+    troubleshooting::configure(cfg);
 }
 
 /// Renders an admin page: 200, never stored.

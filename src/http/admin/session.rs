@@ -150,6 +150,16 @@ pub enum AdminError {
     Reauth(String),
     /// An error page with this status and sentence.
     Page(StatusCode, String),
+    /// A flow's error: the page also links to the troubleshooting guide's
+    /// entry for its stable code.
+    Flow {
+        /// The status, as the portal gives it.
+        status: StatusCode,
+        /// The stable code (`directory_unavailable`…), the guide's anchor.
+        code: &'static str,
+        /// The sentence, in English.
+        text: String,
+    },
 }
 
 impl AdminError {
@@ -159,11 +169,11 @@ impl AdminError {
         match e {
             crate::flow::Error::SignInNeeded => Self::SignIn("/admin".into()),
             e => {
-                let (status, _, msg) = crate::http::error::describe(&e);
+                let (status, code, msg) = crate::http::error::describe(&e);
                 if status.is_server_error() {
                     tracing::error!(error = %e, "admin page failed");
                 }
-                Self::Page(status, Lang::En.msg(&msg))
+                Self::Flow { status, code, text: Lang::En.msg(&msg) }
             }
         }
     }
@@ -175,6 +185,7 @@ impl std::fmt::Display for AdminError {
             Self::SignIn(next) => write!(f, "sign in first (then {next})"),
             Self::Reauth(next) => write!(f, "confirm your password first (then {next})"),
             Self::Page(status, text) => write!(f, "{status}: {text}"),
+            Self::Flow { status, code, text } => write!(f, "{status} {code}: {text}"),
         }
     }
 }
@@ -182,18 +193,22 @@ impl std::fmt::Display for AdminError {
 /// `admin/error.html`: a refusal or failure on an admin page. It stands
 /// alone (no branding, no menu): it is rendered where the request's state
 /// is no longer at hand, and it must work for people who are not signed in.
+/// It links to the troubleshooting guide, at the entry for its code when
+/// it has one.
 #[derive(Template)]
 #[template(path = "admin/error.html")]
 struct AdminErrorPage<'a> {
     status: u16,
     text: &'a str,
+    code: Option<&'a str>,
+    guide: String,
 }
 
 impl ResponseError for AdminError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::SignIn(_) | Self::Reauth(_) => StatusCode::SEE_OTHER,
-            Self::Page(status, _) => *status,
+            Self::Page(status, _) | Self::Flow { status, .. } => *status,
         }
     }
 
@@ -201,7 +216,15 @@ impl ResponseError for AdminError {
         match self {
             Self::SignIn(next) => see_other(&format!("/admin/sign-in?next={}", url_encode(next))),
             Self::Reauth(next) => see_other(&format!("/admin/reauth?next={}", url_encode(next))),
-            Self::Page(status, text) => no_store(render(*status, &AdminErrorPage { status: status.as_u16(), text })),
+            Self::Page(status, text) => {
+                let guide = super::troubleshooting::PATH.to_owned();
+                no_store(render(*status, &AdminErrorPage { status: status.as_u16(), text, code: None, guide }))
+            }
+            Self::Flow { status, code, text } => {
+                let guide = super::troubleshooting::entry_link(code);
+                let page = AdminErrorPage { status: status.as_u16(), text, code: Some(code), guide };
+                no_store(render(*status, &page))
+            }
         }
     }
 }

@@ -136,7 +136,7 @@ async fn sign_in_post(
                         .to_owned(),
                 ),
                 e => match AdminError::from_flow(e) {
-                    AdminError::Page(status, text) => (status, text),
+                    AdminError::Page(status, text) | AdminError::Flow { status, text, .. } => (status, text),
                     other => return Err(other),
                 },
             };
@@ -179,7 +179,7 @@ async fn reauth_post(
             let (status, text) = match e {
                 Error::WrongCredentials => (StatusCode::UNAUTHORIZED, "That password is not correct.".to_owned()),
                 e => match AdminError::from_flow(e) {
-                    AdminError::Page(status, text) => (status, text),
+                    AdminError::Page(status, text) | AdminError::Flow { status, text, .. } => (status, text),
                     other => return Err(other),
                 },
             };
