@@ -1,8 +1,8 @@
 //! `passdesk rotate-key`: every registered method (e-mail, security
 //! questions, authenticator, passkey) still proves a reset after one and
 //! after two rotations, a code sent before a rotation still verifies, the
-//! audit chain holds, a backup after a rotation restores working, and an
-//! interrupted rotation loses nothing; it refuses while serve runs, and a
+//! audit chain holds, backups from before and after a rotation restore
+//! working, and an interrupted rotation loses nothing; it refuses while serve runs, and a
 //! damaged or missing key file is named while nothing changes.
 
 use crate::cli::{passdesk, run};
@@ -124,6 +124,8 @@ async fn registered_methods_and_codes_in_flight_survive_rotations_backups_and_a_
     test::call_service(&svc, post(&format!("/api/v1/reset/{flow}/send"), json!({"method": "email"}))).await;
     let code = t.code_for("rosa@example.org").await;
     drop(svc);
+    let old_archive = host.path().join("before.tar.gz");
+    passdesk::backup::create(&config_of(&data), None, &old_archive, START + 30).await.unwrap();
     drop(t);
 
     let (before, _) = key_file(&data);
@@ -190,6 +192,19 @@ async fn registered_methods_and_codes_in_flight_survive_rotations_backups_and_a_
     t.clock.set(START + 210);
     every_method_works(&t, &passkey, 3).await;
     assert_eq!(t.app.store.verify_audit_chain().await.unwrap(), None);
+    drop(t);
+
+    // A backup from before the rotations brings back the key it was made
+    // with, and its secrets open with it.
+    let options = passdesk::backup::RestoreOptions::default();
+    passdesk::backup::restore(&config_of(&data), None, &old_archive, options, START + 240).unwrap();
+    assert_eq!(key_file(&data).0, before);
+    let t = TestApp::over(&data);
+    t.clock.set(START + 270);
+    for method in ["questions", "authenticator"] {
+        let (status, body) = prove(&t, "rosa", method, &passkey, 0).await;
+        assert_eq!(status, StatusCode::OK, "{method}: {body}");
+    }
 }
 
 async fn stored_passkeys(t: &TestApp) -> Vec<passdesk::domain::passkey::Passkey> {
