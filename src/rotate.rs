@@ -51,37 +51,11 @@ pub async fn rotate(config: &Config, now: i64) -> anyhow::Result<Rotated> {
     let _lock = DataLock::exclusive(data).context("rotate-key needs the data folder to itself")?;
     let old = crate::keyfile::read(&key_path).context("while reading the server key; nothing was changed")?;
     let store = Store::open_file(&config.store.database_path()).context("while opening the database")?;
-    let values = store.sealed_values().await?;
-    let mut secrets = Vec::with_capacity(values.len());
-    for value in values {
-        let Some(secret) = TotpSecret::unseal(&old, &value.value) else {
-            bail!(
-                "an authenticator secret ({:?} row {}) cannot be opened with the keys in {}: this key file does \
-                 not belong to this database. Restore the matching key from a backup; nothing was changed",
-                value.place,
-                value.id,
-                key_path.display()
-            );
-        };
-        secrets.push((value, secret));
-    }
-    let stale: Vec<(SealedValue, String)> = secrets
-        .iter()
-        .filter(|(v, _)| !TotpSecret::sealed_under_current(&old, &v.value))
-        .map(|(v, s)| (v.clone(), s.seal(&old)))
-        .collect();
-    let recovered = stale.len();
-    if !stale.is_empty() {
-        store.reseal(stale.clone(), now, Effects::default()).await.context("while re-sealing under the current key")?;
-        for (value, _) in &mut secrets {
-            if let Some((_, text)) = stale.iter().find(|(v, _)| v.place == value.place && v.id == value.id) {
-                value.value = text.clone();
-            }
-        }
-    }
+    let mut secrets = open_all(&old, store.sealed_values().await?, &key_path)?;
+    let recovered = reseal_stale(&store, &old, &mut secrets, now).await?;
     let new = ServerKey::generate().with_previous(*old.expose(), now);
     crate::keyfile::write(&key_path, &new)
-        .context("while writing the new server key; the old key is still in use and nothing else was changed")?;
+        .context("while writing the new server key; the secrets are still sealed under the old key, which the key file holds either way")?;
     let rotated = Rotated {
         old_id: old.id(),
         new_id: new.id(),
@@ -97,11 +71,66 @@ pub async fn rotate(config: &Config, now: i64) -> anyhow::Result<Rotated> {
     Ok(rotated)
 }
 
+/// Opens every sealed value with the key file's keys, or says which one
+/// cannot be opened (before anything is changed).
+fn open_all(
+    old: &ServerKey,
+    values: Vec<SealedValue>,
+    key_path: &std::path::Path,
+) -> anyhow::Result<Vec<(SealedValue, TotpSecret)>> {
+    let mut secrets = Vec::with_capacity(values.len());
+    for value in values {
+        let Some(secret) = TotpSecret::unseal(old, &value.value) else {
+            bail!(
+                "an authenticator secret ({:?} row {}) cannot be opened with the keys in {}: this key file does \
+                 not belong to this database. Restore the matching key from a backup; nothing was changed",
+                value.place,
+                value.id,
+                key_path.display()
+            );
+        };
+        secrets.push((value, secret));
+    }
+    Ok(secrets)
+}
+
+/// Re-seals under the current key what an interrupted rotation left under
+/// the previous one, so the new key file may drop the previous key; returns
+/// how many there were. `secrets` then holds the texts now stored.
+async fn reseal_stale(
+    store: &Store,
+    old: &ServerKey,
+    secrets: &mut [(SealedValue, TotpSecret)],
+    now: i64,
+) -> anyhow::Result<usize> {
+    let stale: Vec<(SealedValue, String)> = secrets
+        .iter()
+        .filter(|(v, _)| !TotpSecret::sealed_under_current(old, &v.value))
+        .map(|(v, s)| (v.clone(), s.seal(old)))
+        .collect();
+    if stale.is_empty() {
+        return Ok(0);
+    }
+    store.reseal(stale.clone(), now, Effects::default()).await.context("while re-sealing under the current key")?;
+    for (value, _) in secrets.iter_mut() {
+        if let Some((_, text)) = stale.iter().find(|(v, _)| v.place == value.place && v.id == value.id) {
+            value.value = text.clone();
+        }
+    }
+    Ok(stale.len())
+}
+
 fn audit_row(rotated: &Rotated, now: i64) -> AuditRecord {
-    let dropped = match &rotated.dropped_id {
+    let mut dropped = match &rotated.dropped_id {
         Some(id) => format!("; key {id} dropped"),
         None => String::new(),
     };
+    if rotated.recovered > 0 {
+        dropped.push_str(&format!(
+            "; {} of them had been left under the previous key by an interrupted rotation",
+            rotated.recovered
+        ));
+    }
     AuditRecord {
         at: now,
         actor: "cli".to_owned(),
