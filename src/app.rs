@@ -12,7 +12,6 @@ use crate::directory::openldap::OpenLdap;
 use crate::directory::timed::Timed;
 use crate::domain::Channel;
 use crate::domain::ServerKey;
-use crate::domain::key::KEY_LEN;
 use crate::flow::delivery::Delivery;
 use crate::flow::{Flows, Settings};
 use crate::http::{self, AppState, Site};
@@ -189,33 +188,10 @@ pub fn web_app(
         .configure(|cfg| http::configure(cfg, state))
 }
 
-/// Reads the 0600 server key, or creates it on first run.
+/// Reads the 0600 server key (with the previous one after a rotation), or
+/// creates it on first run.
 pub fn load_or_create_key(path: &Path) -> anyhow::Result<ServerKey> {
-    if !path.exists() {
-        let key = ServerKey::generate();
-        crate::tls::write_private(path, format!("{}\n", hex::encode(key.expose())).as_bytes())
-            .with_context(|| format!("while writing {}", path.display()))?;
-        return Ok(key);
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)?.permissions().mode();
-        if mode & 0o077 != 0 {
-            bail!(
-                "{} is readable by other users (mode {:o}): run `chmod 600 {}`",
-                path.display(),
-                mode & 0o777,
-                path.display()
-            );
-        }
-    }
-    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path)?);
-    let bytes = zeroize::Zeroizing::new(hex::decode(text.trim()).unwrap_or_default());
-    let Ok(array) = <[u8; KEY_LEN]>::try_from(bytes.as_slice()) else {
-        bail!("{} is not a passdesk server key (64 hex characters expected)", path.display());
-    };
-    Ok(ServerKey::from_bytes(array))
+    crate::keyfile::load_or_create(path)
 }
 
 /// A service manager that is not told by signals: the Windows service

@@ -9,7 +9,7 @@
 //! - [`flow`]: the use cases, the only code that orchestrates the three above.
 //! - [`http`]: the portal and the JSON API; they only call [`flow`].
 //! - [`i18n`]: the Fluent catalogue (English, Dutch) every layer names sentences from.
-//! - [`app`]: the composition root; [`config`], [`cli`], [`tls`], [`clock`];
+//! - [`app`]: the composition root; [`config`], [`cli`], [`tls`], [`clock`], [`keyfile`], [`rotate`];
 //!   [`service`] runs it as a Windows service.
 //!
 //! # The layer rule
@@ -40,8 +40,10 @@ pub mod domain;
 pub mod flow;
 pub mod http;
 pub mod i18n;
+pub mod keyfile;
 pub mod metrics;
 pub mod notify;
+pub mod rotate;
 pub mod service;
 pub mod store;
 pub mod systemd;

@@ -19,6 +19,7 @@ Examples:
   passdesk outbox --json | jq .         the outbox for scripts, one JSON object per line
   passdesk backup /srv/backup/passdesk-$(date +%F).tar.gz   while serve runs
   passdesk restore passdesk-2026-11-26.tar.gz   with serve stopped; checks the archive first
+  passdesk rotate-key                   with serve stopped: a new server key; registered methods keep working
   passdesk audit verify                 prove that no audit row was changed behind passdesk's back
   passdesk audit export --since 2026-11-01 --result failure > failures.csv
 
@@ -79,6 +80,10 @@ pub enum Command {
     /// checked first (complete, not newer than this passdesk, integrity,
     /// audit chain, same installation); the replaced files are kept.
     Restore(RestoreArgs),
+    /// Replace the server key (passdesk serve must be stopped). Registered
+    /// methods keep working: authenticator secrets are re-sealed under the
+    /// new key, and the old key is kept to verify codes sent before.
+    RotateKey(RotateKeyArgs),
     /// Print the completion script of a shell (bash, zsh, fish, elvish,
     /// powershell) on standard output, e.g.
     /// `passdesk completions bash > /etc/bash_completion.d/passdesk`.
@@ -107,6 +112,14 @@ pub struct BackupArgs {
     /// The archive to write (a .tar.gz; it must not exist yet).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+}
+
+/// `passdesk rotate-key`
+#[derive(Debug, Args)]
+pub struct RotateKeyArgs {
+    /// Configuration file.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `passdesk restore`
@@ -453,6 +466,7 @@ mod import;
 mod init;
 mod outbox;
 mod policy;
+mod rotate;
 mod sync;
 
 pub use audit::audit;
@@ -465,6 +479,7 @@ pub use import::import;
 pub use init::init;
 pub use outbox::outbox;
 pub use policy::{admin, policy};
+pub use rotate::rotate_key;
 pub use sync::sync;
 
 /// Loads the configuration for a subcommand, or explains every problem.

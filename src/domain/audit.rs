@@ -58,6 +58,8 @@ pub enum Activity {
     /// Rows older than the retention were deleted; this row summarises them
     /// and carries the last one's hash, so the chain still proves itself.
     AuditPruned,
+    /// `passdesk rotate-key` replaced the server key.
+    KeyRotated,
 }
 
 impl Activity {
@@ -89,6 +91,7 @@ impl Activity {
         Self::DirectoryChecked,
         Self::AuditPruned,
         Self::AuditExported,
+        Self::KeyRotated,
     ];
 
     /// The activity type as written to the audit log and shown to admins.
@@ -120,6 +123,7 @@ impl Activity {
             Self::DirectoryChecked => "Directory self-check run (by admin)",
             Self::AuditPruned => "Audit rows pruned (retention)",
             Self::AuditExported => "Audit log exported (by admin)",
+            Self::KeyRotated => "Server key rotated (by admin)",
         }
     }
 }

@@ -96,7 +96,7 @@ pub fn check(key: &ServerKey, text: &str, solution: &str, now: i64) -> Result<Ch
     else {
         return Err(CaptchaError::Forged);
     };
-    if *version != "v1" || nonce.len() != 32 || !macs_equal(&mac, &mac_of(key, difficulty, expires_at, nonce)) {
+    if *version != "v1" || nonce.len() != 32 || !made_by(key, &mac, difficulty, expires_at, nonce, now) {
         return Err(CaptchaError::Forged);
     }
     if now >= expires_at {
@@ -106,6 +106,19 @@ pub fn check(key: &ServerKey, text: &str, solution: &str, now: i64) -> Result<Ch
         return Err(CaptchaError::Unsolved);
     }
     Ok(Challenge { text: text.to_owned(), difficulty, expires_at, nonce: (*nonce).to_owned() })
+}
+
+/// Whether `mac` was made by the current key, or by the previous one for a
+/// challenge issued before the rotation and checked within one challenge
+/// lifetime of it: a rotation after a leak must not leave the old key able
+/// to forge challenges for longer than that.
+fn made_by(key: &ServerKey, mac: &[u8], difficulty: u8, expires_at: i64, nonce: &str, now: i64) -> bool {
+    if macs_equal(mac, &mac_of(key, difficulty, expires_at, nonce)) {
+        return true;
+    }
+    let (Some(previous), Some(retired_at)) = (key.previous(), key.retired_at()) else { return false };
+    let window_end = retired_at + CHALLENGE_SECS;
+    now < window_end && expires_at <= window_end && macs_equal(mac, &mac_of(&previous, difficulty, expires_at, nonce))
 }
 
 /// Finds a solution by counting up, as the portal's script does; for
@@ -124,6 +137,21 @@ pub fn solve(challenge: &str, difficulty: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_challenge_of_the_previous_key_passes_only_just_after_the_rotation() {
+        let old = ServerKey::from_bytes([5; 32]);
+        let c = issue(&old, 1, 1000);
+        let solution = solve(&c.text, c.difficulty);
+        let rotated = ServerKey::from_bytes([6; 32]).with_previous(*old.expose(), 1010);
+        assert!(check(&rotated, &c.text, &solution, 1020).is_ok());
+        let later = issue(&old, 1, 1200);
+        let solution = solve(&later.text, later.difficulty);
+        assert_eq!(check(&rotated, &later.text, &solution, 1210), Err(CaptchaError::Forged), "made after it");
+        let forged = issue(&old, 1, 1010 + CHALLENGE_SECS);
+        let solution = solve(&forged.text, forged.difficulty);
+        assert_eq!(check(&rotated, &forged.text, &solution, 1010 + CHALLENGE_SECS), Err(CaptchaError::Forged));
+    }
 
     #[test]
     fn a_solved_challenge_passes_once_checked() {

@@ -75,12 +75,16 @@ pub fn normalise_typed_code(typed: &str) -> Option<String> {
     (digits.len() == CODE_DIGITS && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
-/// Whether `typed` is the code whose MAC is `stored`.
+/// Whether `typed` is the code whose MAC is `stored`. A code sent just
+/// before `passdesk rotate-key` was MACed under the previous key and still
+/// counts: its own expiry (at most 15 minutes) ends it, and knowing the old
+/// key does not help anyone guess the digits.
 pub fn code_matches(key: &ServerKey, flow_id: i64, method: &str, typed: &str, stored: &[u8]) -> bool {
-    match normalise_typed_code(typed) {
-        Some(digits) => macs_equal(&code_mac(key, flow_id, method, &digits), stored),
-        None => false,
-    }
+    let Some(digits) = normalise_typed_code(typed) else { return false };
+    let parts: [&[u8]; 3] = [&flow_id.to_be_bytes(), method.as_bytes(), digits.as_bytes()];
+    let current = macs_equal(&key.mac("passdesk/code/v1", &parts), stored);
+    let previous = key.previous_mac("passdesk/code/v1", &parts).is_some_and(|mac| macs_equal(&mac, stored));
+    current | previous
 }
 
 #[cfg(test)]
@@ -107,6 +111,8 @@ mod tests {
         assert!(!code_matches(&key, 7, "alt_email", code.digits(), &stored));
         let other = ServerKey::from_bytes([4; 32]);
         assert!(!code_matches(&other, 7, "email", code.digits(), &stored));
+        let rotated = other.with_previous(*key.expose(), 0);
+        assert!(code_matches(&rotated, 7, "email", code.digits(), &stored), "a code sent before a rotation");
     }
 
     #[test]

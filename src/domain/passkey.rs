@@ -85,7 +85,9 @@ impl RelyingParty {
 
 /// The opaque id WebAuthn stores with a discoverable passkey: an HMAC of the
 /// case-folded login under the server key, so it reveals nothing (the
-/// specification forbids personal data there) and needs no storage.
+/// specification forbids personal data there). Each passkey keeps the
+/// handle it was made with, and a person's later passkeys reuse it, so a
+/// `passdesk rotate-key` changes no handle an authenticator already holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserHandle([u8; 32]);
 
@@ -93,6 +95,13 @@ impl UserHandle {
     /// The handle for one person.
     pub fn for_login(key: &ServerKey, login: &Login) -> Self {
         Self(key.mac("passdesk/passkey-user-handle/v1", &[login.folded().as_bytes()]))
+    }
+
+    /// The handle the person's existing passkeys carry, if any: after a key
+    /// rotation it differs from [`UserHandle::for_login`], and a new passkey
+    /// must join the same WebAuthn account as the old ones.
+    pub fn of_existing(passkeys: &[Passkey]) -> Option<Self> {
+        passkeys.iter().find_map(|p| <[u8; 32]>::try_from(p.user_handle.as_slice()).ok()).map(Self)
     }
 
     /// The raw bytes.

@@ -91,31 +91,49 @@ impl TotpSecret {
         found
     }
 
-    /// The secret sealed under the server key for storage: a random nonce
-    /// and the secret XORed with HMAC(key, nonce), as hex "nonce:sealed".
+    /// The secret sealed under the current server key for storage: the
+    /// key's id, a random nonce and the secret XORed with HMAC(key, nonce),
+    /// as hex "key-id:nonce:sealed". The id lets a rotated key open what
+    /// its predecessor sealed, and says which key a value needs.
     pub fn seal(&self, key: &ServerKey) -> String {
         let mut nonce = [0u8; 16];
         rand::fill(&mut nonce);
         let pad = key.mac("passdesk/totp-seal/v1", &[&nonce]);
         let sealed: Vec<u8> = self.0.iter().zip(pad.iter()).map(|(s, p)| s ^ p).collect();
-        format!("{}:{}", hex::encode(nonce), hex::encode(sealed))
+        format!("{}:{}:{}", key.id(), hex::encode(nonce), hex::encode(sealed))
     }
 
-    /// Opens what [`TotpSecret::seal`] wrote; `None` when it is damaged or
-    /// was sealed under another key's format.
+    /// Opens what [`TotpSecret::seal`] wrote, with the current key or the
+    /// previous one, whichever the stamped id names; `None` when it is
+    /// damaged or sealed under a key this one does not hold. A value from
+    /// before key ids ("nonce:sealed") was sealed under the installation's
+    /// first key: after an interrupted first rotation that is the previous
+    /// key, otherwise the current one.
     pub fn unseal(key: &ServerKey, stored: &str) -> Option<Self> {
-        let (nonce, sealed) = stored.split_once(':')?;
+        let parts: Vec<&str> = stored.split(':').collect();
+        let (opener, nonce, sealed) = match parts.as_slice() {
+            [id, nonce, sealed] if *id == key.id() => (key.current_only(), nonce, sealed),
+            [id, nonce, sealed] => (key.previous().filter(|p| p.id() == *id)?, nonce, sealed),
+            [nonce, sealed] => (key.previous().unwrap_or_else(|| key.current_only()), nonce, sealed),
+            _ => return None,
+        };
         let nonce = hex::decode(nonce).ok()?;
         let sealed = hex::decode(sealed).ok()?;
         if nonce.len() != 16 || sealed.len() != SECRET_LEN {
             return None;
         }
-        let pad = key.mac("passdesk/totp-seal/v1", &[&nonce]);
+        let pad = opener.mac("passdesk/totp-seal/v1", &[&nonce]);
         let mut bytes = [0u8; SECRET_LEN];
         for (i, b) in bytes.iter_mut().enumerate() {
             *b = sealed[i] ^ pad[i];
         }
         Some(Self::from_bytes(bytes))
+    }
+
+    /// Whether `stored` is sealed under the current key (so a rotation
+    /// needs nothing else to open it).
+    pub fn sealed_under_current(key: &ServerKey, stored: &str) -> bool {
+        stored.split(':').count() == 3 && stored.split(':').next() == Some(key.id().as_str())
     }
 }
 
@@ -201,8 +219,35 @@ mod tests {
         assert!(!stored.contains(&hex::encode(&secret.0[..])));
         assert_eq!(TotpSecret::unseal(&key, &stored).unwrap().base32(), secret.base32());
         let other = ServerKey::from_bytes([4; 32]);
-        assert_ne!(TotpSecret::unseal(&other, &stored).unwrap().base32(), secret.base32());
+        assert!(TotpSecret::unseal(&other, &stored).is_none(), "another key's id");
         assert!(TotpSecret::unseal(&key, "zz:zz").is_none());
+        assert!(TotpSecret::sealed_under_current(&key, &stored));
+    }
+
+    #[test]
+    fn a_rotated_key_opens_what_its_predecessor_sealed() {
+        let old = ServerKey::from_bytes([3; 32]);
+        let secret = TotpSecret::generate();
+        let stored = secret.seal(&old);
+        let rotated = ServerKey::from_bytes([4; 32]).with_previous(*old.expose(), 9);
+        assert_eq!(TotpSecret::unseal(&rotated, &stored).unwrap().base32(), secret.base32());
+        assert!(!TotpSecret::sealed_under_current(&rotated, &stored));
+        let resealed = secret.seal(&rotated);
+        assert!(TotpSecret::sealed_under_current(&rotated, &resealed));
+        assert_eq!(TotpSecret::unseal(&rotated, &resealed).unwrap().base32(), secret.base32());
+        let twice = ServerKey::from_bytes([5; 32]).with_previous(*rotated.expose(), 10);
+        assert!(TotpSecret::unseal(&twice, &stored).is_none(), "the key before the previous is gone");
+    }
+
+    #[test]
+    fn values_from_before_key_ids_open_with_the_first_key() {
+        let first = ServerKey::from_bytes([3; 32]);
+        let secret = TotpSecret::generate();
+        let stamped = secret.seal(&first);
+        let legacy = stamped.split_once(':').map(|(_, rest)| rest.to_owned()).unwrap();
+        assert_eq!(TotpSecret::unseal(&first, &legacy).unwrap().base32(), secret.base32());
+        let rotated = ServerKey::from_bytes([4; 32]).with_previous(*first.expose(), 9);
+        assert_eq!(TotpSecret::unseal(&rotated, &legacy).unwrap().base32(), secret.base32());
     }
 
     #[test]

@@ -47,8 +47,13 @@ impl Flows {
             .ok_or_else(|| Error::Internal(format!("no relying party for {}", self.settings.public_base)))
     }
 
-    /// The handle passkeys of this login are registered under.
-    fn user_handle(&self, login: &str) -> Result<UserHandle, Error> {
+    /// The handle passkeys of this login are registered under: the one its
+    /// passkeys already carry (made under an earlier server key, perhaps),
+    /// else the one derived under the current key.
+    fn user_handle(&self, login: &str, existing: &[Passkey]) -> Result<UserHandle, Error> {
+        if let Some(handle) = UserHandle::of_existing(existing) {
+            return Ok(handle);
+        }
         let login = Login::parse(login).map_err(|e| Error::Internal(e.to_string()))?;
         Ok(UserHandle::for_login(&self.key, &login))
     }
@@ -69,7 +74,7 @@ impl Flows {
             });
         }
         let rp = self.relying_party()?;
-        let handle = self.user_handle(&s.account.login)?;
+        let handle = self.user_handle(&s.account.login, &existing)?;
         let user = PasskeyUser { handle: &handle, name: &s.account.login, display_name: &s.account.display_name };
         let challenge = Challenge::generate();
         let pending = Pending {
@@ -100,7 +105,8 @@ impl Flows {
             return Err(Error::WrongStep("step-passkey-expired"));
         };
         let challenge = Challenge::from_base64url(&p.value).ok_or(Error::SignInNeeded)?;
-        let handle = self.user_handle(&s.account.login)?;
+        let rows = self.store.enrolments(s.row.directory.clone(), s.row.account_id.clone()).await?;
+        let handle = self.user_handle(&s.account.login, &stored_passkeys(&rows))?;
         let rp = self.relying_party()?;
         let new = match passkey::verify_registration(&rp, &challenge, &handle, response, false) {
             Ok(new) => new,
@@ -110,7 +116,6 @@ impl Flows {
                 return Err(refused(e));
             }
         };
-        let rows = self.store.enrolments(s.row.directory.clone(), s.row.account_id.clone()).await?;
         let mut list = stored_passkeys(&rows);
         if list.iter().any(|k| k.credential_id == new.credential_id) {
             self.store.drop_pending(s.row.id, now).await?;

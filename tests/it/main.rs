@@ -61,6 +61,7 @@ mod reminders;
 mod reset_api;
 mod reset_link;
 mod reset_portal;
+mod rotate_key;
 mod routes;
 mod screens;
 mod security;

@@ -25,7 +25,7 @@ fn b64(bytes: &[u8]) -> String {
     out
 }
 
-fn unb64(text: &str) -> Vec<u8> {
+pub fn unb64(text: &str) -> Vec<u8> {
     const ABC: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let vals: Vec<u32> = text.chars().map(|c| ABC.find(c).unwrap() as u32).collect();
     let mut out = Vec::new();
@@ -94,7 +94,7 @@ impl SoftKey {
     }
 
     /// The answer to `navigator.credentials.get()`.
-    fn get(&self, options: &Value, counter: u32) -> Value {
+    pub fn get(&self, options: &Value, counter: u32) -> Value {
         let challenge = options["challenge"].as_str().unwrap();
         let client_data = self.client_data("webauthn.get", challenge, &self.origin);
         let auth = self.auth_data(0x05, counter, false);
