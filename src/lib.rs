@@ -44,6 +44,7 @@ pub mod metrics;
 pub mod notify;
 pub mod service;
 pub mod store;
+pub mod support_bundle;
 pub mod systemd;
 pub mod telemetry;
 pub mod timing;

@@ -30,6 +30,7 @@ async fn main() -> ExitCode {
         },
         Command::Backup(args) => cli::backup(args).await,
         Command::Restore(args) => cli::restore(args),
+        Command::SupportBundle(args) => cli::support_bundle(args).await,
         Command::Completions { shell } => {
             cli::completions(shell);
             Ok(())

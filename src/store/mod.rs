@@ -22,6 +22,7 @@ mod reregistrations;
 mod sessions;
 mod settings;
 mod snapshot;
+mod stats;
 mod sync;
 mod writebacks;
 mod writer;
@@ -43,6 +44,7 @@ pub use reports::{NewReport, ReportRow};
 pub use reregistrations::Reregistration;
 pub use sessions::{Pending, Proven, SessionRow};
 pub use snapshot::{Inspection, inspect, installation_of};
+pub use stats::{DatabaseStats, DeadLetter};
 pub use sync::SyncWrite;
 pub use writebacks::{OpenWriteback, WritebackAccount, WritebackKind, WritebackOutcome};
 
