@@ -14,15 +14,8 @@ pub const REDACTED: &str = "[redacted]";
 /// Keys whose value is secret whatever their name says: the gateway
 /// template's body and headers may carry an API key in clear, and a
 /// gateway user name is half of its credentials (Twilio's account SID).
-const SECRET_KEYS: &[&str] = &[
-    "bind_password",
-    "password",
-    "api_token",
-    "auth_token",
-    "notify.*.body",
-    "notify.*.headers",
-    "notify.*.username",
-];
+const SECRET_KEYS: &[&str] =
+    &["bind_password", "password", "api_token", "auth_token", "notify.*.body", "notify.*.headers", "notify.*.username"];
 
 /// Parts of a key name that make it secret, unless listed in
 /// [`HARMLESS_NAMES`].

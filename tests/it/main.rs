@@ -69,6 +69,7 @@ mod smtp;
 mod smtp_fake;
 mod smtp_session;
 mod support;
+mod support_bundle;
 mod sync;
 #[cfg(unix)]
 mod systemd_ready;
