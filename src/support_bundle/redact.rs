@@ -153,11 +153,11 @@ fn redact_table(table: &mut Table, at: &[&str], env_paths: &[String], removed: &
         let dotted = path.join(".");
         let from_env = env_paths.iter().any(|p| *p == dotted || p.starts_with(&format!("{dotted}.")));
         let class = classify(&path);
-        if let (Value::Table(inner), Class::Public | Class::Unknown) = (&mut *value, class) {
-            if class == Class::Public || is_section(&path) {
-                redact_table(inner, &path, env_paths, removed);
-                continue;
-            }
+        if class == Class::Public
+            && let Value::Table(inner) = value
+        {
+            redact_table(inner, &path, env_paths, removed);
+            continue;
         }
         let harmless_env = matches!(value, Value::Boolean(_) | Value::Integer(_));
         if class != Class::Public || (from_env && !harmless_env) {

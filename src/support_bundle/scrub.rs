@@ -66,7 +66,7 @@ fn generic(text: &str) -> String {
         word.clear();
     };
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/' | '=') {
+        if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '=') {
             word.push(c);
             continue;
         }
