@@ -65,6 +65,9 @@ pub fn render(parts: &Parts, scrubber: &scrub::Scrubber) -> String {
         let _ = writeln!(out, "# set by the environment (values redacted): {}", parts.env_names.join(", "));
     }
     match &parts.config {
+        Ok(toml) if toml.trim().is_empty() => {
+            let _ = writeln!(out, "(nothing set: every key takes its default)");
+        }
         Ok(toml) => out.push_str(&scrubber.known(toml)),
         Err(why) => {
             let _ = writeln!(out, "(not shown: {})", scrubber.scrub(why));
@@ -77,7 +80,7 @@ pub fn render(parts: &Parts, scrubber: &scrub::Scrubber) -> String {
     section(&mut out, &format!("4. Log ({} line(s))", parts.log.lines.len()));
     let _ = writeln!(out, "source: {}", scrubber.scrub(&parts.log.source));
     for line in &parts.log.lines {
-        let _ = writeln!(out, "{}", scrubber.scrub(line));
+        let _ = writeln!(out, "{}", scrubber.log_line(line));
     }
 
     section(

@@ -54,6 +54,47 @@ impl Scrubber {
     pub fn scrub(&self, text: &str) -> String {
         generic(&self.known(text))
     }
+
+    /// A log line: colours stripped, everything after a word such as
+    /// "password" or "answers" replaced (the demo's console prints initial
+    /// passwords and answers; an unknown line may too), then scrubbed.
+    pub fn log_line(&self, line: &str) -> String {
+        self.scrub(&after_secret_words(&strip_colours(line)))
+    }
+}
+
+/// Words after which a log line may carry a secret.
+const SECRET_WORDS: &[&str] = &["password", "passphrase", "answer", "secret", "token"];
+
+fn after_secret_words(line: &str) -> String {
+    let lower = line.to_ascii_lowercase();
+    let Some(at) = SECRET_WORDS.iter().filter_map(|w| lower.find(w).map(|i| i + w.len())).min() else {
+        return line.to_owned();
+    };
+    // To the end of the word ("passwords", "answers:").
+    let end = lower[at..].find(|c: char| !c.is_ascii_alphanumeric() && c != ':').map_or(lower.len(), |i| at + i);
+    if line[end..].trim().is_empty() {
+        return line.to_owned();
+    }
+    format!("{} {REDACTED}", &line[..end])
+}
+
+/// Removes terminal colour sequences (ESC [ … m).
+fn strip_colours(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Replaces digit runs and token-like words.
@@ -126,5 +167,20 @@ mod tests {
         assert!(out.starts_with("2026-11-26T23:44:06.123456Z INFO code is: [digits]"), "{out}");
         assert!(out.ends_with(" abc"), "{out}");
         assert_eq!(s.scrub("event 31002 took 12 ms"), "event 31002 took 12 ms");
+    }
+
+    #[test]
+    fn log_lines_lose_colours_and_what_follows_a_secret_word() {
+        let s = Scrubber::default();
+        assert_eq!(
+            s.log_line("  alice  alice@example.org    initial password Sq4QHWVjcd"),
+            "  alice  alice@example.org    initial password [redacted]"
+        );
+        assert_eq!(s.log_line("also: security answers: Rex / Main Street"), "also: security answers: [redacted]");
+        assert_eq!(
+            s.log_line("\u{1b}[2m2026-11-27T00:15:27Z\u{1b}[0m \u{1b}[32m INFO\u{1b}[0m ready"),
+            "2026-11-27T00:15:27Z  INFO ready"
+        );
+        assert_eq!(s.log_line("no password"), "no password");
     }
 }
