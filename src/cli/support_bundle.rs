@@ -44,21 +44,7 @@ pub async fn support_bundle(args: SupportBundleArgs) -> anyhow::Result<()> {
     let data_dir = config.store.data_dir.clone();
     let app = App::build(config, Arc::new(SystemClock))?;
     let facts = app.flows.support_facts(args.audit_rows, DEAD_LETTERS).await?;
-    let check = if args.no_check {
-        None
-    } else {
-        let outcome = app.flows.bounded_self_check(CHECK_LIMIT).await;
-        let transports = tokio::time::timeout(CHECK_LIMIT, super::check::transports(&app)).await;
-        let transports = match transports {
-            Ok(items) => items?,
-            Err(_) => vec![crate::directory::check::CheckItem::fail(
-                "Message transports",
-                format!("did not answer within {} s", CHECK_LIMIT.as_secs()),
-                "run passdesk check to see which one hangs".to_owned(),
-            )],
-        };
-        Some((outcome, transports))
-    };
+    let check = if args.no_check { None } else { Some(self_check(&app).await?) };
     let (config_toml, env_names) = match redacted {
         Ok(r) => (Ok(r.toml), r.env_names),
         Err(e) => (Err(e), Vec::new()),
@@ -85,6 +71,22 @@ pub async fn support_bundle(args: SupportBundleArgs) -> anyhow::Result<()> {
     );
     println!("Secrets, codes and message bodies are left out; read it before you send it.");
     Ok(())
+}
+
+/// The directories' and transports' checks, each within [`CHECK_LIMIT`].
+async fn self_check(
+    app: &App,
+) -> anyhow::Result<(crate::flow::support_bundle::CheckOutcome, Vec<crate::directory::check::CheckItem>)> {
+    let outcome = app.flows.bounded_self_check(CHECK_LIMIT).await;
+    let transports = match tokio::time::timeout(CHECK_LIMIT, super::check::transports(app)).await {
+        Ok(items) => items?,
+        Err(_) => vec![crate::directory::check::CheckItem::fail(
+            "Message transports",
+            format!("did not answer within {} s", CHECK_LIMIT.as_secs()),
+            "run passdesk check to see which one hangs".to_owned(),
+        )],
+    };
+    Ok((outcome, transports))
 }
 
 /// Every secret the validated configuration holds, including those read

@@ -50,7 +50,17 @@ pub fn render(parts: &Parts, scrubber: &scrub::Scrubber) -> String {
         "Secrets, codes, answers, passwords and message bodies are left out or replaced by [redacted], [digits] \
          or [token]. Read it before you send it."
     );
-    section(&mut out, "1. Version");
+    render_setup(&mut out, parts, scrubber);
+    render_records(&mut out, parts, scrubber);
+    render_database(&mut out, db);
+    let _ = writeln!(out, "\n(end of bundle)");
+    out
+}
+
+/// Sections 1 to 4: version, configuration, check, log.
+fn render_setup(out: &mut String, parts: &Parts, scrubber: &scrub::Scrubber) {
+    let db = &parts.facts.database;
+    section(out, "1. Version");
     let _ = writeln!(out, "passdesk version: {}", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(out, "operating system: {} {}", std::env::consts::OS, std::env::consts::ARCH);
     let _ = writeln!(out, "schema version: {} (this passdesk's: {})", db.schema_version, db.supported_version);
@@ -60,7 +70,7 @@ pub fn render(parts: &Parts, scrubber: &scrub::Scrubber) -> String {
     let _ = writeln!(out, "configuration file: {file}");
     let _ = writeln!(out, "data folder: {}", parts.data_dir.display());
 
-    section(&mut out, "2. Configuration (effective, secrets redacted; keys not shown take their defaults)");
+    section(out, "2. Configuration (effective, secrets redacted; keys not shown take their defaults)");
     if !parts.env_names.is_empty() {
         let _ = writeln!(out, "# set by the environment (values redacted): {}", parts.env_names.join(", "));
     }
@@ -74,17 +84,20 @@ pub fn render(parts: &Parts, scrubber: &scrub::Scrubber) -> String {
         }
     }
 
-    section(&mut out, "3. passdesk check");
-    render_check(&mut out, parts.check.as_ref(), scrubber);
+    section(out, "3. passdesk check");
+    render_check(out, parts.check.as_ref(), scrubber);
 
-    section(&mut out, &format!("4. Log ({} line(s))", parts.log.lines.len()));
+    section(out, &format!("4. Log ({} line(s))", parts.log.lines.len()));
     let _ = writeln!(out, "source: {}", scrubber.scrub(&parts.log.source));
     for line in &parts.log.lines {
         let _ = writeln!(out, "{}", scrubber.log_line(line));
     }
+}
 
+/// Sections 5 and 6: audit rows and the outbox.
+fn render_records(out: &mut String, parts: &Parts, scrubber: &scrub::Scrubber) {
     section(
-        &mut out,
+        out,
         &format!("5. Audit trail (newest {} of at most {} asked)", parts.facts.audit.len(), parts.audit_asked),
     );
     let _ =
@@ -108,7 +121,7 @@ pub fn render(parts: &Parts, scrubber: &scrub::Scrubber) -> String {
         let _ = writeln!(out, "{}", scrubber.scrub(&line));
     }
 
-    section(&mut out, "6. Outbox (message bodies never included)");
+    section(out, "6. Outbox (message bodies never included)");
     let depth: Vec<String> = parts.facts.outbox_depth.iter().map(|(s, n)| format!("{s}: {n}")).collect();
     let _ = writeln!(out, "messages by state: {}", if depth.is_empty() { "none".into() } else { depth.join(", ") });
     let _ = writeln!(out, "dead letters (newest first): {}", parts.facts.dead_letters.len());
@@ -125,8 +138,11 @@ pub fn render(parts: &Parts, scrubber: &scrub::Scrubber) -> String {
         );
         let _ = writeln!(out, "{}", scrubber.scrub(&line));
     }
+}
 
-    section(&mut out, "7. Database");
+/// Section 7: counts and pragmas.
+fn render_database(out: &mut String, db: &crate::store::DatabaseStats) {
+    section(out, "7. Database");
     let _ = writeln!(out, "integrity_check: {}", db.integrity);
     let _ = writeln!(out, "journal_mode: {}", db.journal_mode);
     let _ = writeln!(out, "user_version (schema): {}", db.schema_version);
@@ -142,8 +158,6 @@ pub fn render(parts: &Parts, scrubber: &scrub::Scrubber) -> String {
     for (table, rows) in &db.tables {
         let _ = writeln!(out, "  {table}: {rows}");
     }
-    let _ = writeln!(out, "\n(end of bundle)");
-    out
 }
 
 fn section(out: &mut String, title: &str) {
