@@ -46,6 +46,7 @@ pub mod notify;
 pub mod rotate;
 pub mod service;
 pub mod store;
+pub mod support_bundle;
 pub mod systemd;
 pub mod telemetry;
 pub mod timing;

@@ -31,6 +31,7 @@ async fn main() -> ExitCode {
         Command::Backup(args) => cli::backup(args).await,
         Command::Restore(args) => cli::restore(args),
         Command::RotateKey(args) => cli::rotate_key(args).await,
+        Command::SupportBundle(args) => cli::support_bundle(args).await,
         Command::Completions { shell } => {
             cli::completions(shell);
             Ok(())

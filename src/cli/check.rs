@@ -68,7 +68,7 @@ fn print_items(items: &[CheckItem]) {
 
 /// The mail server and the gateways that are configured; none with the
 /// outbox-only default.
-async fn transports(app: &App) -> anyhow::Result<Vec<CheckItem>> {
+pub(super) async fn transports(app: &App) -> anyhow::Result<Vec<CheckItem>> {
     let mut probes = Vec::new();
     if let Transport::Smtp(smtp) = &app.config.notify.transport {
         probes.push(crate::notify::check::smtp(smtp, &app.config.notify.from).await);

@@ -18,6 +18,7 @@ Examples:
   passdesk outbox --follow              watch messages (codes) as they are queued
   passdesk outbox --json | jq .         the outbox for scripts, one JSON object per line
   passdesk backup /srv/backup/passdesk-$(date +%F).tar.gz   while serve runs
+  passdesk support-bundle passdesk-support.txt   redacted facts to send to whoever helps you
   passdesk restore passdesk-2026-11-26.tar.gz   with serve stopped; checks the archive first
   passdesk rotate-key                   with serve stopped: a new server key; registered methods keep working
   passdesk audit verify                 prove that no audit row was changed behind passdesk's back
@@ -76,6 +77,11 @@ pub enum Command {
     /// database, the server key, the configuration and the self-signed
     /// certificate, in one archive readable only by you (mode 0600).
     Backup(BackupArgs),
+    /// Write one plain-text file to hand to whoever helps you: version,
+    /// the configuration with every secret redacted, the `passdesk check`
+    /// checklist, recent log lines and audit rows, dead letters (no message
+    /// bodies) and database statistics. Private (mode 0600).
+    SupportBundle(SupportBundleArgs),
     /// Put a backup back (passdesk serve must be stopped). The archive is
     /// checked first (complete, not newer than this passdesk, integrity,
     /// audit chain, same installation); the replaced files are kept.
@@ -120,6 +126,34 @@ pub struct RotateKeyArgs {
     /// Configuration file.
     #[arg(long, short, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// `passdesk support-bundle`
+#[derive(Debug, Args)]
+pub struct SupportBundleArgs {
+    /// Configuration file.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The file to write (plain text; it must not exist yet).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// How many of the newest log lines to include (1 to 100000).
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub lines: u32,
+    /// How many of the newest audit rows to include (1 to 100000).
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub audit_rows: u32,
+    /// Take the log lines from this file (otherwise from the systemd
+    /// journal of passdesk.service, where there is one).
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    /// Do not run the directories' and transports' check (it contacts
+    /// them; by default it runs, for at most a minute).
+    #[arg(long)]
+    pub no_check: bool,
 }
 
 /// `passdesk restore`
@@ -467,6 +501,7 @@ mod init;
 mod outbox;
 mod policy;
 mod rotate;
+mod support_bundle;
 mod sync;
 
 pub use audit::audit;
@@ -480,6 +515,7 @@ pub use init::init;
 pub use outbox::outbox;
 pub use policy::{admin, policy};
 pub use rotate::rotate_key;
+pub use support_bundle::support_bundle;
 pub use sync::sync;
 
 /// Loads the configuration for a subcommand, or explains every problem.

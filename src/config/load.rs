@@ -12,7 +12,7 @@ use toml::{Table, Value};
 
 /// Keys holding secrets; each may instead be given as `KEY_file`, the path of
 /// a file whose content (without the trailing newline) is the secret.
-pub(super) const SECRET_KEYS: &[&str] = &["bind_password", "password", "api_token", "auth_token"];
+pub(crate) const SECRET_KEYS: &[&str] = &["bind_password", "password", "api_token", "auth_token"];
 
 /// Prefix of environment overrides.
 const ENV_PREFIX: &str = "PASSDESK_";
@@ -61,7 +61,7 @@ pub fn load_str(text: &str, source_name: &str, env: &[(String, String)]) -> Resu
 /// Applies `PASSDESK_SECTION__KEY=value` (and deeper: `PASSDESK_DIRECTORIES__CORP__KIND`).
 /// A value that parses as a TOML value (number, boolean, array, quoted
 /// string) is taken as that; anything else is taken as a plain string.
-fn apply_env(table: &mut Table, env: &[(String, String)], problems: &mut Vec<Problem>) {
+pub(crate) fn apply_env(table: &mut Table, env: &[(String, String)], problems: &mut Vec<Problem>) {
     for (name, value) in env {
         let Some(rest) = name.strip_prefix(ENV_PREFIX) else { continue };
         if !rest.contains("__") {

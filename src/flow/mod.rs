@@ -30,6 +30,7 @@ pub mod reminders;
 pub mod reset;
 pub mod reset_link;
 mod settings;
+pub mod support_bundle;
 pub mod sync;
 mod writeback;
 

@@ -23,6 +23,7 @@ mod sealed;
 mod sessions;
 mod settings;
 mod snapshot;
+mod stats;
 mod sync;
 mod writebacks;
 mod writer;
@@ -45,6 +46,7 @@ pub use reregistrations::Reregistration;
 pub use sealed::{SealedPlace, SealedValue};
 pub use sessions::{Pending, Proven, SessionRow};
 pub use snapshot::{Inspection, inspect, installation_of};
+pub use stats::{DatabaseStats, DeadLetter};
 pub use sync::SyncWrite;
 pub use writebacks::{OpenWriteback, WritebackAccount, WritebackKind, WritebackOutcome};
 

@@ -85,7 +85,7 @@ pub fn installation_of(path: &Path) -> Result<Option<String>, Error> {
 }
 
 /// The installation id a database records, if any.
-fn read_installation(conn: &Connection) -> Result<Option<String>, Error> {
+pub(super) fn read_installation(conn: &Connection) -> Result<Option<String>, Error> {
     Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [INSTALLATION], |r| r.get(0)).optional()?)
 }
 

@@ -70,6 +70,7 @@ mod smtp;
 mod smtp_fake;
 mod smtp_session;
 mod support;
+mod support_bundle;
 mod sync;
 #[cfg(unix)]
 mod systemd_ready;
