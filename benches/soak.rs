@@ -2,8 +2,9 @@
 //! release binary over TLS, against the test bed's slapd, at a fixed
 //! offered rate of half the maximum throughput measured at the start of
 //! the same run, for 30 minutes. It records, per window, the flows done,
-//! the errors, the latency percentiles, passdesk's resident memory, its
-//! open file descriptors and the database size, so a leak or a slow
+//! the errors, the latency percentiles, passdesk's resident memory (and
+//! how much of it is SQLite's heap, from `/metrics`), its open file
+//! descriptors and the database size, so a leak or a slow
 //! drift shows as a slope rather than hiding in an average.
 //!
 //! Run: `tests/bed/all.sh start && eval "$(tests/bed/all.sh env)" &&
@@ -47,6 +48,8 @@ struct Flow {
 struct Sample {
     at: f64,
     rss_mib: f64,
+    /// SQLite's heap inside passdesk (`passdesk_sqlite_memory_bytes`).
+    sqlite_mib: f64,
     fds: usize,
     db_mib: f64,
 }
@@ -146,8 +149,26 @@ fn file_mib(paths: &[PathBuf]) -> f64 {
     paths.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum::<u64>() as f64 / 1_048_576.0
 }
 
+/// SQLite's heap in MiB, from passdesk's `/metrics` (NaN if unreadable).
+async fn sqlite_mib(ctx: &Ctx, token: &str) -> f64 {
+    let prefix = "passdesk_sqlite_memory_bytes{kind=\"used\"} ";
+    let Ok(resp) = ctx.http.get(format!("{}/metrics", ctx.base)).bearer_auth(token).send().await else {
+        return f64::NAN;
+    };
+    let text = resp.text().await.unwrap_or_default();
+    let bytes: Option<f64> = text.lines().find_map(|l| l.strip_prefix(prefix)?.parse().ok());
+    bytes.map_or(f64::NAN, |b| b / 1_048_576.0)
+}
+
 /// Samples the server every 5 s until `stop`.
-fn sampler(pid: u32, db: PathBuf, started: Instant, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<Vec<Sample>> {
+fn sampler(
+    ctx: Arc<Ctx>,
+    token: String,
+    pid: u32,
+    db: PathBuf,
+    started: Instant,
+    stop: Arc<AtomicBool>,
+) -> tokio::task::JoinHandle<Vec<Sample>> {
     tokio::spawn(async move {
         let files = [db.clone(), db.with_extension("sqlite-wal")];
         let mut samples = Vec::new();
@@ -155,6 +176,7 @@ fn sampler(pid: u32, db: PathBuf, started: Instant, stop: Arc<AtomicBool>) -> to
             samples.push(Sample {
                 at: started.elapsed().as_secs_f64(),
                 rss_mib: rss_kib(pid, "VmRSS:") as f64 / 1024.0,
+                sqlite_mib: sqlite_mib(&ctx, &token).await,
                 fds: open_fds(pid),
                 db_mib: file_mib(&files),
             });
@@ -199,6 +221,7 @@ struct Window {
     p99: f64,
     writeback_p99: f64,
     rss: f64,
+    sqlite: f64,
     fds: usize,
     db: f64,
 }
@@ -223,6 +246,7 @@ fn windows(flows: &[Flow], samples: &[Sample], width: f64, secs: u64) -> Vec<Win
                 p99: percentile(&whole, 99.0),
                 writeback_p99: percentile(&write, 99.0),
                 rss: last.map_or(f64::NAN, |s| s.rss_mib),
+                sqlite: last.map_or(f64::NAN, |s| s.sqlite_mib),
                 fds: last.map_or(0, |s| s.fds),
                 db: last.map_or(f64::NAN, |s| s.db_mib),
             }
@@ -265,10 +289,10 @@ fn report(
             .unwrap_or_default(),
         flows.len(),
     );
-    out.push_str("| from (s) | flows | errors | flows/s | whole flow p50 (ms) | whole flow p99 (ms) | writeback p99 (ms) | RSS (MiB) | open fds | database + WAL (MiB) |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    out.push_str("| from (s) | flows | errors | flows/s | whole flow p50 (ms) | whole flow p99 (ms) | writeback p99 (ms) | RSS (MiB) | of which SQLite (MiB) | open fds | database + WAL (MiB) |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for w in &ws {
         out.push_str(&format!(
-            "| {:.0} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {:.1} |\n",
+            "| {:.0} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {:.1} |\n",
             w.from,
             w.done,
             w.errors,
@@ -277,6 +301,7 @@ fn report(
             w.p99,
             w.writeback_p99,
             w.rss,
+            w.sqlite,
             w.fds,
             w.db
         ));
@@ -287,14 +312,18 @@ fn report(
     let late: Vec<&Sample> = samples.iter().filter(|s| s.at >= warm).collect();
     if late.len() >= 2 {
         let rss: Vec<(f64, f64)> = late.iter().map(|s| (s.at / 600.0, s.rss_mib)).collect();
+        let own: Vec<(f64, f64)> = late.iter().map(|s| (s.at / 600.0, s.rss_mib - s.sqlite_mib)).collect();
+        let sqlite: Vec<(f64, f64)> = late.iter().map(|s| (s.at / 600.0, s.sqlite_mib)).collect();
         let fds: Vec<(f64, f64)> = late.iter().map(|s| (s.at / 600.0, s.fds as f64)).collect();
         let (rss_min, rss_max) =
             late.iter().fold((f64::MAX, 0f64), |(lo, hi), s| (lo.min(s.rss_mib), hi.max(s.rss_mib)));
         let (fd_min, fd_max) = late.iter().fold((usize::MAX, 0), |(lo, hi), s| (lo.min(s.fds), hi.max(s.fds)));
         out.push_str(&format!(
-            "\nAfter the first {:.0} s (warm-up): RSS {rss_min:.1} to {rss_max:.1} MiB, slope {:+.2} MiB per 10 minutes; open fds {fd_min} to {fd_max}, slope {:+.2} per 10 minutes.\n",
+            "\nAfter the first {:.0} s (warm-up): RSS {rss_min:.1} to {rss_max:.1} MiB, slope {:+.2} MiB per 10 minutes (SQLite's heap {:+.2}, the rest {:+.2}); open fds {fd_min} to {fd_max}, slope {:+.2} per 10 minutes.\n",
             warm,
             slope(&rss),
+            slope(&sqlite),
+            slope(&own),
             slope(&fds)
         ));
     }
@@ -340,6 +369,16 @@ async fn main() {
     let port = free_port();
     let config_path = dir.path().join("passdesk.toml");
     std::fs::write(&config_path, slapd_config(dir.path(), &dir.path().join("passdesk-data"))).unwrap();
+    // A token for /metrics, issued before the server holds the database.
+    let issued = std::process::Command::new(env!("CARGO_BIN_EXE_passdesk"))
+        .args(["admin", "token", "--name", "soak", "--config"])
+        .arg(&config_path)
+        .env_remove("PASSDESK_CONFIG")
+        .output()
+        .unwrap();
+    assert!(issued.status.success(), "admin token: {}", String::from_utf8_lossy(&issued.stderr));
+    let stdout = String::from_utf8_lossy(&issued.stdout);
+    let token = stdout.split_whitespace().find(|w| w.len() >= 32).expect("the token is printed").to_owned();
     let server = spawn_with(dir.path(), port, &["--config", config_path.to_str().unwrap()], &[]);
     let pid = server.0.id();
     wait_ready(None, dir.path(), port, Duration::from_secs(60)).await;
@@ -364,7 +403,7 @@ async fn main() {
     let first = next.load(Ordering::Relaxed) + users / 2;
     let started = Instant::now();
     let stop = Arc::new(AtomicBool::new(false));
-    let samples = sampler(pid, db.clone(), started, stop.clone());
+    let samples = sampler(ctx.clone(), token, pid, db.clone(), started, stop.clone());
     let flows = soak(&ctx, rate, secs, first, started).await;
     stop.store(true, Ordering::Relaxed);
     let samples = samples.await.unwrap();
@@ -374,8 +413,12 @@ async fn main() {
     println!("{out}");
     let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
     std::fs::write(target.join("bench-soak.md"), &out).unwrap();
-    let csv: String = std::iter::once("seconds,rss_mib,open_fds,database_mib\n".to_owned())
-        .chain(samples.iter().map(|s| format!("{:.1},{:.2},{},{:.2}\n", s.at, s.rss_mib, s.fds, s.db_mib)))
+    let csv: String = std::iter::once("seconds,rss_mib,sqlite_mib,open_fds,database_mib\n".to_owned())
+        .chain(
+            samples
+                .iter()
+                .map(|s| format!("{:.1},{:.2},{:.2},{},{:.2}\n", s.at, s.rss_mib, s.sqlite_mib, s.fds, s.db_mib)),
+        )
         .collect();
     std::fs::write(target.join("bench-soak-samples.csv"), csv).unwrap();
     let errors = flows.iter().filter(|f| f.outcome.is_err()).count();

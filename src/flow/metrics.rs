@@ -11,6 +11,7 @@ impl Flows {
         let depth = self.store.outbox_depth().await?;
         let blocked = self.store.blocked_count(self.clock.now()).await?;
         let health = self.delivery_health.snapshot();
+        let (sqlite_used, sqlite_high) = crate::store::sqlite_memory();
         let gauges = [
             Gauge {
                 name: "passdesk_outbox_messages",
@@ -21,6 +22,14 @@ impl Flows {
                 name: "passdesk_blocked_accounts",
                 help: "Accounts and unknown user IDs blocked from self-service now.",
                 series: vec![(Vec::new(), blocked as f64)],
+            },
+            Gauge {
+                name: "passdesk_sqlite_memory_bytes",
+                help: "Heap held by SQLite (page caches, statements): \"used\" now, \"highwater\" the most since start.",
+                series: vec![
+                    (vec![("kind", "used".to_owned())], sqlite_used as f64),
+                    (vec![("kind", "highwater".to_owned())], sqlite_high as f64),
+                ],
             },
             Gauge {
                 name: "passdesk_delivery_failing",

@@ -13,6 +13,7 @@ mod flows;
 mod insights;
 mod links;
 mod lock;
+mod memory;
 mod migrate;
 mod outbox;
 mod owner;
@@ -39,6 +40,7 @@ pub use flows::{
 pub use insights::{BucketCount, GroupCount};
 pub use links::{NewResetLink, UsedResetLink};
 pub use lock::DataLock;
+pub use memory::sqlite_memory;
 pub use outbox::{OutboxRow, OutboxState};
 pub use owner::refuse_root_in_foreign_dir;
 pub use reports::{NewReport, ReportRow};

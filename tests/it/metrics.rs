@@ -56,6 +56,12 @@ async fn metrics_need_a_token_and_count_what_happened() {
     assert!(body.contains("passdesk_outbox_messages{state=\"pending\"}"), "{body}");
     assert!(body.contains("passdesk_blocked_accounts 0"), "{body}");
     assert!(body.contains("passdesk_delivery_failing{channel=\"email\"} 0"), "{body}");
+    // SQLite's heap: a real, positive figure, the high-water mark at least as much.
+    let sqlite = |kind: &str| -> f64 {
+        let prefix = format!("passdesk_sqlite_memory_bytes{{kind=\"{kind}\"}} ");
+        body.lines().find_map(|l| l.strip_prefix(&prefix)).and_then(|v| v.parse().ok()).unwrap_or(-1.0)
+    };
+    assert!(sqlite("used") > 0.0 && sqlite("highwater") >= sqlite("used"), "{body}");
     // Every sample line is `name{labels} value` with a number.
     for line in body.lines().filter(|l| !l.starts_with('#')) {
         let value = line.rsplit(' ').next().unwrap();
