@@ -153,7 +153,9 @@ fn redact_table(table: &mut Table, at: &[&str], env_paths: &[String], removed: &
         let dotted = path.join(".");
         let from_env = env_paths.iter().any(|p| *p == dotted || p.starts_with(&format!("{dotted}.")));
         let class = classify(&path);
-        if class == Class::Public
+        // A section is walked even when its name sounds secret: `[password]`
+        // holds the password rules, not a password.
+        if (class == Class::Public || is_section(&path))
             && let Value::Table(inner) = value
         {
             redact_table(inner, &path, env_paths, removed);

@@ -118,3 +118,12 @@ body = '{"key": "BodyKey-221", "to": "{to}"}'
     assert!(out.toml.contains("api_key=[redacted]"), "{}", out.toml);
     assert_eq!(out.env_names.len(), 3);
 }
+
+#[test]
+fn a_section_whose_name_sounds_secret_is_walked_not_hidden() {
+    let text = "[password]\nmin_length = 14\nmin_strength = 3\n[directories.corp]\nbind_password = \"Hidden-4471\"\n";
+    let out = redact_config(text, &[]).unwrap();
+    assert!(out.toml.contains("[password]") && out.toml.contains("min_length = 14"), "{}", out.toml);
+    assert!(out.toml.contains("min_strength = 3"), "{}", out.toml);
+    assert!(!out.toml.contains("Hidden-4471") && out.toml.contains("bind_password = \"[redacted]\""), "{}", out.toml);
+}
