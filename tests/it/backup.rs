@@ -5,7 +5,6 @@
 //! truncated, newer, altered or foreign archive is refused with a clear
 //! message while the data folder stays exactly as it was.
 
-use crate::browser::free_port;
 use crate::cli::{passdesk, run};
 use crate::support::{TestApp, proven_flow};
 use actix_web::test as atest;
@@ -14,7 +13,6 @@ use passdesk::directory::AccountId;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 async fn reset(
     t: &TestApp,
@@ -231,20 +229,7 @@ fn restore_refuses_while_serve_runs_then_keeps_what_it_replaces() {
     let (config, data) = installation(dir.path(), "a");
     let file = dir.path().join("a.tar.gz");
     backup(&config, &file);
-    let port = free_port();
-    let mut serve = passdesk()
-        .args(["serve", "--config"])
-        .arg(&config)
-        .env("PASSDESK_SERVER__LISTEN", format!("127.0.0.1:{port}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let up = (0..300).any(|_| {
-        std::thread::sleep(Duration::from_millis(100));
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-    });
-    assert!(up, "serve listens");
+    let mut serve = crate::cli::serve_listening(&config);
     let before = state(&data);
     let (code, said) = restore(&config, &file, &[]);
     assert_eq!(code, 1, "{said}");

@@ -412,3 +412,24 @@ fn local_administrators_are_added_listed_and_removed_but_never_the_last() {
     assert!(out.contains("Add local administrator") && out.contains("Remove local administrator"), "{out}");
     assert_eq!(run(passdesk().args(["audit", "verify", "--config"]).arg(&config)).0, 0);
 }
+
+/// `passdesk serve --config CONFIG` on a free port, once it accepts
+/// connections: for the commands that must refuse while serve runs. The
+/// caller kills it.
+pub fn serve_listening(config: &Path) -> std::process::Child {
+    let port = crate::browser::free_port();
+    let serve = passdesk()
+        .args(["serve", "--config"])
+        .arg(config)
+        .env("PASSDESK_SERVER__LISTEN", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let up = (0..300).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    assert!(up, "serve listens");
+    serve
+}

@@ -17,7 +17,6 @@ use passdesk::domain::totp::{STEP_SECS, TotpSecret};
 use passdesk::flow::Client;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 const PASSWORD: &str = "Old-Passw0rd-1234";
@@ -266,20 +265,7 @@ fn state(data: &Path) -> Vec<(String, Vec<u8>)> {
 fn rotate_key_refuses_while_serve_runs_and_names_a_bad_key_file_changing_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (config, data) = installation(dir.path());
-    let port = crate::browser::free_port();
-    let mut serve = passdesk()
-        .args(["serve", "--config"])
-        .arg(&config)
-        .env("PASSDESK_SERVER__LISTEN", format!("127.0.0.1:{port}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let up = (0..300).any(|_| {
-        std::thread::sleep(Duration::from_millis(100));
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-    });
-    assert!(up, "serve listens");
+    let mut serve = crate::cli::serve_listening(&config);
     let before = state(&data);
     let (code, said) = rotate(&config);
     assert_eq!(code, 1, "{said}");

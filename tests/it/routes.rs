@@ -184,19 +184,7 @@ fn method_at(text: &str) -> Option<&'static str> {
 /// Every (method, pattern) the router declares, read from src/http.
 fn declared_routes() -> BTreeSet<(String, String)> {
     let mut found = BTreeSet::new();
-    let mut files = Vec::new();
-    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                files.push(path);
-            }
-        }
-    }
-    for file in files {
+    for file in crate::layering::rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http")) {
         let src = std::fs::read_to_string(&file).unwrap();
         let prefix = scope_of(&file);
         // `.route("/path", web::get()…)`

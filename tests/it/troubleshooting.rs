@@ -6,6 +6,7 @@
 //! And the admin error page links to the entry for its code.
 
 use crate::admin_support::{add_admin, sign_in_admin};
+use crate::layering::rust_files;
 use crate::reset_portal::get;
 use crate::support::{TestApp, text};
 use actix_web::http::StatusCode;
@@ -38,23 +39,6 @@ fn headings(guide: &str) -> Vec<String> {
     out
 }
 
-/// Every `.rs` file under `dir`.
-fn sources(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                files.push(path);
-            }
-        }
-    }
-    files
-}
-
 /// The string literal at the start of `text` (after spaces), if there is one.
 fn literal_at(text: &str) -> Option<&str> {
     let rest = text.trim_start().strip_prefix('"')?;
@@ -71,7 +55,7 @@ fn is_code(text: &str) -> bool {
 /// `ApiError::new(StatusCode::BAD_REQUEST, "bad_json", …)` elsewhere).
 fn http_codes() -> BTreeSet<String> {
     let mut codes = BTreeSet::new();
-    for file in sources(&root().join("src/http")) {
+    for file in rust_files(&root().join("src/http")) {
         let src = std::fs::read_to_string(&file).unwrap();
         for marker in ["StatusCode::", "S::"] {
             for (at, _) in src.match_indices(marker) {
@@ -105,7 +89,7 @@ fn reason_codes() -> BTreeSet<String> {
 /// plus the transports' probe names (`SMTP …`, the gateway label).
 fn check_items() -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    let files: Vec<PathBuf> = sources(&root().join("src"))
+    let files: Vec<PathBuf> = rust_files(&root().join("src"))
         .into_iter()
         .filter(|f| {
             let p = f.to_string_lossy().replace('\\', "/");
